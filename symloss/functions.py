@@ -1,0 +1,349 @@
+"""The function vocabulary: SymPy classes for σ, softplus and ReLU, the
+derivative with PyTorch's kink conventions, and the table the parser reads.
+
+Each function here is a real SymPy ``Function`` with a derivative
+(``fdiff``), exact special values, sign assumptions, numeric evaluation (via
+``evalf`` and via NumPy/mpmath tables for :func:`sympy.lambdify`) and a LaTeX
+form, so ``sympy.latex(sigmoid(x))`` prints ``\\sigma\\left(x\\right)``.
+
+Kink conventions (the values PyTorch autograd uses; they matter for claims
+evaluated exactly at a kink):
+
+* ``relu'(0) = 0``                       (``torch.relu``)
+* ``abs'(0) = sign(0) = 0``              (``torch.abs``)
+* ``sign'(u) = 0`` everywhere            (``torch.sign``)
+* ``max(a, b)`` and ``min(a, b)`` split the gradient evenly at a tie,
+  i.e. ``d/da max(a, b) = H(a - b)`` with ``H(0) = 1/2`` (``torch.maximum``)
+* ``where(c, a, b)`` differentiates the branch that is selected.
+
+Distributional parts (Dirac deltas) are dropped: :func:`derivative` is the
+almost-everywhere derivative completed at kinks by the conventions above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import sympy as sp
+from sympy.core.function import ArgumentIndexError
+
+__all__ = [
+    "sigmoid",
+    "softplus",
+    "relu",
+    "derivative",
+    "definedness_conditions",
+    "NUMPY_FUNCTIONS",
+    "MPMATH_FUNCTIONS",
+    "FunctionSpec",
+    "VOCABULARY",
+]
+
+
+def _is_real(arg: sp.Expr):
+    return arg.is_extended_real
+
+
+class sigmoid(sp.Function):
+    """The logistic function σ(z) = 1/(1 + e^(−z)); real domain ℝ, range (0, 1).
+
+    >>> from sympy import Symbol
+    >>> z = Symbol('z', real=True)
+    >>> sigmoid(z).diff(z)
+    (1 - sigmoid(z))*sigmoid(z)
+    >>> sigmoid(0)
+    1/2
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, z):
+        if z is sp.S.Zero:
+            return sp.S.Half
+        if z is sp.S.Infinity:
+            return sp.S.One
+        if z is sp.S.NegativeInfinity:
+            return sp.S.Zero
+
+    def fdiff(self, argindex=1):
+        if argindex != 1:
+            raise ArgumentIndexError(self, argindex)
+        return self * (1 - self)
+
+    def _eval_rewrite_as_exp(self, z, **kwargs):
+        return 1 / (1 + sp.exp(-z))
+
+    def _eval_rewrite_as_tanh(self, z, **kwargs):
+        return (1 + sp.tanh(z / 2)) / 2
+
+    def _eval_evalf(self, prec):
+        return self.rewrite(sp.exp)._eval_evalf(prec)
+
+    def _eval_is_extended_real(self):
+        return _is_real(self.args[0])
+
+    def _eval_is_positive(self):
+        return True if _is_real(self.args[0]) else None
+
+    def _eval_is_finite(self):
+        return True if _is_real(self.args[0]) else None
+
+    def _latex(self, printer, exp=None):
+        body = r"\sigma\left(%s\right)" % printer._print(self.args[0])
+        return body if exp is None else r"%s^{%s}" % (body, exp)
+
+    def _pretty(self, printer):
+        return printer._print_Function(self, func_name="σ")
+
+
+class softplus(sp.Function):
+    """softplus(z) = log(1 + e^z); real domain ℝ, range (0, ∞); softplus' = σ.
+
+    Matches ``torch.nn.functional.softplus(z)`` (beta=1).
+
+    >>> from sympy import Symbol
+    >>> z = Symbol('z', real=True)
+    >>> softplus(z).diff(z)
+    sigmoid(z)
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, z):
+        if z is sp.S.Zero:
+            return sp.log(2)
+        if z is sp.S.NegativeInfinity:
+            return sp.S.Zero
+        if z is sp.S.Infinity:
+            return sp.S.Infinity
+
+    def fdiff(self, argindex=1):
+        if argindex != 1:
+            raise ArgumentIndexError(self, argindex)
+        return sigmoid(self.args[0])
+
+    def _eval_rewrite_as_exp(self, z, **kwargs):
+        return sp.log(1 + sp.exp(z))
+
+    _eval_rewrite_as_log = _eval_rewrite_as_exp
+
+    def _eval_evalf(self, prec):
+        return self.rewrite(sp.exp)._eval_evalf(prec)
+
+    def _eval_is_extended_real(self):
+        return _is_real(self.args[0])
+
+    def _eval_is_positive(self):
+        return True if _is_real(self.args[0]) else None
+
+    def _eval_is_finite(self):
+        return True if _is_real(self.args[0]) else None
+
+    def _latex(self, printer, exp=None):
+        body = r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+        return body if exp is None else r"%s^{%s}" % (body, exp)
+
+
+class relu(sp.Function):
+    """relu(z) = max(0, z); real domain ℝ, range [0, ∞); relu'(0) = 0.
+
+    >>> from sympy import Symbol
+    >>> z = Symbol('z', real=True)
+    >>> relu(z).diff(z)
+    Heaviside(z, 0)
+    >>> relu(-3), relu(sp.Rational(1, 2))
+    (0, 1/2)
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, z):
+        if z.is_nonnegative:
+            return z
+        if z.is_nonpositive:
+            return sp.S.Zero
+
+    def fdiff(self, argindex=1):
+        if argindex != 1:
+            raise ArgumentIndexError(self, argindex)
+        return sp.Heaviside(self.args[0], 0)
+
+    def _eval_rewrite_as_Max(self, z, **kwargs):
+        return sp.Max(0, z)
+
+    def _eval_rewrite_as_Piecewise(self, z, **kwargs):
+        return sp.Piecewise((z, z > 0), (0, True))
+
+    def _eval_evalf(self, prec):
+        return sp.Max(0, self.args[0])._eval_evalf(prec)
+
+    def _eval_is_extended_real(self):
+        return _is_real(self.args[0])
+
+    def _eval_is_nonnegative(self):
+        return True if _is_real(self.args[0]) else None
+
+    def _eval_is_positive(self):
+        z = self.args[0]
+        if z.is_positive:
+            return True
+        if z.is_nonpositive:
+            return False
+        return None
+
+    def _latex(self, printer, exp=None):
+        body = r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])
+        return body if exp is None else r"%s^{%s}" % (body, exp)
+
+
+def _drop_dirac(expr: sp.Expr) -> sp.Expr:
+    if not expr.has(sp.DiracDelta):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+
+
+def derivative(expr: sp.Expr, var: sp.Symbol, order: int = 1) -> sp.Expr:
+    """The ``order``-th derivative of ``expr`` in ``var`` under the kink
+    conventions of this module (Dirac deltas dropped, ReLU/abs/sign as in
+    PyTorch).  No simplification is applied here.
+
+    >>> from sympy import Symbol, Abs, sign
+    >>> x = Symbol('x', real=True)
+    >>> derivative(Abs(x), x), derivative(sign(x), x), derivative(Abs(x), x, 2)
+    (sign(x), 0, 0)
+    """
+    if order < 0:
+        raise ValueError(f"derivative order must be >= 0, got {order}")
+    for _ in range(order):
+        expr = _drop_dirac(sp.diff(expr, var))
+    return expr
+
+
+def definedness_conditions(expr: sp.Basic) -> list[sp.Basic]:
+    """Conditions under which ``expr`` is a defined real number: arguments of
+    ``log`` are positive, of ``sqrt`` and fractional powers nonnegative, and
+    denominators nonzero.  Conditions SymPy already decides as true are
+    omitted.
+
+    >>> from sympy import Symbol, log, sqrt
+    >>> x = Symbol('x', real=True)
+    >>> sorted(map(str, definedness_conditions(log(x) + 1/(x - 1) + sqrt(x + 2))))
+    ['Ne(x - 1, 0)', 'x + 2 >= 0', 'x > 0']
+    """
+    out: list[sp.Basic] = []
+    seen = set()
+
+    def add(cond):
+        if cond is sp.true or cond in seen:
+            return
+        seen.add(cond)
+        out.append(cond)
+
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.log):
+            add(sp.Gt(node.args[0], 0))
+        elif isinstance(node, sp.Pow):
+            base, e = node.args
+            if e.is_Rational and not e.is_integer:
+                if e.q % 2 == 0:
+                    add(sp.Ge(base, 0) if e > 0 else sp.Gt(base, 0))
+                elif e < 0:
+                    add(sp.Ne(base, 0))
+            elif e.is_negative or (e.is_number and e.is_extended_negative):
+                add(sp.Ne(base, 0))
+            elif not e.is_number:
+                add(sp.Gt(base, 0))
+    return out
+
+
+def _np_sigmoid(z):
+    import numpy as np
+
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
+
+
+def _np_softplus(z):
+    import numpy as np
+
+    return np.logaddexp(0.0, z)
+
+
+def _np_relu(z):
+    import numpy as np
+
+    return np.maximum(0.0, z)
+
+
+def _mp_sigmoid(z):
+    import mpmath
+
+    return 1 / (1 + mpmath.exp(-z))
+
+
+def _mp_softplus(z):
+    import mpmath
+
+    return mpmath.log1p(mpmath.exp(z)) if z < 30 else z + mpmath.log1p(mpmath.exp(-z))
+
+
+def _mp_relu(z):
+    return z if z > 0 else 0 * z
+
+
+#: ``lambdify(..., modules=[NUMPY_FUNCTIONS, "numpy"])`` evaluates our functions.
+NUMPY_FUNCTIONS: dict[str, Callable] = {
+    "sigmoid": _np_sigmoid,
+    "softplus": _np_softplus,
+    "relu": _np_relu,
+}
+
+#: ``lambdify(..., modules=[MPMATH_FUNCTIONS, "mpmath"])`` for high precision.
+MPMATH_FUNCTIONS: dict[str, Callable] = {
+    "sigmoid": _mp_sigmoid,
+    "softplus": _mp_softplus,
+    "relu": _mp_relu,
+}
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One entry of the vocabulary the parser accepts.
+
+    ``arity`` is ``(min, max)`` with ``max=None`` for variadic functions.
+    ``domain`` says, in words, for which real arguments the function is
+    defined; ``doc`` is shown by ``symloss`` in error messages and docs.
+    """
+
+    name: str
+    build: Callable[..., sp.Basic]
+    arity: tuple[int, int | None]
+    domain: str
+    doc: str
+
+
+def _where(cond, a, b):
+    return sp.Piecewise((a, cond), (b, True))
+
+
+VOCABULARY: dict[str, FunctionSpec] = {
+    spec.name: spec
+    for spec in [
+        FunctionSpec("sigmoid", sigmoid, (1, 1), "all reals", "σ(z) = 1/(1 + exp(-z))"),
+        FunctionSpec("softplus", softplus, (1, 1), "all reals", "log(1 + exp(z))"),
+        FunctionSpec("relu", relu, (1, 1), "all reals", "max(0, z); relu'(0) = 0"),
+        FunctionSpec("tanh", sp.tanh, (1, 1), "all reals", "hyperbolic tangent"),
+        FunctionSpec("cosh", sp.cosh, (1, 1), "all reals", "hyperbolic cosine"),
+        FunctionSpec("exp", sp.exp, (1, 1), "all reals", "exponential"),
+        FunctionSpec("log", sp.log, (1, 1), "z > 0", "natural logarithm"),
+        FunctionSpec("sqrt", sp.sqrt, (1, 1), "z >= 0", "principal square root"),
+        FunctionSpec("abs", sp.Abs, (1, 1), "all reals", "|z|; abs'(0) = 0"),
+        FunctionSpec("sign", sp.sign, (1, 1), "all reals", "-1, 0 or 1; sign' = 0"),
+        FunctionSpec("max", sp.Max, (2, None), "all reals", "largest argument"),
+        FunctionSpec("min", sp.Min, (2, None), "all reals", "smallest argument"),
+        FunctionSpec("where", _where, (3, 3), "all reals", "where(c, a, b): a if c else b"),
+    ]
+}
