@@ -1,0 +1,479 @@
+"""Worker processes with hard time limits.
+
+SymPy can run for minutes (or forever) on an innocent-looking claim, and no
+cooperative timeout inside the computation can stop it reliably.  This module
+enforces limits from *outside*: every call runs in its own worker process
+(``fork`` on Linux, ``spawn`` elsewhere); at the deadline the worker gets
+SIGTERM, then SIGKILL after a short grace period.  A crash of the worker
+(exception, segfault, ``MemoryError``) becomes an :class:`Outcome`, never a
+crash of the caller.
+
+* :func:`run_calls` — a pool of at most ``jobs`` workers that this module
+  manages itself (so that one stuck worker can be killed individually);
+  outcomes come back in input order whatever the completion order.
+* :func:`call_with_timeout` — one call, value or exception, for in-Python use.
+* :func:`check_specs` — conjecture-file claims (:mod:`symloss.conjectures`)
+  → :class:`ClaimReport` rows, as ``symloss check`` prints them.
+
+Values cross the process boundary by pickling; a value that does not pickle
+turns into an ``error`` outcome that says so.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from typing import Any, Callable, Mapping, Sequence
+
+from .errors import SymlossError
+
+__all__ = [
+    "Call",
+    "Outcome",
+    "WorkerTimeout",
+    "WorkerError",
+    "run_calls",
+    "call_with_timeout",
+    "ClaimReport",
+    "prepare_specs",
+    "check_specs",
+    "DEFAULT_TIMEOUT",
+]
+
+#: Default per-claim wall-time limit of ``symloss check``, in seconds.
+DEFAULT_TIMEOUT = 10.0
+_GRACE = 0.5  # seconds between SIGTERM and SIGKILL
+
+
+class WorkerTimeout(SymlossError, TimeoutError):
+    """:func:`call_with_timeout` hit its deadline; the worker was killed."""
+
+
+class WorkerError(SymlossError, RuntimeError):
+    """The worker crashed, or raised an exception that could not be sent back."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """One unit of work: ``func(*args, **kwargs)`` with an optional own limit.
+
+    With the ``spawn`` start method ``func`` and its arguments must pickle
+    (module-level functions do).
+    """
+
+    func: Callable[..., Any]
+    args: tuple = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one :class:`Call`.
+
+    ``status`` is ``"ok"`` (``value`` holds the return value), ``"error"``
+    (the call raised; ``error`` is ``"Type: message"`` and ``exception`` the
+    exception itself when it pickled), ``"timeout"`` (killed at the deadline)
+    or ``"crash"`` (the worker died without answering: signal, exit, lost
+    pipe).  ``seconds`` is the wall time the parent measured.
+    """
+
+    status: str
+    value: Any = None
+    error: str | None = None
+    exception: BaseException | None = None
+    traceback: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _context():
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    return multiprocessing.get_context(method)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _set_memory_limit(memory_mb: int | None) -> None:
+    if not memory_mb:
+        return
+    try:
+        import resource
+
+        limit = int(memory_mb) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - platform
+        pass
+
+
+def _worker(conn, func, args, kwargs, memory_mb) -> None:
+    """Body of a worker process: run the call, send one message, exit."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    try:
+        _set_memory_limit(memory_mb)
+        message = ("ok", func(*args, **dict(kwargs)))
+    except BaseException as exc:  # noqa: BLE001 - everything becomes an outcome
+        message = ("error", _describe(exc), exc, traceback.format_exc())
+    try:
+        conn.send(message)
+    except Exception as exc:  # the value or the exception does not pickle
+        if message[0] == "ok":
+            fallback = ("error", f"result could not be sent to the parent: {_describe(exc)}", None, "")
+        else:
+            fallback = ("error", message[1], None, message[3])
+        try:
+            conn.send(fallback)
+        except Exception:  # pragma: no cover - pipe gone
+            pass
+    finally:
+        conn.close()
+
+
+@dataclass
+class _Slot:
+    index: int
+    process: Any
+    conn: Any
+    start: float
+    deadline: float
+
+
+def _stop(process, grace: float = _GRACE) -> None:
+    """SIGTERM, wait ``grace``, then SIGKILL; always reaps the process."""
+    if process.is_alive():
+        process.terminate()
+        process.join(grace)
+    if process.is_alive():
+        process.kill()
+    process.join()
+
+
+def _crash_reason(exitcode: int | None) -> str:
+    if exitcode is None:
+        return "worker vanished without answering"
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"worker killed by {name}"
+    return f"worker exited with status {exitcode} without answering"
+
+
+def run_calls(
+    calls: Sequence[Call],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    jobs: int = 1,
+    grace: float = _GRACE,
+    memory_mb: int | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Callable[[int, Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Run every call in its own worker process, at most ``jobs`` at a time.
+
+    Each call gets ``call.timeout`` seconds (or ``timeout``) of wall time from
+    its start; past that it is killed and its outcome is ``"timeout"``.
+    ``memory_mb`` caps each worker's address space.  ``on_start(i)`` and
+    ``on_done(i, outcome)`` report progress (in completion order); the
+    returned list is in input order.
+
+    >>> [o.value for o in run_calls([Call(abs, (-3,)), Call(max, (1, 2))], jobs=2)]
+    [3, 2]
+    >>> run_calls([Call(int, ("x",))])[0].error
+    "ValueError: invalid literal for int() with base 10: 'x'"
+    """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs!r}")
+    ctx = _context()
+    results: list[Outcome | None] = [None] * len(calls)
+    pending = deque(range(len(calls)))
+    active: list[_Slot] = []
+
+    def finish(slot: _Slot, outcome: Outcome) -> None:
+        active.remove(slot)
+        results[slot.index] = outcome
+        if on_done is not None:
+            on_done(slot.index, outcome)
+
+    def collect(slot: _Slot) -> None:
+        """The worker answered or died: turn that into an outcome."""
+        elapsed = time.monotonic() - slot.start
+        message = None
+        try:
+            if slot.conn.poll():
+                message = slot.conn.recv()
+        except (EOFError, OSError):
+            message = None
+        except Exception as exc:  # unpickling failed in the parent
+            message = ("error", f"result could not be read: {_describe(exc)}", None, "")
+        slot.conn.close()
+        slot.process.join(grace)
+        if slot.process.is_alive():
+            _stop(slot.process, grace)
+        if message is None:
+            outcome = Outcome("crash", error=_crash_reason(slot.process.exitcode), seconds=elapsed)
+        elif message[0] == "ok":
+            outcome = Outcome("ok", value=message[1], seconds=elapsed)
+        else:
+            outcome = Outcome("error", error=message[1], exception=message[2],
+                              traceback=message[3], seconds=elapsed)
+        finish(slot, outcome)
+
+    try:
+        while pending or active:
+            while pending and len(active) < jobs:
+                i = pending.popleft()
+                call = calls[i]
+                limit = call.timeout if call.timeout is not None else timeout
+                receiver, sender = ctx.Pipe(duplex=False)
+                process = ctx.Process(
+                    target=_worker,
+                    args=(sender, call.func, tuple(call.args), dict(call.kwargs), memory_mb),
+                    daemon=True,
+                )
+                sys.stdout.flush()  # a forked child must not re-flush our buffers
+                sys.stderr.flush()
+                if on_start is not None:
+                    on_start(i)
+                start = time.monotonic()
+                process.start()
+                sender.close()
+                active.append(_Slot(i, process, receiver, start, start + float(limit)))
+            now = time.monotonic()
+            wait_for = max(0.0, min(s.deadline for s in active) - now)
+            handles = {}
+            for slot in active:
+                handles[slot.conn] = slot
+                handles[slot.process.sentinel] = slot
+            ready = wait(list(handles), timeout=wait_for)
+            done = []
+            for handle in ready:
+                slot = handles[handle]
+                if slot not in done:
+                    done.append(slot)
+            for slot in done:
+                collect(slot)
+            now = time.monotonic()
+            for slot in [s for s in active if s.deadline <= now]:
+                if slot.conn.poll():  # answered just in time
+                    collect(slot)
+                    continue
+                _stop(slot.process, grace)
+                slot.conn.close()
+                finish(slot, Outcome("timeout", error=f"timed out after {now - slot.start:.1f} s",
+                                     seconds=now - slot.start))
+    finally:
+        for slot in list(active):
+            _stop(slot.process, grace)
+            slot.conn.close()
+    return results  # type: ignore[return-value]  # every slot is filled
+
+
+def call_with_timeout(func: Callable[..., Any], /, *args: Any, timeout: float,
+                      memory_mb: int | None = None, **kwargs: Any) -> Any:
+    """``func(*args, **kwargs)`` in a worker process, killed after ``timeout`` s.
+
+    Returns the value; re-raises the worker's exception when it pickles (else
+    :class:`WorkerError`); raises :class:`WorkerTimeout` at the deadline.
+
+    >>> call_with_timeout(pow, 2, 10, timeout=5)
+    1024
+    >>> import time
+    >>> call_with_timeout(time.sleep, 60, timeout=0.5)
+    Traceback (most recent call last):
+    ...
+    symloss.runner.WorkerTimeout: sleep timed out after 0.5 s (worker killed)
+    """
+    outcome = run_calls([Call(func, args, kwargs)], timeout=timeout, memory_mb=memory_mb)[0]
+    if outcome.ok:
+        return outcome.value
+    name = getattr(func, "__name__", repr(func))
+    if outcome.status == "timeout":
+        raise WorkerTimeout(f"{name} timed out after {timeout:g} s (worker killed)")
+    if outcome.exception is not None:
+        raise outcome.exception
+    raise WorkerError(f"{name}: {outcome.error}")
+
+
+# ---------------------------------------------------------------------------
+# conjecture-file claims
+
+
+@dataclass(frozen=True)
+class ClaimReport:
+    """The verdict on one conjecture-file claim, as ``symloss check`` shows it.
+
+    ``counterexample`` is the JSON form (symbol → exact value string, or a
+    list of two strings for a bound variable); ``result`` is the
+    :class:`~symloss.verdict.Result` when one crossed the process boundary.
+    """
+
+    spec: Any  # conjectures.ClaimSpec
+    verdict: str
+    reason: str
+    method: str
+    seconds: float
+    counterexample: dict | None = None
+    result: Any = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def expect(self) -> str | None:
+        return self.spec.expect
+
+    @property
+    def as_expected(self) -> bool | None:
+        """``None`` when the claim has no ``expect``."""
+        return None if self.spec.expect is None else self.verdict == self.spec.expect
+
+    def to_json(self) -> dict:
+        """The row of the ``--json`` document."""
+        row = {
+            "file": self.spec.file,
+            "name": self.spec.name,
+            "verdict": self.verdict,
+            "counterexample": self.counterexample,
+            "seconds": round(self.seconds, 3),
+            "expect": self.spec.expect,
+            "reason": self.reason,
+            "method": self.method,
+            "as_expected": self.as_expected,
+        }
+        for key, value in self.extra.items():
+            row.setdefault(key, value)
+        return row
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _prepare_worker(spec):
+    from .conjectures import prepare
+
+    try:
+        return ("ok", prepare(spec))
+    except SymlossError as exc:  # bad input: reported, not raised
+        return ("bad", str(exc))
+
+
+def _check_worker(spec, budget):
+    """Runs in the worker: decide one claim, return something picklable."""
+    import pickle
+
+    from .conjectures import evaluate
+
+    result = evaluate(spec, budget)
+    payload = _result_json(result)
+    try:
+        pickle.dumps(result)
+    except Exception:  # a Result that does not pickle: send the JSON only
+        result = None
+    return payload, result
+
+
+def _result_json(result) -> dict:
+    """A Result as a plain dict (``verdict``, ``reason``, ``method``,
+    ``counterexample`` in its JSON form, ...)."""
+    data = dict(result.to_json()) if hasattr(result, "to_json") else {}
+    for key in ("verdict", "reason", "method"):
+        if key not in data and hasattr(result, key):
+            data[key] = getattr(result, key)
+    if "counterexample" not in data:
+        cex = getattr(result, "counterexample", None)
+        data["counterexample"] = cex.to_json() if hasattr(cex, "to_json") else cex
+    verdict = data.get("verdict")
+    data["verdict"] = getattr(verdict, "value", verdict)  # an enum or a string
+    return data
+
+
+def _limit_for(spec, timeout: float | None) -> float:
+    if timeout is not None:
+        return float(timeout)
+    return spec.timeout if spec.timeout is not None else DEFAULT_TIMEOUT
+
+
+def prepare_specs(specs: Sequence[Any], *, jobs: int = 1, timeout: float = DEFAULT_TIMEOUT) -> list[str | None]:
+    """Parse every claim (problem and claim text) in worker processes.
+
+    Returns, per spec, ``None`` when it parsed (or parsing took too long or
+    crashed — that is the checker's business, not bad input) and the error
+    message when the input is bad.
+    """
+    calls = [Call(_prepare_worker, (s,)) for s in specs]
+    out: list[str | None] = []
+    for outcome in run_calls(calls, timeout=timeout, jobs=jobs):
+        if outcome.ok and outcome.value[0] == "bad":
+            out.append(outcome.value[1])
+        else:
+            out.append(None)
+    return out
+
+
+def _report(spec, outcome: Outcome, limit: float) -> ClaimReport:
+    if outcome.status == "timeout":
+        return ClaimReport(spec, "unknown", f"timeout: no verdict within {limit:g} s (hard limit, worker killed)",
+                           "timeout", outcome.seconds)
+    if outcome.status == "crash":
+        return ClaimReport(spec, "unknown", f"crash: {outcome.error}", "crash", outcome.seconds)
+    if outcome.status == "error":
+        return ClaimReport(spec, "unknown", f"error: {_one_line(outcome.error or '')}", "error", outcome.seconds)
+    payload, result = outcome.value
+    verdict = payload.get("verdict", "unknown")
+    if verdict not in ("proved", "refuted", "unknown"):
+        verdict = "unknown"
+    known = {"verdict", "reason", "method", "counterexample", "seconds"}
+    extra = {k: v for k, v in payload.items() if k not in known and k not in ("file", "name", "expect")}
+    return ClaimReport(
+        spec=spec,
+        verdict=verdict,
+        reason=_one_line(payload.get("reason") or ""),
+        method=str(payload.get("method") or ""),
+        seconds=outcome.seconds,
+        counterexample=payload.get("counterexample"),
+        result=result,
+        extra=extra,
+    )
+
+
+def check_specs(
+    specs: Sequence[Any],
+    *,
+    timeout: float | None = None,
+    jobs: int = 1,
+    memory_mb: int | None = None,
+    on_done: Callable[[int, ClaimReport], None] | None = None,
+) -> list[ClaimReport]:
+    """Decide every claim in a worker with a hard limit; reports in input order.
+
+    ``timeout`` overrides every claim's own ``timeout`` (default: the claim's,
+    else :data:`DEFAULT_TIMEOUT`).  The decision procedure gets a soft budget
+    a little under the hard limit so that it can return its own ``unknown``.
+    """
+    limits = [_limit_for(s, timeout) for s in specs]
+    calls = [Call(_check_worker, (s, max(0.1, 0.85 * lim - 0.2)), timeout=lim)
+             for s, lim in zip(specs, limits)]
+
+    reports: list[ClaimReport | None] = [None] * len(specs)
+
+    def done(i: int, outcome: Outcome) -> None:
+        reports[i] = _report(specs[i], outcome, limits[i])
+        if on_done is not None:
+            on_done(i, reports[i])
+
+    run_calls(calls, timeout=DEFAULT_TIMEOUT, jobs=jobs, memory_mb=memory_mb, on_done=done)
+    return reports  # type: ignore[return-value]  # every slot is filled
