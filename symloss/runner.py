@@ -21,6 +21,7 @@ turns into an ``error`` outcome that says so.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -122,6 +123,8 @@ def _set_memory_limit(memory_mb: int | None) -> None:
 def _worker(conn, func, args, kwargs, memory_mb) -> None:
     """Body of a worker process: run the call, send one message, exit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    if faulthandler.is_enabled():  # a crash is reported by the parent, not dumped
+        faulthandler.disable()
     try:
         _set_memory_limit(memory_mb)
         message = ("ok", func(*args, **dict(kwargs)))
@@ -424,14 +427,25 @@ def prepare_specs(specs: Sequence[Any], *, jobs: int = 1, timeout: float = DEFAU
     return out
 
 
+def _unknown(spec, reason: str, method: str, seconds: float) -> ClaimReport:
+    """An ``unknown`` row (timeout, crash, error), with a Result for documents."""
+    try:
+        from .verdict import Result
+
+        result = Result("unknown", spec.claim, reason=reason, method=method, seconds=seconds, name=spec.name)
+    except Exception:  # pragma: no cover - verdict module unavailable
+        result = None
+    return ClaimReport(spec, "unknown", reason, method, seconds, result=result)
+
+
 def _report(spec, outcome: Outcome, limit: float) -> ClaimReport:
     if outcome.status == "timeout":
-        return ClaimReport(spec, "unknown", f"timeout: no verdict within {limit:g} s (hard limit, worker killed)",
-                           "timeout", outcome.seconds)
+        return _unknown(spec, f"timeout: no verdict within {limit:g} s (hard limit, worker killed)",
+                        "timeout", outcome.seconds)
     if outcome.status == "crash":
-        return ClaimReport(spec, "unknown", f"crash: {outcome.error}", "crash", outcome.seconds)
+        return _unknown(spec, f"crash: {outcome.error}", "crash", outcome.seconds)
     if outcome.status == "error":
-        return ClaimReport(spec, "unknown", f"error: {_one_line(outcome.error or '')}", "error", outcome.seconds)
+        return _unknown(spec, f"error: {_one_line(outcome.error or '')}", "error", outcome.seconds)
     payload, result = outcome.value
     verdict = payload.get("verdict", "unknown")
     if verdict not in ("proved", "refuted", "unknown"):
