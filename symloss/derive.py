@@ -317,6 +317,8 @@ def _atomise(expr: sp.Expr) -> tuple[sp.Expr, dict]:
             return e.func(*[rec(a) for a in e.args])
         if isinstance(e, sp.Pow) and e.exp.is_Integer:
             return sp.Pow(rec(e.base), e.exp)
+        if isinstance(e, sp.exp) and e.args[0].could_extract_minus_sign():
+            return 1 / rec(sp.exp(-e.args[0]))
         d = fwd.get(e)
         if d is None:
             d = sp.Dummy(f"a{len(fwd)}")
@@ -378,6 +380,7 @@ def tidy(expr: sp.Expr, labels: Sequence = ()) -> sp.Expr:
         folded = sp.piecewise_fold(expr)
         if isinstance(folded, sp.Piecewise):
             return tidy(folded, labels)
+    expr = _tidy_arguments(expr)
     atoms, back = _atomise(expr)
     try:
         fact = sp.factor(atoms)
@@ -386,9 +389,35 @@ def tidy(expr: sp.Expr, labels: Sequence = ()) -> sp.Expr:
     candidate = _orient(fact, labels)
     if back:
         candidate = candidate.xreplace(back)
-    if sp.count_ops(candidate) <= sp.count_ops(expr):
-        return candidate
-    return expr
+    best = min((candidate, sp.factor_terms(expr), expr), key=sp.count_ops)
+    return best
+
+
+def _tidy_arguments(expr: sp.Expr) -> sp.Expr:
+    """Shorten the arguments of kink functions (``Heaviside``, ``sign``,
+    ``Abs``) by expanding them when that is shorter, and write
+    ``sinh(u)/cosh(u)`` as ``tanh(u)``."""
+
+    def shorter(e):
+        if isinstance(e, (sp.Heaviside, sp.sign, sp.Abs)):
+            arg = e.args[0]
+            alt = sp.expand(arg)
+            if sp.count_ops(alt) < sp.count_ops(arg):
+                return e.func(alt, *e.args[1:])
+            return e
+        if isinstance(e, sp.Mul):
+            factors = list(e.args)
+            for f in e.args:
+                if isinstance(f, sp.sinh) and sp.cosh(f.args[0]) ** -1 in factors:
+                    factors.remove(f)
+                    factors.remove(sp.cosh(f.args[0]) ** -1)
+                    factors.append(sp.tanh(f.args[0]))
+            return sp.Mul(*factors)
+        return e
+
+    if not expr.has(sp.Heaviside, sp.sign, sp.Abs, sp.sinh):
+        return expr
+    return sp.bottom_up(expr, shorter)
 
 
 #: Rewrite rules by name: each maps an expression (and the label symbols) to

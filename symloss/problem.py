@@ -1,0 +1,456 @@
+"""``problem(...)`` → :class:`Problem`: one model/loss pair with its symbols.
+
+A problem owns one :class:`~symloss.domains.SymbolTable`; every expression of
+the problem (model, loss, L, gradients, parsed claims) uses its symbols.
+
+Default parameters (when ``params`` is not given):
+
+* a catalogue model: the parameters listed in the catalogue;
+* an expression model: its free symbols except inputs, labels and
+  hyper-parameters;
+* no model: the free symbols of the loss except ``yhat``, inputs, labels and
+  hyper-parameters.
+
+Inputs are ``x``, names ``x_…`` or ``x<digits>`` and the indexed family ``x``;
+labels are ``y``, ``y_…`` and ``y<digits>``; hyper-parameters are those of the
+catalogue loss plus the names given in ``hyper``.  An indexed parameter family
+``w`` (as in ``Sum(w[j]*x[j], (j, 1, n))``) is represented by ``w[i]`` with
+the hypothesis ``1 <= i <= n``.
+
+>>> p = problem('logistic', 'bce')
+>>> p.grad('w')
+x*(-y + sigmoid(b + w*x))
+>>> p.params
+(w, b)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterable, Mapping
+
+import sympy as sp
+
+from .catalogue import CATALOGUE, Catalogue, LossSpec, ModelSpec
+from .derive import Derivation, derive, readable
+from .domains import Domain, SymbolTable
+from .errors import InvalidArgument
+from .functions import derivative
+
+__all__ = ["Problem", "problem", "is_input_name", "is_label_name"]
+
+_INPUT = re.compile(r"x(_\w*|\d+)?\Z")
+_LABEL = re.compile(r"y(_\w*|\d+)?\Z")
+
+
+def is_input_name(name: str) -> bool:
+    """``x``, ``x_…`` or ``x<digits>``.
+
+    >>> is_input_name('x'), is_input_name('x_2'), is_input_name('x3'), is_input_name('xi')
+    (True, True, True, False)
+    """
+    return bool(_INPUT.match(name))
+
+
+def is_label_name(name: str) -> bool:
+    """``y``, ``y_…`` or ``y<digits>`` (not ``yhat``).
+
+    >>> is_label_name('y'), is_label_name('y2'), is_label_name('yhat')
+    (True, True, False)
+    """
+    return bool(_LABEL.match(name))
+
+
+def _name(s) -> str:
+    if isinstance(s, sp.Indexed):
+        return str(s.base)
+    return getattr(s, "name", str(s))
+
+
+def _parse(text: str, table: SymbolTable) -> sp.Basic:
+    from .parser import parse  # imported here: the parser module is optional at import time
+
+    return parse(text, table)
+
+
+def _rebind(expr: sp.Basic, table: SymbolTable) -> sp.Basic:
+    """Replace the catalogue's plain symbols by the table's symbols (by name)."""
+    mapping: dict = {}
+    labels = set()
+    for base in expr.atoms(sp.IndexedBase):
+        mapping[base] = table.indexed(str(base.label))
+        labels.add(base.label)
+    for s in expr.atoms(sp.Symbol):
+        if s in labels or s in mapping:
+            continue
+        if s.is_integer:
+            mapping[s] = table.bound(s.name) if s.is_positive else table.index(s.name)
+        else:
+            mapping[s] = table.symbol(s.name)
+    return expr.xreplace(mapping)
+
+
+def _exact_value(name: str, value) -> sp.Expr:
+    if isinstance(value, bool):
+        raise InvalidArgument(f"hyper-parameter {name} must be a number, got {value!r}")
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    if isinstance(value, float):
+        return sp.Rational(str(value))
+    if isinstance(value, sp.Expr) and value.is_number:
+        return value
+    raise InvalidArgument(f"hyper-parameter {name} must be a number or a domain string, got {value!r}")
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """A model/loss pair: symbols, L, gradients, claims.
+
+    Build it with :func:`problem`.  ``model`` is the prediction (a tuple for
+    vector models, ``None`` without a model), ``loss`` the loss in ``yhat``,
+    ``L`` the loss with ``yhat`` replaced by the model.  Gradients and
+    derivations are cached per instance.
+    """
+
+    symbols: SymbolTable
+    model: object
+    loss: sp.Expr
+    yhat: object
+    L: sp.Expr
+    params: tuple
+    labels: tuple = ()
+    inputs: tuple = ()
+    hyper: tuple = ()
+    assumptions: tuple = ()
+    requirements: tuple = ()
+    model_spec: ModelSpec | None = None
+    loss_spec: LossSpec | None = None
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    # -- symbols --------------------------------------------------------------
+    @property
+    def variables(self) -> tuple:
+        """All free symbols of L (plain symbols and indexed entries), sorted."""
+        out = set(self.L.free_symbols) | set(self.params)
+        out = {s for s in out if not isinstance(s, sp.IndexedBase)}
+        for f in list(out):
+            if isinstance(f, sp.Indexed):
+                out.discard(f.base.label)
+        return tuple(sorted(out, key=sp.default_sort_key))
+
+    def domain(self, sym) -> Domain:
+        """The domain of a symbol (or name) of this problem."""
+        return self.symbols.domain(sym)
+
+    def parse(self, text: str) -> sp.Basic:
+        """Parse ``text`` with this problem's symbols."""
+        if not isinstance(text, str):
+            raise InvalidArgument(f"expected expression text, got {text!r}")
+        return _parse(text, self.symbols)
+
+    def hypotheses(self) -> list:
+        """Domain conditions of the variables, requirements on ŷ that the model
+        does not guarantee, label constraints, index ranges and user
+        assumptions, as SymPy booleans."""
+        out = list(self.symbols.hypotheses([v for v in self.variables if not isinstance(v, sp.Indexed)]))
+        for extra in (*self.requirements, *self.assumptions):
+            if extra is not sp.true and extra not in out:
+                out.append(extra)
+        return out
+
+    def _param(self, param) -> sp.Expr:
+        if isinstance(param, str):
+            for p in self.params:
+                if str(p) == param or _name(p) == param:
+                    return p
+            raise InvalidArgument(
+                f"unknown parameter {param!r}; the parameters are {', '.join(map(str, self.params))}"
+            )
+        if param in self.params:
+            return param
+        if isinstance(param, (sp.Symbol, sp.Indexed)):
+            return param
+        raise InvalidArgument(f"not a parameter: {param!r}")
+
+    # -- calculus -------------------------------------------------------------
+    def derivation(self, param) -> Derivation:
+        """The re-checkable derivation of ∂L/∂param (cached)."""
+        p = self._param(param)
+        key = ("derivation", p)
+        if key not in self._cache:
+            if self.model is None:
+                d = derive(self.loss, p, labels=self.labels)
+            else:
+                d = derive(self.loss, p, yhat=self.yhat, model=self.model, labels=self.labels)
+            self._cache[key] = d
+        return self._cache[key]
+
+    def grad(self, param) -> sp.Expr:
+        """∂L/∂param in readable canonical form (cached)."""
+        return self.derivation(param).result
+
+    def gradient(self) -> tuple:
+        """All partial derivatives, in the order of :attr:`params`."""
+        return tuple(self.grad(p) for p in self.params)
+
+    def hessian(self) -> sp.Matrix:
+        """The matrix of second derivatives ∂²L/∂θ_i∂θ_j (cached)."""
+        if "hessian" not in self._cache:
+            n = len(self.params)
+            rows = [[None] * n for _ in range(n)]
+            for i, p in enumerate(self.params):
+                g = self.grad(p)
+                for j in range(i, n):
+                    h = readable(derivative(g, self.params[j]), self.labels)
+                    rows[i][j] = rows[j][i] = h
+            self._cache["hessian"] = sp.Matrix(rows)
+        return self._cache["hessian"]
+
+    def check(self, claim_text: str, assume=(), timeout: float = 10.0):
+        """Decide a claim about this problem (see :mod:`symloss.decide`)."""
+        from .decide import check_claim
+
+        return check_claim(self, claim_text, assume=assume, timeout=timeout)
+
+    # -- display ------------------------------------------------------------------
+    def _describe(self, spec, expr) -> str:
+        if spec is not None:
+            return spec.name
+        return str(expr)
+
+    def __repr__(self) -> str:
+        model = "None" if self.model is None else self._describe(self.model_spec, self.model)
+        loss = self._describe(self.loss_spec, self.loss)
+        params = ", ".join(map(str, self.params))
+        return f"Problem(model={model}, loss={loss}, params=({params}), L={self.L})"
+
+    def _repr_latex_(self) -> str:
+        return "$L = %s$" % sp.latex(self.L)
+
+
+# ---------------------------------------------------------------------------
+# construction
+# ---------------------------------------------------------------------------
+
+
+def _vars_mapping(vars) -> dict:
+    if vars is None:
+        return {}
+    if isinstance(vars, Mapping):
+        return dict(vars)
+    out = {}
+    for item in vars:
+        if not isinstance(item, str) or "=" not in item:
+            raise InvalidArgument(f"variable declaration must look like NAME=DOMAIN, got {item!r}")
+        name, dom = item.split("=", 1)
+        out[name.strip()] = dom.strip()
+    return out
+
+
+def problem(
+    model=None,
+    loss=None,
+    *,
+    params: Iterable[str] | None = None,
+    vars=None,
+    assume=(),
+    hyper=None,
+    catalogue: Catalogue = CATALOGUE,
+) -> Problem:
+    """Build a :class:`Problem` from catalogue names or expression text.
+
+    ``model``/``loss``: a catalogue name or an expression string (the loss in
+    ``yhat``, ``y``, …; without a model the loss is written in the parameters
+    directly).  ``vars``: domains, a mapping ``name -> domain`` or strings
+    ``"name=domain"`` (these override catalogue domains).  ``assume``:
+    assumption strings.  ``hyper``: hyper-parameter names, or a mapping
+    ``name -> value`` (a number fixes the value exactly) or ``name -> domain``
+    (a string).
+
+    >>> problem('linear', 'squared').grad('b')
+    b + w*x - y
+    >>> problem('linear', 'squared', params=['q'])
+    Traceback (most recent call last):
+    ...
+    symloss.errors.InvalidArgument: unknown parameter 'q': the model's parameters are w, b
+    """
+    if loss is None:
+        raise InvalidArgument("problem() needs a loss (a catalogue name or an expression)")
+    table = SymbolTable()
+    user_domains = _vars_mapping(vars)
+    for name, dom in user_domains.items():
+        table.declare(name, dom)
+
+    mspec = catalogue.model(model) if isinstance(model, str) and catalogue.has_model(model) else None
+    lspec = catalogue.loss(loss) if isinstance(loss, str) and catalogue.has_loss(loss) else None
+    if isinstance(model, str) and mspec is None and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", model.strip()) \
+            and len(model.strip()) > 3:
+        catalogue.model(model)  # raises with a did-you-mean
+    if isinstance(loss, str) and lspec is None and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", loss.strip()) \
+            and len(loss.strip()) > 3:
+        catalogue.loss(loss)
+
+    requirements_text: tuple = ()
+    if mspec is not None and lspec is not None:
+        comp = catalogue.compatible(mspec, lspec)
+        if not comp.ok:
+            raise InvalidArgument(f"model {mspec.name!r} and loss {lspec.name!r} do not fit: {comp.reason}")
+        requirements_text = comp.requirements
+
+    for spec in (mspec, lspec):
+        for name, dom in (spec.domains.items() if spec is not None else ()):
+            if name not in user_domains:
+                table.declare(name, dom)
+
+    # hyper-parameters
+    hyper_values: dict = {}
+    hyper_names = list(lspec.hyper) if lspec else []
+    if isinstance(hyper, Mapping):
+        for name, val in hyper.items():
+            if isinstance(val, str):
+                if name not in user_domains:
+                    if lspec and name in lspec.domains:
+                        raise InvalidArgument(
+                            f"hyper-parameter {name!r} already has domain {lspec.domains[name]}; use vars= to override"
+                        )
+                    table.declare(name, val)
+            else:
+                hyper_values[name] = _exact_value(name, val)
+            hyper_names.append(name)
+    elif hyper is not None:
+        hyper_names.extend(hyper)
+
+    # model
+    if model is None:
+        model_out, yhat = None, None
+    elif mspec is not None:
+        model_out = tuple(_rebind(e, table) for e in mspec.outputs)
+    elif isinstance(model, str):
+        model_out = (_parse(model, table),)
+    else:
+        raise InvalidArgument(f"model must be a catalogue name or expression text, got {model!r}")
+
+    # loss
+    if lspec is not None:
+        loss_expr = _rebind(lspec.formula, table)
+        constraints = [_rebind(c, table) for c in lspec.constraints]
+        arity = lspec.arity
+    elif isinstance(loss, str):
+        loss_expr = _parse(loss, table)
+        constraints = []
+        arity = 1 if model_out is None else len(model_out)
+    else:
+        raise InvalidArgument(f"loss must be a catalogue name or expression text, got {loss!r}")
+
+    if model_out is not None:
+        if len(model_out) != arity:
+            raise InvalidArgument(f"the loss takes {arity} prediction(s) but the model has {len(model_out)}")
+        yhat = (table.symbol("yhat"),) if arity == 1 else tuple(
+            table.symbol(f"yhat{k}") for k in range(1, arity + 1)
+        )
+        missing = [y for y in yhat if y not in loss_expr.free_symbols]
+        if missing and lspec is None:
+            raise InvalidArgument(
+                f"the loss {loss!r} does not mention {', '.join(map(str, missing))}; write it in terms of the prediction"
+            )
+    if hyper_values:
+        subs = {table.symbol(k): v for k, v in hyper_values.items()}
+        for k, v in hyper_values.items():
+            if not table.domain(k).contains(v):
+                raise InvalidArgument(f"hyper-parameter {k} = {v} is outside its domain {table.domain(k).text}")
+        loss_expr = loss_expr.xreplace(subs)
+        if model_out is not None:
+            model_out = tuple(m.xreplace(subs) for m in model_out)
+
+    L = loss_expr if model_out is None else loss_expr.xreplace(dict(zip(yhat, model_out)))
+    yhat_field = None if model_out is None else (yhat[0] if len(yhat) == 1 else yhat)
+    model_field = None if model_out is None else (model_out[0] if len(model_out) == 1 else model_out)
+
+    # classify symbols
+    free = L.free_symbols
+    plain = {s for s in free if isinstance(s, sp.Symbol)}
+    families = {s.base: s for s in free if isinstance(s, sp.Indexed)}
+    hyper_syms = tuple(sorted((s for s in plain if s.name in hyper_names), key=sp.default_sort_key))
+    labels = tuple(sorted((s for s in plain if is_label_name(s.name)), key=sp.default_sort_key))
+    inputs = [s for s in plain if is_input_name(s.name)] + [b for b in families if is_input_name(str(b))]
+    sum_vars = set()
+    for s in L.atoms(sp.Sum):
+        for lim in s.limits:
+            sum_vars.add(lim[0])
+            sum_vars |= {t for t in lim[1:] if isinstance(t, sp.Symbol)}
+
+    requirements = []
+    pred = model_field if model_out is not None and len(model_out) == 1 else None
+    for text in requirements_text:
+        requirements.append(_parse(text, table).xreplace({yhat[0]: pred}) if pred is not None else _parse(text, table))
+    if lspec is not None and mspec is None and pred is not None:
+        if lspec.input == "probability":
+            requirements += [sp.Gt(pred, 0), sp.Lt(pred, 1)]
+        elif lspec.input == "positive":
+            requirements.append(sp.Gt(pred, 0))
+    requirements += constraints
+
+    # parameters
+    def candidates():
+        if mspec is not None:
+            return list(mspec.params)
+        names = []
+        for s in sorted(plain, key=sp.default_sort_key):
+            if s.name in hyper_names or is_label_name(s.name) or is_input_name(s.name) or s in sum_vars:
+                continue
+            if s.name.startswith("yhat"):
+                continue
+            names.append(s.name)
+        names += sorted(str(b) for b in families if not is_input_name(str(b)))
+        return names
+
+    available = candidates()
+    chosen = list(params) if params is not None else available
+    if isinstance(params, str):
+        chosen = [params]
+    param_syms = []
+    index_hyps = []
+    all_names = {s.name for s in plain} | {str(b) for b in families}
+    for name in chosen:
+        if not isinstance(name, str):
+            raise InvalidArgument(f"parameter names must be strings, got {name!r}")
+        if name not in all_names:
+            where = "the model's" if model_out is not None else "the loss's"
+            raise InvalidArgument(
+                f"unknown parameter {name!r}: {where} parameters are {', '.join(available) or '(none)'}"
+            )
+        if name in {str(b) for b in families}:
+            base = table.indexed(name)
+            i = table.index("i")
+            param_syms.append(base[i])
+            for s in L.atoms(sp.Sum):
+                for lim in s.limits:
+                    if any(isinstance(a, sp.Indexed) and a.base == base for a in s.function.atoms(sp.Indexed)):
+                        index_hyps += [sp.Le(lim[1], i), sp.Le(i, lim[2])]
+        else:
+            param_syms.append(table.symbol(name))
+    requirements += [h for h in dict.fromkeys(index_hyps)]
+
+    assumptions = []
+    for a in (assume,) if isinstance(assume, str) else assume:
+        assumptions.append(_parse(a, table) if isinstance(a, str) else a)
+
+    return Problem(
+        symbols=table,
+        model=model_field,
+        loss=loss_expr,
+        yhat=yhat_field,
+        L=L,
+        params=tuple(param_syms),
+        labels=labels,
+        inputs=tuple(sorted(inputs, key=sp.default_sort_key)),
+        hyper=hyper_syms,
+        assumptions=tuple(assumptions),
+        requirements=tuple(requirements),
+        model_spec=mspec,
+        loss_spec=lspec,
+    )
