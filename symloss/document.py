@@ -1,0 +1,479 @@
+r"""Standalone LaTeX documents of results, pgfplots figures, and pdflatex.
+
+* :func:`build_document` turns results into one standalone document
+  (``article`` with amsmath, amssymb, amsthm, pgfplots, hyperref): a section
+  per claim with its statement, verdict, proof or counterexample, and a
+  figure of :math:`L` and :math:`\partial L/\partial\theta` against
+  :math:`\theta` when the result carries its problem.
+* :func:`figure_latex` draws that figure as pgfplots code (no image files),
+  from coordinates computed with NumPy.
+* :func:`write_atomic` and :func:`compile_pdf` write files so that a failed
+  run never leaves a truncated or clobbered file; :func:`write_document` is
+  what ``symloss check PATH --latex OUT.tex --pdf OUT.pdf`` calls.
+
+The document is pure ASCII: every piece of user text goes through
+:func:`symloss.latex.escape_text`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import sympy as sp
+
+from .errors import SymlossError, ToolMissing
+from .functions import NUMPY_FUNCTIONS, derivative
+from .latex import SymlossLatexPrinter, derivation_latex, escape_text, result_latex
+
+__all__ = [
+    "build_document",
+    "figure_latex",
+    "sample_values",
+    "write_atomic",
+    "compile_pdf",
+    "write_document",
+    "PREAMBLE",
+]
+
+#: Packages every document loads (all in Debian's texlive-latex-base and
+#: texlive-pictures).
+PREAMBLE = r"""\documentclass[11pt]{article}
+\usepackage[margin=2.5cm]{geometry}
+\usepackage{amsmath}
+\usepackage{amssymb}
+\usepackage{amsthm}
+\usepackage{pgfplots}
+\pgfplotsset{compat=1.18}
+\usepackage[hidelinks]{hyperref}
+\allowdisplaybreaks
+\setlength{\emergencystretch}{3em}
+"""
+
+
+# --------------------------------------------------------------------------
+# entries: Result objects, runner rows, or (name, result) pairs
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    result: Any
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class _RowView:
+    """A runner row (no Result crossed the process boundary) seen as a result."""
+
+    verdict: str
+    claim: Any
+    reason: str
+    method: str
+    seconds: float
+    counterexample: Any
+    proof: Any = None
+
+
+def _entries(results: Any) -> list[_Entry]:
+    if isinstance(results, Mapping):
+        results = list(results.items())
+    out = []
+    for k, item in enumerate(results, 1):
+        name, file = None, None
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+            name, item = item
+        spec = getattr(item, "spec", None)
+        if spec is not None and not hasattr(item, "claim"):
+            # a runner row: ClaimReport(spec, verdict, reason, method, seconds, counterexample)
+            file = getattr(spec, "file", None)
+            name = name or getattr(spec, "name", None)
+            item = _RowView(
+                verdict=str(getattr(item, "verdict", "unknown")),
+                claim=getattr(spec, "claim", ""),
+                reason=getattr(item, "reason", "") or "",
+                method=getattr(item, "method", "") or "",
+                seconds=float(getattr(item, "seconds", 0.0) or 0.0),
+                counterexample=getattr(item, "counterexample", None),
+            )
+        name = name or getattr(item, "name", None)
+        if not name:
+            claim = getattr(item, "claim", None)
+            name = getattr(claim, "text", None) or (claim if isinstance(claim, str) else None) or "claim %d" % k
+        out.append(_Entry(str(name), item, file))
+    return out
+
+
+# --------------------------------------------------------------------------
+# figures
+
+_CANDIDATES = [sp.Integer(1), sp.Rational(1, 2), sp.Integer(2), sp.Integer(-1), sp.Rational(3, 2),
+               sp.Rational(-1, 2), sp.Integer(3), sp.Integer(0), sp.Rational(1, 4), sp.Rational(3, 4),
+               sp.Integer(-2), sp.Rational(1, 3)]
+
+
+def _holds(cond: sp.Basic, values: Mapping) -> bool | None:
+    try:
+        v = cond.subs(values)
+    except Exception:  # a condition SymPy cannot substitute into: undecided
+        return None
+    if v is sp.true or v is True:
+        return True
+    if v is sp.false or v is False:
+        return False
+    return None
+
+
+def sample_values(symbols: Iterable[sp.Symbol], hypotheses: Iterable[sp.Basic] = (), fixed: Mapping | None = None) -> dict | None:
+    """Simple exact values (1, 1/2, 2, -1, ...) for ``symbols`` satisfying
+    every hypothesis exactly, keeping the ``fixed`` ones; ``None`` when no
+    such choice is found.
+
+    >>> y, d = sp.Symbol('y', real=True), sp.Symbol('d', positive=True)
+    >>> sample_values([y, d], [sp.Eq(y, 0) | sp.Eq(y, 1), d < 1])
+    {y: 1, d: 1/2}
+    """
+    values = dict(fixed or {})
+    hyps = [h for h in hypotheses if h is not sp.true]
+    for s in symbols:
+        if s in values:
+            continue
+        mine = [h for h in hyps if getattr(h, "free_symbols", set()) == {s}]
+        for c in _CANDIDATES:
+            if _assumptions_allow(s, c) and all(_holds(h, {s: c}) for h in mine):
+                values[s] = c
+                break
+        else:
+            return None
+    if not all(_holds(h, values) is not False for h in hyps):
+        return None
+    return values
+
+
+def _assumptions_allow(s: sp.Symbol, c: sp.Basic) -> bool:
+    checks = [("positive", c > 0), ("negative", c < 0), ("nonnegative", c >= 0),
+              ("nonpositive", c <= 0), ("nonzero", c != 0), ("integer", c.is_integer)]
+    return all(ok for attr, ok in checks if getattr(s, "is_" + attr, None))
+
+
+def _fmt(v: float) -> str:
+    return "%.6g" % v
+
+
+def _coords(xs: np.ndarray, ys: np.ndarray) -> str:
+    ok = np.isfinite(ys) & (np.abs(ys) < 1e6)
+    return " ".join("(%s,%s)" % (_fmt(a), _fmt(b)) for a, b in zip(xs[ok], ys[ok]))
+
+
+def _numeric(expr: sp.Expr, var: sp.Symbol, xs: np.ndarray) -> np.ndarray:
+    f = sp.lambdify([var], expr, modules=[NUMPY_FUNCTIONS, "numpy"])
+    with np.errstate(all="ignore"):
+        ys = f(xs)
+    ys = np.asarray(ys, dtype=complex if np.iscomplexobj(ys) else float)
+    if np.iscomplexobj(ys):
+        ys = np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
+    return np.broadcast_to(ys, xs.shape).astype(float)
+
+
+def _param_interval(param: sp.Symbol, hypotheses) -> tuple[float, float] | None:
+    dom = _assumption_like(param, hypotheses)
+    if isinstance(dom, sp.FiniteSet) or dom is None:
+        return None
+    lo = float(dom.inf) if dom.inf.is_finite else -np.inf
+    hi = float(dom.sup) if dom.sup.is_finite else np.inf
+    return lo, hi
+
+
+def _assumption_like(param, hypotheses):
+    from .latex import _assumption_set, _flatten_and
+
+    s = _assumption_set(param)
+    for c in _flatten_and(hypotheses):
+        if getattr(c, "free_symbols", set()) == {param}:
+            try:
+                cs = c.as_set()
+            except Exception:  # not an interval condition: ignore for the range
+                continue
+            s = s.intersect(cs)
+    return s if isinstance(s, (sp.Interval, sp.FiniteSet)) or s == sp.Reals else None
+
+
+def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr | None = None,
+                 mark: sp.Basic | None = None, hypotheses: Sequence = (), caption: str = "") -> str:
+    r"""A pgfplots figure of ``L`` and ``dL/dparam`` against ``param``, the
+    other symbols fixed to ``values``; the grid minimiser is marked, and
+    ``mark`` (a counterexample's value of ``param``) too.  Returns ``""``
+    when there is nothing finite to draw.
+
+    >>> w, x = sp.symbols('w x', real=True)
+    >>> fig = figure_latex((w*x - 1)**2, w, {x: 2})
+    >>> fig.count(r'\addplot'), 'optimum' in fig
+    (3, True)
+    """
+    p = SymlossLatexPrinter()
+    L0 = L.subs(dict(values))
+    g0 = (grad if grad is not None else derivative(L, param)).subs(dict(values))
+    if (L0.free_symbols | g0.free_symbols) - {param} or L0.has(sp.Sum, sp.Indexed, sp.Integral):
+        return ""
+    interval = _param_interval(param, hypotheses) or (-np.inf, np.inf)
+    lo, hi = max(interval[0], -8.0), min(interval[1], 8.0)
+    if not lo < hi:
+        return ""
+    wide = np.linspace(lo, hi, 801)
+    if np.isfinite(interval[0]) and interval[0] == lo:
+        wide = wide[1:]
+    if np.isfinite(interval[1]) and interval[1] == hi:
+        wide = wide[:-1]
+    lw = _numeric(L0, param, wide)
+    finite = np.isfinite(lw)
+    if not finite.any():
+        return ""
+    k = int(np.nanargmin(np.where(finite, lw, np.inf)))
+    opt = float(wide[k]) if 0 < k < len(wide) - 1 else None
+    centre = opt if opt is not None else float(np.clip(0.0, lo, hi))
+    a, b = max(lo, centre - 3.0), min(hi, centre + 3.0)
+    m = None
+    if mark is not None:
+        try:
+            m = float(mark)
+        except (TypeError, ValueError):
+            m = None
+    if m is not None and np.isfinite(m):
+        a, b = min(a, m - 1.0), max(b, m + 1.0)
+        a, b = max(a, interval[0]), min(b, interval[1])
+    xs = np.linspace(a, b, 121)
+    xs = xs[(xs > interval[0]) & (xs < interval[1])] if np.isfinite(interval).any() else xs
+    ly, gy = _numeric(L0, param, xs), _numeric(g0, param, xs)
+    cl, cg = _coords(xs, ly), _coords(xs, gy)
+    if not cl and not cg:
+        return ""
+    name = p.doprint(param)
+    lines = [
+        r"\begin{figure}[ht]",
+        r"\centering",
+        r"\begin{tikzpicture}",
+        r"\begin{axis}[width=0.8\linewidth, height=6cm, xlabel={$%s$}, legend pos=outer north east," % name,
+        r"  grid=major, legend cell align=left, scaled ticks=false, tick label style={font=\small}]",
+    ]
+    if cl:
+        lines.append(r"\addplot[thick, blue] coordinates {%s};" % cl)
+        lines.append(r"\addlegendentry{$L$}")
+    if cg:
+        lines.append(r"\addplot[thick, dashed, red!70!black] coordinates {%s};" % cg)
+        lines.append(r"\addlegendentry{$\partial L / \partial %s$}" % name)
+    if opt is not None and a <= opt <= b:
+        lo_v = _numeric(L0, param, np.array([opt]))[0]
+        if np.isfinite(lo_v) and abs(lo_v) < 1e6:
+            lines.append(r"\addplot[only marks, mark=*, mark size=2.5pt, black] coordinates {(%s,%s)};" % (_fmt(opt), _fmt(lo_v)))
+            lines.append(r"\addlegendentry{optimum (grid)}")
+    if m is not None and np.isfinite(m) and a <= m <= b:
+        mv = _numeric(L0, param, np.array([m]))[0]
+        if np.isfinite(mv) and abs(mv) < 1e6:
+            lines.append(r"\addplot[only marks, mark=x, mark size=5pt, very thick, orange!90!black] coordinates {(%s,%s)};" % (_fmt(m), _fmt(mv)))
+            lines.append(r"\addlegendentry{counterexample}")
+    lines += [r"\end{axis}", r"\end{tikzpicture}"]
+    fixed = ", ".join("$%s = %s$" % (p.doprint(k), p.doprint(v)) for k, v in values.items() if k != param)
+    cap = caption or ("$L$ and $\\partial L/\\partial %s$ against $%s$%s." % (name, name, (" with " + fixed) if fixed else ""))
+    lines += [r"\caption{%s}" % cap, r"\end{figure}"]
+    return "\n".join(lines)
+
+
+def _result_figure(result: Any) -> str:
+    """The figure for one result, when it carries its problem; else ``""``."""
+    claim = getattr(result, "claim", None)
+    problem = getattr(result, "problem", None) or getattr(claim, "problem", None)
+    L = getattr(problem, "L", None)
+    if not isinstance(L, sp.Expr):
+        return ""
+    params = list(getattr(problem, "params", ()) or ())
+    cx = getattr(result, "counterexample", None)
+    fixed = dict(getattr(cx, "values", None) or {}) if cx is not None and not isinstance(cx, Mapping) else {}
+    pair = getattr(cx, "pair", None) if cx is not None else None
+    var = getattr(claim, "var", None)
+    param = var if isinstance(var, sp.Symbol) else (pair[0] if pair else (params[0] if params else None))
+    if param is None:
+        return ""
+    mark = fixed.pop(param, None)
+    if mark is None and pair:
+        mark = pair[1]
+    hyps = list(getattr(claim, "hypotheses", ()) or ())
+    if not hyps and hasattr(problem, "hypotheses"):
+        try:
+            hyps = list(problem.hypotheses())
+        except Exception:  # the figure is optional; the document must not fail
+            hyps = []
+    others = sorted(L.free_symbols - {param}, key=lambda s: s.name)
+    values = sample_values(others, [h for h in hyps if param not in getattr(h, "free_symbols", ())], fixed)
+    if values is None:
+        return ""
+    grad = None
+    if hasattr(problem, "grad"):
+        try:
+            grad = problem.grad(param)
+        except Exception:  # fall back to differentiating here
+            grad = None
+    return figure_latex(L, param, values, grad=grad, mark=mark, hypotheses=hyps)
+
+
+# --------------------------------------------------------------------------
+# documents
+
+
+def _pdf_string(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9 .,:;()+=*!?@/-]", " ", text).strip() or "claim"
+
+
+def build_document(results: Any, *, title: str = "symloss report", derivations: Iterable[Any] = ()) -> str:
+    r"""A standalone LaTeX document (ASCII) with one section per result:
+    the claim, the verdict, the proof or counterexample, and a figure when
+    the result carries its problem.  ``results`` may be Result objects,
+    runner rows, ``(name, result)`` pairs or a mapping name → result;
+    ``derivations`` (from ``Problem.derivation``) get sections of their own.
+
+    >>> from types import SimpleNamespace as NS
+    >>> doc = build_document([("c1", NS(verdict='unknown', claim='L >= 0', reason='no tactic'))])
+    >>> doc.startswith(r'\documentclass') and doc.rstrip().endswith(r'\end{document}')
+    True
+    """
+    entries = _entries(results)
+    counts = {v: sum(1 for e in entries if str(getattr(e.result, "verdict", "")) == v) for v in ("proved", "refuted", "unknown")}
+    body = [PREAMBLE.rstrip(), r"\title{%s}" % escape_text(title), r"\date{}", r"\begin{document}", r"\maketitle"]
+    if entries:
+        body.append("%d claim%s: %d proved, %d refuted, %d unknown." % (
+            len(entries), "" if len(entries) == 1 else "s", counts["proved"], counts["refuted"], counts["unknown"]))
+        body.append(r"\begin{itemize}")
+        for k, e in enumerate(entries, 1):
+            body.append(r"\item \hyperref[claim:%d]{%s}: %s" % (k, escape_text(e.name), escape_text(getattr(e.result, "verdict", "unknown"))))
+        body.append(r"\end{itemize}")
+    for k, e in enumerate(entries, 1):
+        body.append(r"\section{\texorpdfstring{%s}{%s}}\label{claim:%d}" % (escape_text(e.name), _pdf_string(e.name), k))
+        if e.file:
+            body.append(r"\noindent\textit{from %s}" % escape_text(e.file))
+            body.append("")
+        body.append(result_latex(e.result))
+        try:
+            fig = _result_figure(e.result)
+        except Exception as exc:  # a figure must never break the document
+            fig = "%% no figure: %s" % _pdf_string(str(exc))
+        if fig:
+            body.append(fig)
+    for d in derivations:
+        param = getattr(d, "param", None)
+        name = SymlossLatexPrinter().doprint(param) if isinstance(param, sp.Basic) else "?"
+        body.append(r"\section{\texorpdfstring{Derivation of $\partial L/\partial %s$}{Derivation of dL/d%s}}" % (name, _pdf_string(str(param))))
+        body.append(derivation_latex(d))
+    body.append(r"\end{document}")
+    return "\n\n".join(body) + "\n"
+
+
+def write_atomic(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same
+    directory and ``os.replace``: readers see the old file or the whole new
+    one, never a truncated file.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     write_atomic(pathlib.Path(d) / 'a.tex', 'x')
+    ...     (pathlib.Path(d) / 'a.tex').read_text()
+    'x'
+    """
+    _replace_with(Path(path), lambda f: f.write(text.encode("utf-8")))
+
+
+def _replace_with(path: Path, fill) -> None:
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            fill(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _log_tail(log: str, lines: int = 25) -> str:
+    text = log.splitlines()
+    errs = [i for i, line in enumerate(text) if line.startswith("!")]
+    start = max(0, (errs[0] - 2) if errs else len(text) - lines)
+    return "\n".join(text[start : start + lines])
+
+
+def compile_pdf(tex_path: str | os.PathLike, pdf_path: str | os.PathLike, *, timeout: float = 120) -> None:
+    """Typeset ``tex_path`` with ``pdflatex -interaction=nonstopmode
+    -halt-on-error -no-shell-escape`` in a temporary directory (rerun when
+    references changed) and move the PDF atomically to ``pdf_path``.
+
+    Raises :class:`ToolMissing` when pdflatex is not installed and
+    :class:`SymlossError` with the end of the log when compilation fails or
+    takes longer than ``timeout`` seconds; ``pdf_path`` is then untouched.
+    """
+    exe = shutil.which("pdflatex")
+    if exe is None:
+        raise ToolMissing("pdflatex is not installed (needed to write %s); install TeX Live, "
+                          "e.g. apt-get install texlive-latex-base texlive-pictures" % os.fspath(pdf_path))
+    tex_path, pdf_path = Path(tex_path), Path(pdf_path)
+    deadline = time.monotonic() + timeout
+    env = dict(os.environ, openout_any="p", shell_escape="f")
+    with tempfile.TemporaryDirectory(prefix="symloss-tex-") as tmp:
+        work = Path(tmp)
+        shutil.copyfile(tex_path, work / "document.tex")
+        for _ in range(3):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise SymlossError("pdflatex timed out after %g s on %s" % (timeout, tex_path))
+            try:
+                proc = subprocess.run(
+                    [exe, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "document.tex"],
+                    cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=remaining,
+                )
+            except subprocess.TimeoutExpired:
+                raise SymlossError("pdflatex timed out after %g s on %s" % (timeout, tex_path)) from None
+            log_file = work / "document.log"
+            log = log_file.read_text(errors="replace") if log_file.exists() else proc.stdout.decode(errors="replace")
+            if proc.returncode != 0:
+                raise SymlossError("pdflatex failed on %s (exit code %d):\n%s" % (tex_path, proc.returncode, _log_tail(log)))
+            if "Rerun to get" not in log and "Label(s) may have changed" not in log:
+                break
+        pdf = work / "document.pdf"
+        if not pdf.exists():
+            raise SymlossError("pdflatex produced no PDF for %s:\n%s" % (tex_path, _log_tail(log)))
+        _replace_with(pdf_path, lambda f: f.write(pdf.read_bytes()))
+
+
+def write_document(results: Any, tex_path: str | os.PathLike | None = None, pdf_path: str | os.PathLike | None = None,
+                   *, title: str = "symloss report", timeout: float = 120) -> str:
+    """Build the document, write it atomically to ``tex_path`` (when given)
+    and typeset it to ``pdf_path`` (when given); returns the LaTeX source.
+    This is what ``symloss check PATH --latex OUT.tex --pdf OUT.pdf`` calls.
+    """
+    text = build_document(results, title=title)
+    if pdf_path is not None and shutil.which("pdflatex") is None:
+        # fail before writing anything
+        raise ToolMissing("pdflatex is not installed (needed to write %s); install TeX Live, "
+                          "e.g. apt-get install texlive-latex-base texlive-pictures" % os.fspath(pdf_path))
+    if tex_path is not None:
+        write_atomic(tex_path, text)
+    if pdf_path is not None:
+        if tex_path is not None:
+            compile_pdf(tex_path, pdf_path, timeout=timeout)
+        else:
+            with tempfile.TemporaryDirectory(prefix="symloss-doc-") as tmp:
+                src = Path(tmp) / "document.tex"
+                src.write_text(text, encoding="utf-8")
+                compile_pdf(src, pdf_path, timeout=timeout)
+    return text
