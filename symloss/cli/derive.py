@@ -1,0 +1,146 @@
+"""``symloss derive --model M --loss L [--param P]... [--vars NAME=DOMAIN]... [--latex]``
+
+Prints the closed-form gradient, one line per parameter::
+
+    $ symloss derive --model logistic --loss bce
+    ∂L/∂w = x⋅(σ(b + w⋅x) - y)
+    ∂L/∂b = σ(b + w⋅x) - y
+
+``--list`` prints the catalogue of models and losses instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+from fractions import Fraction
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.str import StrPrinter
+
+from ..catalogue import CATALOGUE
+from ..errors import InvalidArgument
+from ..problem import problem
+
+__all__ = ["add_parser", "run", "one_line", "latex", "catalogue_listing"]
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register ``derive`` on the ``symloss`` command's subparsers."""
+    parser = subparsers.add_parser(
+        "derive",
+        help="print the closed-form gradient of a model/loss pair",
+        description="Print ∂L/∂θ for every parameter θ (or the ones named with --param).",
+    )
+    parser.add_argument("--model", default=None, help="catalogue model name or expression (omit: loss in the parameters)")
+    parser.add_argument("--loss", default=None, help="catalogue loss name or expression in yhat, y, ...")
+    parser.add_argument("--param", action="append", default=None, metavar="P",
+                        help="parameter to differentiate in (repeatable or comma-separated; default: all)")
+    parser.add_argument("--vars", action="append", default=[], metavar="NAME=DOMAIN",
+                        help="domain of a symbol, e.g. y={0,1} or delta=positive (repeatable)")
+    parser.add_argument("--hyper", action="append", default=[], metavar="NAME=VALUE",
+                        help="fix a hyper-parameter to an exact value, e.g. delta=1/2 (repeatable)")
+    parser.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
+    parser.add_argument("--list", action="store_true", help="list the catalogue of models and losses")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _positive_first(printer_cls):
+    """A printer class that prints the terms of a sum with positive
+    coefficients first (``σ(z) - y`` rather than ``-y + σ(z)``)."""
+
+    class Printer(printer_cls):
+        def _as_ordered_terms(self, expr, order=None):
+            terms = list(super()._as_ordered_terms(expr, order=order))
+            return [t for t in terms if not t.could_extract_minus_sign()] + [
+                t for t in terms if t.could_extract_minus_sign()
+            ]
+
+    Printer.__name__ = f"PositiveFirst{printer_cls.__name__}"
+    return Printer
+
+
+_Pretty = _positive_first(PrettyPrinter)
+_Str = _positive_first(StrPrinter)
+_Latex = _positive_first(LatexPrinter)
+
+
+def latex(expr: sp.Basic) -> str:
+    """``sympy.latex`` with positive terms first.
+
+    >>> y, z = sp.symbols('y z', real=True)
+    >>> latex(z - y)
+    'z - y'
+    """
+    return _Latex().doprint(expr)
+
+
+def one_line(expr: sp.Basic) -> str:
+    """A readable single-line form: SymPy's unicode pretty printer when its
+    output fits one line, else the plain form with σ, ⋅ and −.
+
+    >>> from symloss.functions import sigmoid
+    >>> w, x, y, b = sp.symbols('w x y b', real=True)
+    >>> one_line(x*(sigmoid(w*x + b) - y))
+    'x⋅(σ(b + w⋅x) - y)'
+    >>> one_line(x/(1 + w**2))
+    'x/(w² + 1)'
+    """
+    text = _Pretty({"use_unicode": True, "wrap_line": False}).doprint(expr)
+    if "\n" not in text:
+        return text
+    plain = _Str().doprint(expr)
+    for a, b in (("**2", "²"), ("**3", "³"), ("**", "^"), ("*", "⋅"), ("sigmoid(", "σ(")):
+        plain = plain.replace(a, b)
+    return plain
+
+
+def catalogue_listing() -> str:
+    """The catalogue as text: one line per model and per loss."""
+    lines = ["Models:"]
+    for m in CATALOGUE.models:
+        formula = ", ".join(one_line(e) for e in m.outputs)
+        alias = f" (also {', '.join(m.aliases)})" if m.aliases else ""
+        lines.append(f"  {m.name}{alias}: ŷ = {formula}  [params {', '.join(m.params)}]")
+    lines.append("Losses:")
+    for l in CATALOGUE.losses:
+        alias = f" (also {', '.join(l.aliases)})" if l.aliases else ""
+        doms = "; ".join(f"{k} ∈ {v}" for k, v in l.domains.items())
+        lines.append(f"  {l.name}{alias}: {one_line(l.formula)}" + (f"  [{doms}]" if doms else ""))
+    return "\n".join(lines)
+
+
+def _hyper(items) -> dict:
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise InvalidArgument(f"--hyper needs NAME=VALUE, got {item!r}")
+        name, value = (s.strip() for s in item.split("=", 1))
+        try:
+            out[name] = Fraction(value)
+        except (ValueError, ZeroDivisionError):
+            raise InvalidArgument(f"--hyper {name}: not an exact number: {value!r}") from None
+    return out
+
+
+def run(args) -> int:
+    """Print the gradient lines; 0 on success (errors are raised as
+    :class:`~symloss.errors.SymlossError` and turned into exit 2 by ``main``)."""
+    if args.list:
+        print(catalogue_listing())
+        return 0
+    if args.loss is None:
+        raise InvalidArgument("derive needs --loss (or --list)")
+    params = None
+    if args.param:
+        params = [p.strip() for item in args.param for p in item.split(",") if p.strip()]
+    prob = problem(args.model, args.loss, params=params, vars=list(args.vars), hyper=_hyper(args.hyper) or None)
+    for p in prob.params:
+        g = prob.grad(p)
+        if args.latex:
+            print(r"\frac{\partial L}{\partial %s} = %s" % (latex(p), latex(g)))
+        else:
+            print(f"∂L/∂{p} = {one_line(g)}")
+    return 0
