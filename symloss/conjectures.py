@@ -47,6 +47,7 @@ __all__ = [
     "build_problem",
     "prepare",
     "evaluate",
+    "in_context",
 ]
 
 #: The verdicts a claim may ``expect``.
@@ -332,8 +333,25 @@ def _field_of(spec: ClaimSpec, text: str) -> str | None:
     return None
 
 
-def _in_context(spec: ClaimSpec, exc: SymlossError, field: str | None = None) -> SymlossError:
-    """``exc`` re-raised with the file, claim and field in its message."""
+def _field_quoted_in(spec: ClaimSpec, message: str) -> str | None:
+    """The field whose whole text the message quotes (``unknown domain 'realz'``)."""
+    candidates = [(f"vars.{k}", v) for k, v in spec.vars] + [("model", spec.model), ("loss", spec.loss)]
+    candidates += [(f"params[{i}]", p) for i, p in enumerate(spec.params or ())]
+    hits = [f for f, v in candidates if v is not None and repr(v) in message]
+    return hits[0] if len(hits) == 1 else None
+
+
+def in_context(spec: ClaimSpec, exc: SymlossError, field: str | None = None) -> SymlossError:
+    """A copy of ``exc`` whose message names the file, the claim and the field
+    (found from the text a syntax error points into); ``exc`` itself when its
+    message already names them.
+
+    >>> spec = ClaimSpec(file="f.toml", name="c", loss="(yhat - y)**2", claim="L >>= 0")
+    >>> print(in_context(spec, SymlossSyntaxError("unexpected '>'", "L >>= 0", 4)))
+    f.toml: claim 'c', field 'claim': unexpected '>' at column 4
+        L >>= 0
+           ^
+    """
     if isinstance(exc, SymlossSyntaxError):
         field = _field_of(spec, exc.text) or field
         message = exc.message
@@ -348,6 +366,7 @@ def _in_context(spec: ClaimSpec, exc: SymlossError, field: str | None = None) ->
     message = str(exc)
     if spec.file in message and spec.name in message:
         return exc
+    field = _field_quoted_in(spec, message) or field
     try:
         return type(exc)(f"{spec.where(field)}: {message}")
     except TypeError:  # an error class with another constructor
@@ -370,20 +389,16 @@ def build_problem(spec: ClaimSpec):
             assume=tuple(spec.assume),
         )
     except SymlossError as exc:
-        raise _in_context(spec, exc) from None
+        raise in_context(spec, exc) from None
 
 
 def _claim_parser():
-    """The claim language's parse function, if the claims module provides one."""
+    """The claim language's parser, ``parse_claim(problem, text)``, if built."""
     try:
-        from . import claims
+        from .claims import parse_claim
     except ImportError:
         return None
-    for name in ("parse_claim", "parse"):
-        fn = getattr(claims, name, None)
-        if callable(fn):
-            return fn
-    return None
+    return parse_claim
 
 
 def prepare(spec: ClaimSpec) -> str:
@@ -398,16 +413,10 @@ def prepare(spec: ClaimSpec) -> str:
     if parse is None:
         return "problem built (claim parser not available)"
     try:
-        parse(spec.claim, prob)
-    except TypeError:
-        # a parser with another signature: keyword form
-        try:
-            parse(spec.claim, problem=prob)
-        except SymlossError as exc:
-            raise _in_context(spec, exc, "claim") from None
+        claim = parse(prob, spec.claim)
     except SymlossError as exc:
-        raise _in_context(spec, exc, "claim") from None
-    return "parsed"
+        raise in_context(spec, exc, "claim") from None
+    return type(claim).__name__
 
 
 def evaluate(spec: ClaimSpec, timeout: float | None = None):
@@ -423,4 +432,4 @@ def evaluate(spec: ClaimSpec, timeout: float | None = None):
     try:
         return check_claim(prob, spec.claim, **kwargs)
     except SymlossError as exc:
-        raise _in_context(spec, exc, "claim") from None
+        raise in_context(spec, exc, "claim") from None

@@ -366,21 +366,21 @@ def _one_line(text: str) -> str:
 
 
 def _prepare_worker(spec):
-    from .conjectures import prepare
+    from . import conjectures
 
     try:
-        return ("ok", prepare(spec))
-    except SymlossError as exc:  # bad input: reported, not raised
-        return ("bad", str(exc))
+        return ("ok", conjectures.prepare(spec))
+    except SymlossError as exc:  # bad input: reported (with file, claim, field), not raised
+        return ("bad", str(conjectures.in_context(spec, exc)))
 
 
 def _check_worker(spec, budget):
     """Runs in the worker: decide one claim, return something picklable."""
     import pickle
 
-    from .conjectures import evaluate
+    from . import conjectures
 
-    result = evaluate(spec, budget)
+    result = conjectures.evaluate(spec, budget)
     payload = _result_json(result)
     try:
         pickle.dumps(result)
@@ -410,6 +410,18 @@ def _limit_for(spec, timeout: float | None) -> float:
     return spec.timeout if spec.timeout is not None else DEFAULT_TIMEOUT
 
 
+def _preload() -> None:
+    """Import the modules workers need, once, in the parent: forked workers
+    then start warm instead of each importing SymPy-heavy modules again."""
+    import importlib
+
+    for name in ("problem", "claims", "decide", "prover"):
+        try:
+            importlib.import_module(f"{__package__}.{name}")
+        except Exception:  # not built yet, or broken: the worker will say so
+            pass
+
+
 def prepare_specs(specs: Sequence[Any], *, jobs: int = 1, timeout: float = DEFAULT_TIMEOUT) -> list[str | None]:
     """Parse every claim (problem and claim text) in worker processes.
 
@@ -417,6 +429,7 @@ def prepare_specs(specs: Sequence[Any], *, jobs: int = 1, timeout: float = DEFAU
     crashed — that is the checker's business, not bad input) and the error
     message when the input is bad.
     """
+    _preload()
     calls = [Call(_prepare_worker, (s,)) for s in specs]
     out: list[str | None] = []
     for outcome in run_calls(calls, timeout=timeout, jobs=jobs):
@@ -478,6 +491,7 @@ def check_specs(
     else :data:`DEFAULT_TIMEOUT`).  The decision procedure gets a soft budget
     a little under the hard limit so that it can return its own ``unknown``.
     """
+    _preload()
     limits = [_limit_for(s, timeout) for s in specs]
     calls = [Call(_check_worker, (s, max(0.1, 0.85 * lim - 0.2)), timeout=lim)
              for s, lim in zip(specs, limits)]

@@ -146,13 +146,13 @@ def test_public_examples_load():
     assert all(s.expect is not None for s in specs)
 
 
-def test_in_context_names_file_claim_field_and_column():
-    from symloss.conjectures import _in_context
+def testin_context_names_file_claim_field_and_column():
+    from symloss.conjectures import in_context
 
     spec = ClaimSpec(file="f.toml", name="c", loss="(yhat - y)**2", claim="d(L, w) === 0")
-    err = _in_context(spec, SymlossSyntaxError("unexpected '='", "d(L, w) === 0", 11))
+    err = in_context(spec, SymlossSyntaxError("unexpected '='", "d(L, w) === 0", 11))
     assert isinstance(err, SymlossSyntaxError) and err.column == 11
     assert str(err).splitlines()[0] == "f.toml: claim 'c', field 'claim': unexpected '=' at column 11"
     assert str(err).splitlines()[2].index("^") - str(err).splitlines()[1].index("d") == 10
-    err = _in_context(spec, SymlossSyntaxError("bad token", "(yhat - y)**2", 3))
+    err = in_context(spec, SymlossSyntaxError("bad token", "(yhat - y)**2", 3))
     assert "field 'loss'" in str(err)

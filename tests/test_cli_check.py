@@ -1,0 +1,262 @@
+"""``symloss check``: exit codes, human output, the JSON contract, --timeout.
+
+Tests marked ``standin`` replace the decision procedure by a small fake so
+that they test the command itself; the others run the real pipeline (and are
+skipped while a module it needs is missing).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from symloss import conjectures
+from symloss.cli import main
+from symloss.errors import InvalidArgument, SymlossSyntaxError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _available(*names: str) -> bool:
+    import importlib
+
+    try:
+        for name in names:
+            importlib.import_module(f"symloss.{name}")
+    except ImportError:
+        return False
+    return True
+
+
+needs_decide = pytest.mark.skipif(not _available("parser", "problem", "claims", "decide"),
+                                  reason="decision pipeline not built yet")
+
+
+def _write(tmp_path: Path, name: str, *claims: dict) -> Path:
+    lines = []
+    for c in claims:
+        lines.append("[[claim]]")
+        for k, v in c.items():
+            lines.append(f"{k} = {json.dumps(v)}" if not isinstance(v, dict) else
+                         f"{k} = {{ {', '.join(f'{a} = {json.dumps(b)}' for a, b in v.items())} }}")
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _claim(name, claim, expect=None, **extra):
+    out = {"name": name, "model": "w*x + b", "loss": "(yhat - y)**2/2", "claim": claim}
+    if expect:
+        out["expect"] = expect
+    out.update(extra)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# stand-in decision procedure: the verdict is chosen by the claim text
+
+
+class FakeResult:
+    def __init__(self, verdict, counterexample=None, reason=""):
+        self.verdict, self.counterexample, self.reason = verdict, counterexample, reason
+
+    def to_json(self):
+        return {"verdict": self.verdict, "counterexample": self.counterexample,
+                "reason": self.reason, "method": "fake", "seconds": 0.0}
+
+
+def fake_evaluate(spec, timeout=None):
+    if spec.claim.startswith("hang"):
+        while True:
+            pass
+    if spec.claim.startswith("false"):
+        return FakeResult("refuted", {"x": "1", "w": ["-1", "-1/2"]}, "sides differ")
+    if spec.claim.startswith("maybe"):
+        return FakeResult("unknown", None, "no tactic applied; 200 admissible points tested")
+    return FakeResult("proved", None, "zero-equivalence")
+
+
+def fake_prepare(spec):
+    if "@" in spec.claim:
+        col = spec.claim.index("@") + 1
+        raise SymlossSyntaxError("unexpected character '@'", spec.claim, col)
+    if spec.loss == "nope":
+        raise InvalidArgument("unknown loss 'nope'")
+    return "parsed"
+
+
+@pytest.fixture
+def standin(monkeypatch):
+    monkeypatch.setattr(conjectures, "evaluate", fake_evaluate)
+    monkeypatch.setattr(conjectures, "prepare", fake_prepare)
+
+
+@pytest.mark.parametrize(
+    "claims, code",
+    [
+        ([("true", "proved"), ("false", "refuted"), ("maybe", "unknown")], 0),
+        ([("true", None), ("false", None)], 0),
+        ([("true", "proved"), ("false", "proved")], 1),
+        ([("maybe", "refuted")], 1),
+        ([("hang", "proved")], 1),
+        ([("hang", "unknown")], 0),
+    ],
+)
+def test_exit_status_follows_expectations(standin, tmp_path, capsys, claims, code):
+    path = _write(tmp_path, "f.toml", *[_claim(f"c{i}", c, e) for i, (c, e) in enumerate(claims)])
+    assert main(["check", str(path), "--timeout", "1"]) == code
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == len(claims) + 1
+
+
+def test_human_output_lines_and_summary(standin, tmp_path, capsys):
+    path = _write(tmp_path, "f.toml", _claim("a", "true", "proved"), _claim("b", "false", "refuted"),
+                  _claim("c", "maybe", "proved"), _claim("d", "hang", "unknown"))
+    assert main(["check", str(path), "--timeout", "1"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[0] == "proved" and out[0].endswith("f.toml::a  zero-equivalence")
+    assert "refuted" in out[1] and "counterexample x = 1, w = -1 vs -1/2; sides differ" in out[1]
+    assert out[2].startswith("!unknown") and "[expected proved]" in out[2]
+    assert "timeout" in out[3] and "1 s" in out[3]
+    assert out[-1] == "4 claims: 1 proved, 1 refuted, 2 unknown; 3/4 as expected"
+
+
+def test_json_is_exactly_one_document_with_the_contract_keys(standin, tmp_path, capsys):
+    path = _write(tmp_path, "f.toml", _claim("a", "true", "proved"), _claim("b", "false"))
+    assert main(["check", str(path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    rows = doc["results"]
+    assert list(doc) == ["results"] and [r["name"] for r in rows] == ["a", "b"]
+    for row in rows:
+        assert {"file", "name", "verdict", "counterexample", "seconds", "expect", "reason"} <= set(row)
+        assert row["file"] == str(path) and isinstance(row["seconds"], float)
+    assert rows[0]["counterexample"] is None and rows[0]["expect"] == "proved"
+    assert rows[1]["counterexample"] == {"x": "1", "w": ["-1", "-1/2"]} and rows[1]["expect"] is None
+
+
+def test_folder_and_jobs_keep_input_order(standin, tmp_path, capsys):
+    _write(tmp_path, "b.toml", _claim("b1", "true"), _claim("b2", "hang", "unknown"))
+    _write(tmp_path, "a.toml", _claim("a1", "hang", "unknown"), _claim("a2", "false", "refuted"))
+    start = time.monotonic()
+    assert main(["check", str(tmp_path), "--json", "--jobs", "2", "--timeout", "1"]) == 0
+    assert time.monotonic() - start < 6
+    rows = json.loads(capsys.readouterr().out)["results"]
+    assert [r["name"] for r in rows] == ["a1", "a2", "b1", "b2"]
+
+
+@pytest.mark.parametrize(
+    "claim, loss, message",
+    [
+        ("d(L, w) @ 0", "(yhat - y)**2/2", "claim 'bad', field 'claim': unexpected character '@' at column 9"),
+        ("L >= 0", "nope", "claim 'bad', field 'loss': unknown loss 'nope'"),
+    ],
+)
+def test_bad_expression_exits_2_naming_file_claim_and_column(standin, tmp_path, capsys, claim, loss, message):
+    path = _write(tmp_path, "f.toml", _claim("good", "true"), {**_claim("bad", claim), "loss": loss})
+    assert main(["check", str(path), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and str(path) in captured.err and message in captured.err
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[[claim]]\nname = "a"\nloss = "x"\nclaim = "x > 0"\nexpect = "yes"\n', "'expect' must be one of"),
+        ('[[claim]]\nname = "a"\nlos = "x"\nclaim = "x > 0"\n', "did you mean 'loss'?"),
+        ('[[claim]\n', "not valid TOML"),
+    ],
+)
+def test_bad_file_exits_2(standin, tmp_path, capsys, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and message in err
+
+
+@pytest.mark.parametrize("args", [["--timeout", "0"], ["--timeout", "abc"], ["--jobs", "0"]])
+def test_bad_options_exit_2(tmp_path, args):
+    path = _write(tmp_path, "f.toml", _claim("a", "true"))
+    with pytest.raises(SystemExit) as info:
+        main(["check", str(path), *args])
+    assert info.value.code == 2
+
+
+def test_missing_path_exits_2(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nope.toml")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------
+# the real pipeline, through a subprocess like a user
+
+
+def _run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "symloss", "check", *args], capture_output=True,
+                          text=True, timeout=timeout, cwd=ROOT)
+
+
+@needs_decide
+def test_real_bad_claim_exits_2_with_column(tmp_path):
+    path = _write(tmp_path, "f.toml", _claim("ok", "d(L, w) == x*(w*x + b - y)"),
+                  _claim("typo", "d(L, w) == x*(w*x + b - y) +* 2"))
+    proc = _run(str(path))
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "claim 'typo'" in proc.stderr and "field 'claim'" in proc.stderr and "column" in proc.stderr
+
+
+@needs_decide
+def test_real_identity_and_refutation_with_rechecked_counterexample(tmp_path):
+    from symloss.parser import parse
+
+    path = _write(tmp_path, "f.toml",
+                  _claim("right", "d(L, w) == x*(w*x + b - y)", "proved"),
+                  _claim("twice", "d(L, w) == 2*x*(w*x + b - y)", "refuted"))
+    proc = _run("--json", str(path))
+    rows = json.loads(proc.stdout)["results"]
+    assert [r["verdict"] for r in rows] == ["proved", "refuted"], proc.stdout + proc.stderr
+    assert proc.returncode == 0
+    cex = rows[1]["counterexample"]
+    # independent oracle: the gradient of ½(w x + b − y)² by hand, at the exact values
+    vals = {name: parse(text) for name, text in cex.items()}
+    assert all(v.is_rational or v.is_number for v in vals.values())
+    w, x, b, y = (vals.get(n, sp.Integer(0)) for n in "wxby")
+    assert set(cex) <= {"w", "x", "b", "y"}
+    lhs = x * (w * x + b - y)
+    rhs = 2 * x * (w * x + b - y)
+    assert sp.nsimplify(lhs - rhs) != 0
+
+
+NESTED = "tanh(tanh(tanh(tanh(tanh(tanh(w*x))))))"
+
+
+@needs_decide
+def test_timeout_holds_on_a_claim_that_keeps_sympy_busy(tmp_path):
+    path = _write(tmp_path, "g.toml", {
+        "name": "nested-bound", "loss": NESTED, "params": ["w"], "assume": ["abs(x) <= 1"],
+        "claim": "abs(d(L, w, 5)) <= 1000", "expect": "unknown"})
+    start = time.monotonic()
+    proc = _run("--json", "--timeout", "3", str(path))
+    wall = time.monotonic() - start
+    (row,) = json.loads(proc.stdout)["results"]
+    assert row["verdict"] == "unknown", row
+    assert wall < 3 + 2 + 8  # limit + validation budget + interpreter start-up
+    assert row["seconds"] <= 3.5
+
+
+@needs_decide
+def test_latex_option(tmp_path):
+    path = _write(tmp_path, "f.toml", _claim("right", "d(L, w) == x*(w*x + b - y)", "proved"))
+    out = tmp_path / "out.tex"
+    proc = _run(str(path), "--latex", str(out))
+    if not _available("document"):
+        assert proc.returncode == 2 and "not available yet" in proc.stderr
+    else:
+        assert proc.returncode == 0, proc.stderr
+        assert r"\documentclass" in out.read_text()
