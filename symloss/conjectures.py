@@ -360,7 +360,7 @@ def in_context(spec: ClaimSpec, exc: SymlossError, field: str | None = None) -> 
         caret = ""
         if exc.text and exc.column is not None and "\n" not in exc.text:
             caret = f"\n    {exc.text}\n    {' ' * max(exc.column - 1, 0)}^"
-        where = f" at column {exc.column}" if exc.column is not None else ""
+        where = f" at column {exc.column}" if exc.column is not None and "at column" not in message else ""
         new = SymlossSyntaxError(f"{spec.where(field)}: {message}{where}{caret}", exc.text, exc.column)
         return new
     message = str(exc)

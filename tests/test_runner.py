@@ -234,10 +234,14 @@ def _real_decider_available() -> bool:
 @pytest.mark.skipif(not _real_decider_available(), reason="decision procedure not built yet")
 def test_jobs_2_gives_the_same_verdicts_as_jobs_1_on_the_public_examples():
     specs = conjectures.load_all([PROOFS])
-    one = [(r.verdict, r.counterexample) for r in check_specs(specs, jobs=1)]
-    two = [(r.verdict, r.counterexample) for r in check_specs(specs, jobs=2)]
-    # a claim that ran into its limit on one run may finish on the other
-    same = [a == b for a, b in zip(one, two)]
-    for (a, b), ok in zip(zip(one, two), same):
-        assert ok or "unknown" in (a[0], b[0]), (a, b)
-    assert sum(same) >= len(specs) - 1
+    one = check_specs(specs, jobs=1)
+    two = check_specs(specs, jobs=2)
+    assert [r.spec.name for r in two] == [s.name for s in specs]
+    compared = 0
+    for a, b in zip(one, two):
+        if "timeout" in (a.method, b.method):  # wall-clock limits may fall either way under load
+            continue
+        compared += 1
+        assert a.verdict == b.verdict, a.spec.label
+        assert (a.counterexample is None) == (b.counterexample is None), a.spec.label
+    assert compared >= len(specs) // 2
