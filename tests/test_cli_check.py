@@ -34,6 +34,8 @@ def _available(*names: str) -> bool:
     return True
 
 
+needs_parser = pytest.mark.skipif(not _available("parser", "problem", "claims"),
+                                  reason="claim parser not built yet")
 needs_decide = pytest.mark.skipif(not _available("parser", "problem", "claims", "decide"),
                                   reason="decision pipeline not built yet")
 
@@ -202,13 +204,32 @@ def _run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
                           text=True, timeout=timeout, cwd=ROOT)
 
 
-@needs_decide
+@needs_parser
 def test_real_bad_claim_exits_2_with_column(tmp_path):
     path = _write(tmp_path, "f.toml", _claim("ok", "d(L, w) == x*(w*x + b - y)"),
                   _claim("typo", "d(L, w) == x*(w*x + b - y) +* 2"))
     proc = _run(str(path))
     assert proc.returncode == 2 and proc.stdout == ""
     assert "claim 'typo'" in proc.stderr and "field 'claim'" in proc.stderr and "column" in proc.stderr
+    assert "claim 'ok'" not in proc.stderr
+
+
+@needs_parser
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"claim": "d(L, q) == 0"}, "field 'claim': d: q is not a symbol of the problem"),
+        ({"claim": "argmin(L) == 0"}, "field 'claim': argmin needs the variable"),
+        ({"loss": "(yhat - y)**2 +* 2"}, "field 'loss': "),
+        ({"vars": {"y": "realz"}}, "field 'vars.y': unknown domain 'realz'"),
+        ({"loss": "sqaured"}, "did you mean 'squared'"),
+    ],
+)
+def test_real_bad_input_names_the_field(tmp_path, fields, message):
+    path = _write(tmp_path, "f.toml", {**_claim("bad", "L >= 0"), **fields})
+    proc = _run(str(path))
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert f"{path}: claim 'bad'" in proc.stderr and message in proc.stderr
 
 
 @needs_decide
@@ -260,3 +281,65 @@ def test_latex_option(tmp_path):
     else:
         assert proc.returncode == 0, proc.stderr
         assert r"\documentclass" in out.read_text()
+
+
+# ---------------------------------------------------------------------------
+# property: every `refuted` comes with a counterexample that re-checks exactly
+
+_SIDES = {  # claim text → the same quantity computed by hand for L = ½(w x + b − y)²
+    "d(L, w)": lambda w, x, b, y: x * (w * x + b - y),
+    "d(L, b)": lambda w, x, b, y: w * x + b - y,
+    "L": lambda w, x, b, y: (w * x + b - y) ** 2 / 2,
+    "yhat - y": lambda w, x, b, y: w * x + b - y,
+    "d(L, w, 2)": lambda w, x, b, y: x**2,
+}
+_OPS = {"==": sp.Eq, "!=": sp.Ne, "<=": sp.Le, "<": sp.Lt, ">=": sp.Ge, ">": sp.Gt}
+_ASSUME = {"": None, "x > 0": lambda w, x, b, y: x > 0, "y >= 1": lambda w, x, b, y: y >= 1}
+
+
+@pytest.mark.slow
+@needs_decide
+def test_refutations_of_random_claims_recheck_exactly():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from symloss.parser import parse
+    from symloss.problem import problem
+    from symloss.runner import WorkerTimeout, call_with_timeout
+
+    names = sp.symbols("w x b y", real=True)
+    prob = problem("linear", "squared")
+    coeff = st.integers(-2, 2)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(sorted(_SIDES)), st.sampled_from(sorted(_OPS)), st.sampled_from(sorted(_ASSUME)),
+           st.lists(coeff, min_size=5, max_size=5))
+    def check(side, op, assume, cs):
+        w, x, b, y = names
+        rhs = cs[0] + cs[1] * w + cs[2] * x + cs[3] * w * x + cs[4] * y
+        text = f"{side} {op} {sp.sstr(rhs)}"
+        try:
+            result = call_with_timeout(_decide, prob, text, [assume] if assume else [], timeout=20)
+        except WorkerTimeout:
+            return
+        if result.verdict != "refuted":
+            return
+        cex = result.counterexample.to_json()
+        values = {s: parse(cex[s.name]) for s in names if s.name in cex}
+        assert set(cex) <= {"w", "x", "b", "y"}, cex
+        point = [values.get(s, sp.Integer(0)) for s in names]  # unfixed symbols do not occur
+        free = (sp.sympify(_SIDES[side](*names)) - rhs).free_symbols
+        assert free <= set(values), (text, cex)
+        if assume:
+            assert _ASSUME[assume](*point), (text, assume, cex)
+        lhs_val = sp.nsimplify(_SIDES[side](*point))
+        rhs_val = rhs.subs(dict(zip(names, point)))
+        assert _OPS[op](lhs_val, rhs_val) is sp.false, (text, cex, lhs_val, rhs_val)
+
+    check()
+
+
+def _decide(prob, text, assume):
+    from symloss.decide import check_claim
+
+    return check_claim(prob, text, assume=assume, timeout=15)
