@@ -69,6 +69,8 @@ class _Entry:
     name: str
     result: Any
     file: str | None = None
+    spec: Any = None
+    problem: Any = None
 
 
 @dataclass(frozen=True)
@@ -89,14 +91,17 @@ def _entries(results: Any) -> list[_Entry]:
         results = list(results.items())
     out = []
     for k, item in enumerate(results, 1):
-        name, file = None, None
-        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
-            name, item = item
+        name, file, problem = None, None, None
+        if isinstance(item, tuple) and len(item) in (2, 3) and isinstance(item[0], str):
+            name, item, problem = (item + (None,))[:3]
         spec = getattr(item, "spec", None)
-        if spec is not None and not hasattr(item, "claim"):
-            # a runner row: ClaimReport(spec, verdict, reason, method, seconds, counterexample)
+        if spec is not None:
             file = getattr(spec, "file", None)
             name = name or getattr(spec, "name", None)
+        if spec is not None and getattr(item, "result", None) is not None:
+            item = item.result  # a runner row carrying its Result
+        elif spec is not None and not hasattr(item, "claim"):
+            # a runner row: ClaimReport(spec, verdict, reason, method, seconds, counterexample)
             item = _RowView(
                 verdict=str(getattr(item, "verdict", "unknown")),
                 claim=getattr(spec, "claim", ""),
@@ -109,8 +114,19 @@ def _entries(results: Any) -> list[_Entry]:
         if not name:
             claim = getattr(item, "claim", None)
             name = getattr(claim, "text", None) or (claim if isinstance(claim, str) else None) or "claim %d" % k
-        out.append(_Entry(str(name), item, file))
+        out.append(_Entry(str(name), item, file, spec, problem))
     return out
+
+
+def _entry_problem(e: _Entry) -> Any:
+    """The problem a result is about: given, carried, or rebuilt from its spec."""
+    claim = getattr(e.result, "claim", None)
+    found = e.problem or getattr(e.result, "problem", None) or getattr(claim, "problem", None)
+    if found is None and e.spec is not None:
+        from .conjectures import build_problem
+
+        found = build_problem(e.spec)
+    return found
 
 
 # --------------------------------------------------------------------------
@@ -287,10 +303,9 @@ def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr
     return "\n".join(lines)
 
 
-def _result_figure(result: Any) -> str:
-    """The figure for one result, when it carries its problem; else ``""``."""
+def _result_figure(result: Any, problem: Any) -> str:
+    """The figure for one result about ``problem``; ``""`` when there is none."""
     claim = getattr(result, "claim", None)
-    problem = getattr(result, "problem", None) or getattr(claim, "problem", None)
     L = getattr(problem, "L", None)
     if not isinstance(L, sp.Expr):
         return ""
@@ -361,7 +376,7 @@ def build_document(results: Any, *, title: str = "symloss report", derivations: 
             body.append("")
         body.append(result_latex(e.result))
         try:
-            fig = _result_figure(e.result)
+            fig = _result_figure(e.result, _entry_problem(e))
         except Exception as exc:  # a figure must never break the document
             fig = "%% no figure: %s" % _pdf_string(str(exc))
         if fig:

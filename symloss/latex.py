@@ -379,6 +379,13 @@ class SymlossLatexPrinter(LatexPrinter):
             sub += r" \sim %s" % self._print(dist)
         return r"\operatorname{corr}_{%s}\left(%s, %s\right)" % (sub, self._print(a), self._print(b))
 
+    def _print_UniformDist(self, expr):
+        return r"\mathcal{U}\left(%s, %s\right)" % tuple(self._print(a) for a in expr.args[:2])
+
+    def _print_NormalDist(self, expr):
+        mu, sd = expr.args[:2]
+        return r"\mathcal{N}\left(%s, %s\right)" % (self._print(mu), self._print(sd**2))
+
     def _print_Naturals0(self, expr):
         return r"\mathbb{N}_{0}"
 
@@ -393,7 +400,7 @@ class SymlossLatexPrinter(LatexPrinter):
 
     def cite(self, steps: Iterable[Step]) -> str:
         """``(2), (3)`` for premises that have line numbers."""
-        refs = [self.labels[s] for s in steps if s in self.labels]
+        refs = [self.labels[_step_key(s)] for s in steps if _step_key(s) in self.labels]
         return ", ".join("(%s)" % r for r in refs)
 
     def step_line(self, step: Step, justification: str) -> str:
@@ -402,7 +409,7 @@ class SymlossLatexPrinter(LatexPrinter):
         tail = justification
         if refs:
             tail += (" " if tail else "") + "(from %s)" % refs
-        return "%s%s" % (self.fact_latex(step), (" \u2014 " + tail) if tail else "")
+        return "%s%s" % (self.fact_latex(step), (" --- " + tail) if tail else "")
 
     def _print_Step(self, step: Step) -> str:
         doc = (type(step).__doc__ or "").strip().splitlines()
@@ -417,6 +424,162 @@ class SymlossLatexPrinter(LatexPrinter):
             self.fact_latex(step),
             escape_text(step.reason),
         )
+
+    # --- sign steps (symloss.signs / symloss.sign_rules) ----------------
+    def _m(self, expr) -> str:
+        return "$%s$" % self.doprint(expr)
+
+    def _print_NumberSign(self, step) -> str:
+        return self.step_line(step, "by exact arithmetic")
+
+    def _print_AssumptionSign(self, step) -> str:
+        word = {"> 0": "positive", "< 0": "negative", ">= 0": "nonnegative", "<= 0": "nonpositive",
+                "!= 0": "nonzero", "= 0": "zero"}.get(getattr(step.sign, "value", ""), "so")
+        return self.step_line(step, "since %s is declared %s" % (self._m(step.expr), word))
+
+    def _print_HypothesisSign(self, step) -> str:
+        return self.step_line(step, "read off the hypothesis %s" % self._m(step.given.fact))
+
+    def _print_Combine(self, step) -> str:
+        how = "weakening" if len(step.parts) == 1 else "combining what is known about %s" % self._m(step.expr)
+        return self.step_line(step, "by " + how)
+
+    def _print_AddSign(self, step) -> str:
+        return self.step_line(step, "a sum of terms of known signs")
+
+    def _print_ProductSign(self, step) -> str:
+        return self.step_line(step, "a product of factors of known signs")
+
+    def _print_PowSign(self, step) -> str:
+        e = step.expr.exp if isinstance(step.expr, sp.Pow) else None
+        if step.base is None and e is not None and e.is_Integer and e % 2 == 0:
+            return self.step_line(step, "an even power of a real number is nonnegative")
+        return self.step_line(step, "a power of a base of known sign")
+
+    _RANGE_WORDS = {"sigmoid": r"\sigma(z) \in (0, 1)", "tanh": r"\tanh(z) \in (-1, 1)", "exp": r"e^{z} > 0",
+                    "softplus": r"\operatorname{softplus}(z) > 0", "cosh": r"\cosh(z) \geq 1",
+                    "relu": r"\operatorname{ReLU}(z) \geq 0", "Abs": r"\left|z\right| \geq 0"}
+
+    def _print_RangeBound(self, step) -> str:
+        name = getattr(step.func, "__name__", str(step.func))
+        rng = self._RANGE_WORDS.get(name)
+        why = ("since $%s$ for every real $z$" % rng) if rng else "by the range of %s" % escape_text(name)
+        return self.step_line(step, why)
+
+    def _print_FunctionSign(self, step) -> str:
+        f = type(step.expr).__name__
+        if f in ("exp", "sigmoid", "softplus", "cosh"):
+            why = "since $%s$ for every real $z$" % self._RANGE_WORDS[f].replace(r"\in (0, 1)", "> 0").replace(r"\geq 1", "> 0")
+        elif f in ("tanh", "sign", "sinh", "atan", "asinh"):
+            why = "since %s has the sign of its argument" % escape_text(f)
+        elif f == "relu":
+            why = r"since $\operatorname{ReLU}(z) \geq 0$, with equality exactly when $z \leq 0$"
+        elif f == "Abs":
+            why = r"since $\left|z\right| \geq 0$, with equality exactly when $z = 0$"
+        else:
+            why = "by the sign table of %s" % escape_text(f)
+        return self.step_line(step, why)
+
+    def _print_MonotoneDifference(self, step) -> str:
+        f = step.func if not step.func.startswith("pow:") else "$z \\mapsto z^{%s}$" % step.func[4:]
+        return self.step_line(step, "since %s is strictly increasing, %s has the sign of %s" % (
+            escape_text(f) if not f.startswith("$") else f, self._m(step.expr), self._m(step.a - step.b)))
+
+    def _print_Rewrite(self, step) -> str:
+        if hasattr(step, "form"):  # symloss.sign_rules.Rewrite
+            return self.step_line(step, "since %s identically" % self._m(sp.Eq(step.expr, step.form, evaluate=False)))
+        return self.step_line(step, self.rewrite_words(step))  # symloss.derive.Rewrite
+
+    def rewrite_words(self, step) -> str:
+        """``by recognising σ(z) = 1/(1 + e^{-z})`` for a derivation rewrite."""
+        rule = getattr(step, "rule", "")
+        words = {"kronecker_sum": r"collapsing the Kronecker-delta sum",
+                 "sigmoid_from_exp": r"recognising $\sigma(z) = 1/(1 + e^{-z})$",
+                 "factor": "simplifying: cancelling and collecting the residual and the input factor"}
+        return "by " + words.get(rule, "the rewrite " + escape_text(rule))
+
+    def _print_LogSign(self, step) -> str:
+        return self.step_line(step, r"since $\log$ is increasing with $\log 1 = 0$, %s has the sign of %s" % (
+            self._m(step.expr), self._m(step.expr.args[0] - 1)))
+
+    def _print_ExtremumSign(self, step) -> str:
+        return self.step_line(step, "the sign of a maximum or minimum is the maximum or minimum of the signs")
+
+    def _print_PiecewiseSign(self, step) -> str:
+        cases = []
+        for br in step.branches:
+            cond = sp.And(*br.conditions) if br.conditions else sp.true
+            sub = SymlossLatexPrinter(self._settings)
+            cases.append(r"\item[] \emph{Case} %s: %s" % (self._m(cond), proof_latex(br.proof, sub, closing=False)))
+        return self.step_line(step, "by case analysis on the branches of the piecewise definition") + (
+            "\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(cases) if cases else "")
+
+    def _print_Decided(self, step) -> str:
+        abstraction = getattr(step, "abstraction", None)
+        terms = tuple(getattr(abstraction, "terms", ()) or ())
+        if not terms:
+            why = "decided by a complete procedure for real polynomial arithmetic (z3, %s)" % escape_text(step.logic)
+        else:
+            subs = []
+            for k, (_, term) in enumerate(terms, 1):
+                rng = _range_note(term, self)
+                subs.append("$t_{%d} = %s%s$" % (k, self.doprint(term), rng))
+            procedure = ("a complete procedure for real polynomial arithmetic" if step.logic == "QF_NRA"
+                         else "the SMT solver z3 (real polynomial arithmetic)")
+            why = "decided by %s after substituting %s" % (procedure, _join_words(subs))
+            axioms = []
+            for ax in tuple(getattr(abstraction, "axioms", ()) or ())[:6]:
+                try:
+                    axioms.append(self._m(ax.statement))
+                except Exception:  # an axiom that cannot be rebuilt is shown by name
+                    axioms.append(escape_text(getattr(ax, "kind", "?")))
+            if axioms:
+                more = len(abstraction.axioms) - len(axioms)
+                why += ", using the facts %s%s" % (", ".join(axioms), " and %d more" % more if more > 0 else "")
+        return self.step_line(step, why)
+
+    def _print_ZeroEquivalence(self, step) -> str:
+        return self.step_line(step, "both sides are equal: their difference simplifies to 0 by exact rewriting")
+
+    # --- derivation steps (symloss.derive) -------------------------------
+    def _d(self, f: str, v: Any) -> str:
+        return r"\frac{\partial %s}{\partial %s}" % (f, self.doprint(v))
+
+    def _print_LossDerivative(self, step) -> str:
+        lead = self._d(r"\ell", step.yhat) + " ="
+        return "outer derivative: " + math_block(step.derivative, printer=self, inline_ok=True, lead=lead)
+
+    def _print_ModelDerivative(self, step) -> str:
+        lead = self._d(self.doprint(_yhat_for(step)), step.param) + " ="
+        return "inner derivative: " + math_block(step.derivative, printer=self, inline_ok=True, lead=lead)
+
+    def _print_DirectDerivative(self, step) -> str:
+        lead = self._d("L", step.param) + " ="
+        return "differentiating directly: " + math_block(step.derivative, printer=self, inline_ok=True, lead=lead)
+
+    def _print_ChainRule(self, step) -> str:
+        yhs = list(step.yhats)
+        links = " + ".join(r"%s\,%s" % (self._d(r"\ell", yh), self._d(self.doprint(yh), step.param)) for yh in yhs)
+        where = _join_words(["$%s = %s$" % (self.doprint(yh), self.doprint(m)) for yh, m in zip(yhs, step.models)])
+        parts = ["by the chain rule through %s, $%s = %s$ with" % (where, self._d("L", step.param), links)]
+        items = [self._print_LossDerivative(o) for o in step.outer] + [self._print_ModelDerivative(i) for i in step.inner]
+        parts.append("\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(r"\item " + t for t in items))
+        parts.append("so " + math_block(step.result, printer=self, lead=self._d("L", step.param) + " ="))
+        return "\n".join(parts)
+
+    def _print_Derivation(self, step) -> str:
+        return derivation_latex(step, self)
+
+
+def _range_note(term: sp.Expr, p: "SymlossLatexPrinter") -> str:
+    """`` \\in (0, 1)`` for σ(u) and similar range notes for abstracted terms."""
+    name = type(term).__name__
+    return {"sigmoid": r" \in (0, 1)", "tanh": r" \in (-1, 1)", "exp": " > 0", "softplus": " > 0",
+            "cosh": r" \geq 1"}.get(name, "")
+
+
+def _yhat_for(step: Any) -> sp.Symbol:
+    return getattr(step, "yhat", None) or sp.Symbol("yhat")
 
 
 def latex(expr: Any, **settings) -> str:
@@ -611,12 +774,12 @@ def step_latex(step: Step, printer: SymlossLatexPrinter | None = None) -> str:
 
     >>> x = sp.Symbol('x', real=True)
     >>> step_latex(Given(x > 0, 'domain of x'))
-    '$x > 0$ \u2014 by hypothesis (domain of x)'
+    '$x > 0$ --- by hypothesis (domain of x)'
     """
     return (printer or SymlossLatexPrinter())._print(step)
 
 
-def proof_latex(root: Step, printer: SymlossLatexPrinter | None = None) -> str:
+def proof_latex(root: Step, printer: SymlossLatexPrinter | None = None, *, closing: bool = True) -> str:
     r"""A numbered, linear write-up of a proof tree: hypotheses first, every
     other step after the steps it cites, the last line being the claim.
     (The caller wraps it in ``proof``, which ends in ∎.)
@@ -624,21 +787,20 @@ def proof_latex(root: Step, printer: SymlossLatexPrinter | None = None) -> str:
     >>> x = sp.Symbol('x', real=True)
     >>> print(proof_latex(Given(x > 0, 'domain of x')))
     \begin{enumerate}
-    \item[(1)] $x > 0$ \u2014 by hypothesis (domain of x)
+    \item[(1)] $x > 0$ --- by hypothesis (domain of x)
     \end{enumerate}
     The last line is the claim.
     """
     p = printer or SymlossLatexPrinter()
     steps = _linearise(root)
     p.labels = {_step_key(s): k for k, s in enumerate(steps, 1)}
-    # cite() looks labels up by key; steps are their own keys when hashable
     items = []
     for k, s in enumerate(steps, 1):
         items.append(r"\item[(%d)] %s" % (k, p._print(s)))
-    closing = "The last line is the claim." if not _has_gap(root) else (
+    end = "The last line is the claim." if not _has_gap(root) else (
         r"\textbf{This argument is incomplete:} the steps marked GAP were not shown."
     )
-    return "\\begin{enumerate}\n%s\n\\end{enumerate}\n%s" % ("\n".join(items), closing)
+    return "\\begin{enumerate}\n%s\n\\end{enumerate}%s" % ("\n".join(items), ("\n" + end) if closing else "")
 
 
 # --------------------------------------------------------------------------
@@ -941,12 +1103,12 @@ def _mathjax_text(s: str) -> str:
 
 def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None) -> str:
     r"""A fragment deriving :math:`\partial L/\partial\theta`: the model, the
-    loss, each step (chain rule with its outer and inner derivatives,
-    rewrites) and the canonical result.
+    loss, each step (chain rule with its outer and inner derivatives, then
+    the rewrites, each with its rule in words) and the canonical result.
 
     >>> from types import SimpleNamespace as NS
-    >>> w, x = sp.symbols('w x', real=True)
-    >>> d = NS(param=w, model_expr=w*x, loss_expr=(sp.Symbol('yhat') - sp.Symbol('y'))**2, steps=(), result=2*x*(w*x - sp.Symbol('y')))
+    >>> w, x, y, yhat = sp.symbols('w x y yhat', real=True)
+    >>> d = NS(param=w, model_expr=(w*x,), loss_expr=(yhat - y)**2, steps=(), result=2*x*(w*x - y))
     >>> print(derivation_latex(d))
     Model: $\hat{y} = w x$. Loss: $\ell = \left(\hat{y} - y\right)^{2}$.
     <BLANKLINE>
@@ -955,23 +1117,34 @@ def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None
     """
     p = printer or SymlossLatexPrinter()
     param = getattr(derivation, "param", None)
+    steps = tuple(getattr(derivation, "steps", ()) or ())
     model = _first_attr(derivation, ("model_expr", "model"))
     loss = _first_attr(derivation, ("loss_expr", "loss"))
-    head = []
-    if isinstance(model, sp.Basic):
-        head.append("Model: %s." % math_block(sp.Eq(sp.Symbol("yhat"), model, evaluate=False), printer=p, inline_ok=True))
+    models = tuple(model) if isinstance(model, (tuple, list)) else ((model,) if isinstance(model, sp.Basic) else ())
+    yhats = tuple(getattr(steps[0], "yhats", ()) or ()) if steps else ()
+    if len(yhats) != len(models):
+        yhats = (sp.Symbol("yhat"),) if len(models) == 1 else tuple(sp.Symbol("yhat_%d" % k) for k in range(1, len(models) + 1))
+    head = ["Model: %s." % math_block(sp.Eq(yh, m, evaluate=False), printer=p, inline_ok=True) for yh, m in zip(yhats, models)]
     if isinstance(loss, sp.Basic):
-        head.append("Loss: %s." % math_block(sp.Eq(sp.Symbol("ell"), loss, evaluate=False), printer=p, inline_ok=True))
+        head.append("Loss: %s." % math_block(loss, printer=p, inline_ok=True, lead=r"\ell ="))
     out = [" ".join(head)]
-    steps = tuple(getattr(derivation, "steps", ()) or ())
+    composite = getattr(steps[0], "composite", None) if steps else None
+    if isinstance(composite, sp.Basic):
+        out.append("With the model substituted, " + math_block(composite, printer=p, inline_ok=True, lead="L =") + ".")
+    dl = (r"\frac{\partial L}{\partial %s} =" % p.doprint(param)) if isinstance(param, sp.Basic) else "="
     if steps:
         p.labels = {_step_key(s): k for k, s in enumerate(steps, 1)}
-        items = [r"\item[(%d)] %s" % (k, p._print(s)) for k, s in enumerate(steps, 1)]
+        items = []
+        for k, s in enumerate(steps, 1):
+            if all(hasattr(s, a) for a in ("before", "after", "rule")):
+                body = "%s: %s" % (p.rewrite_words(s), math_block(s.after, printer=p, lead=dl))
+            else:
+                body = p._print(s)
+            items.append(r"\item[(%d)] %s" % (k, body))
         out.append("\\begin{enumerate}\n%s\n\\end{enumerate}" % "\n".join(items))
     result = getattr(derivation, "result", None)
     if isinstance(result, sp.Basic) and isinstance(param, sp.Basic):
-        lead = r"\frac{\partial L}{\partial %s} =" % p.doprint(param)
-        out.append("Hence\n" + math_block(result, printer=p, lead=lead))
+        out.append("Hence\n" + math_block(result, printer=p, lead=dl))
     return "\n\n".join(out)
 
 
