@@ -137,6 +137,7 @@ class Problem:
         """All free symbols of L (plain symbols and indexed entries), sorted."""
         out = set(self.L.free_symbols) | set(self.params)
         out = {s for s in out if not isinstance(s, sp.IndexedBase)}
+        out = {s for s in out if not isinstance(s, sp.Indexed) or s in self.params}
         for f in list(out):
             if isinstance(f, sp.Indexed):
                 out.discard(f.base.label)
@@ -372,8 +373,8 @@ def problem(
 
     # classify symbols
     free = L.free_symbols
-    plain = {s for s in free if isinstance(s, sp.Symbol)}
-    families = {s.base: s for s in free if isinstance(s, sp.Indexed)}
+    families = {s.base: s for s in L.atoms(sp.Indexed)}
+    plain = {s for s in free if isinstance(s, sp.Symbol)} - {b.label for b in families}
     hyper_syms = tuple(sorted((s for s in plain if s.name in hyper_names), key=sp.default_sort_key))
     labels = tuple(sorted((s for s in plain if is_label_name(s.name)), key=sp.default_sort_key))
     inputs = [s for s in plain if is_input_name(s.name)] + [b for b in families if is_input_name(str(b))]
