@@ -1,0 +1,627 @@
+"""The claim language: claim strings → claim objects.
+
+A claim is parsed by the safe parser (:mod:`symloss.parser`) with the
+built-ins of this module:
+
+=================================  ===========================================
+built-in                           meaning (example)
+=================================  ===========================================
+``L``, ``yhat``                    the loss (ŷ replaced by the model), the model
+``d(E, v)``, ``d(E, v, k)``        derivative (``d(L, w) == x*(w*x - y)``)
+``argmin(E, v)``                   unique minimiser over real v
+                                   (``argmin(L, w) == y/x``)
+``at(E, v=value)``                 substitution (``at(L, w=0) >= 0``)
+``proportional(A, B, v)``          A = c·B with c free of v
+                                   (``proportional(d(L, w), yhat - y, w)``)
+``nondecreasing(A, B, v)``         B(v1) <= B(v2) ⇒ A(v1) <= A(v2)
+                                   (``nondecreasing(abs(d(L, w)), L, w)``)
+``corr(A, B, v, uniform(lo, hi))`` Pearson correlation when v ~ uniform/normal
+                                   (``corr(L, d(L, w), w, normal(0, 1)) > 0``)
+``implies(p, q)``                  p ⇒ q; also ``and``, ``or``, ``not``
+=================================  ===========================================
+
+Every claim is universally quantified over its free symbols, in their
+domains, under the problem's hypotheses, the user's assumptions and the
+definedness conditions of everything it mentions.  The claim objects are
+:class:`Pointwise` (a SymPy boolean, possibly holding :class:`ArgMin` and
+:class:`Corr` terms), :class:`Proportional` and :class:`Nondecreasing`.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import sympy as sp
+
+from .errors import InvalidArgument, SymlossSyntaxError
+from .functions import definedness_conditions, derivative
+
+__all__ = [
+    "ArgMin",
+    "Corr",
+    "UniformDist",
+    "NormalDist",
+    "Claim",
+    "Pointwise",
+    "Proportional",
+    "Nondecreasing",
+    "parse_claim",
+    "claim_builtins",
+    "pearson",
+]
+
+RESERVED = ("L", "yhat")
+
+
+class ArgMin(sp.Function):
+    """The unique minimiser of ``E`` over real ``v`` (unevaluated; ``v`` is
+    bound, so it is not a free symbol).
+
+    >>> w, x = sp.symbols('w x', real=True)
+    >>> ArgMin((w - x)**2, w).free_symbols == {x}
+    True
+    """
+
+    nargs = 2
+    is_real = True
+
+    @property
+    def free_symbols(self):
+        return self.args[0].free_symbols - {self.args[1]}
+
+    @property
+    def expr(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def var(self) -> sp.Symbol:
+        return self.args[1]
+
+    def _latex(self, printer, exp=None):
+        body = r"\operatorname*{argmin}_{%s} %s" % (printer._print(self.args[1]), printer._print(self.args[0]))
+        return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
+
+
+class UniformDist(sp.Function):
+    """The uniform distribution on ``[lo, hi]`` (a marker inside :class:`Corr`)."""
+
+    nargs = 2
+
+
+class NormalDist(sp.Function):
+    """The normal distribution with mean ``mu`` and standard deviation ``sigma``."""
+
+    nargs = 2
+
+
+class Corr(sp.Function):
+    """Pearson correlation of ``A`` and ``B`` when ``v`` follows ``dist``
+    (unevaluated: :func:`pearson` found no closed form).
+
+    >>> w = sp.Symbol('w', real=True)
+    >>> Corr(sp.exp(w), w, w, NormalDist(0, 1)).free_symbols
+    set()
+    """
+
+    nargs = 4
+    is_real = True
+
+    @property
+    def free_symbols(self):
+        a, b, v, dist = self.args
+        return (a.free_symbols | b.free_symbols | dist.free_symbols) - {v}
+
+
+# ---------------------------------------------------------------------------
+# claim objects
+
+
+@dataclass(frozen=True, eq=False)
+class Claim:
+    """What every claim has: its ``text``, its ``hypotheses`` (SymPy booleans:
+    domains of its symbols, problem hypotheses, user assumptions,
+    definedness conditions), its ``symbols`` (the universally quantified
+    symbols, sorted by name) and ``domains`` (symbol → Domain, for
+    sampling)."""
+
+    text: str
+    hypotheses: tuple
+    symbols: tuple
+    domains: tuple = ()
+
+    def domain_of(self, sym):
+        """The Domain of ``sym`` (``None`` if unknown)."""
+        for s, d in self.domains:
+            if s == sym:
+                return d
+        return None
+
+    @property
+    def kind(self) -> str:
+        return type(self).__name__.lower()
+
+
+@dataclass(frozen=True, eq=False)
+class Pointwise(Claim):
+    """A SymPy boolean that must hold at every admissible point."""
+
+    formula: sp.Basic = sp.true
+
+    def bound_terms(self) -> tuple:
+        """The :class:`ArgMin` and :class:`Corr` terms of the formula."""
+        return tuple(sorted(self.formula.atoms(ArgMin, Corr), key=sp.default_sort_key))
+
+
+@dataclass(frozen=True, eq=False)
+class Proportional(Claim):
+    """``a = c·b`` for all ``var``, with ``c`` free of ``var`` (for each fixed
+    value of the other symbols).  ``symbols`` excludes ``var``; the
+    hypotheses may mention ``var`` and must hold at both values of a pair."""
+
+    a: sp.Expr = sp.S.Zero
+    b: sp.Expr = sp.S.Zero
+    var: sp.Symbol | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Nondecreasing(Claim):
+    """``b(v1) <= b(v2)`` implies ``a(v1) <= a(v2)`` for all v1, v2 of ``var``."""
+
+    a: sp.Expr = sp.S.Zero
+    b: sp.Expr = sp.S.Zero
+    var: sp.Symbol | None = None
+
+
+@dataclass(frozen=True)
+class _Relation:
+    """What the proportional/nondecreasing built-ins return before wrapping."""
+
+    kind: str
+    a: sp.Expr
+    b: sp.Expr
+    var: sp.Symbol
+
+
+# ---------------------------------------------------------------------------
+# exact correlation
+
+
+def _expectation(expr: sp.Expr, v: sp.Symbol, dist: sp.Basic) -> sp.Expr | None:
+    """E[expr] for v ~ dist when expr is a polynomial in v, else ``None``."""
+    try:
+        poly = sp.Poly(sp.expand(expr), v)
+    except sp.PolynomialError:
+        return None
+    if any(v in c.free_symbols for c in poly.coeffs()):
+        return None
+    if isinstance(dist, UniformDist):
+        lo, hi = dist.args
+        total = sp.S.Zero
+        for (n,), c in poly.terms():
+            total += c * (hi ** (n + 1) - lo ** (n + 1)) / (n + 1)
+        return sp.cancel(total / (hi - lo))
+    if isinstance(dist, NormalDist):
+        mu, sigma = dist.args
+        z = sp.Dummy("z")
+        shifted = sp.Poly(sp.expand(poly.as_expr().subs(v, mu + sigma * z)), z)
+        total = sp.S.Zero
+        for (n,), c in shifted.terms():
+            if n % 2 == 0:
+                total += c * (sp.factorial2(n - 1) if n else 1)
+        return sp.expand(total)
+    return None
+
+
+def pearson(a: sp.Expr, b: sp.Expr, v: sp.Symbol, dist: sp.Basic) -> sp.Expr:
+    """The Pearson correlation of ``a`` and ``b`` for ``v ~ dist``: exact when
+    both are polynomials in ``v``, else an unevaluated :class:`Corr`.
+
+    >>> w = sp.Symbol('w', real=True)
+    >>> pearson(w, 3*w + 1, w, UniformDist(0, 1))
+    1
+    >>> pearson(w**2, w, w, NormalDist(0, 1))
+    0
+    """
+    ea, eb = _expectation(a, v, dist), _expectation(b, v, dist)
+    eab = _expectation(a * b, v, dist)
+    eaa, ebb = _expectation(a * a, v, dist), _expectation(b * b, v, dist)
+    if None in (ea, eb, eab, eaa, ebb):
+        return Corr(a, b, v, dist)
+    cov = sp.factor(sp.expand(eab - ea * eb))
+    va = sp.factor(sp.expand(eaa - ea ** 2))
+    vb = sp.factor(sp.expand(ebb - eb ** 2))
+    if cov == 0:
+        return sp.S.Zero
+    return cov / sp.sqrt(va * vb)
+
+
+# ---------------------------------------------------------------------------
+# parsing
+
+
+def _syntax(message: str, text: str, column) -> SymlossSyntaxError:
+    return SymlossSyntaxError(message, text, column)
+
+
+class _Builder:
+    """Per-parse state: the problem, the text (for error columns), the names
+    the problem knows."""
+
+    def __init__(self, problem, text: str):
+        self.problem = problem
+        self.text = text
+        table = getattr(problem, "symbols", None)
+        self.known = {n for n in (table or ()) if n not in RESERVED}
+        for s in self._problem_symbols():
+            self.known.add(s.name)
+
+    def _problem_symbols(self):
+        out = set()
+        p = self.problem
+        for attr in ("params", "variables"):
+            for s in getattr(p, attr, ()) or ():
+                if isinstance(s, sp.Symbol):
+                    out.add(s)
+        for attr in ("L", "yhat"):
+            e = getattr(p, attr, None)
+            if isinstance(e, sp.Basic):
+                out |= {s for s in e.free_symbols if isinstance(s, sp.Symbol) and s.name not in RESERVED}
+        return out
+
+    def resolve(self, expr):
+        """Replace the reserved names ``L``/``yhat`` by the problem's."""
+        if not isinstance(expr, sp.Basic):
+            return expr
+        repl = {}
+        names = _names(self.problem)
+        for s in expr.free_symbols:
+            if isinstance(s, sp.Symbol) and s.name in names:
+                repl[s] = names[s.name]
+        return expr.xreplace(repl) if repl else expr
+
+    def expr_arg(self, fn: str, value, column, what: str = "an expression"):
+        if isinstance(value, _Relation):
+            raise _syntax(f"{fn}: {value.kind}(...) must be the whole claim, not {what}", self.text, column)
+        if not isinstance(value, sp.Expr):
+            raise _syntax(f"{fn}: expected {what}, got {value}", self.text, column)
+        return self.resolve(value)
+
+    def var_arg(self, fn: str, value, column) -> sp.Symbol:
+        if not isinstance(value, sp.Symbol):
+            raise _syntax(f"{fn}: the variable must be a symbol of the problem, got {value}", self.text, column)
+        if value.name in RESERVED:
+            raise _syntax(f"{fn}: cannot differentiate or vary over {value.name}; use a symbol such as w", self.text, column)
+        if value.name not in self.known:
+            names = ", ".join(sorted(self.known)) or "none"
+            raise _syntax(f"{fn}: {value.name} is not a symbol of the problem (symbols: {names})", self.text, column)
+        return self.problem_symbol(value)
+
+    def problem_symbol(self, sym: sp.Symbol) -> sp.Symbol:
+        for s in self._problem_symbols():
+            if s.name == sym.name:
+                return s
+        return sym
+
+    # -- the built-ins -----------------------------------------------------
+    def d(self, args, kwargs, column):
+        if len(args) < 2:
+            raise _syntax("d needs the variable: d(E, w) or d(E, w, k)", self.text, column)
+        e = self.expr_arg("d", args[0], column)
+        v = self.var_arg("d", args[1], column)
+        order = 1
+        if len(args) == 3:
+            k = args[2]
+            if not (isinstance(k, sp.Integer) and k >= 0):
+                raise _syntax(f"d: the order must be a nonnegative integer, got {k}", self.text, column)
+            order = int(k)
+        return derivative(e, v, order)
+
+    def argmin(self, args, kwargs, column):
+        if len(args) < 2:
+            raise _syntax("argmin needs the variable to minimise over: argmin(E, w)", self.text, column)
+        e = self.expr_arg("argmin", args[0], column)
+        v = self.var_arg("argmin", args[1], column)
+        return ArgMin(e, v)
+
+    def at(self, args, kwargs, column):
+        if not args:
+            raise _syntax("at needs an expression: at(E, w=0)", self.text, column)
+        e = self.expr_arg("at", args[0], column)
+        pairs = []
+        if len(args) == 3:
+            pairs.append((args[1], args[2]))
+        elif len(args) == 2:
+            raise _syntax("at: write at(E, w=value) or at(E, w, value)", self.text, column)
+        pairs += [(self.problem_symbol_by_name(k, column), v) for k, v in kwargs.items()]
+        if not pairs:
+            raise _syntax("at needs a substitution: at(E, w=0)", self.text, column)
+        repl = {}
+        for var, value in pairs:
+            var = self.var_arg("at", var, column)
+            repl[var] = self.expr_arg("at", value, column, "a value")
+        return e.subs(repl, simultaneous=True)
+
+    def problem_symbol_by_name(self, name: str, column):
+        if name not in self.known:
+            names = ", ".join(sorted(self.known)) or "none"
+            raise _syntax(f"at: {name} is not a symbol of the problem (symbols: {names})", self.text, column)
+        for s in self._problem_symbols():
+            if s.name == name:
+                return s
+        return self.problem.symbols.symbol(name)
+
+    def _relation(self, kind, args, column):
+        if len(args) != 3:
+            raise _syntax(f"{kind} takes (A, B, v), got {len(args)} arguments", self.text, column)
+        a = self.expr_arg(kind, args[0], column)
+        b = self.expr_arg(kind, args[1], column)
+        v = self.var_arg(kind, args[2], column)
+        return _Relation(kind, a, b, v)
+
+    def proportional(self, args, kwargs, column):
+        return self._relation("proportional", args, column)
+
+    def nondecreasing(self, args, kwargs, column):
+        return self._relation("nondecreasing", args, column)
+
+    def corr(self, args, kwargs, column):
+        if len(args) != 4:
+            raise _syntax("corr takes (A, B, v, uniform(lo, hi)) or (A, B, v, normal(mu, sigma))", self.text, column)
+        a = self.expr_arg("corr", args[0], column)
+        b = self.expr_arg("corr", args[1], column)
+        v = self.var_arg("corr", args[2], column)
+        dist = args[3]
+        if not isinstance(dist, (UniformDist, NormalDist)):
+            raise _syntax(f"corr: the fourth argument must be uniform(lo, hi) or normal(mu, sigma), got {dist}", self.text, column)
+        return pearson(a, b, v, dist)
+
+    def uniform(self, args, kwargs, column):
+        lo, hi = (self.expr_arg("uniform", a, column, "a number") for a in args)
+        return UniformDist(lo, hi)
+
+    def normal(self, args, kwargs, column):
+        mu, sigma = (self.expr_arg("normal", a, column, "a number") for a in args)
+        return NormalDist(mu, sigma)
+
+    def implies(self, args, kwargs, column):
+        p, q = args
+        for x in (p, q):
+            if not isinstance(x, sp.Basic) or isinstance(x, sp.Expr) and not x.is_Boolean:
+                if not isinstance(x, (sp.logic.boolalg.Boolean, sp.Rel)):
+                    raise _syntax(f"implies: expected statements, got {x}", self.text, column)
+        return sp.Implies(self.resolve(p), self.resolve(q))
+
+
+def claim_builtins(problem, text: str = "") -> dict:
+    """The parser built-ins of the claim language for ``problem`` (``text`` is
+    only used for error columns)."""
+    from .parser import ANY_KEYWORD, Builtin
+
+    b = _Builder(problem, text)
+    names = frozenset({ANY_KEYWORD})
+    spec = [
+        ("d", b.d, (1, 3), frozenset(), "derivative: d(L, w), d(L, w, 2)"),
+        ("argmin", b.argmin, (1, 2), frozenset(), "unique minimiser: argmin(L, w)"),
+        ("at", b.at, (1, 3), names, "substitution: at(L, w=0)"),
+        ("proportional", b.proportional, (3, 3), frozenset(), "proportional(A, B, w)"),
+        ("nondecreasing", b.nondecreasing, (3, 3), frozenset(), "nondecreasing(A, B, w)"),
+        ("corr", b.corr, (4, 4), frozenset(), "corr(A, B, w, uniform(0, 1))"),
+        ("uniform", b.uniform, (2, 2), frozenset(), "uniform(lo, hi)"),
+        ("normal", b.normal, (2, 2), frozenset(), "normal(mu, sigma)"),
+        ("implies", b.implies, (2, 2), frozenset(), "implies(p, q)"),
+    ]
+    return {name: Builtin(name, call, arity=arity, keywords=kw, doc=doc) for name, call, arity, kw, doc in spec}
+
+
+def _table_copy(problem):
+    table = getattr(problem, "symbols", None)
+    if table is None:
+        from .domains import SymbolTable
+
+        return SymbolTable()
+    return copy.deepcopy(table)
+
+
+def _names(problem) -> dict:
+    names = {}
+    loss = getattr(problem, "L", None)
+    if isinstance(loss, sp.Basic):
+        names["L"] = loss
+    model = getattr(problem, "model", None)
+    if isinstance(model, sp.Basic):
+        names["yhat"] = model
+    return names
+
+
+_CMP = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge, ast.Eq: sp.Eq, ast.NotEq: sp.Ne}
+
+
+class _Structured:
+    """Parse the logical skeleton of a claim (and/or/not, implies,
+    comparisons) ourselves, so that comparisons stay *unevaluated*: SymPy
+    would otherwise decide ``x**2 >= 0`` or ``a == a`` while parsing, and a
+    claim must never be proved by an unchecked evaluation.  Every leaf (each
+    side of a comparison, every other sub-expression) goes to the safe
+    parser; errors keep columns of the whole text."""
+
+    def __init__(self, problem, text: str, builtins):
+        from .parser import parse
+
+        self.parse = parse
+        self.text = text
+        self.table = _table_copy(problem)
+        self.names = _names(problem)
+        self.builtins = builtins
+
+    def leaf(self, start: int, end: int):
+        sub = self.text[start:end]
+        try:
+            return self.parse(sub, self.table, builtins=self.builtins, names=self.names)
+        except SymlossSyntaxError as exc:
+            col = None if exc.column is None else exc.column + start
+            raise SymlossSyntaxError(exc.message, self.text, col) from None
+
+    def run(self):
+        text = self.text
+        if "\n" in text or not text.strip():
+            return self.leaf(0, len(text))
+        src = re.sub(r"\blambda\b", "_lmbda", text)
+        offset = len(src) - len(src.lstrip())
+        try:
+            tree = ast.parse(src.lstrip(), mode="eval").body
+        except SyntaxError:
+            return self.leaf(0, len(text))
+        return self.walk(tree, offset)
+
+    def span(self, node, offset):
+        return node.col_offset + offset, node.end_col_offset + offset
+
+    def boolean(self, value, node, offset):
+        if isinstance(value, sp.Basic) and not isinstance(value, sp.Expr):
+            return value
+        if isinstance(value, _Relation):
+            raise SymlossSyntaxError(f"{value.kind}(...) must be the whole claim", self.text, node.col_offset + offset + 1)
+        raise SymlossSyntaxError(f"expected a statement, got {value}", self.text, node.col_offset + offset + 1)
+
+    def walk(self, node, offset):
+        if isinstance(node, ast.BoolOp):
+            parts = [self.boolean(self.walk(v, offset), v, offset) for v in node.values]
+            return (sp.And if isinstance(node.op, ast.And) else sp.Or)(*parts, evaluate=False)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return sp.Not(self.boolean(self.walk(node.operand, offset), node.operand, offset), evaluate=False)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "implies"
+                and len(node.args) == 2 and not node.keywords):
+            p, q = (self.boolean(self.walk(a, offset), a, offset) for a in node.args)
+            return sp.Implies(p, q, evaluate=False)
+        if isinstance(node, ast.Compare) and all(type(op) in _CMP for op in node.ops):
+            sides = [node.left, *node.comparators]
+            values = []
+            for s in sides:
+                v = self.leaf(*self.span(s, offset))
+                if not isinstance(v, sp.Expr):
+                    kind = v.kind if isinstance(v, _Relation) else "a statement"
+                    raise SymlossSyntaxError(f"comparisons need expressions on both sides, got {kind}", self.text,
+                                             s.col_offset + offset + 1)
+                values.append(v)
+            rels = [_CMP[type(op)](a, b, evaluate=False) for op, a, b in zip(node.ops, values, values[1:])]
+            return rels[0] if len(rels) == 1 else sp.And(*rels, evaluate=False)
+        return self.leaf(*self.span(node, offset))
+
+
+def _parse(problem, text: str, builtins) -> Any:
+    return _Structured(problem, text, builtins).run()
+
+
+def _domain(problem, sym):
+    try:
+        return problem.domain(sym)
+    except Exception:  # a symbol the problem does not know: real
+        from .domains import parse_domain
+
+        return parse_domain("real")
+
+
+def _as_tuple(x) -> tuple:
+    if x is None:
+        return ()
+    if isinstance(x, sp.Basic):
+        return (x,)
+    return tuple(x)
+
+
+def _split_and(h: sp.Basic) -> list:
+    if isinstance(h, sp.And):
+        return [p for a in h.args for p in _split_and(a)]
+    if h is sp.true:
+        return []
+    return [h]
+
+
+def _parse_assumptions(problem, assume: Iterable) -> list:
+    out = []
+    for a in _as_tuple(assume) if not isinstance(assume, str) else (assume,):
+        if isinstance(a, str):
+            b = _Builder(problem, a)
+            value = b.resolve(_parse(problem, a, claim_builtins(problem, a)))
+        else:
+            value = a
+        if isinstance(value, sp.Expr) or not isinstance(value, sp.Basic):
+            raise SymlossSyntaxError(f"an assumption must be a statement such as 'x != 0', got {a!r}", a if isinstance(a, str) else "", None)
+        out.append(value)
+    return out
+
+
+def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set) -> tuple:
+    """(hypotheses, symbols, domains) for a claim about ``exprs``."""
+    hyps: list = []
+    for h in _as_tuple(problem.hypotheses() if hasattr(problem, "hypotheses") else ()):
+        hyps.extend(_split_and(h))
+    for h in _parse_assumptions(problem, assume):
+        hyps.extend(_split_and(h))
+    for e in exprs:
+        for c in definedness_conditions(e):
+            if not (c.free_symbols & bound):
+                hyps.append(c)
+    syms = set()
+    for e in list(exprs) + hyps:
+        syms |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
+    syms -= bound
+    domains = []
+    for s in sorted(syms, key=lambda s: s.name):
+        dom = _domain(problem, s)
+        domains.append((s, dom))
+        c = dom.condition(s)
+        hyps = _split_and(c) + hyps
+    unique = []
+    for h in hyps:
+        if h not in unique and h is not sp.true:
+            unique.append(h)
+    return tuple(unique), tuple(sorted(syms, key=lambda s: s.name)), tuple(domains)
+
+
+def _bound_vars(formula: sp.Basic) -> set:
+    out = set()
+    for t in formula.atoms(ArgMin):
+        out.add(t.var)
+    for t in formula.atoms(Corr):
+        out.add(t.args[2])
+    return out
+
+
+def parse_claim(problem, text: str, assume=()) -> Claim:
+    """Parse claim ``text`` about ``problem`` into a :class:`Claim`.
+
+    ``assume`` holds extra side conditions (strings in the claim language, or
+    SymPy booleans).  Raises :class:`~symloss.errors.SymlossSyntaxError`
+    (with the column) for misuse of the built-ins.  ``parse_claim(text,
+    problem)`` is accepted too.
+    """
+    if isinstance(problem, str) and not isinstance(text, str):
+        problem, text = text, problem
+    if not isinstance(text, str):
+        raise InvalidArgument(f"a claim must be a string, got {type(text).__name__} ({text!r})")
+    builder = _Builder(problem, text)
+    value = _parse(problem, text, claim_builtins(problem, text))
+    if isinstance(value, _Relation):
+        a, b, v = value.a, value.b, value.var
+        free = (a.free_symbols | b.free_symbols) - {v}
+        hyps, syms, doms = _collect(problem, [a, b], assume, set())
+        syms = tuple(s for s in syms if s != v)
+        doms = tuple((s, d) for s, d in doms if s != v) + ((v, _domain(problem, v)),)
+        cls = Proportional if value.kind == "proportional" else Nondecreasing
+        del free
+        return cls(text=text, hypotheses=hyps, symbols=syms, domains=doms, a=a, b=b, var=v)
+    value = builder.resolve(value)
+    if isinstance(value, bool):
+        value = sp.true if value else sp.false
+    if isinstance(value, sp.Expr) or not isinstance(value, sp.Basic):
+        raise SymlossSyntaxError(
+            f"a claim must be a statement (a comparison, implies, proportional, ...), got {value}", text, 1
+        )
+    bound = _bound_vars(value)
+    hyps, syms, doms = _collect(problem, [value], assume, bound)
+    return Pointwise(text=text, hypotheses=hyps, symbols=syms, domains=doms, formula=value)

@@ -1,0 +1,442 @@
+"""Sound refutation: search candidates, rationalise, verify exactly, shrink.
+
+Candidates come from vectorised sampling (:mod:`symloss.sampling`), from z3
+models (:func:`symloss.z3bridge.decide`, only ever a *candidate*) and, for
+``argmin``, from a scan of simple exact points.  A candidate becomes a
+:class:`~symloss.verdict.Counterexample` only after :mod:`symloss.exact`
+says, exactly, that every hypothesis holds at the point and the claim is
+false there.  Verified points are then shrunk towards simple values (±1, ±2,
+±½ before 0, so a generic point is preferred to a degenerate one).
+
+``proportional`` and ``nondecreasing`` are reduced to pointwise claims over
+two copies ``v1``, ``v2`` of the bound variable:
+``A(v1)·B(v2) = A(v2)·B(v1)`` and ``B(v1) <= B(v2) ⇒ A(v1) <= A(v2)``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Iterable, Iterator, Mapping, Sequence
+
+import sympy as sp
+
+from .claims import ArgMin, Claim, Corr, Nondecreasing, Pointwise, Proportional
+from .exact import point_is_admissible, sign_of, substitute, truth
+from .functions import derivative
+from .sampling import find_violations
+from .verdict import Counterexample, value_text
+
+__all__ = [
+    "Search",
+    "refute",
+    "argmin_status",
+    "argmin_closed_form",
+    "verify",
+    "shrink",
+    "rationalise",
+    "pair_form",
+]
+
+#: Simple values in the order the shrinker prefers them (0 after the small
+#: nonzero values: a generic point explains more than a degenerate one).
+SIMPLE = [sp.Integer(v) if isinstance(v, int) else sp.Rational(*v) for v in
+          [1, -1, 2, -2, (1, 2), (-1, 2), 0, 3, -3, (3, 2), (-3, 2), (1, 3), (-1, 3),
+           4, -4, (1, 4), (-1, 4), 5, -5, 10, -10]]
+_RANK = {v: i for i, v in enumerate(SIMPLE)}
+
+
+def _rank(v: sp.Basic) -> int:
+    if v in _RANK:
+        return _RANK[v]
+    if v.is_Rational:
+        return 100 + abs(int(v.p)) + int(v.q)
+    return 10 ** 6
+
+
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() > deadline
+
+
+@dataclass(frozen=True)
+class Search:
+    """The outcome of :func:`refute`: a verified counterexample or ``None``,
+    the number of admissible points tested, and notes on what was tried."""
+
+    counterexample: Counterexample | None
+    tested: int = 0
+    notes: tuple = ()
+    method: str = ""
+
+
+# ---------------------------------------------------------------------------
+# argmin
+
+
+def argmin_status(expr: sp.Expr, var: sp.Symbol):
+    """How ``expr`` (whose only free symbol is ``var``) is minimised over the
+    reals: ``("unique", m)``, ``("none", why)``, ``("many", why)``, or
+    ``None`` when undecided.
+
+    >>> w = sp.Symbol('w', real=True)
+    >>> argmin_status((2*w - 1)**2, w)
+    ('unique', 1/2)
+    >>> argmin_status(sp.Integer(3), w)[0], argmin_status(3*w + 1, w)[0], argmin_status((w**2 - 1)**2, w)
+    ('many', 'none', ('many', 'minimisers w = -1, 1 (both give the value 0)'))
+    """
+    if var not in expr.free_symbols:
+        return ("many", f"the function does not depend on {var}: every {var} is a minimiser")
+    if expr.free_symbols - {var}:
+        return None
+    try:
+        poly = sp.Poly(sp.expand(expr), var)
+    except sp.PolynomialError:
+        poly = None
+    if poly is not None and all(c.is_number for c in poly.all_coeffs()):
+        deg = poly.degree()
+        s = sign_of(poly.LC())
+        if s is None:
+            return None
+        if deg % 2 == 1:
+            end = "−∞" if s > 0 else "+∞"
+            return ("none", f"unbounded below (degree {deg} in {var}): not attained as {var} → {end}")
+        if s < 0:
+            return ("none", f"unbounded below: not attained as {var} → ±∞")
+        if deg == 2:
+            a, b, _ = poly.all_coeffs()
+            return ("unique", sp.cancel(-b / (2 * a)))
+        try:
+            crit = sp.real_roots(poly.diff(var))
+        except Exception:
+            return None
+        crit = sorted(set(crit), key=lambda r: float(r))
+        if not all(r.is_Rational for r in crit):
+            return None
+        vals = [(poly.as_expr().subs(var, r), r) for r in crit]
+        best = min(v for v, _ in vals)
+        at = [r for v, r in vals if v == best]
+        if len(at) == 1:
+            return ("unique", at[0])
+        pts = ", ".join(value_text(r) for r in at)
+        return ("many", f"minimisers {var} = {pts} (both give the value {value_text(best)})")
+    d = derivative(expr, var)
+    if d.is_positive:
+        return ("none", f"strictly increasing in {var}: infimum not attained as {var} → −∞")
+    if d.is_negative:
+        return ("none", f"strictly decreasing in {var}: infimum not attained as {var} → +∞")
+    return None
+
+
+def argmin_closed_form(term: ArgMin):
+    """A closed form of ``argmin`` valid where the function is a convex
+    quadratic in the variable, as ``(m, condition)``; ``None`` otherwise.
+
+    >>> w, x, y = sp.symbols('w x y', real=True)
+    >>> argmin_closed_form(ArgMin((w*x - y)**2/2, w))
+    (y/x, x**2/2 > 0)
+    """
+    e, v = term.expr, term.var
+    try:
+        poly = sp.Poly(sp.expand(e), v)
+    except sp.PolynomialError:
+        return None
+    if poly.degree() != 2:
+        return None
+    a, b, _ = poly.all_coeffs()
+    return sp.cancel(-b / (2 * a)), sp.Gt(sp.factor(a), 0)
+
+
+def _resolve(formula: sp.Basic, values: Mapping) -> tuple[sp.Basic | None, str | None]:
+    """Replace each ArgMin term by its exact value at ``values``.  Returns
+    ``(formula, None)``, or ``(None, why)`` when some minimiser does not
+    exist or is not unique, or ``(None, None)`` when undecided."""
+    repl = {}
+    for term in formula.atoms(ArgMin):
+        others = {k: v for k, v in values.items() if k != term.var}
+        status = argmin_status(substitute(term.expr, others), term.var)
+        if status is None:
+            return None, None
+        if status[0] != "unique":
+            return None, status[1]
+        repl[term] = status[1]
+    if formula.atoms(Corr):
+        return None, None
+    return (formula.xreplace(repl) if repl else formula), None
+
+
+# ---------------------------------------------------------------------------
+# exact verification
+
+
+def verify(formula: sp.Basic, hypotheses: Sequence[sp.Basic], values: Mapping) -> bool:
+    """True when every hypothesis holds at ``values`` and ``formula`` is
+    false there, both decided exactly.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> verify(x**2 > x, [x > 0], {x: sp.Rational(1, 2)}), verify(x**2 > x, [x > 0], {x: 2})
+    (True, False)
+    """
+    hyps = []
+    for h in hypotheses:
+        r, why = _resolve(h, values)
+        if r is None:
+            return False
+        hyps.append(r)
+    if point_is_admissible(hyps, values) is not True:
+        return False
+    f, why = _resolve(formula, values)
+    if f is None:
+        return False
+    return truth(f, values) is False
+
+
+def rationalise(point: Mapping[sp.Symbol, float], integer: Iterable = ()) -> Iterator[dict]:
+    """Exact points near a float point, simplest first (whole numbers, then
+    halves, …, then 6-digit fractions).
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> [p[x] for p in rationalise({x: 0.4999})][:3]
+    [0, 1/2, 4999/10000]
+    """
+    integer = set(integer)
+    seen = set()
+    for d in (1, 2, 3, 4, 10, 100, 1000, 10 ** 6):
+        out = {}
+        for s, f in point.items():
+            if f != f or f in (float("inf"), float("-inf")):
+                return
+            fr = Fraction(f).limit_denominator(1 if s in integer else d)
+            out[s] = sp.Rational(fr.numerator, fr.denominator)
+        key = tuple(out.items())
+        if key not in seen:
+            seen.add(key)
+            yield out
+
+
+def shrink(formula, hypotheses, values: dict, symbols: Sequence, deadline: float | None = None) -> dict:
+    """Move each value to a simpler one (see :data:`SIMPLE`) while the point
+    stays a verified counterexample.
+
+    >>> x, y = sp.symbols('x y', real=True)
+    >>> shrink(x + y > 0, [], {x: sp.Rational(-7, 3), y: sp.Rational(1, 5)}, [x, y])
+    {x: -1, y: 1}
+    """
+    values = dict(values)
+    changed = True
+    while changed and not _past(deadline):
+        changed = False
+        for s in symbols:
+            cur = values[s]
+            for c in SIMPLE:
+                if _rank(c) >= _rank(cur):
+                    break
+                trial = dict(values)
+                trial[s] = c
+                if verify(formula, hypotheses, trial):
+                    values = trial
+                    changed = True
+                    break
+    return values
+
+
+# ---------------------------------------------------------------------------
+# the claim kinds as pointwise problems
+
+
+def pair_form(claim: Claim):
+    """``(formula, hypotheses, symbols, domains, v1, v2)`` for a
+    proportional/nondecreasing claim: the pointwise statement over two copies
+    of the bound variable whose failure refutes the claim."""
+    v = claim.var
+    v1 = sp.Dummy(f"{v.name}1", **v.assumptions0)
+    v2 = sp.Dummy(f"{v.name}2", **v.assumptions0)
+    a1, a2 = claim.a.xreplace({v: v1}), claim.a.xreplace({v: v2})
+    b1, b2 = claim.b.xreplace({v: v1}), claim.b.xreplace({v: v2})
+    if isinstance(claim, Proportional):
+        formula = sp.Eq(a1 * b2, a2 * b1)
+    else:
+        formula = sp.Implies(sp.Le(b1, b2), sp.Le(a1, a2))
+    hyps = []
+    for h in claim.hypotheses:
+        if v in h.free_symbols:
+            for c in (h.xreplace({v: v1}), h.xreplace({v: v2})):
+                if c not in hyps:
+                    hyps.append(c)
+        elif h not in hyps:
+            hyps.append(h)
+    dom = claim.domain_of(v)
+    domains = {s: d for s, d in claim.domains if s != v}
+    domains[v1] = dom
+    domains[v2] = dom
+    symbols = [s for s in claim.symbols if s != v] + [v1, v2]
+    return formula, hyps, symbols, domains, v1, v2
+
+
+def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None):
+    """(evaluations, explanation) at a verified counterexample."""
+    if pair is not None:
+        v, v1, v2 = pair
+        at1 = {**values, v: v1}
+        at2 = {**values, v: v2}
+        a1, a2 = substitute(claim.a, at1), substitute(claim.a, at2)
+        b1, b2 = substitute(claim.b, at1), substitute(claim.b, at2)
+        evals = (("A(v1)", a1), ("A(v2)", a2), ("B(v1)", b1), ("B(v2)", b2))
+        if isinstance(claim, Proportional):
+            why = (f"A/B is not constant in {v}: A·B' = {value_text(a1 * b2)} but A'·B = {value_text(a2 * b1)} "
+                   f"at {v} = {value_text(v1)}, {value_text(v2)}")
+        else:
+            why = (f"B does not decrease from {v} = {value_text(v1)} to {value_text(v2)} "
+                   f"({value_text(b1)} ≤ {value_text(b2)}) but A decreases ({value_text(a1)} > {value_text(a2)})")
+        return evals, why
+    f, _ = _resolve(formula, values)
+    if isinstance(f, sp.Rel):
+        lhs, rhs = substitute(f.lhs, values), substitute(f.rhs, values)
+        return (("lhs", lhs), ("rhs", rhs)), f"the claim is false here: left side {value_text(lhs)}, right side {value_text(rhs)}"
+    return (), "the claim is false here (checked exactly)"
+
+
+# ---------------------------------------------------------------------------
+# searching
+
+
+def _z3_candidate(formula, hypotheses, deadline) -> dict | None:
+    try:
+        from .z3bridge import decide as z3_decide
+    except ImportError:
+        return None
+    left = 1.0 if deadline is None else min(1.5, deadline - time.monotonic())
+    if left < 0.1:
+        return None
+    try:
+        d = z3_decide(formula, list(hypotheses), timeout_ms=int(left * 1000))
+    except Exception:
+        return None
+    if d.status == "candidate" and d.candidate:
+        return {k: v for k, v in d.candidate.items() if isinstance(v, sp.Basic) and v.is_Rational}
+    return None
+
+
+def _fill(point: dict, symbols, domains) -> dict:
+    """Give every symbol a value (simplest domain point for missing ones)."""
+    out = dict(point)
+    for s in symbols:
+        if s not in out:
+            pts = [p for p in domains[s].special_points()] if s in domains else [sp.Integer(1)]
+            out[s] = sorted(pts, key=_rank)[0] if pts else sp.Integer(1)
+    return out
+
+
+def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, n_random):
+    """Yield verified exact counterexample points (shrunk) and finally the
+    number of points tested (as the last item, an int)."""
+    notes = []
+    integer = [s for s in symbols if s.is_integer]
+    sampling_formula = formula
+    sampling_hyps = list(hypotheses)
+    for term in formula.atoms(ArgMin):
+        cf = argmin_closed_form(term)
+        if cf is None:
+            notes.append(f"no closed form for {term}")
+            return None, 0, notes
+        sampling_formula = sampling_formula.xreplace({term: cf[0]})
+    sampling_hyps = [h for h in sampling_hyps if not h.atoms(ArgMin, Corr)]
+    if sampling_formula.atoms(Corr):
+        notes.append("correlation has no closed form")
+        return None, 0, notes
+    cands, tested = find_violations(symbols, sampling_formula, sampling_hyps, domains,
+                                    seed=seed, n_random=n_random)
+    notes.append(f"sampling: {tested} admissible points, {len(cands)} candidates")
+    exact_points: list = []
+    z3c = _z3_candidate(sampling_formula, sampling_hyps, deadline) if not _past(deadline) else None
+    if z3c is not None:
+        notes.append("z3 model as candidate")
+    ordered = []
+    simple = cands[:10]
+    ordered += [("float", c) for c in simple]
+    if z3c is not None:
+        ordered.append(("exact", _fill(z3c, symbols, domains)))
+    ordered += [("float", c) for c in cands[10:]]
+    for kind, c in ordered:
+        if _past(deadline):
+            break
+        trials = [c] if kind == "exact" else rationalise(c, integer)
+        for exact in trials:
+            if _past(deadline):
+                break
+            if verify(formula, hypotheses, exact):
+                return shrink(formula, hypotheses, exact, symbols, deadline), tested, notes
+    return None, tested, notes
+
+
+def _argmin_failure(claim: Pointwise, deadline, seed):
+    """A verified point where some ``argmin`` term has no unique minimiser."""
+    import numpy as np
+
+    terms = claim.formula.atoms(ArgMin)
+    if not terms:
+        return None
+    symbols = list(claim.symbols)
+    hyps = [h for h in claim.hypotheses if not h.atoms(ArgMin, Corr)]
+    doms = dict(claim.domains)
+    per = []
+    for s in symbols:
+        pts = sorted(doms[s].special_points(), key=_rank) if s in doms else list(SIMPLE[:7])
+        per.append(list(pts)[:6] or [sp.Integer(1)])
+    grid = sorted(itertools.product(*per), key=lambda p: sum(_rank(v) for v in p))[:400]
+    rng = np.random.default_rng(seed)
+    extra = []
+    for _ in range(100):
+        extra.append(tuple(
+            sp.Rational(int(rng.integers(-5, 6)), int(rng.integers(1, 4))) for _ in symbols))
+    for point in itertools.chain(grid, extra):
+        if _past(deadline):
+            return None
+        values = dict(zip(symbols, point))
+        if point_is_admissible(hyps, values) is not True:
+            continue
+        for term in sorted(terms, key=sp.default_sort_key):
+            others = {k: v for k, v in values.items() if k != term.var}
+            status = argmin_status(substitute(term.expr, others), term.var)
+            if status is not None and status[0] != "unique":
+                return values, f"argmin over {term.var} fails: {status[1]}"
+    return None
+
+
+def refute(claim: Claim, *, seed: int = 0, deadline: float | None = None, n_random: int = 2000) -> Search:
+    """Search for a counterexample to ``claim`` and verify it exactly.
+
+    Returns a :class:`Search`; its counterexample is ``None`` when none was
+    found (which proves nothing).
+    """
+    if isinstance(claim, (Proportional, Nondecreasing)):
+        formula, hyps, symbols, domains, v1, v2 = pair_form(claim)
+        point, tested, notes = _search_pointwise(formula, hyps, symbols, domains,
+                                                 seed=seed, deadline=deadline, n_random=n_random)
+        if point is None:
+            return Search(None, tested, tuple(notes))
+        values = {s: point[s] for s in symbols if s not in (v1, v2)}
+        pair = (claim.var, point[v1], point[v2])
+        evals, why = _explain(claim, formula, values, pair)
+        ce = Counterexample(values, pair=pair, evaluations=evals, explanation=why)
+        return Search(ce, tested, tuple(notes), "exact counterexample")
+    if not isinstance(claim, Pointwise):
+        return Search(None, 0, (f"cannot refute a {type(claim).__name__}",))
+    notes = []
+    fail = _argmin_failure(claim, deadline, seed)
+    if fail is not None:
+        values, why = fail
+        hyps = [h for h in claim.hypotheses if not h.atoms(ArgMin, Corr)]
+        if point_is_admissible(hyps, values) is True:
+            ce = Counterexample(values, explanation=why)
+            return Search(ce, 0, ("argmin scan",), "exact counterexample (no unique minimiser)")
+    domains = dict(claim.domains)
+    point, tested, more = _search_pointwise(claim.formula, claim.hypotheses, list(claim.symbols), domains,
+                                            seed=seed, deadline=deadline, n_random=n_random)
+    notes += more
+    if point is None:
+        return Search(None, tested, tuple(notes))
+    evals, why = _explain(claim, claim.formula, point)
+    ce = Counterexample(point, evaluations=evals, explanation=why)
+    return Search(ce, tested, tuple(notes), "exact counterexample")
