@@ -39,6 +39,7 @@ __all__ = [
     "RangeBound",
     "MonotoneDifference",
     "Rewrite",
+    "SumOfSquares",
     "ProductSign",
     "PowSign",
     "FunctionSign",
@@ -344,6 +345,81 @@ class Rewrite(SignStep):
         self.conclude(self.premise_set(self.premise, self.form))
 
 
+@dataclass(frozen=True)
+class SumOfSquares(SignStep):
+    """``expr = Σ cᵢ·lᵢ²`` with rationals ``cᵢ ≥ 0`` and real ``lᵢ`` (checked
+    by ``expand``), so ``expr ≥ 0``; ``> 0`` when some ``cᵢ > 0`` has ``lᵢ`` a
+    nonzero number.  Found by completing squares in a quadratic polynomial
+    (e.g. ``x² − xy + y² = (x − y/2)² + (3/4)·y²``)."""
+
+    terms: tuple[tuple[sp.Rational, sp.Expr], ...]
+
+    def verify(self) -> None:
+        total = sp.S.Zero
+        strict = False
+        for c, lin in self.terms:
+            if not (c.is_Rational and c >= 0):
+                raise self.fail(f"coefficient {c} is not a nonnegative rational")
+            if not _real(lin):
+                raise self.fail(f"{lin} is not known to be real")
+            strict = strict or (c > 0 and lin.is_Rational and lin != 0)
+            total += c * lin**2
+        if sp.expand(self.expr - total) != 0:
+            raise self.fail(f"{self.expr} is not the stated sum of squares")
+        self.conclude(frozenset({1}) if strict else frozenset({0, 1}))
+
+
+_SOS_MAX_GENS = 6
+
+
+def _complete_squares(expr):
+    """Σ c·l² decomposition of a quadratic polynomial with rational
+    coefficients whose quadratic form is positive semidefinite, or None."""
+    try:
+        poly = sp.Poly(expr)
+    except sp.PolynomialError:
+        return None
+    gens = poly.gens
+    if (len(gens) > _SOS_MAX_GENS or poly.total_degree() != 2
+            or not all(c.is_Rational for c in poly.coeffs()) or not all(_real(g) for g in gens)):
+        return None
+    n = len(gens) + 1
+    vec = list(gens) + [sp.S.One]
+    m = [[sp.S.Zero] * n for _ in range(n)]
+    for monom, c in poly.terms():
+        idx = [i for i, e in enumerate(monom) for _ in range(e)]
+        i, j = (idx + [n - 1, n - 1])[:2]
+        if i == j:
+            m[i][i] += c
+        else:
+            m[i][j] += c / 2
+            m[j][i] += c / 2
+    terms = []
+    for i in range(n):
+        p = m[i][i]
+        if p < 0:
+            return None
+        if p == 0:
+            if any(m[i][j] != 0 for j in range(i + 1, n)):
+                return None
+            continue
+        row = [m[i][j] / p for j in range(n)]
+        terms.append((p, sp.Add(*[row[j] * vec[j] for j in range(i, n)])))
+        for r in range(i + 1, n):
+            for c in range(i + 1, n):
+                m[r][c] -= p * row[r] * row[c]
+    return tuple(terms)
+
+
+@DEFAULT_RULES.register(sp.Add)
+def sum_of_squares_rule(expr, ctx):
+    terms = _complete_squares(expr)
+    if terms is None:
+        return None
+    strict = any(c > 0 and lin.is_Rational and lin != 0 for c, lin in terms)
+    return _result(SumOfSquares(expr, Sign.POSITIVE if strict else Sign.NONNEGATIVE, terms))
+
+
 _FACTOR_LIMIT = 40  # count_ops above which factoring is not attempted
 
 
@@ -433,7 +509,7 @@ class PowSign(SignStep):
             raise self.fail(f"{self.expr} is not a power")
         b, e = self.expr.args
         if self.base is None:
-            if not (_real(b) or (e.is_Integer and e > 0)):
+            if not _real(b):
                 raise self.fail(f"base {b} not known to be real")
             bset = ALL
         else:

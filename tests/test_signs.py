@@ -22,6 +22,7 @@ from symloss.sign_rules import (
     ProductSign,
     RangeBound,
     Rewrite,
+    SumOfSquares,
 )
 from symloss.signs import (
     DEFAULT_RULES,
@@ -111,6 +112,10 @@ CASES = [
     pytest.param(x**2 - 2 * x + 1, (), NN, id="add-factor-square"),
     pytest.param(x**2 + 2 * x * y + y**2, (), NN, id="add-factor-square-2"),
     pytest.param(-y * sp.log(sigmoid(z)) - (1 - y) * sp.log(1 - sigmoid(z)), (Y01,), NN, id="add-bce"),
+    pytest.param(x**2 - x * y + y**2, (), NN, id="add-sum-of-squares"),
+    pytest.param(x**2 + x + 1, (), P, id="add-sos-strict"),
+    pytest.param(x**2 - 2 * x * sigmoid(z) + 2 * sigmoid(z) ** 2, (), NN, id="add-sos-function-atoms"),
+    pytest.param(x**2 - y**2, (), None, id="add-indefinite-quadratic"),
     # RangeBound
     pytest.param(1 - sigmoid(u), (), P, id="range-one-minus-sigmoid"),
     pytest.param(2 - 2 * sigmoid(u), (), P, id="range-scaled"),
@@ -245,6 +250,9 @@ def _given(h):
     LogSign(sp.log(x), N, HypothesisSign(x - 1, N, _given(x < 1)), None),
     Rewrite(x**2 + 1, NN, (x + 1) ** 2, PowSign((x + 1) ** 2, NN, None)),
     Combine(x, P, (HypothesisSign(x, NN, _given(x >= 0)),)),
+    SumOfSquares(x**2 - y**2, NN, ((sp.S.One, x), (sp.S.One, y))),
+    SumOfSquares(x**2 - 2 * x + 1, NN, ((-sp.S.One, x - 1),)),
+    SumOfSquares(x**2, P, ((sp.S.One, x),)),
     PiecewiseSign(sp.Piecewise((x, x > 0), (-x, True)), NN, (),
                   (BranchProof((x > 0,), HypothesisSign(x, P, _given(x > 0))),
                    BranchProof((x > 0,), HypothesisSign(-x, NN, _given(x > 0))))),
