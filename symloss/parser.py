@@ -118,24 +118,24 @@ _CMP = {
     ast.GtE: (">=", sp.Ge), ast.Eq: ("==", sp.Eq), ast.NotEq: ("!=", sp.Ne),
 }
 _REFUSED = {
-    ast.Attribute: "attribute access",
-    ast.Lambda: "lambda expressions",
-    ast.ListComp: "comprehensions",
-    ast.SetComp: "comprehensions",
-    ast.DictComp: "comprehensions",
-    ast.GeneratorExp: "comprehensions",
-    ast.JoinedStr: "f-strings",
-    ast.FormattedValue: "f-strings",
-    ast.List: "lists",
-    ast.Dict: "dicts",
-    ast.Set: "sets",
-    ast.NamedExpr: "assignments (:=)",
-    ast.Starred: "starred arguments",
-    ast.IfExp: "if-else expressions (use where(c, a, b))",
-    ast.Slice: "slices",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
+    ast.Attribute: "attribute access is",
+    ast.Lambda: "lambda expressions are",
+    ast.ListComp: "comprehensions are",
+    ast.SetComp: "comprehensions are",
+    ast.DictComp: "comprehensions are",
+    ast.GeneratorExp: "comprehensions are",
+    ast.JoinedStr: "f-strings are",
+    ast.FormattedValue: "f-strings are",
+    ast.List: "lists are",
+    ast.Dict: "dicts are",
+    ast.Set: "sets are",
+    ast.NamedExpr: "assignments (:=) are",
+    ast.Starred: "starred arguments are",
+    ast.IfExp: "if-else expressions (use where(c, a, b)) are",
+    ast.Slice: "slices are",
+    ast.Await: "await is",
+    ast.Yield: "yield is",
+    ast.YieldFrom: "yield is",
 }
 _DECIMAL = re.compile(r"(\d[\d_]*)?(?:\.(\d[\d_]*)?)?(?:[eE]([+-]?\d[\d_]*))?\Z")
 
@@ -189,7 +189,8 @@ def _is_expr(v) -> bool:
 
 
 def _is_bool(v) -> bool:
-    return isinstance(v, Boolean)
+    # SymPy symbols are Boolean *and* Expr; a condition is Boolean only.
+    return isinstance(v, Boolean) and not isinstance(v, sp.Expr)
 
 
 def _bits(r: sp.Rational) -> int:
@@ -233,12 +234,13 @@ class _Parser:
     def op_column(self, node, op: str) -> int | None:
         """Column of the operator token of a BinOp (falls back to the node)."""
         left, right = node.left, node.right
-        if left.end_lineno == right.lineno == node.lineno:
-            base = self.line_starts[node.lineno - 1]
-            i = self.text.find(op, base + left.end_col_offset, base + right.col_offset)
-            if i >= 0:
-                return i + 1
-        return self.col(node)
+        try:
+            start = self.line_starts[left.end_lineno - 1] + left.end_col_offset
+            end = self.line_starts[right.lineno - 1] + right.col_offset
+        except (AttributeError, TypeError, IndexError):
+            return self.col(node)
+        i = self.text.find(op, start, end)
+        return i + 1 if i >= 0 else self.col(node)
 
     # -- stage 1: text checks and ast.parse --------------------------------
     def run(self):
@@ -251,8 +253,8 @@ class _Parser:
             self.fail("empty expression", None)
         depth = 0
         for i, ch in enumerate(text):
-            if ch == "\n":
-                self.line_starts.append(i + 1)
+            if ch == "\n" or (ch == "\r" and text[i + 1 : i + 2] != "\n"):
+                self.line_starts.append(i + 1)  # Python's line breaks: \n, \r\n, \r
             if not (" " <= ch <= "~" or ch in "\t\n\r"):
                 self.fail(f"character {ch!r} is not allowed", i + 1,
                           "write names in ASCII letters, e.g. lambda, sigma")
@@ -262,7 +264,11 @@ class _Parser:
                     self.fail(f"brackets nested deeper than {self.limits.max_depth}", i + 1)
             elif ch in ")]}":
                 depth -= 1
-        tree = self._ast_parse(text)
+        # Python refuses leading indentation: parse from the first non-blank
+        # character and keep columns relative to the whole text.
+        off = len(text) - len(text.lstrip())
+        self.line_starts = [off] + [s for s in self.line_starts if s > off]
+        tree = self._ast_parse(text[off:])
         self._check_tree(tree)
         try:
             return self.build(tree.body, frozenset())
@@ -315,9 +321,7 @@ class _Parser:
                 self.fail(f"expression nested deeper than {self.limits.max_depth}", self.col(node))
             t = type(node)
             if t in _REFUSED:
-                self.fail(f"{_REFUSED[t]} are not allowed: {self.segment(node)!r}"
-                          if not _REFUSED[t].startswith(("attribute", "await", "yield"))
-                          else f"{_REFUSED[t]} is not allowed: {self.segment(node)!r}", self.col(node))
+                self.fail(f"{_REFUSED[t]} not allowed: {self.segment(node)!r}", self.col(node))
             if t is ast.Constant:
                 self._check_constant(node)
                 continue
@@ -396,8 +400,9 @@ class _Parser:
         v = node.value
         if isinstance(v, bool) or isinstance(v, (int, float)):
             return
-        what = {str: "strings", bytes: "bytes", complex: "complex numbers"}.get(type(v), repr(v))
-        self.fail(f"{what} are not allowed: {self.segment(node)!r}", self.col(node))
+        what = {str: "strings are", bytes: "bytes are", complex: "complex numbers are"}.get(
+            type(v), f"{v!r} is")
+        self.fail(f"{what} not allowed: {self.segment(node)!r}", self.col(node))
 
     def _sum_limits(self, node, fname):
         """[(var, lo, hi)] of a sum call, checked for shape."""
