@@ -178,6 +178,8 @@ AXIOM_KINDS = {
     "sigmoid_exp": lambda u: _eq(sigmoid(u) * (1 + sp.exp(-u)), 1),
     "softplus_bounds": lambda u: sp.And(_gt(softplus(u), 0), _gt(softplus(u), u)),
     "softplus_reflect": lambda u: _eq(softplus(u) - softplus(-u), u),
+    "softplus_anchor": lambda u: sp.And(sp.Equivalent(_gt(u, 0), _gt(softplus(u), sp.log(2))),
+                                        sp.Equivalent(_eq(u, 0), _eq(softplus(u), sp.log(2)))),
     "tanh_range": lambda u: sp.And(_gt(sp.tanh(u), -1), _lt(sp.tanh(u), 1)),
     "cosh_bounds": lambda u: sp.And(_ge(sp.cosh(u), 1), _ge(sp.cosh(u), 1 + u**2 / 2)),
     "sinh_cosh": lambda u: _eq(sp.Pow(sp.cosh(u), 2, evaluate=False)
@@ -244,8 +246,11 @@ class _Translator:
     def _new_term(self, term, name=None):
         if name is None:
             name = f"t!{len(self.order)}"
-        if any(n == name for n, _ in self.order):
-            raise Unsupported(f"duplicate abstraction name {name}")
+        if not name.startswith("t!") or any(n == name for n, _ in self.order):
+            # "!" never occurs in symbol names, so a term can never alias a symbol
+            raise Unsupported(f"bad or duplicate abstraction name {name!r}")
+        if term in self.terms:
+            raise Unsupported(f"term {term} abstracted twice")
         v = z3.Real(name, self.ctx)
         self.terms[term] = v
         self.order.append((name, term))
@@ -428,6 +433,8 @@ def _abstraction(tr: _Translator, statements) -> Abstraction:
             axioms.append(Axiom("sigmoid_reflect", (u,)))
         if name == "softplus" and softplus(-u) in present and sp.default_sort_key(u) < sp.default_sort_key(-u):
             axioms.append(Axiom("softplus_reflect", (u,)))
+        if name == "softplus" and sp.log(2) in present:  # softplus(0) = log 2
+            axioms.append(Axiom("softplus_anchor", (u,)))
         if name == "sigmoid" and sp.exp(-u) in present:
             axioms.append(Axiom("sigmoid_exp", (u,)))
         if name == "cosh" and sp.sinh(u) in present:

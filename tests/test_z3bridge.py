@@ -48,6 +48,7 @@ PROVED = [
     pytest.param(sp.Piecewise((x, x > 0), (-x, True)) >= 0, (), id="piecewise-abs"),
     pytest.param(sp.cosh(x) >= 1 + x**2 / 2, (), id="cosh-bound"),
     pytest.param(sp.pi > 3, (), id="pi-bound"),
+    pytest.param(softplus(x) >= sp.log(2), (x >= 0,), id="softplus-anchor"),
     pytest.param(sp.log(sigmoid(z)) < 0, (), id="log-sigmoid"),
     pytest.param(sp.Eq(sigmoid(z) * (1 + sp.exp(-z)), 1), (), id="sigmoid-exp"),
 ]
@@ -149,6 +150,17 @@ def test_missing_term_fails():
         bad.verify()
 
 
+def test_term_aliasing_a_symbol_fails():
+    step = _proved(sp.exp(x) >= 1 + x)
+    ab = step.abstraction
+    renamed = tuple(("x", t) for _, t in ab.terms)
+    with pytest.raises(ProofCheckError):
+        dataclasses.replace(step, abstraction=Abstraction(renamed, ab.axioms)).verify()
+    doubled = ab.terms + (("t!9", ab.terms[0][1]),)
+    with pytest.raises(ProofCheckError):
+        dataclasses.replace(step, abstraction=Abstraction(doubled, ab.axioms)).verify()
+
+
 def test_unknown_axiom_kind_fails():
     step = _proved(sp.exp(x) >= 1 + x)
     ab = step.abstraction
@@ -183,7 +195,7 @@ f = sp.Symbol
 AXIOM_INSTANCES = [
     ("exp_pos", (u,)), ("exp_tangent", (u,)), ("sigmoid_range", (u,)),
     ("sigmoid_reflect", (u,)), ("sigmoid_exp", (u,)), ("softplus_bounds", (u,)),
-    ("softplus_reflect", (u,)), ("tanh_range", (u,)), ("cosh_bounds", (u,)),
+    ("softplus_reflect", (u,)), ("softplus_anchor", (u,)), ("tanh_range", (u,)), ("cosh_bounds", (u,)),
     ("sinh_cosh", (u,)), ("log_bounds", (u,)), ("sqrt_def", (u,)),
     ("rpow_pos", (u, Q(3, 2))), ("rpow_pos", (u, -Q(1, 2))),
     *[("monotone", (f(name), u, a)) for name in ("exp", "sigmoid", "softplus", "tanh", "sinh", "log", "sqrt")],
@@ -248,7 +260,7 @@ def test_axiom_true_at_random_points(kind, args):
     ("sigmoid_range", (u,), 0), ("sigmoid_reflect", (u,), 0), ("exp_tangent", (u,), 0),
     ("log_bounds", (u,), 1), ("sqrt_def", (u,), 4), ("cosh_bounds", (u,), 0),
     ("anchor", (f("sigmoid"), u), 0), ("anchor", (f("log"), u), 1), ("anchor", (f("exp"), u), 0),
-    ("softplus_reflect", (u,), 0), ("tanh_range", (u,), 0), ("sigmoid_exp", (u,), 0),
+    ("softplus_reflect", (u,), 0), ("softplus_anchor", (u,), 0), ("tanh_range", (u,), 0), ("sigmoid_exp", (u,), 0),
     ("constant", (sp.pi,), None), ("constant", (sp.E,), None),
 ])
 def test_axiom_true_exactly(kind, args, point):
