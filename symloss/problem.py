@@ -247,8 +247,10 @@ def _vars_mapping(vars) -> dict:
     for item in vars:
         if not isinstance(item, str) or "=" not in item:
             raise InvalidArgument(f"variable declaration must look like NAME=DOMAIN, got {item!r}")
-        name, dom = item.split("=", 1)
-        out[name.strip()] = dom.strip()
+        name, dom = (part.strip() for part in item.split("=", 1))
+        if name in out and out[name] != dom:
+            raise InvalidArgument(f"variable {name!r} declared twice: {out[name]} and {dom}")
+        out[name] = dom
     return out
 
 
