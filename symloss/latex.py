@@ -90,7 +90,7 @@ _UNICODE_MATH = {
 }
 _UNICODE_TEXT = {
     "…": r"\ldots{}", "–": "--", "—": "---", "‘": "`", "’": "'", "“": "``",
-    "”": "''", "•": r"\textbullet{}", "\u00a0": "~",
+    "”": "''", "•": r"\textbullet{}", "\u00a0": " ",
 }
 
 
@@ -228,6 +228,8 @@ def _weight(expr: sp.Expr) -> int:
         return sum(_weight(a) for a in expr.args)
     if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
         return _weight(expr.base) * int(expr.exp)
+    if isinstance(expr, sp.Sum):
+        return _weight(expr.function)
     return 1
 
 
@@ -268,7 +270,12 @@ class SymlossLatexPrinter(LatexPrinter):
     def _print(self, expr, **kwargs) -> str:
         if isinstance(expr, Step):
             return self._print_step(expr)
+        if type(expr).__name__ in self._OWN_FORMS and isinstance(expr, sp.Basic):
+            return getattr(self, "_print_" + type(expr).__name__)(expr)
         return super()._print(expr, **kwargs)
+
+    #: claim-language terms printed here even though they define ``_latex``
+    _OWN_FORMS = frozenset({"ArgMin", "Corr", "UniformDist", "NormalDist"})
 
     def _print_step(self, step: Step) -> str:
         for cls in type(step).__mro__:
@@ -498,6 +505,13 @@ class SymlossLatexPrinter(LatexPrinter):
                  "factor": "simplifying: cancelling and collecting the residual and the input factor"}
         return "by " + words.get(rule, "the rewrite " + escape_text(rule))
 
+    def _print_SumOfSquares(self, step) -> str:
+        terms = [sp.Pow(lin, 2, evaluate=False) if c == 1 else sp.Mul(c, sp.Pow(lin, 2, evaluate=False), evaluate=False)
+                 for c, lin in step.terms]
+        form = sp.Add(*terms, evaluate=False) if len(terms) > 1 else (terms[0] if terms else sp.S.Zero)
+        return self.step_line(step, "completing squares, %s is a sum of squares with nonnegative coefficients"
+                              % self._m(sp.Eq(step.expr, form, evaluate=False)))
+
     def _print_LogSign(self, step) -> str:
         return self.step_line(step, r"since $\log$ is increasing with $\log 1 = 0$, %s has the sign of %s" % (
             self._m(step.expr), self._m(step.expr.args[0] - 1)))
@@ -509,7 +523,7 @@ class SymlossLatexPrinter(LatexPrinter):
         cases = []
         for br in step.branches:
             cond = sp.And(*br.conditions) if br.conditions else sp.true
-            sub = SymlossLatexPrinter(self._settings)
+            sub = type(self)()
             cases.append(r"\item[] \emph{Case} %s: %s" % (self._m(cond), proof_latex(br.proof, sub, closing=False)))
         return self.step_line(step, "by case analysis on the branches of the piecewise definition") + (
             "\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(cases) if cases else "")
@@ -625,12 +639,17 @@ def _pieces(expr: Any, p: SymlossLatexPrinter) -> list[str]:
         lhs, rhs = _pieces(expr.lhs, p), _pieces(expr.rhs, p)
         rhs[0] = _REL_TEX[expr.rel_op] + " " + rhs[0]
         return lhs + rhs
+    if isinstance(expr, (sp.Implies, sp.Equivalent)) and len(expr.args) == 2:
+        lhs, rhs = _pieces(expr.args[0], p), _pieces(expr.args[1], p)
+        rhs[0] = (r"\Rightarrow " if isinstance(expr, sp.Implies) else r"\Leftrightarrow ") + rhs[0]
+        return lhs + rhs
     if isinstance(expr, (sp.And, sp.Or)):
         op = r"\wedge" if isinstance(expr, sp.And) else r"\vee"
         out: list[str] = []
-        for i, a in enumerate(expr.args):
+        args = sorted(expr.args, key=sp.default_sort_key)  # the order LatexPrinter uses
+        for i, a in enumerate(args):
             sub = _pieces(a, p)
-            if len(expr.args) > 1 and isinstance(a, (sp.And, sp.Or)):
+            if len(args) > 1 and isinstance(a, (sp.And, sp.Or)):
                 sub = [r"\bigl(" + sub[0]] + sub[1:-1] + [sub[-1] + r"\bigr)"] if len(sub) > 1 else [r"\left(%s\right)" % sub[0]]
             if i:
                 sub[0] = op + " " + sub[0]

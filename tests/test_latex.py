@@ -1,0 +1,392 @@
+"""LaTeX rendering: expressions in ML notation, escaping of user text, line
+breaking, every proof-step class, derivations, claims, counterexamples."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from types import SimpleNamespace as NS
+
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symloss.functions import relu, sigmoid, softplus
+from symloss.latex import (
+    SymlossLatexPrinter,
+    claim_latex,
+    counterexample_latex,
+    derivation_latex,
+    escape_text,
+    latex,
+    math_block,
+    proof_latex,
+    result_latex,
+    result_repr_latex,
+    step_latex,
+    symbol_latex,
+    visible_width,
+)
+from symloss.proof import Gap, Given, Step, check_proof, iter_steps
+
+w, x, b, z = sp.symbols("w x b z", real=True)
+y = sp.Symbol("y", real=True)
+d = sp.Symbol("d", positive=True)
+W, X = sp.IndexedBase("w"), sp.IndexedBase("x")
+j = sp.Symbol("j", integer=True)
+n = sp.Symbol("n", integer=True, positive=True)
+S = sp.Symbol
+
+
+# --------------------------------------------------------------------------
+# expressions
+
+@pytest.mark.parametrize("expr, expected", [
+    (S("yhat"), r"\hat{y}"),
+    (S("y_hat"), r"\hat{y}"),
+    (S("lambda"), r"\lambda"),
+    (S("delta_1"), r"\delta_{1}"),
+    (S("tau"), r"\tau"),
+    (S("x_i"), r"x_{i}"),
+    (S("x_{i}"), r"x_{i}"),
+    (S("w12"), r"w_{12}"),
+    (S("beta2"), r"\beta_{2}"),
+    (S("lr"), r"\mathrm{lr}"),
+    (S("eps"), r"\varepsilon"),
+    (S("w_star"), r"w^{*}"),
+    (S("θ"), r"\theta"),
+    (S("a__b"), r"\mathit{a\_\_b}"),
+    (S("_t"), r"\mathit{\_t}"),
+    (W[j], r"w_{j}"),
+    (W[j] ** 2, r"w_{j}^{2}"),
+    (sp.Sum(W[j] * X[j], (j, 1, n)) + b, r"\sum_{j=1}^{n} w_{j} x_{j} + b"),
+    ((sigmoid(w * x + b) - y) * x, r"\left(\sigma\left(w x + b\right) - y\right) x"),
+    (x * (w * x + b - y), r"\left(w x + b - y\right) x"),
+    (S("yhat") - y, r"\hat{y} - y"),
+    (1 - sigmoid(z), r"1 - \sigma\left(z\right)"),
+    (softplus(z), r"\operatorname{softplus}\left(z\right)"),
+    (relu(z), r"\operatorname{ReLU}\left(z\right)"),
+    (sp.Heaviside(z, 0), r"\mathbf{1}\left[z > 0\right]"),
+    (sp.Heaviside(z, 1), r"\mathbf{1}\left[z \geq 0\right]"),
+    (sp.Heaviside(z, sp.S.Half), r"H\left(z\right)"),
+    (sp.Piecewise((z, z > 0), (0, True)), r"\begin{cases} z & \text{if } z > 0 \\ 0 & \text{otherwise} \end{cases}"),
+    (x**2 + 2 * x + 1, r"x^{2} + 2 x + 1"),
+    (-y * sp.log(S("p")), r"- y \log{\left(p \right)}"),
+])
+def test_expression(expr, expected):
+    assert latex(expr) == expected
+
+
+@pytest.mark.parametrize("name", ["x", "yhat", "lambda", "delta_1", "x_{i}", "w_1_2", "a__b", "_odd", "x_", "θ", "ß", "名"])
+def test_symbol_names_are_balanced_math(name):
+    tex = symbol_latex(name)
+    assert tex.count("{") == tex.count("}") and tex.isascii()
+
+
+# --------------------------------------------------------------------------
+# escaping of user text
+
+_SAFE_COMMANDS = {"textbackslash", "textasciicircum", "textasciitilde", "textless", "textgreater",
+                  "textbar", "ldots", "textbullet"}
+
+
+def _only_safe(tex: str) -> bool:
+    """Independent checker: outside ``$...$`` every backslash is an escaped
+    special character or a safe text command followed by ``{}``, and no bare
+    special character is left; inside ``$...$`` there is one command (or
+    ``^{2}``-like superscript) and no braces that open a group with text."""
+    i = 0
+    while i < len(tex):
+        c = tex[i]
+        if c == "\\":
+            m = re.match(r"\\([A-Za-z]+)(\{\})?|\\([{}$&#_%])", tex[i:])
+            if not m:
+                return False
+            if m.group(1):
+                if m.group(1) not in _SAFE_COMMANDS or not m.group(2):
+                    return False
+            i += m.end()
+        elif c == "$":
+            k = tex.index("$", i + 1)
+            inner = tex[i + 1 : k]
+            if not re.fullmatch(r"\\[A-Za-z]+(\{[A-Za-z]\})?|\^\{\d\}|\\tfrac\{\d\}\{\d\}|-|:=", inner):
+                return False
+            i = k + 1
+        elif c in "{}&#^_%~":
+            return False
+        else:
+            i += 1
+    return True
+
+
+@pytest.mark.parametrize("text", [
+    r"\input{/etc/passwd}", r"\def\x{1}\x", "$x^2$ & #1 % comment", "a_b ~ c", "{}}{",
+    "100% σ ∈ (0, 1) → ∞", "w = ±1 both give L = 0", "≤ ≥ ≠ ∂L/∂w", "naïve café", "emoji 🙂", "tab\tnew\nline",
+    "\\\\ \\[ \\]", "^^5c input",
+])
+def test_escape_text_is_inert(text):
+    out = escape_text(text)
+    assert out.isascii() and _only_safe(out), out
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_escape_text_property(text):
+    out = escape_text(text)
+    assert out.isascii() and _only_safe(out)
+
+
+def test_escape_keeps_words():
+    assert escape_text("w = 1/2 fails") == "w = 1/2 fails"
+    assert escape_text(r"\input{a}") == r"\textbackslash{}input\{a\}"
+
+
+# --------------------------------------------------------------------------
+# line breaking
+
+def _normal(tex: str) -> str:
+    tex = tex.replace(r"\bigl(", r"\left(").replace(r"\bigr)", r"\right)")
+    return re.sub(r"\s+|\\\\", "", tex)
+
+
+LONG = sum(S("a_%d" % k) * S("lambda") ** k * S("delta_1") for k in range(20)) + relu(S("x_i"))
+
+
+@pytest.mark.parametrize("expr", [
+    LONG,
+    sp.Eq(S("L"), LONG),
+    LONG >= 0,
+    x * LONG,
+    sp.Implies(x > 0, LONG > 0),
+    sp.And(LONG > 0, x > 1, y < 2),
+])
+def test_long_expressions_break_without_losing_anything(expr):
+    block = math_block(expr)
+    assert block.startswith(r"\begin{multline*}")
+    body = block.split("\n")[1:-1]
+    assert len(body) >= 2
+    assert all(visible_width(line) <= 64 + 20 for line in body)
+    assert _normal("".join(body)) == _normal(latex(expr))
+    # no \left on one line closed by \right on another
+    for line in body:
+        assert line.count(r"\left") == line.count(r"\right")
+
+
+@pytest.mark.parametrize("expr", [x + 1, sp.Eq(w, 2 * x), sigmoid(z) > 0])
+def test_short_expressions_stay_on_one_line(expr):
+    assert math_block(expr) == r"\[ %s \]" % latex(expr)
+    assert math_block(expr, inline_ok=True) == "$%s$" % latex(expr)
+
+
+# --------------------------------------------------------------------------
+# proof steps from the sign engine and z3
+
+signs = pytest.importorskip("symloss.signs")
+
+SIGN_CASES = [
+    # (expr, hypotheses, step class that must appear, phrase in its justification)
+    (sp.Integer(3), (), "NumberSign", "exact arithmetic"),
+    (d, (), "AssumptionSign", "declared positive"),
+    (x, (x > 0,), "HypothesisSign", "read off the hypothesis"),
+    (1 - sigmoid(w * x + b), (), "RangeBound", r"\sigma(z) \in (0, 1)$ for every real"),
+    (sp.exp(w), (), "FunctionSign", "for every real"),
+    (x**2 + 1, (), "AddSign", "sum of terms"),
+    (x**2 * sp.exp(w), (), "ProductSign", "product of factors"),
+    (x**2, (), "PowSign", "even power"),
+    (sigmoid(x) - sigmoid(y), (x > y,), "MonotoneDifference", "strictly increasing"),
+    (x**2 - 2 * x + 1, (), "SumOfSquares", "sum of squares"),
+    (x**2 * y**2 + 2 * x * y**2 + y**2, (), "Rewrite", "identically"),
+    (sp.log(x), (x > 1,), "LogSign", r"\log 1 = 0"),
+    (sp.Max(x, 1), (), "ExtremumSign", "maximum or minimum"),
+    (sp.Piecewise((x**2 + 1, x > 0), (1, True)), (), "PiecewiseSign", "case analysis"),
+]
+
+
+@pytest.mark.parametrize("expr, hyps, cls, phrase", SIGN_CASES)
+def test_sign_step_rendering(expr, hyps, cls, phrase):
+    res = signs.sign_of(expr, hyps)
+    assert res is not None
+    check_proof(res.step, set(hyps))  # the step we render really checks
+    names = {type(s).__name__ for s in iter_steps(res.step)}
+    assert cls in names
+    tex = proof_latex(res.step)
+    assert phrase in tex
+    step = next(s for s in iter_steps(res.step) if type(s).__name__ == cls)
+    assert latex(step.fact) in step_latex(step)
+    assert "rule \\textsf" not in step_latex(step)  # a dedicated printer, not the fallback
+    assert tex.count(r"\begin{") == tex.count(r"\end{")
+
+
+def test_proof_lines_cite_their_premises():
+    res = signs.sign_of(x**2 * sigmoid(w) * (1 - sigmoid(w)) + 1)
+    tex = proof_latex(res.step)
+    lines = re.findall(r"\\item\[\((\d+)\)\] (.*)", tex)
+    assert [int(k) for k, _ in lines] == list(range(1, len(lines) + 1))
+    for k, line in lines:  # citations point backwards
+        assert all(int(r) < int(k) for r in re.findall(r"\((\d+)\)", line.split("(from")[-1]) if "(from" in line)
+    assert lines[-1][1].startswith("$" + latex(res.step.fact))
+    assert tex.endswith("The last line is the claim.")
+
+
+def test_decided_step_rendering():
+    z3bridge = pytest.importorskip("symloss.z3bridge")
+    dec = z3bridge.decide(sigmoid(w * x + b) * (1 - sigmoid(w * x + b)) <= sp.Rational(1, 4))
+    assert dec.status == "proved"
+    dec.step.verify()
+    tex = step_latex(dec.step)
+    assert "decided by" in tex and "after substituting" in tex
+    assert r"t_{1} = \sigma\left(w x + b\right) \in (0, 1)" in tex
+
+
+def test_decided_polynomial_rendering():
+    z3bridge = pytest.importorskip("symloss.z3bridge")
+    dec = z3bridge.decide((w * x + b - y) ** 2 >= 0)
+    assert dec.status == "proved"
+    assert "complete procedure for real polynomial arithmetic" in step_latex(dec.step)
+
+
+def test_given_and_gap():
+    g = Given(sp.Eq(y, 0) | sp.Eq(y, 1), "domain of y")
+    assert step_latex(g) == r"$y = 0 \vee y = 1$ --- by hypothesis (domain of y)"
+    gap = Gap(x**2 > 0, "x = 0 not excluded & 100%")
+    tex = step_latex(gap)
+    assert "GAP" in tex and r"x^{2} > 0" in tex and r"\& 100\%" in tex
+    assert "incomplete" in proof_latex(gap) and "last line is the claim" not in proof_latex(gap)
+
+
+@dataclass(frozen=True)
+class Mystery(Step):
+    """Mystery rule: the fact holds because the oracle says so.
+
+    More text that is not shown.
+    """
+
+    goal: sp.Basic
+
+    @property
+    def fact(self):
+        return self.goal
+
+    def verify(self):
+        pass
+
+
+@dataclass(frozen=True)
+class Sum(Step):  # same name as sympy.Sum: must not reach SymPy's Sum printer
+    """Summation rule."""
+
+    goal: sp.Basic
+
+    @property
+    def fact(self):
+        return self.goal
+
+    def verify(self):
+        pass
+
+
+@pytest.mark.parametrize("step, phrase", [
+    (Mystery(x > 0), "Mystery rule: the fact holds because the oracle says so."),
+    (Sum(x >= 0), "Summation rule."),
+])
+def test_unknown_step_classes_use_the_docstring(step, phrase):
+    tex = step_latex(step)
+    assert tex.startswith("$" + latex(step.fact) + "$") and phrase in tex and "More text" not in tex
+
+
+# --------------------------------------------------------------------------
+# derivations (symloss.derive)
+
+problem_mod = pytest.importorskip("symloss.problem")
+
+
+@pytest.mark.parametrize("model, loss, param, ending", [
+    ("logistic", "bce", "w", r"\frac{\partial L}{\partial w} = \left(\sigma\left(w x + b\right) - y\right) x \]"),
+    ("logistic", "bce", "b", r"\frac{\partial L}{\partial b} = \sigma\left(w x + b\right) - y \]"),
+    ("linear", "squared", "w", r"\frac{\partial L}{\partial w} = \left(w x + b - y\right) x \]"),
+])
+def test_derivation_rendering(model, loss, param, ending):
+    p = problem_mod.problem(model, loss)
+    prm = next(s for s in p.params if s.name == param)
+    der = p.derivation(prm)
+    der.verify()
+    for s in der.steps:  # every derivation step re-checks its equality
+        s.verify()
+    tex = derivation_latex(der)
+    assert tex.rstrip().endswith(ending)
+    assert "Model:" in tex and "Loss:" in tex
+    assert "chain rule" in tex and "outer derivative" in tex and "inner derivative" in tex
+    assert tex.count(r"\begin{") == tex.count(r"\end{")
+    assert latex(der.result) in tex
+
+
+def test_derivation_steps_render_through_the_printer():
+    p = problem_mod.problem("logistic", "bce")
+    der = p.derivation(p.params[0])
+    assert SymlossLatexPrinter()._print(der) == derivation_latex(der)
+    rewrite = next(s for s in der.steps if type(s).__name__ == "Rewrite")
+    assert latex(rewrite.after) in step_latex(rewrite)
+
+
+# --------------------------------------------------------------------------
+# claims, counterexamples, results
+
+def _claim(text, assume=()):
+    claims = pytest.importorskip("symloss.claims")
+    p = problem_mod.problem("logistic", "bce")
+    return claims.parse_claim(p, text, assume=assume)
+
+
+@pytest.mark.parametrize("text, assume, phrases", [
+    ("d(L, w) == x*(yhat - y)", ("x != 0",), [r"For all $b, \allowbreak w, \allowbreak x \in \mathbb{R}$",
+                                                r"$y \in \left\{0, 1\right\}$", r"with $x \neq 0$"]),
+    ("proportional(d(L, w), x, w)", (), [r"\propto x", "as functions of } w"]),
+    ("nondecreasing(L, -d(L, w), w)", (), ["nondecreasing function", r"w_{1}, w_{2}", r"\Rightarrow"]),
+    ("argmin(L, w) == 0", (), [r"\operatorname*{arg\,min}_{w} \left("]),
+])
+def test_claim_statement(text, assume, phrases):
+    tex = claim_latex(_claim(text, assume))
+    for ph in phrases:
+        assert ph in tex, (ph, tex)
+
+
+def test_claim_without_structure_is_shown_verbatim_and_escaped():
+    assert claim_latex(r"\input{x} & 1") == r"\[ \text{\texttt{\textbackslash{}input\{x\} \& 1}} \]"
+
+
+def test_counterexample_rendering():
+    cx = NS(values={x: sp.Rational(1, 2), y: sp.Integer(1)}, pair=(w, sp.Integer(-1), sp.Integer(1)),
+            evaluations=(("L at w = -1", sp.log(1 + sp.exp(sp.Rational(1, 2)))), ("L at w = 1", sp.Integer(0))),
+            explanation="the minimiser is not unique: w = ±1 both give L = 0")
+    tex = counterexample_latex(cx)
+    assert r"$x = \frac{1}{2}$" in tex and "$y = 1$" in tex
+    assert r"$w = -1$ and $w = 1$" in tex
+    assert r"\text{L at w = -1} &= \log{\left(e^{\frac{1}{2}} + 1 \right)} \approx 0.974077" in tex
+    assert r"w = $\pm$1 both give L = 0" in tex and tex.endswith("Hence the claim is false.")
+
+
+def test_counterexample_json_form():
+    tex = counterexample_latex({"x": "1/2", "w": ["-1", "1"]})
+    assert r"$x = \text{1/2}$" in tex and r"$w \in \{\text{-1}, \text{1}\}$" in tex
+
+
+@pytest.mark.parametrize("verdict, needle", [
+    ("proved", r"\begin{proof}"),
+    ("refuted", r"\paragraph{Counterexample.}"),
+    ("unknown", r"\paragraph{Reason.}"),
+])
+def test_result_sections(verdict, needle):
+    proof = Given(x > 0, "assume[0]") if verdict == "proved" else None
+    cx = NS(values={x: sp.Integer(-1)}, pair=None, evaluations=(), explanation="x > 0 fails") if verdict == "refuted" else None
+    r = NS(verdict=verdict, claim=NS(text="x > 0", formula=x > 0, hypotheses=(), symbols=(x,)),
+           proof=proof, counterexample=cx, reason="no tactic applied", method="sign proof", seconds=0.25)
+    tex = result_latex(r)
+    assert needle in tex and r"\paragraph{Verdict: %s.}" % verdict in tex
+    assert tex.count(r"\begin{") == tex.count(r"\end{")
+
+
+def test_repr_latex_is_mathjax_only():
+    r = NS(verdict="refuted", claim=NS(text="x > 0 & y_1", formula=None))
+    out = result_repr_latex(r)
+    assert out.startswith("$") and out.endswith("$") and r"\begin" not in out and r"\&" in out
