@@ -23,6 +23,7 @@ from .proof import Given, Sign, Step, check_proof
 from .signs import (
     ALL,
     DEFAULT_RULES,
+    SignContext,
     SignResult,
     SignStep,
     fact_sign,
@@ -49,6 +50,14 @@ __all__ = [
     "PiecewiseSign",
     "MONOTONE",
 ]
+
+
+_X = sp.Symbol("x", real=True)  # for the examples
+
+
+def _ctx(*hypotheses):
+    """A driver context for the examples: ``_ctx(x > 0)``."""
+    return SignContext(tuple(Given(h, "example") for h in hypotheses))
 
 
 def _result(step: SignStep) -> SignResult:
@@ -84,6 +93,11 @@ class NumberSign(SignStep):
 
 @DEFAULT_RULES.register(sp.Rational, sp.NumberSymbol)
 def number_rule(expr, ctx):
+    """Exact numbers.
+
+    >>> number_rule(sp.Rational(-1, 2), _ctx()).sign
+    <Sign.NEGATIVE: '< 0'>
+    """
     if expr.is_Rational:
         return _result(NumberSign(expr, set_sign({_sgn(expr)})))
     if expr in _POSITIVE_CONSTANTS:
@@ -118,6 +132,11 @@ class AssumptionSign(SignStep):
 
 @DEFAULT_RULES.register(sp.Symbol)
 def symbol_rule(expr, ctx):
+    """Symbols, from their declared assumptions.
+
+    >>> symbol_rule(sp.Symbol('d', positive=True), _ctx()).sign
+    <Sign.POSITIVE: '> 0'>
+    """
     for s, name in _ASSUMPTION.items():  # strongest first
         if getattr(expr, "is_" + name) is True:
             return _result(AssumptionSign(expr, s))
@@ -146,6 +165,11 @@ class AddSign(SignStep):
 
 @DEFAULT_RULES.register(sp.Add)
 def add_rule(expr, ctx):
+    """Sums whose terms all lean the same way.
+
+    >>> add_rule(_X**2 + 1, _ctx()).sign
+    <Sign.POSITIVE: '> 0'>
+    """
     steps = []
     possible = frozenset({0})
     for term in expr.args:
@@ -217,6 +241,11 @@ class RangeBound(SignStep):
 
 @DEFAULT_RULES.register(sp.Add)
 def range_rule(expr, ctx):
+    """``c + k·f(u)`` for ``f`` of known range.
+
+    >>> range_rule(1 - sigmoid(_X), _ctx()).sign
+    <Sign.POSITIVE: '> 0'>
+    """
     if len(expr.args) != 2 or not expr.args[0].is_Rational:
         return None
     const, term = expr.args
@@ -298,6 +327,11 @@ class MonotoneDifference(SignStep):
 
 @DEFAULT_RULES.register(sp.Add)
 def monotone_difference_rule(expr, ctx):
+    """``f(a) − f(b)`` for increasing ``f``.
+
+    >>> monotone_difference_rule(sp.exp(_X) - 1, _ctx(_X > 0)).sign
+    <Sign.POSITIVE: '> 0'>
+    """
     if len(expr.args) != 2:
         return None
     for first, second in (expr.args, expr.args[::-1]):
@@ -413,6 +447,11 @@ def _complete_squares(expr):
 
 @DEFAULT_RULES.register(sp.Add)
 def sum_of_squares_rule(expr, ctx):
+    """Quadratic polynomials, by completing squares.
+
+    >>> sum_of_squares_rule(_X**2 + _X + 1, _ctx()).sign
+    <Sign.POSITIVE: '> 0'>
+    """
     terms = _complete_squares(expr)
     if terms is None:
         return None
@@ -425,6 +464,11 @@ _FACTOR_LIMIT = 40  # count_ops above which factoring is not attempted
 
 @DEFAULT_RULES.register(sp.Add)
 def factor_rule(expr, ctx):
+    """Small sums whose factorisation has a known sign.
+
+    >>> factor_rule(_X**3 + _X**2, _ctx(_X > -1)).step.form
+    x**2*(x + 1)
+    """
     if sp.count_ops(expr) > _FACTOR_LIMIT:
         return None
     form = sp.factor(expr)
@@ -458,6 +502,11 @@ class ProductSign(SignStep):
 
 @DEFAULT_RULES.register(sp.Mul)
 def mul_rule(expr, ctx):
+    """Products of factors of known signs.
+
+    >>> mul_rule(-sigmoid(_X), _ctx()).sign
+    <Sign.NEGATIVE: '< 0'>
+    """
     steps = []
     possible = frozenset({1})
     for factor in expr.args:
@@ -522,6 +571,11 @@ class PowSign(SignStep):
 
 @DEFAULT_RULES.register(sp.Pow)
 def pow_rule(expr, ctx):
+    """Powers.
+
+    >>> pow_rule(_X**-2, _ctx(sp.Ne(_X, 0))).sign
+    <Sign.POSITIVE: '> 0'>
+    """
     b, e = expr.args
     if e.is_Integer and e > 0 and e % 2 == 0 and _real(b):
         base_free = set_sign(_pow_signs(ALL, e))
@@ -589,6 +643,11 @@ class FunctionSign(SignStep):
 
 @DEFAULT_RULES.register(*FUNCTION_SIGNS, sp.Heaviside)
 def function_rule(expr, ctx):
+    """Functions whose sign depends only on the sign of the argument.
+
+    >>> function_rule(relu(_X), _ctx(_X <= 0)).sign
+    <Sign.ZERO: '= 0'>
+    """
     table = _function_table(expr)
     if table is None or not _real(expr.args[0]):
         return None
@@ -630,6 +689,11 @@ class LogSign(SignStep):
 
 @DEFAULT_RULES.register(sp.log)
 def log_rule(expr, ctx):
+    """``log(u)`` from the sign of ``u − 1``.
+
+    >>> log_rule(sp.log(sigmoid(_X)), _ctx()).sign
+    <Sign.NEGATIVE: '< 0'>
+    """
     if len(expr.args) != 1:
         return None
     u = expr.args[0]
@@ -669,6 +733,11 @@ class ExtremumSign(SignStep):
 
 @DEFAULT_RULES.register(sp.Max, sp.Min)
 def extremum_rule(expr, ctx):
+    """``Max`` / ``Min``.
+
+    >>> extremum_rule(sp.Max(_X, 1), _ctx()).sign
+    <Sign.POSITIVE: '> 0'>
+    """
     pick = max if isinstance(expr, sp.Max) else min
     steps, sets = [], []
     for a in expr.args:
@@ -729,6 +798,11 @@ class PiecewiseSign(SignStep):
 
 @DEFAULT_RULES.register(sp.Piecewise)
 def piecewise_rule(expr, ctx):
+    """Piecewise, branch by branch under each condition.
+
+    >>> piecewise_rule(sp.Piecewise((_X, _X > 0), (0, True)), _ctx()).sign
+    <Sign.NONNEGATIVE: '>= 0'>
+    """
     branches, possible = [], frozenset()
     for value, conds in _branch_conditions(expr):
         r = ctx.sign_under(value, conds)
