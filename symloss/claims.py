@@ -569,7 +569,6 @@ def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set) -
     syms = set()
     for e in list(exprs) + hyps:
         syms |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
-    syms -= bound
     domains = []
     for s in sorted(syms, key=lambda s: s.name):
         dom = _domain(problem, s)

@@ -215,9 +215,10 @@ def rationalise(point: Mapping[sp.Symbol, float], integer: Iterable = ()) -> Ite
             yield out
 
 
-def shrink(formula, hypotheses, values: dict, symbols: Sequence, deadline: float | None = None) -> dict:
+def shrink(formula, hypotheses, values: dict, symbols: Sequence, deadline: float | None = None,
+           holds=None) -> dict:
     """Move each value to a simpler one (see :data:`SIMPLE`) while the point
-    stays a verified counterexample.
+    stays a verified counterexample (or, when given, while ``holds(point)``).
 
     >>> x, y = sp.symbols('x y', real=True)
     >>> shrink(x + y > 0, [], {x: sp.Rational(-7, 3), y: sp.Rational(1, 5)}, [x, y])
@@ -234,7 +235,8 @@ def shrink(formula, hypotheses, values: dict, symbols: Sequence, deadline: float
                     break
                 trial = dict(values)
                 trial[s] = c
-                if verify(formula, hypotheses, trial):
+                ok = holds(trial) if holds is not None else verify(formula, hypotheses, trial)
+                if ok:
                     values = trial
                     changed = True
                     break
@@ -338,8 +340,11 @@ def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, 
     for term in formula.atoms(ArgMin):
         cf = argmin_closed_form(term)
         if cf is None:
-            notes.append(f"no closed form for {term}")
-            return None, 0, notes
+            notes.append(f"no closed form for {term}: exact scan of simple points only")
+            point, tested = _exact_scan(formula, hypotheses, symbols, domains, deadline, seed)
+            if point is not None:
+                return shrink(formula, hypotheses, point, symbols, deadline), tested, notes
+            return None, tested, notes
         sampling_formula = sampling_formula.xreplace({term: cf[0]})
     sampling_hyps = [h for h in sampling_hyps if not h.atoms(ArgMin, Corr)]
     if sampling_formula.atoms(Corr):
@@ -370,37 +375,71 @@ def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, 
     return None, tested, notes
 
 
-def _argmin_failure(claim: Pointwise, deadline, seed):
-    """A verified point where some ``argmin`` term has no unique minimiser."""
+def _simple_points(symbols, domains, seed, n_grid=60, n_random=40):
+    """Exact points: a grid of simple domain values, then small random
+    rationals (kept inside the domains)."""
     import numpy as np
 
+    per = []
+    for s in symbols:
+        pts = sorted(domains[s].special_points(), key=_rank) if s in domains else list(SIMPLE[:7])
+        first = list(pts)[:4]
+        if sp.S.Zero in pts and sp.S.Zero not in first:
+            first.append(sp.S.Zero)
+        per.append(first or [sp.Integer(1)])
+    grid = sorted(itertools.islice(itertools.product(*per), 2000), key=lambda p: sum(_rank(v) for v in p))
+    yield from grid[:n_grid]
+    rng = np.random.default_rng(seed)
+    for _ in range(n_random):
+        pt = []
+        for i, s in enumerate(symbols):
+            v = sp.Rational(int(rng.integers(-5, 6)), int(rng.integers(1, 4)))
+            if s in domains and not domains[s].contains(v):
+                v = per[i][int(rng.integers(0, len(per[i])))]
+            pt.append(v)
+        yield tuple(pt)
+
+
+def _exact_scan(formula, hypotheses, symbols, domains, deadline, seed):
+    """The first simple exact point that verifies, and how many admissible
+    points were looked at."""
+    tested = 0
+    for point in _simple_points(symbols, domains, seed):
+        if _past(deadline):
+            break
+        values = dict(zip(symbols, point))
+        if verify(formula, hypotheses, values):
+            return values, tested + 1
+        tested += 1
+    return None, tested
+
+
+def _argmin_failure(claim: Pointwise, deadline, seed):
+    """A verified point where some ``argmin`` term has no unique minimiser."""
     terms = claim.formula.atoms(ArgMin)
     if not terms:
         return None
     symbols = list(claim.symbols)
     hyps = [h for h in claim.hypotheses if not h.atoms(ArgMin, Corr)]
     doms = dict(claim.domains)
-    per = []
-    for s in symbols:
-        pts = sorted(doms[s].special_points(), key=_rank) if s in doms else list(SIMPLE[:7])
-        per.append(list(pts)[:6] or [sp.Integer(1)])
-    grid = sorted(itertools.product(*per), key=lambda p: sum(_rank(v) for v in p))[:400]
-    rng = np.random.default_rng(seed)
-    extra = []
-    for _ in range(100):
-        extra.append(tuple(
-            sp.Rational(int(rng.integers(-5, 6)), int(rng.integers(1, 4))) for _ in symbols))
-    for point in itertools.chain(grid, extra):
-        if _past(deadline):
-            return None
-        values = dict(zip(symbols, point))
+
+    def failure(values):
         if point_is_admissible(hyps, values) is not True:
-            continue
+            return None
         for term in sorted(terms, key=sp.default_sort_key):
             others = {k: v for k, v in values.items() if k != term.var}
             status = argmin_status(substitute(term.expr, others), term.var)
             if status is not None and status[0] != "unique":
-                return values, f"argmin over {term.var} fails: {status[1]}"
+                return f"argmin over {term.var} fails: {status[1]}"
+        return None
+
+    for point in _simple_points(symbols, doms, seed):
+        if _past(deadline):
+            return None
+        values = dict(zip(symbols, point))
+        if failure(values) is not None:
+            values = shrink(None, None, values, symbols, deadline, holds=lambda v: failure(v) is not None)
+            return values, failure(values)
     return None
 
 

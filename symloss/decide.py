@@ -1,0 +1,289 @@
+"""Deciding a claim: proof tactics first, then sound refutation, else unknown.
+
+A *tactic* is a callable ``tactic(claim, ctx) -> Result | None``; ``None``
+means "does not apply / gave up".  Tactics live in a :class:`TacticRegistry`;
+:data:`TACTICS` is the default instance, which the prover appends to.  The
+only proof tactic here is zero-equivalence for identity claims ``A == B``
+(via :func:`symloss.derive.is_zero`); nothing is ever proved by sampling.
+Every ``proved`` result passes :func:`symloss.proof.check_proof` against the
+claim's hypotheses before it is returned, whichever tactic produced it.
+
+Deadlines are cooperative (checked between tactics and inside the search);
+hard limits are the runner's job.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sympy as sp
+
+from .claims import ArgMin, Claim, Corr, Pointwise, parse_claim
+from .errors import InvalidArgument, ProofCheckError
+from .proof import Step, check_proof
+from .verdict import Evidence, Result
+
+__all__ = [
+    "Context",
+    "Tactic",
+    "TacticRegistry",
+    "TACTICS",
+    "ZeroEquivalence",
+    "zero_equivalence",
+    "decide",
+    "check_claim",
+]
+
+
+@dataclass
+class Context:
+    """Per-call state handed to every tactic: the deadline
+    (``time.monotonic()`` value), the RNG seed, and the evidence log
+    (tactic names tried, points tested, notes)."""
+
+    deadline: float
+    seed: int = 0
+    tried: list = field(default_factory=list)
+    points: int = 0
+    notes: list = field(default_factory=list)
+
+    def left(self) -> float:
+        """Seconds left before the deadline."""
+        return self.deadline - time.monotonic()
+
+    def expired(self) -> bool:
+        return time.monotonic() > self.deadline
+
+    def evidence(self) -> Evidence:
+        return Evidence(tuple(self.tried), self.points, tuple(self.notes))
+
+
+Tactic = Callable[[Claim, Context], "Result | None"]
+
+
+class TacticRegistry:
+    """An ordered list of named tactics: ``prove`` tactics run before the
+    refutation step, ``refute`` tactics after the built-in search.
+
+    >>> reg = TacticRegistry()
+    >>> reg.add("nothing", lambda claim, ctx: None)
+    >>> reg.names()
+    ('nothing',)
+    """
+
+    def __init__(self):
+        self._items: list[tuple[str, Tactic, str]] = []
+
+    def add(self, name: str, tactic: Tactic, stage: str = "prove") -> None:
+        """Append (or replace, by name) a tactic for ``stage`` ``prove`` or ``refute``."""
+        if stage not in ("prove", "refute"):
+            raise InvalidArgument(f"tactic stage must be 'prove' or 'refute', got {stage!r}")
+        self._items = [t for t in self._items if t[0] != name]
+        self._items.append((name, tactic, stage))
+
+    def remove(self, name: str) -> None:
+        self._items = [t for t in self._items if t[0] != name]
+
+    def names(self, stage: str | None = None) -> tuple:
+        return tuple(n for n, _, s in self._items if stage is None or s == stage)
+
+    def stage(self, stage: str) -> list[tuple[str, Tactic]]:
+        return [(n, t) for n, t, s in self._items if s == stage]
+
+    def copy(self) -> "TacticRegistry":
+        new = TacticRegistry()
+        new._items = list(self._items)
+        return new
+
+
+# ---------------------------------------------------------------------------
+# zero-equivalence
+
+
+def _is_zero(expr: sp.Expr) -> bool | None:
+    from .derive import is_zero
+
+    return is_zero(expr)
+
+
+@dataclass(frozen=True)
+class ZeroEquivalence(Step):
+    """``lhs = rhs`` because ``lhs - rhs`` rewrites to 0 by exact rewrites
+    (our functions to ``exp``, ``together``/``expand``/``cancel``), wherever
+    both sides are defined.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> ZeroEquivalence(x*(x + 1), x**2 + x).verify()
+    """
+
+    lhs: sp.Expr
+    rhs: sp.Expr
+
+    @property
+    def fact(self) -> sp.Basic:
+        return sp.Eq(self.lhs, self.rhs, evaluate=False)
+
+    def verify(self) -> None:
+        if self.lhs.atoms(ArgMin, Corr) or self.rhs.atoms(ArgMin, Corr):
+            raise self.fail("argmin/corr terms are not rewritten")
+        if _is_zero(sp.Add(self.lhs, -self.rhs)) is not True:
+            raise self.fail(f"{self.lhs} - ({self.rhs}) does not rewrite to 0")
+
+
+@dataclass(frozen=True)
+class Tautology(Step):
+    """The claim is literally ``True`` as parsed (no comparison left)."""
+
+    statement: sp.Basic
+
+    @property
+    def fact(self) -> sp.Basic:
+        return self.statement
+
+    def verify(self) -> None:
+        if self.statement is not sp.true:
+            raise self.fail(f"{self.statement} is not literally true")
+
+
+def zero_equivalence(claim: Claim, ctx: Context) -> Result | None:
+    """Prove ``A == B`` when ``A - B`` is zero-equivalent.  (A difference that
+    is *not* zero is left to the refutation search, which must find a
+    verified point.)"""
+    if not isinstance(claim, Pointwise):
+        return None
+    f = claim.formula
+    if f is sp.true:
+        return Result("proved", claim, proof=Tautology(sp.true), reason="the claim is literally true",
+                      method="zero-equivalence")
+    if not isinstance(f, sp.Eq) or f.atoms(ArgMin, Corr):
+        return None
+    step = ZeroEquivalence(f.lhs, f.rhs)
+    try:
+        step.verify()
+    except ProofCheckError:
+        ctx.notes.append("the difference of the two sides does not rewrite to 0")
+        return None
+    return Result("proved", claim, proof=step, reason="the two sides are equal: their difference rewrites to 0",
+                  method="zero-equivalence")
+
+
+def _refutation(claim: Claim, ctx: Context) -> Result | None:
+    from .counterexample import refute
+
+    search = refute(claim, seed=ctx.seed, deadline=ctx.deadline)
+    ctx.points += search.tested
+    ctx.notes.extend(search.notes)
+    if search.counterexample is None:
+        return None
+    ce = search.counterexample
+    return Result("refuted", claim, counterexample=ce, reason=ce.describe(),
+                  method=search.method or "exact counterexample")
+
+
+#: The default registry (the prover engineer appends proof tactics here).
+TACTICS = TacticRegistry()
+TACTICS.add("zero-equivalence", zero_equivalence, "prove")
+
+
+# ---------------------------------------------------------------------------
+# the pipeline
+
+
+def _finish(result: Result, claim: Claim, ctx: Context, start: float, name: str | None) -> Result:
+    return Result(result.verdict, claim, proof=result.proof, counterexample=result.counterexample,
+                  reason=result.reason, method=result.method, evidence=ctx.evidence(),
+                  seconds=time.monotonic() - start, name=name)
+
+
+def _checked(result: Result, claim: Claim, ctx: Context, tactic: str) -> bool:
+    """Whether a ``proved``/``refuted`` result from a tactic may be reported."""
+    if result.verdict == "proved":
+        if result.proof is None:
+            ctx.notes.append(f"{tactic}: 'proved' without a proof ignored")
+            return False
+        try:
+            check_proof(result.proof, set(claim.hypotheses))
+        except ProofCheckError as exc:
+            ctx.notes.append(f"{tactic}: proof failed its check ({exc})")
+            return False
+        return True
+    if result.verdict == "refuted":
+        return _recheck_counterexample(claim, result.counterexample)
+    return False
+
+
+def _recheck_counterexample(claim: Claim, ce) -> bool:
+    """Independent exact re-check of a counterexample against the claim."""
+    from .claims import Nondecreasing, Proportional
+    from .counterexample import pair_form, verify
+    from .exact import point_is_admissible
+
+    if ce is None:
+        return False
+    if isinstance(claim, (Proportional, Nondecreasing)):
+        if ce.pair is None:
+            return False
+        formula, hyps, symbols, domains, v1, v2 = pair_form(claim)
+        point = dict(ce.values)
+        point[v1], point[v2] = ce.pair[1], ce.pair[2]
+        return verify(formula, hyps, point)
+    if not isinstance(claim, Pointwise):
+        return False
+    if verify(claim.formula, claim.hypotheses, ce.values):
+        return True
+    # an argmin failure: admissible point at which a minimiser is missing
+    hyps = [h for h in claim.hypotheses if not h.atoms(ArgMin, Corr)]
+    if claim.formula.atoms(ArgMin) and point_is_admissible(hyps, ce.values) is True:
+        from .counterexample import _resolve
+
+        f, why = _resolve(claim.formula, ce.values)
+        return f is None and why is not None
+    return False
+
+
+def decide(claim: Claim, *, deadline: float | None = None, timeout: float = 10.0, seed: int = 0,
+           tactics: TacticRegistry | None = None, name: str | None = None) -> Result:
+    """Decide a parsed claim: proof tactics, then refutation, else unknown.
+
+    ``deadline`` is a ``time.monotonic()`` value (default: now + timeout).
+    """
+    start = time.monotonic()
+    ctx = Context(deadline=deadline if deadline is not None else start + timeout, seed=seed)
+    reg = tactics if tactics is not None else TACTICS
+    for tname, tactic in reg.stage("prove"):
+        if ctx.expired():
+            break
+        ctx.tried.append(tname)
+        result = tactic(claim, ctx)
+        if result is not None and _checked(result, claim, ctx, tname):
+            return _finish(result, claim, ctx, start, name)
+    stages = [("exact counterexample search", _refutation)] + reg.stage("refute")
+    for tname, tactic in stages:
+        if ctx.expired():
+            break
+        ctx.tried.append(tname)
+        result = tactic(claim, ctx)
+        if result is not None and _checked(result, claim, ctx, tname):
+            return _finish(result, claim, ctx, start, name)
+    if ctx.expired():
+        reason, method = "time limit reached before a decision", "timeout"
+    else:
+        reason, method = "no proof found and no counterexample found", "no decision"
+    ev = ctx.evidence()
+    if ev.summary():
+        reason = f"{reason} ({ev.summary()})"
+    return Result("unknown", claim, reason=reason, method=method, evidence=ev,
+                  seconds=time.monotonic() - start, name=name)
+
+
+def check_claim(problem, text: str, assume=(), timeout: float = 10.0, *, seed: int = 0,
+                name: str | None = None) -> Result:
+    """Parse ``text`` about ``problem`` (under extra ``assume`` conditions)
+    and decide it within about ``timeout`` seconds.  Parse errors raise
+    :class:`~symloss.errors.SymlossSyntaxError`.
+    """
+    start = time.monotonic()
+    claim = parse_claim(problem, text, assume=assume)
+    return decide(claim, deadline=start + float(timeout), seed=seed, name=name)
