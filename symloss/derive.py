@@ -38,7 +38,7 @@ from typing import Callable, Mapping, Sequence
 
 import sympy as sp
 
-from .functions import derivative, sigmoid, softplus
+from .functions import derivative, relu, sigmoid, softplus
 from .proof import Step
 
 __all__ = [
@@ -71,6 +71,8 @@ def _to_exp(expr: sp.Expr) -> sp.Expr:
     """Rewrite σ, softplus and hyperbolic functions in terms of ``exp``."""
     if expr.has(sigmoid, softplus, *_HYPERBOLIC):
         expr = expr.rewrite(sp.exp)
+    if expr.has(relu):
+        expr = expr.replace(lambda e: isinstance(e, relu), lambda e: sp.Max(0, e.args[0]))
     return expr
 
 
@@ -112,7 +114,9 @@ def _witness(expr: sp.Expr, domains, tries: int = 6) -> dict | None:
     """A rational point at which ``expr`` is a defined real number whose
     absolute value is certainly > 1e-25 (checked with ``evalf(strict=True)``)."""
     syms = sorted(expr.free_symbols, key=sp.default_sort_key)
-    if not syms or expr.has(sp.Sum, sp.Indexed, sp.KroneckerDelta, sp.Product, sp.Derivative):
+    if not syms:
+        return {} if _witness_number(expr) is not None else None
+    if expr.has(sp.Sum, sp.Indexed, sp.KroneckerDelta, sp.Product, sp.Derivative):
         return None
     if any(not isinstance(s, sp.Symbol) for s in syms):
         return None
@@ -156,6 +160,8 @@ def is_zero(expr, *, domains: Mapping | None = None) -> bool | None:
     True
     >>> is_zero(sigmoid(z) - sp.Rational(1, 2))
     False
+    >>> is_zero(sigmoid(1) + sigmoid(-1) - 1), is_zero(sp.log(2) - sp.Rational(69, 100))
+    (True, False)
     """
     if not isinstance(expr, sp.Basic):
         if isinstance(expr, (int,)):
@@ -163,8 +169,8 @@ def is_zero(expr, *, domains: Mapping | None = None) -> bool | None:
         raise TypeError(f"is_zero needs a SymPy expression, got {expr!r}")
     if expr == 0:
         return True
-    if expr.is_number and expr.is_comparable:
-        return bool(expr == 0) if expr.is_Rational else (None if _witness_number(expr) is None else False)
+    if expr.is_Rational:
+        return False
     e = _to_exp(expr)
     if e.has(sp.Piecewise):
         e = sp.piecewise_fold(e)

@@ -26,6 +26,7 @@ x*(-y + sigmoid(b + w*x))
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -238,6 +239,13 @@ class Problem:
 # ---------------------------------------------------------------------------
 
 
+def _looks_like_typo(text: str, names) -> bool:
+    key = text.strip().lower()
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", key):
+        return False
+    return bool(difflib.get_close_matches(key, names, n=1, cutoff=0.75))
+
+
 def _vars_mapping(vars) -> dict:
     if vars is None:
         return {}
@@ -290,11 +298,10 @@ def problem(
 
     mspec = catalogue.model(model) if isinstance(model, str) and catalogue.has_model(model) else None
     lspec = catalogue.loss(loss) if isinstance(loss, str) and catalogue.has_loss(loss) else None
-    if isinstance(model, str) and mspec is None and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", model.strip()) \
-            and len(model.strip()) > 3:
+    # a bare name close to a catalogue name is a typo, not a one-symbol expression
+    if isinstance(model, str) and mspec is None and _looks_like_typo(model, [m.name for m in catalogue.models]):
         catalogue.model(model)  # raises with a did-you-mean
-    if isinstance(loss, str) and lspec is None and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", loss.strip()) \
-            and len(loss.strip()) > 3:
+    if isinstance(loss, str) and lspec is None and _looks_like_typo(loss, [l.name for l in catalogue.losses]):
         catalogue.loss(loss)
 
     requirements_text: tuple = ()
@@ -361,6 +368,10 @@ def problem(
                 f"the loss {loss!r} does not mention {', '.join(map(str, missing))}; write it in terms of the prediction"
             )
     if hyper_values:
+        mentioned = {s.name for s in loss_expr.free_symbols | set().union(*(m.free_symbols for m in model_out or ()))}
+        for k in hyper_values:
+            if k not in mentioned:
+                raise InvalidArgument(f"hyper-parameter {k!r} does not occur in the model or the loss")
         subs = {table.symbol(k): v for k, v in hyper_values.items()}
         for k, v in hyper_values.items():
             if not table.domain(k).contains(v):

@@ -139,6 +139,8 @@ def test_tidy(expr, expected):
     sp.cosh(z) ** 2 - sp.sinh(z) ** 2 - 1,
     sp.Piecewise((z - z, z > 0), (0, True)),
     sp.log(t**2) - 2 * sp.log(t),
+    relu(z) - sp.Max(0, z),
+    sigmoid(1) + sigmoid(-1) - 1,
 ])
 def test_is_zero_true(expr):
     assert is_zero(expr) is True
@@ -153,6 +155,8 @@ def test_is_zero_true(expr):
     sp.Abs(z) - z,
     sp.exp(z) - 1 - z,
     z * u - 1,
+    sp.log(2) - sp.Rational(69, 100),
+    sp.Piecewise((z, z > 0), (0, True)) - z,
 ])
 def test_is_zero_false_has_witness(expr):
     assert is_zero(expr) is False

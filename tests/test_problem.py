@@ -31,6 +31,7 @@ from symloss.problem import is_input_name, is_label_name, problem
     (None, "(w - y)**2 + lam*w**2", {"hyper": ["lam"]}, ["w"]),
     ("logistic", "bce", {"params": ["b"]}, ["b"]),
     ("logistic", "bce", {"params": "w"}, ["w"]),
+    ("theta*x", "squared", {}, ["theta"]),
 ])
 def test_default_and_given_params(model, loss, kwargs, expected):
     assert [str(p) for p in problem(model, loss, **kwargs).params] == expected
@@ -46,6 +47,7 @@ def test_default_and_given_params(model, loss, kwargs, expected):
     ("linear", "huber", {"hyper": {"delta": "real"}}, "already has domain"),
     ("w*x", "(v - y)**2", {}, "does not mention yhat"),
     ("linear", None, {}, "needs a loss"),
+    ("linear", "huber", {"hyper": {"zeta": 1}}, "does not occur"),
     ("linear", "squared", {"vars": ["y"]}, "NAME=DOMAIN"),
 ])
 def test_bad_input(model, loss, kwargs, match):
