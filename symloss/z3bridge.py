@@ -33,7 +33,6 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Iterable
 
 import sympy as sp

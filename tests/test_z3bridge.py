@@ -14,7 +14,7 @@ import z3
 
 from symloss.errors import InvalidArgument, ProofCheckError
 from symloss.functions import MPMATH_FUNCTIONS, relu, sigmoid, softplus
-from symloss.proof import Given, check_proof
+from symloss.proof import check_proof
 from symloss.z3bridge import AXIOM_KINDS, Abstraction, Axiom, Decided, Unsupported, decide, to_z3
 
 x, y, z, u, a, b, w = sp.symbols("x y z u a b w", real=True)
