@@ -349,6 +349,10 @@ class Domain:
             x = np.where(x <= lo, np.nextafter(lo, np.inf), x)
         if self.hi_open and np.isfinite(hi):
             x = np.where(x >= hi, np.nextafter(hi, -np.inf), x)
+        # closed ends are admissible points (often kinks): hit them now and then
+        for end, closed in ((lo, not self.lo_open), (hi, not self.hi_open)):
+            if closed and np.isfinite(end):
+                x = np.where(rng.random(n) < 0.03, end, x)
         return x.astype(float)
 
 
