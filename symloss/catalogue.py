@@ -207,11 +207,19 @@ class Catalogue:
         raise InvalidArgument(f"unknown {kind} {name!r}{hint}")
 
     def model(self, name: str) -> ModelSpec:
-        """The model called ``name`` (or one of its aliases)."""
+        """The model called ``name`` (or one of its aliases).
+
+        >>> CATALOGUE.model('affine').name
+        'linear'
+        """
         return self._lookup("model", name, self._model_alias, self._models)
 
     def loss(self, name: str) -> LossSpec:
-        """The loss called ``name`` (or one of its aliases)."""
+        """The loss called ``name`` (or one of its aliases).
+
+        >>> CATALOGUE.loss('MSE').matches
+        "torch.nn.functional.mse_loss(input=yhat, target=y, reduction='none')"
+        """
         return self._lookup("loss", name, self._loss_alias, self._losses)
 
     def has_model(self, name: str) -> bool:
@@ -242,7 +250,11 @@ class Catalogue:
         return _compatible(m, l)
 
     def pairs(self) -> list[tuple[ModelSpec, LossSpec, Compatibility]]:
-        """Every model × loss pair with its compatibility."""
+        """Every model × loss pair with its compatibility.
+
+        >>> sum(c.ok for _, _, c in CATALOGUE.pairs())
+        182
+        """
         return [(m, l, _compatible(m, l)) for m in self.models for l in self.losses]
 
 

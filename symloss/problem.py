@@ -135,7 +135,12 @@ class Problem:
     # -- symbols --------------------------------------------------------------
     @property
     def variables(self) -> tuple:
-        """All free symbols of L (plain symbols and indexed entries), sorted."""
+        """All free symbols of L and the parameters, sorted (entries of an
+        indexed family only as the parameter ``w[i]``).
+
+        >>> problem('logistic', 'bce').variables
+        (b, w, x, y)
+        """
         out = set(self.L.free_symbols) | set(self.params)
         out = {s for s in out if not isinstance(s, sp.IndexedBase)}
         out = {s for s in out if not isinstance(s, sp.Indexed) or s in self.params}
@@ -145,11 +150,20 @@ class Problem:
         return tuple(sorted(out, key=sp.default_sort_key))
 
     def domain(self, sym) -> Domain:
-        """The domain of a symbol (or name) of this problem."""
+        """The domain of a symbol (or name) of this problem.
+
+        >>> problem('linear', 'hinge').domain('y').text
+        '{-1, 1}'
+        """
         return self.symbols.domain(sym)
 
     def parse(self, text: str) -> sp.Basic:
-        """Parse ``text`` with this problem's symbols."""
+        """Parse ``text`` with this problem's symbols.
+
+        >>> p = problem('linear', 'squared')
+        >>> p.parse('w + 1').free_symbols == {p.params[0]}
+        True
+        """
         if not isinstance(text, str):
             raise InvalidArgument(f"expected expression text, got {text!r}")
         return _parse(text, self.symbols)
@@ -157,7 +171,11 @@ class Problem:
     def hypotheses(self) -> list:
         """Domain conditions of the variables, requirements on ŷ that the model
         does not guarantee, label constraints, index ranges and user
-        assumptions, as SymPy booleans."""
+        assumptions, as SymPy booleans.
+
+        >>> problem('relu_neuron', 'poisson_nll_identity').hypotheses()
+        [0 <= y, relu(b + w*x) > 0]
+        """
         out = list(self.symbols.hypotheses([v for v in self.variables if not isinstance(v, sp.Indexed)]))
         for extra in (*self.requirements, *self.assumptions):
             if extra is not sp.true and extra not in out:
@@ -180,7 +198,12 @@ class Problem:
 
     # -- calculus -------------------------------------------------------------
     def derivation(self, param) -> Derivation:
-        """The re-checkable derivation of ∂L/∂param (cached)."""
+        """The re-checkable derivation of ∂L/∂param (cached).
+
+        >>> d = problem('logistic', 'bce').derivation('w')
+        >>> [type(s).__name__ for s in d.steps], d.verify()
+        (['ChainRule', 'Rewrite'], None)
+        """
         p = self._param(param)
         key = ("derivation", p)
         if key not in self._cache:
@@ -192,15 +215,29 @@ class Problem:
         return self._cache[key]
 
     def grad(self, param) -> sp.Expr:
-        """∂L/∂param in readable canonical form (cached)."""
+        """∂L/∂param in readable canonical form (cached).
+
+        >>> problem('poisson', 'poisson_nll_identity').grad('b')
+        -y + exp(b + w*x)
+        """
         return self.derivation(param).result
 
     def gradient(self) -> tuple:
-        """All partial derivatives, in the order of :attr:`params`."""
+        """All partial derivatives, in the order of :attr:`params`.
+
+        >>> problem('deep_linear', 'squared').gradient()
+        (v*x*(v*w*x - y), w*x*(v*w*x - y))
+        """
         return tuple(self.grad(p) for p in self.params)
 
     def hessian(self) -> sp.Matrix:
-        """The matrix of second derivatives ∂²L/∂θ_i∂θ_j (cached)."""
+        """The matrix of second derivatives ∂²L/∂θ_i∂θ_j (cached).
+
+        >>> problem('linear', 'squared').hessian()
+        Matrix([
+        [x**2, x],
+        [   x, 1]])
+        """
         if "hessian" not in self._cache:
             n = len(self.params)
             rows = [[None] * n for _ in range(n)]
