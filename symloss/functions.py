@@ -249,10 +249,10 @@ def definedness_conditions(expr: sp.Basic) -> list[sp.Basic]:
         elif isinstance(node, sp.Pow):
             base, e = node.args
             if e.is_Rational and not e.is_integer:
-                if e.q % 2 == 0:
-                    add(sp.Ge(base, 0) if e > 0 else sp.Gt(base, 0))
-                elif e < 0:
-                    add(sp.Ne(base, 0))
+                # SymPy's principal root of a negative base is complex, even
+                # for odd denominators (x**(1/3) at x = -1), so every
+                # fractional power needs a nonnegative base.
+                add(sp.Ge(base, 0) if e > 0 else sp.Gt(base, 0))
             elif e.is_negative or (e.is_number and e.is_extended_negative):
                 add(sp.Ne(base, 0))
             elif not e.is_number:
