@@ -17,6 +17,7 @@ The document is pure ASCII: every piece of user text goes through
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -160,19 +161,25 @@ def sample_values(symbols: Iterable[sp.Symbol], hypotheses: Iterable[sp.Basic] =
     """
     values = dict(fixed or {})
     hyps = [h for h in hypotheses if h is not sp.true]
+    options: dict = {}
     for s in symbols:
         if s in values:
             continue
         mine = [h for h in hyps if getattr(h, "free_symbols", set()) == {s}]
-        for c in _CANDIDATES:
-            if _assumptions_allow(s, c) and all(_holds(h, {s: c}) for h in mine):
-                values[s] = c
-                break
-        else:
+        options[s] = [c for c in _CANDIDATES if _assumptions_allow(s, c) and all(_holds(h, {s: c}) for h in mine)]
+        if not options[s]:
             return None
-    if not all(_holds(h, values) is not False for h in hyps):
-        return None
-    return values
+        values[s] = options[s][0]
+    bad = [h for h in hyps if _holds(h, values) is False]
+    if not bad:
+        return values
+    # joint conditions (x*w > 1): a small search over the symbols they involve
+    free = sorted({s for h in bad for s in h.free_symbols if s in options}, key=lambda s: s.name)[:3]
+    for combo in itertools.product(*[options[s][:7] for s in free]):
+        trial = {**values, **dict(zip(free, combo))}
+        if all(_holds(h, trial) is not False for h in hyps):
+            return trial
+    return None
 
 
 def _assumptions_allow(s: sp.Symbol, c: sp.Basic) -> bool:
@@ -269,6 +276,7 @@ def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr
     xs = np.linspace(a, b, 121)
     xs = xs[(xs > interval[0]) & (xs < interval[1])] if np.isfinite(interval).any() else xs
     ly, gy = _numeric(L0, param, xs), _numeric(g0, param, xs)
+    gy = np.where(np.isfinite(ly), gy, np.nan)  # no slope where L itself is undefined
     cl, cg = _coords(xs, ly), _coords(xs, gy)
     if not cl and not cg:
         return ""
@@ -408,6 +416,13 @@ def _replace_with(path: Path, fill) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=directory)
     try:
+        try:  # mkstemp makes 0600 files: give the new file the mode a plain open() would
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as f:
             fill(f)
             f.flush()

@@ -553,7 +553,11 @@ class SymlossLatexPrinter(LatexPrinter):
         return self.step_line(step, why)
 
     def _print_ZeroEquivalence(self, step) -> str:
-        return self.step_line(step, "both sides are equal: their difference simplifies to 0 by exact rewriting")
+        return self.step_line(step, "the difference of the two sides rewrites to 0 exactly (our functions written "
+                              "with $\\exp$, then common denominators, expansion and cancellation)")
+
+    def _print_Tautology(self, step) -> str:
+        return self.step_line(step, "the statement is literally true once parsed")
 
     # --- derivation steps (symloss.derive) -------------------------------
     def _d(self, f: str, v: Any) -> str:
@@ -928,6 +932,9 @@ def _join_words(parts: list[str]) -> str:
 def _claim_body(claim: Any, p: SymlossLatexPrinter) -> str:
     kind = type(claim).__name__.lower()
     formula = getattr(claim, "formula", None)
+    if formula is sp.true or formula is sp.false:
+        return r"\[ \text{\texttt{%s}} \]which, as parsed, is literally %s." % (
+            escape_text(getattr(claim, "text", "")), "true" if formula is sp.true else "false")
     if isinstance(formula, sp.Basic):
         return math_block(formula, printer=p)
     a, b, var = (getattr(claim, n, None) for n in ("a", "b", "var"))
@@ -1088,8 +1095,6 @@ def result_latex(result: Any, printer: SymlossLatexPrinter | None = None) -> str
             out.append(r"\paragraph{Partial argument.} " + proof_latex(proof, p))
         if reason:
             out.append(r"\paragraph{Reason.} " + escape_text(reason))
-    if reason and verdict != "unknown":
-        out.append(r"\noindent\textit{%s}" % escape_text(reason))
     return "\n\n".join(out)
 
 
