@@ -108,7 +108,10 @@ def format_line(report: ClaimReport) -> str:
     detail = report.reason
     if report.verdict == "refuted" and report.counterexample:
         cex = format_counterexample(report.counterexample)
-        detail = f"counterexample {cex}" + (f"; {detail}" if detail else "")
+        if detail.startswith(cex):  # the reason already opens with the values
+            detail = f"counterexample {detail}"
+        else:
+            detail = f"counterexample {cex}" + (f"; {detail}" if detail else "")
     return f"{text}  {detail}".rstrip()
 
 
