@@ -156,20 +156,26 @@ def parse(
     *,
     builtins: Mapping[str, Builtin] | None = None,
     names: Mapping[str, Any] | None = None,
+    evaluate_conditions: bool = True,
 ):
     """Parse ``text`` into a SymPy object (or whatever a builtin returns).
 
     ``symbols`` supplies (and receives) the symbols; ``names`` maps extra
     names to ready-made objects (e.g. ``L`` to the loss).  Operators applied
     to non-SymPy operands (claim objects from builtins) are delegated to a
-    builtin registered under the operator's text (``"and"``, ``"<"``, ``"+"``,
-    ``"not"``, ``"-"`` …) if there is one.
+    builtin registered under the operator's text if there is one: ``+ - *
+    / ** < <= > >= == != and or not`` and ``neg``/``pos`` for unary minus
+    and plus (``&``/``|``/``~`` use ``and``/``or``/``not``).  With ``evaluate_conditions=False``
+    comparisons and ``and``/``or``/``not`` stay as written (a claim such as
+    ``x**2 >= 0`` must not be decided by SymPy while it is being read).
 
     >>> t = SymbolTable({"w": "real"})
     >>> parse("sigmoid(w*x + b)", t)
     sigmoid(b + w*x)
     >>> parse("0.1 + 1/3 < lambda", t)
     13/30 < lambda
+    >>> parse("x**2 >= 0"), parse("x**2 >= 0 and 1 < 2", evaluate_conditions=False)
+    (True, (1 < 2) & (x**2 >= 0))
     >>> parse("sum(w_j*x_j, j, 1, n)")
     Sum(w[j]*x[j], (j, 1, n))
     >>> parse("sigmoidd(x)")
@@ -177,7 +183,7 @@ def parse(
     ...
     symloss.errors.SymlossSyntaxError: unknown function 'sigmoidd' at column 1 (did you mean 'sigmoid'?)
     """
-    return _Parser(text, symbols, builtins, names).run()
+    return _Parser(text, symbols, builtins, names, evaluate_conditions).run()
 
 
 #: Alias for :func:`parse`.
@@ -200,8 +206,9 @@ def _bits(r: sp.Rational) -> int:
 class _Parser:
     """One parse: holds the text, the table and the limits (no globals)."""
 
-    def __init__(self, text, symbols, builtins, names):
+    def __init__(self, text, symbols, builtins, names, evaluate_conditions=True):
         self.text = text
+        self.cond_kw = {} if evaluate_conditions else {"evaluate": False}
         self.table = symbols if symbols is not None else SymbolTable()
         self.builtins = dict(builtins or {})
         self.names = dict(names or {})
@@ -264,6 +271,9 @@ class _Parser:
                     self.fail(f"brackets nested deeper than {self.limits.max_depth}", i + 1)
             elif ch in ")]}":
                 depth -= 1
+        m = re.search(r"\b" + _PLACEHOLDER + r"\b", text)
+        if m:
+            self.fail(f"bad name {_PLACEHOLDER!r}: names start with a letter", m.start() + 1)
         # Python refuses leading indentation: parse from the first non-blank
         # character and keep columns relative to the whole text.
         off = len(text) - len(text.lstrip())
@@ -426,10 +436,8 @@ class _Parser:
     def _name(self, node) -> str:
         """The user's name of a Name node (maps the lambda placeholder back)."""
         name = node.id
-        if name == _PLACEHOLDER:
-            c = self.col(node)
-            if c is not None and self.text[c - 1 : c + 5] == "lambda":
-                return "lambda"
+        if name == _PLACEHOLDER:  # the user's text cannot contain it (checked)
+            return "lambda"
         if not NAME_PATTERN.match(name):
             self.fail(f"bad name {name!r}: names start with a letter and use only letters, "
                       "digits and '_'", self.col(node))
@@ -441,6 +449,8 @@ class _Parser:
             return None
         base, _, suffix = name.rpartition("_")
         if suffix not in scope or not base or not NAME_PATTERN.match(base):
+            return None
+        if base in self.names or base in self.builtins or base in VOCABULARY or base in _PRINTED:
             return None
         if name in self.table and not self.table.is_indexed(name):
             return None
@@ -563,7 +573,7 @@ class _Parser:
         if op in (ast.Not, ast.Invert):
             sym = "not" if op is ast.Not else "~"
             if _is_bool(v):
-                return self.sympy_call(node, sp.Not, v)
+                return self.sympy_call(node, sp.Not, v, **self.cond_kw)
             if _is_expr(v):
                 self.fail(f"'{sym}' needs a condition, got an expression: {self.segment(node.operand)!r}",
                           self.col(node))
@@ -613,7 +623,7 @@ class _Parser:
         if op in (ast.BitAnd, ast.BitOr):
             a, b = self.build(node.left, scope), self.build(node.right, scope)
             if _is_bool(a) and _is_bool(b):
-                return self.sympy_call(node, sp.And if op is ast.BitAnd else sp.Or, a, b)
+                return self.sympy_call(node, sp.And if op is ast.BitAnd else sp.Or, a, b, **self.cond_kw)
             if not (isinstance(a, sp.Basic) and isinstance(b, sp.Basic)):
                 return self.hook("and" if op is ast.BitAnd else "or", [a, b], node)
             self.fail(f"'{sym}' joins conditions only", self.op_column(node, sym),
@@ -645,7 +655,7 @@ class _Parser:
         vals = [self.build(v, scope) for v in node.values]
         word = "and" if isinstance(node.op, ast.And) else "or"
         if all(_is_bool(v) for v in vals):
-            return self.sympy_call(node, sp.And if word == "and" else sp.Or, *vals)
+            return self.sympy_call(node, sp.And if word == "and" else sp.Or, *vals, **self.cond_kw)
         for v, sub in zip(vals, node.values):
             if _is_expr(v):
                 self.fail(f"'{word}' needs conditions, got an expression: {self.segment(sub)!r}",
@@ -666,7 +676,7 @@ class _Parser:
             sym, fn = _CMP[type(op)]
             right = self.build(rnode, scope)
             if _is_expr(left) and _is_expr(right):
-                rels.append(self.sympy_call(node, fn, left, right))
+                rels.append(self.sympy_call(node, fn, left, right, **self.cond_kw))
             else:
                 for v, n in ((left, lnode), (right, rnode)):
                     if _is_bool(v):
@@ -678,7 +688,7 @@ class _Parser:
         if len(rels) == 1:
             return rels[0]
         if plain:
-            return self.sympy_call(node, sp.And, *rels)
+            return self.sympy_call(node, sp.And, *rels, **self.cond_kw)
         acc = rels[0]
         for r in rels[1:]:
             acc = self.hook("and", [acc, r], node)
@@ -747,6 +757,8 @@ class _Parser:
             else:
                 self.expect_expr(v, a, f"{name}()")
             args.append(v)
+        if name in ("Eq", "Ne"):
+            return self.sympy_call(node, fn, *args, **self.cond_kw)
         return self.sympy_call(node, fn, *args)
 
     def builtin_call(self, b: Builtin, node, scope):
@@ -759,9 +771,9 @@ class _Parser:
                 args.append(self.build(a, scope))
         kwargs = {}
         for kw in node.keywords:
-            key = kw.arg
-            if key == _PLACEHOLDER:
-                key = "lambda"
+            key = "lambda" if kw.arg == _PLACEHOLDER else kw.arg
+            if not NAME_PATTERN.match(key):
+                self.fail(f"bad keyword name {key!r}", self.col(kw.value))
             if ANY_KEYWORD not in b.keywords and key not in b.keywords:
                 allowed = ", ".join(sorted(b.keywords)) or "none"
                 self.fail(f"{b.name}() takes no keyword {key!r} (allowed: {allowed})", self.col(kw.value))

@@ -525,3 +525,88 @@ def test_attack_refused_fast(index, tmp_path):
         parse(text)
     assert time.perf_counter() - t0 < 1.0
     assert not os.path.exists(marker)
+
+
+# --- unevaluated conditions (claims must not be decided while read) -------------
+@pytest.mark.parametrize("text, expected", [
+    ("x**2 >= 0", sp.Ge(x**2, 0, evaluate=False)),
+    ("x == x", sp.Eq(x, x, evaluate=False)),
+    ("Eq(x, x)", sp.Eq(x, x, evaluate=False)),
+    ("1 < 2", sp.Lt(1, 2, evaluate=False)),
+    ("not 1 < 2", sp.Not(sp.Lt(1, 2, evaluate=False), evaluate=False)),
+    ("x < 1 or 1 < 2", sp.Or(x < 1, sp.Lt(1, 2, evaluate=False), evaluate=False)),
+    ("0 < x < 0", sp.And(sp.Lt(0, x), sp.Lt(x, 0), evaluate=False)),
+])
+def test_unevaluated_conditions(text, expected):
+    got = parse(text, evaluate_conditions=False)
+    assert got == expected
+    assert got not in (sp.true, sp.false)
+    assert parse(str(got), evaluate_conditions=False) == got
+
+
+@pytest.mark.parametrize("text, evaluated", [
+    ("x**2 >= 0", sp.true), ("x == x", sp.true), ("1 < 2 < 1", sp.false), ("sigmoid(x) > 0", sp.true),
+])
+def test_evaluated_conditions_by_default(text, evaluated):
+    assert parse(text) is evaluated
+
+
+# --- operator hooks for non-SymPy operands ---------------------------------------
+@dataclass(frozen=True)
+class Box:
+    value: object
+
+
+def _op(name):
+    return Builtin(name, lambda args, kw, col: (name, *args), (1, 2))
+
+
+HOOKS = {
+    "box": Builtin("box", lambda args, kw, col: Box(args[0])),
+    **{op: _op(op) for op in ["+", "-", "*", "/", "**", "<", "==", "and", "or", "not", "neg", "pos"]},
+}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("box(x) + 1", ("+", Box(x), 1)),
+    ("1 - box(x)", ("-", 1, Box(x))),
+    ("box(x) * 2 / y", ("/", ("*", Box(x), 2), y)),
+    ("box(x)**2", ("**", Box(x), 2)),
+    ("-box(x)", ("neg", Box(x))),
+    ("+box(x)", ("pos", Box(x))),
+    ("box(x) < y", ("<", Box(x), y)),
+    ("box(x) == box(y)", ("==", Box(x), Box(y))),
+    ("x < 1 and box(y)", ("and", x < 1, Box(y))),
+    ("box(x) or box(y)", ("or", Box(x), Box(y))),
+    ("not box(x)", ("not", Box(x))),
+    ("~box(x)", ("not", Box(x))),
+    ("box(x) & box(y)", ("and", Box(x), Box(y))),
+])
+def test_operator_hooks(text, expected):
+    assert parse(text, builtins=HOOKS) == expected
+
+
+def test_builtin_receives_column_and_domain_errors_become_syntax_errors():
+    from symloss.errors import DomainError
+
+    def bad(args, kw, col):
+        raise DomainError(f"no good at {col}")
+
+    with pytest.raises(SymlossSyntaxError, match=r"bad\(\): no good at 5 at column 5"):
+        parse("1 + bad(x)", builtins={"bad": Builtin("bad", bad)})
+
+
+@pytest.mark.parametrize("text, message, column", [
+    ("at(x, _y=1)", "bad keyword name '_y'", 10),
+    ("at(x, x=1, x=2)", "at() got keyword 'x' twice", 14),
+])
+def test_builtin_keyword_names(text, message, column):
+    with pytest.raises(SymlossSyntaxError) as info:
+        parse(text, builtins=BUILTINS)
+    assert message in str(info.value)
+    if column is not None:
+        assert info.value.column == column
+
+
+def test_function_names_are_not_indexed_in_sums():
+    assert parse("sum(exp_j, j, 1, n)") == sp.Sum(sp.Symbol("exp_j", **R), (j, 1, n))
