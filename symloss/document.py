@@ -395,7 +395,24 @@ def build_document(results: Any, *, title: str = "symloss report", derivations: 
         body.append(r"\section{\texorpdfstring{Derivation of $\partial L/\partial %s$}{Derivation of dL/d%s}}" % (name, _pdf_string(str(param))))
         body.append(derivation_latex(d))
     body.append(r"\end{document}")
-    return "\n\n".join(body) + "\n"
+    return _wrap_source("\n\n".join(body) + "\n")
+
+
+def _wrap_source(text: str, width: int = 200) -> str:
+    """Break source lines longer than ``width`` at spaces (a newline is a
+    space to TeX), so no line overflows TeX's input buffer."""
+    out = []
+    for line in text.split("\n"):
+        while len(line) > width:
+            cut = line.rfind(" ", width // 2, width)
+            if cut < 0:
+                cut = line.find(" ", width)
+            if cut < 0:
+                break
+            out.append(line[:cut])
+            line = line[cut + 1 :]
+        out.append(line)
+    return "\n".join(out)
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:

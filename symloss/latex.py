@@ -714,6 +714,21 @@ def _split_top_level(tex: str) -> list[str]:
     return [s.strip() for s in out if s.strip()]
 
 
+#: Formulas whose LaTeX is longer than this many characters are not typeset
+#: (they would fill pages); see :func:`omitted_formula`.
+MAX_FORMULA = 4000
+
+
+def omitted_formula(tex: str, *, lead: str = "") -> str:
+    r"""The display shown instead of a formula too long to typeset.
+
+    >>> print(omitted_formula("x" * 5000))
+    \[ \text{[a formula of 5000 characters of \LaTeX{}, too long to show]} \]
+    """
+    body = r"\text{[a formula of %d characters of \LaTeX{}, too long to show]}" % len(tex)
+    return "\\[ %s%s \\]" % ((lead + " ") if lead else "", body)
+
+
 def math_block(expr: Any, *, printer: SymlossLatexPrinter | None = None, inline_ok: bool = False,
                width: int = _WIDTH, lead: str = "") -> str:
     r"""Display an expression (or a relation): ``\[ ... \]`` when it fits on
@@ -730,6 +745,8 @@ def math_block(expr: Any, *, printer: SymlossLatexPrinter | None = None, inline_
     """
     p = printer or SymlossLatexPrinter()
     whole = p.doprint(expr) if not isinstance(expr, str) else expr
+    if len(whole) > MAX_FORMULA:
+        return omitted_formula(whole, lead=lead)
     if lead:
         whole = lead + " " + whole
     w = visible_width(whole)
@@ -963,6 +980,12 @@ def claim_latex(claim: Any, printer: SymlossLatexPrinter | None = None) -> str:
     p = printer or SymlossLatexPrinter()
     if isinstance(claim, str):
         return r"\[ \text{\texttt{%s}} \]" % escape_text(claim)
+    formula = getattr(claim, "formula", None)
+    if isinstance(formula, sp.Basic) and len(p.doprint(formula)) > MAX_FORMULA:
+        # show what the user wrote instead of pages of expanded derivatives
+        return (quantifier_latex(_claim_symbols(claim), getattr(claim, "hypotheses", ()) or (), p)
+                + ":\n" + r"\[ \text{\texttt{%s}} \]" % escape_text(getattr(claim, "text", ""))
+                + "(the expanded formula is too long to show).")
     symbols = [s for s in _claim_symbols(claim)]
     var = getattr(claim, "var", None)
     if "nondecreasing" in type(claim).__name__.lower() and var in symbols:

@@ -314,3 +314,11 @@ def test_every_claim_of_proofs_compiles(path, tmp_path):
         if HAVE_PDFTOTEXT:
             words = _pdf_text(tex.with_suffix(".pdf"))
             assert _alnum(spec.name) in _alnum(words) and "Verdict: %s." % result.verdict in words
+
+
+def test_source_lines_stay_short():
+    e = sp.diff(sp.tanh(sp.tanh(sp.tanh(w * x))), w, 3)
+    results = [("big", NS(verdict="unknown", claim=_claim(sp.Abs(e) <= 1000 + LONG), proof=Gap(e >= -1000, "x"),
+                          counterexample=None, reason="", method="", seconds=0.0))]
+    doc = build_document(results)
+    assert max(len(line) for line in doc.splitlines()) <= 1000

@@ -390,3 +390,15 @@ def test_repr_latex_is_mathjax_only():
     r = NS(verdict="refuted", claim=NS(text="x > 0 & y_1", formula=None))
     out = result_repr_latex(r)
     assert out.startswith("$") and out.endswith("$") and r"\begin" not in out and r"\&" in out
+
+
+def test_huge_formulas_are_not_typeset():
+    t = sp.Symbol("t", real=True)
+    e = sp.tanh(sp.tanh(sp.tanh(sp.tanh(w * x))))
+    big = sp.diff(e, w, 4)
+    assert len(latex(big)) > 4000
+    out = math_block(sp.Abs(big) <= 1000)
+    assert "too long to show" in out and len(out) < 200
+    claim = NS(text="abs(d(L, w, 4)) <= 1000", formula=sp.Abs(big) <= 1000, hypotheses=(sp.Abs(x) <= 1,), symbols=(w, x))
+    tex = claim_latex(claim)
+    assert r"\texttt{abs(d(L, w, 4)) \textless{}= 1000}" in tex and len(tex) < 500
