@@ -287,10 +287,10 @@ def recognise_sigmoid(expr: sp.Expr) -> sp.Expr:
             u = one_plus_exp(e.args[0])
             if u is not None:
                 return softplus(u)
-        if isinstance(e, sp.Pow) and e.exp == -1:
+        if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp.is_negative:
             u = one_plus_exp(e.base)
             if u is not None:
-                return sigmoid(-u)
+                return sigmoid(-u) ** (-e.exp)
         if isinstance(e, sp.Mul):
             factors = list(e.args)
             changed = True
@@ -387,16 +387,62 @@ def tidy(expr: sp.Expr, labels: Sequence = ()) -> sp.Expr:
         if isinstance(folded, sp.Piecewise):
             return tidy(folded, labels)
     expr = _tidy_arguments(expr)
+    best = min((_factored(expr, labels), sp.factor_terms(expr), expr), key=sp.count_ops)
+    normal = _sigmoid_normal(expr)
+    if normal != expr:  # exp fractions against σ factors: only when exps go and it is shorter
+        alt = _factored(normal, labels)
+        if _exp_count(alt) < _exp_count(best) and sp.count_ops(alt) < sp.count_ops(best):
+            best = alt
+    return best
+
+
+def _exp_count(expr: sp.Expr) -> int:
+    return sum(1 for e in sp.preorder_traversal(expr) if isinstance(e, sp.exp))
+
+
+def _factored(expr: sp.Expr, labels: frozenset) -> sp.Expr:
     atoms, back = _atomise(expr)
     try:
         fact = sp.factor(atoms)
     except sp.PolynomialError:
         return expr
     candidate = _orient(fact, labels)
-    if back:
-        candidate = candidate.xreplace(back)
-    best = min((candidate, sp.factor_terms(expr), expr), key=sp.count_ops)
-    return best
+    return candidate.xreplace(back) if back else candidate
+
+
+def _sigmoid_normal(expr: sp.Expr) -> sp.Expr:
+    """Express everything through σ(u) for the arguments u of the sigmoids in
+    ``expr``: ``σ(−u) → 1 − σ(u)`` and ``exp(k u) → (σ(u)/(1 − σ(u)))^k`` for
+    integers k, so that exp fractions cancel against σ factors.
+
+    >>> u = sp.Symbol('u', real=True)
+    >>> _sigmoid_normal(sp.exp(-u)*sigmoid(u) + sigmoid(-u))
+    2 - 2*sigmoid(u)
+    """
+    args = [a.args[0] for a in expr.atoms(sigmoid)]
+    if not args:
+        return expr
+    canon: dict = {}
+    for a in args:
+        rep = -a if a.could_extract_minus_sign() else a
+        canon.setdefault(sp.expand(rep), rep)
+
+    def rule(e):
+        if isinstance(e, sigmoid):
+            a = sp.expand(e.args[0])
+            if -a in canon and a not in canon:
+                return 1 - sigmoid(canon[-a])
+            return sigmoid(canon[a]) if a in canon else e
+        if isinstance(e, sp.exp):
+            a = sp.expand(e.args[0])
+            for key, rep in canon.items():
+                k = sp.cancel(a / key)
+                if k.is_Integer and k != 0:
+                    s = sigmoid(rep)
+                    return (s / (1 - s)) ** k
+        return e
+
+    return sp.bottom_up(expr, rule)
 
 
 def _tidy_arguments(expr: sp.Expr) -> sp.Expr:

@@ -58,6 +58,10 @@ CANONICAL = [
     ("deep_linear", "squared", "v", "w*x*(v*w*x - y)"),
     ("cubic", "squared", "w", "3*w**2*x*(w**3*x - y)"),
     ("softmax3", "softmax_ce", "w1", "(exp(w1*x + b1)/(exp(w1*x + b1) + exp(w2*x + b2) + exp(w3*x + b3)) - y1)*x"),
+    ("1/(1 + exp(-(w*x + b)))", "bce", "w", "(sigmoid(w*x + b) - y)*x"),
+    ("exp(w*x + b)/(1 + exp(w*x + b))", "bce", "b", "sigmoid(w*x + b) - y"),
+    ("w*x + b", "-(y*log(1/(1 + exp(-yhat))) + (1 - y)*log(1 - 1/(1 + exp(-yhat))))", "w", "(sigmoid(w*x + b) - y)*x"),
+    ("w*x + b", "log(1 + exp(yhat)) - y*yhat", "w", "(sigmoid(w*x + b) - y)*x"),
     ("softmax3", "softmax_ce", "b3", "exp(w3*x + b3)/(exp(w1*x + b1) + exp(w2*x + b2) + exp(w3*x + b3)) - y3"),
 ]
 
