@@ -347,3 +347,16 @@ def _decide(prob, text, assume):
     from symloss.decide import check_claim
 
     return check_claim(prob, text, assume=assume, timeout=15)
+
+
+def test_pdf_without_pdflatex_is_refused_before_checking(standin, tmp_path, capsys, monkeypatch):
+    import shutil
+
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "pdflatex" else real_which(name))
+    path = _write(tmp_path, "f.toml", _claim("a", "hang", "unknown"))
+    start = time.monotonic()
+    assert main(["check", str(path), "--pdf", str(tmp_path / "out.pdf")]) == 2
+    assert time.monotonic() - start < 5  # the stuck claim never ran
+    captured = capsys.readouterr()
+    assert captured.out == "" and "pdflatex is not installed" in captured.err

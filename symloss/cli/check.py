@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Sequence
 
 from ..conjectures import load_all
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, ToolMissing
 from ..runner import DEFAULT_TIMEOUT, ClaimReport, check_specs, prepare_specs
 
 __all__ = ["add_parser", "run", "format_counterexample", "format_line", "summary"]
@@ -166,6 +167,8 @@ def run(args: argparse.Namespace) -> int:
         if writer is None:
             option = "--latex" if args.latex else "--pdf"
             raise InvalidArgument(f"{option} is not available yet: the document module (symloss.document) is not built")
+        if args.pdf and shutil.which("pdflatex") is None:  # refuse before the long part
+            raise ToolMissing(f"--pdf {args.pdf}: pdflatex is not installed (install TeX Live, or use --latex)")
     specs = load_all(args.paths)  # SymlossError → exit 2 via the dispatcher
     if not specs:
         raise InvalidArgument(f"no claims in {', '.join(map(str, args.paths))}")
