@@ -55,32 +55,63 @@ NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _KINDS = ("interval", "nonzero", "integer", "finite")
 
 
-def _decide(rel) -> bool | None:
-    """True/False when SymPy settles the relation between numbers, else None."""
-    try:
-        rel = rel if isinstance(rel, sp.Basic) else sp.sympify(bool(rel))
-    except (TypeError, ValueError):  # pragma: no cover - defensive
+#: Closed-form comparisons are only trusted when the evaluated difference is
+#: farther from 0 than this, at ``_DIGITS`` significant digits.
+_DIGITS = 60
+_MARGIN = sp.Float("1e-40", _DIGITS)
+
+
+def _sign(d: sp.Expr) -> int | None:
+    """The sign of a real number (−1, 0, 1), or None when it is not certain.
+
+    Rationals and infinities are exact; a closed form is zero only when SymPy
+    proves it structurally, and nonzero only when its value at 60 digits is
+    at least 1e-40 away from 0 (far beyond evaluation error).
+
+    >>> _sign(sp.sqrt(2) - sp.Rational(1414, 1000)), _sign(sp.S.Zero)
+    (1, 0)
+    >>> _sign(sp.log(6) - sp.log(2) - sp.log(3)) is None
+    True
+    """
+    if d.is_Rational:
+        return 1 if d.p > 0 else (-1 if d.p < 0 else 0)
+    if d is sp.S.Infinity:
+        return 1
+    if d is sp.S.NegativeInfinity:
+        return -1
+    if d.free_symbols or d.is_extended_real is False:
         return None
-    if rel is sp.true:
-        return True
-    if rel is sp.false:
-        return False
+    if d.is_zero is True and d.is_finite:
+        return 0
+    try:
+        v = d.evalf(_DIGITS)
+    except (TypeError, ValueError, ArithmeticError, RecursionError):  # pragma: no cover
+        return None
+    if not isinstance(v, sp.Float) or getattr(v, "_prec", 1) <= 1:
+        return None
+    if v > _MARGIN:
+        return 1
+    if v < -_MARGIN:
+        return -1
     return None
 
 
 def _lt(a: sp.Expr, b: sp.Expr) -> bool | None:
-    """Certain ``a < b`` for real numbers (oo allowed), else None."""
-    try:
-        return _decide(sp.Lt(a, b))
-    except TypeError:
-        return None
+    """Certain ``a < b`` for real numbers (±oo allowed), else None."""
+    if a == b:
+        return False
+    if a is sp.S.NegativeInfinity or b is sp.S.Infinity:
+        return True
+    if a is sp.S.Infinity or b is sp.S.NegativeInfinity:
+        return False
+    s = _sign(b - a)
+    return None if s is None else s > 0
 
 
 def _le(a: sp.Expr, b: sp.Expr) -> bool | None:
-    try:
-        return _decide(sp.Le(a, b))
-    except TypeError:
-        return None
+    """Certain ``a <= b``, else None."""
+    r = _lt(b, a)
+    return None if r is None else not r
 
 
 def _endpoint_text(v: sp.Expr) -> str:
@@ -225,16 +256,13 @@ class Domain:
         if v.is_extended_real is not True or v.is_finite is not True:
             return False if v.is_extended_real is False or v.is_infinite else None
         if self.kind == "finite":
-            for e in self.elements:
-                eq = _decide(sp.Eq(v, e))
-                if eq is None:
-                    return None
-                if eq:
-                    return True
-            return False
+            signs = [_sign(v - e) for e in self.elements]
+            if 0 in signs:
+                return True
+            return None if None in signs else False
         if self.kind == "nonzero":
-            z = v.is_zero
-            return None if z is None else not z
+            z = _sign(v)
+            return None if z is None else z != 0
         if self.kind == "integer":
             if v.is_integer is None:
                 return None

@@ -149,8 +149,25 @@ def test_decide_undecidable_is_none():
     # SymPy cannot settle this sign (it is exactly 0), so no guess is made
     v = sp.log(6, evaluate=False) - sp.log(2) - sp.log(3)
     d = parse_domain("positive")
-    assert d.decide(v) is None or d.decide(v) is False
+    assert d.decide(v) is None
     assert d.contains(v) is False
+    assert parse_domain("nonzero").decide(v) is None
+    assert parse_domain("{0, 1}").decide(v) is None
+
+
+@pytest.mark.parametrize("text, value, verdict", [
+    ("(0, 1)", 1 - Q(1, 10**100), True),          # rationals: exact, however close
+    ("(0, 1)", 1 - sp.pi / 10**45, None),          # closed form too close to call
+    ("(0, 1)", 1 - sp.pi / 10**30, True),
+    ("(0, 1)", 1 + sp.pi / 10**30, False),
+    ("(0, 1)", sp.Rational(1, 2) + (sp.log(6) - sp.log(2) - sp.log(3)), True),
+    ("[0, 1]", sp.log(6) - sp.log(2) - sp.log(3), None),  # it is 0, but unproved
+    ("(0, 1)", sp.exp(1) / (1 + sp.exp(1)), True),
+    ("integer", sp.log(8) / sp.log(2), None),
+    ("integer", sp.pi, False),
+])
+def test_decide_closed_forms(text, value, verdict):
+    assert parse_domain(text).decide(value) is verdict
 
 
 @pytest.mark.parametrize("text", [f[0] for f in FORMS])
