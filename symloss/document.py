@@ -282,8 +282,7 @@ def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr
         return ""
     name = p.doprint(param)
     lines = [
-        r"\begin{figure}[ht]",
-        r"\centering",
+        r"\begin{center}",
         r"\begin{tikzpicture}",
         r"\begin{axis}[width=0.8\linewidth, height=6cm, xlabel={$%s$}, legend pos=outer north east," % name,
         r"  grid=major, legend cell align=left, scaled ticks=false, tick label style={font=\small}]",
@@ -307,7 +306,7 @@ def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr
     lines += [r"\end{axis}", r"\end{tikzpicture}"]
     fixed = ", ".join("$%s = %s$" % (p.doprint(k), p.doprint(v)) for k, v in values.items() if k != param)
     cap = caption or ("$L$ and $\\partial L/\\partial %s$ against $%s$%s." % (name, name, (" with " + fixed) if fixed else ""))
-    lines += [r"\caption{%s}" % cap, r"\end{figure}"]
+    lines += [r"\\[1ex]", r"{\small %s}" % cap, r"\end{center}"]
     return "\n".join(lines)
 
 

@@ -132,7 +132,7 @@ def test_document_structure():
         assert r"\usepackage{%s}" % pkg in doc or r"]{%s}" % pkg in doc
     assert r"\pgfplotsset{compat=1.18}" in doc
     assert doc.count(r"\section{") == len(results) + 2
-    for env in ("document", "proof", "enumerate", "figure", "axis", "tikzpicture", "multline*", "align*"):
+    for env in ("document", "proof", "enumerate", "center", "axis", "tikzpicture", "multline*", "align*"):
         assert doc.count(r"\begin{%s}" % env) == doc.count(r"\end{%s}" % env)
     assert r"\input{" not in doc and r"\input" not in doc.replace(r"\textbackslash{}input", "")
     assert r"\title{Tests \& \$pecial}" in doc
