@@ -381,7 +381,11 @@ def build_document(results: Any, *, title: str = "symloss report", derivations: 
         if e.file:
             body.append(r"\noindent\textit{from %s}" % escape_text(e.file))
             body.append("")
-        body.append(result_latex(e.result))
+        try:
+            body.append(result_latex(e.result))
+        except Exception as exc:  # one unrenderable result must not cost the whole document
+            body.append(r"\paragraph{Verdict: %s.} \textit{(this result could not be rendered: %s)}" % (
+                escape_text(getattr(e.result, "verdict", "unknown")), escape_text("%s: %s" % (type(exc).__name__, exc))))
         try:
             fig = _result_figure(e.result, _entry_problem(e))
         except Exception as exc:  # a figure must never break the document

@@ -322,3 +322,17 @@ def test_source_lines_stay_short():
                           counterexample=None, reason="", method="", seconds=0.0))]
     doc = build_document(results)
     assert max(len(line) for line in doc.splitlines()) <= 1000
+
+
+class _Exploding:
+    verdict = "proved"
+
+    @property
+    def claim(self):
+        raise RuntimeError("broken claim object")
+
+
+def test_one_broken_result_does_not_cost_the_document():
+    doc = build_document([("bad", _Exploding()), ("good", NS(verdict="unknown", claim="x > 0", reason="r"))])
+    assert "could not be rendered" in doc and "RuntimeError: broken claim object" in doc
+    assert r"\section{\texorpdfstring{good}" in doc
