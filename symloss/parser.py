@@ -25,14 +25,16 @@ object by our own code.  What is accepted:
 Limits (each refused with :class:`~symloss.errors.SymlossSyntaxError`, fast
 and before any big number is built): input length, bracket and tree depth,
 node count, exponent size (``|p|, q <= 1000``), size of exact numbers
-(``2048`` bits), decimal exponent (``|e| <= 600``), arguments per call, and a
-wall-clock backstop for SymPy's own evaluation.
+(``2048`` bits), decimal exponent (``|e| <= 600``), operands of one call,
+``and``/``or`` or comparison chain (100), and a wall-clock backstop (3 s)
+for SymPy's own evaluation.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
+import math
 import re
 import time
 import warnings
@@ -351,6 +353,12 @@ class _Parser:
                 stack.append((node.left, depth if left_same else depth + 1, k, scope, in_index))
                 stack.append((node.right, depth + 1, k, scope, in_index))
                 continue
+            width = len(getattr(node, "values", ())) + len(getattr(node, "ops", ())) \
+                + len(getattr(node, "args", ())) + len(getattr(node, "keywords", ())) \
+                + len(getattr(node, "elts", ()))
+            if t is not ast.Expression and width > self.limits.max_args:
+                self.fail(f"too many operands or arguments ({width}, at most {self.limits.max_args}) in "
+                          f"{self.segment(node)!r}", self.col(node))
             if t in (ast.UnaryOp, ast.BoolOp, ast.Compare, ast.Tuple):
                 children = list(ast.iter_child_nodes(node))
                 children = [c for c in children if isinstance(c, ast.expr)]
@@ -643,8 +651,9 @@ class _Parser:
         col = self.op_column(node, "**")
         if exp.is_Rational and (abs(exp.p) > lim * exp.q or exp.q > lim):
             self.fail(f"exponent too large: {self.segment(node.right)!r} (at most {lim})", col)
-        if base.is_Rational and exp.is_Integer and exp != 0:
-            if _bits(base) * abs(int(exp)) > self.limits.max_bits:
+        if base.is_Rational and exp.is_Integer and exp != 0 and base not in (1, -1):
+            size = abs(int(exp)) * max(math.log2(abs(int(base.p)) or 1), math.log2(int(base.q)))
+            if size > self.limits.max_bits:
                 self.fail(f"number too large: {self.segment(node)!r} has over "
                           f"{self.limits.max_bits} bits", col)
         if base.is_zero and exp.is_negative:
