@@ -41,6 +41,7 @@ __all__ = [
     "Compatibility",
     "Catalogue",
     "CATALOGUE",
+    "compatible",
     "OUTPUT_KINDS",
     "INPUT_KINDS",
 ]
@@ -452,3 +453,12 @@ _LOSSES = [
 
 #: The default catalogue.
 CATALOGUE = Catalogue(_MODELS, _LOSSES)
+
+
+def compatible(model: "str | ModelSpec", loss: "str | LossSpec") -> Compatibility:
+    """:meth:`Catalogue.compatible` on the default :data:`CATALOGUE`.
+
+    >>> compatible('poisson', 'poisson_nll_identity').ok
+    True
+    """
+    return CATALOGUE.compatible(model, loss)
