@@ -16,7 +16,8 @@ crash of the caller.
   → :class:`ClaimReport` rows, as ``symloss check`` prints them.
 
 Values cross the process boundary by pickling; a value that does not pickle
-turns into an ``error`` outcome that says so.
+turns into an ``error`` outcome that says so.  Whatever a worker prints goes
+to stderr: stdout stays the parent's.
 """
 
 from __future__ import annotations
@@ -125,6 +126,17 @@ def _worker(conn, func, args, kwargs, memory_mb) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     if faulthandler.is_enabled():  # a crash is reported by the parent, not dumped
         faulthandler.disable()
+    # stdout belongs to the parent (``--json`` prints exactly one document
+    # there): whatever the computation prints goes to stderr instead
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):  # pragma: no cover
+        pass
+    try:
+        os.dup2(2, 1)
+    except OSError:  # pragma: no cover - no descriptor 2
+        pass
+    sys.stdout = sys.stderr
     try:
         _set_memory_limit(memory_mb)
         message = ("ok", func(*args, **dict(kwargs)))

@@ -62,6 +62,12 @@ def unpicklable_value():
     return lambda: 1
 
 
+def chatty(value):
+    print("debug output from a worker")
+    os.write(1, b"raw fd-1 output\n")
+    return value
+
+
 def big_value():
     return "x" * 5_000_000
 
@@ -111,6 +117,13 @@ def test_call_with_timeout_reraises_the_workers_exception():
     with pytest.raises(WorkerError, match="SIGSEGV"):
         call_with_timeout(segfault, timeout=10)
     assert call_with_timeout(sleep_then, 0, value=7, timeout=10) == 7
+
+
+def test_worker_output_goes_to_stderr_not_stdout(capfd):
+    (outcome,) = run_calls([Call(chatty, (5,))], timeout=10)
+    out, err = capfd.readouterr()
+    assert outcome.value == 5 and out == ""
+    assert "debug output from a worker" in err and "raw fd-1 output" in err
 
 
 def test_large_values_cross_the_pipe():

@@ -187,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
         progress.close()
 
     if args.json:
-        json.dump({"results": [r.to_json() for r in reports]}, sys.stdout, ensure_ascii=False)
+        json.dump({"results": [r.to_json() for r in reports]}, sys.stdout, ensure_ascii=False, default=str)
         sys.stdout.write("\n")
     else:
         for report in reports:
