@@ -199,10 +199,12 @@ def rationalise(point: Mapping[sp.Symbol, float], integer: Iterable = ()) -> Ite
     >>> x = sp.Symbol('x', real=True)
     >>> [p[x] for p in rationalise({x: 0.4999})][:3]
     [0, 1/2, 4999/10000]
+    >>> [p[x] for p in rationalise({x: 0.3})]
+    [0, 1/2, 1/3, 3/10]
     """
     integer = set(integer)
     seen = set()
-    for d in (1, 2, 3, 4, 10, 100, 1000, 10 ** 6):
+    for d in (1, 2, 4, 10, 1000, 10 ** 6):
         out = {}
         for s, f in point.items():
             if f != f or f in (float("inf"), float("-inf")):
@@ -362,7 +364,7 @@ def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, 
     ordered += [("float", c) for c in simple]
     if z3c is not None:
         ordered.append(("exact", _fill(z3c, symbols, domains)))
-    ordered += [("float", c) for c in cands[10:]]
+    ordered += [("float", c) for c in cands[10:20]]
     for kind, c in ordered:
         if _past(deadline):
             break

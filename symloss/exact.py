@@ -26,7 +26,7 @@ from .functions import relu, sigmoid, softplus
 
 __all__ = ["sign_of", "truth", "point_is_admissible", "substitute", "evaluate_interval"]
 
-_PRECISIONS = (60, 120, 240, 600)
+_PRECISIONS = (64, 256, 1024, 4096)
 
 
 class _Undecided(Exception):
@@ -193,13 +193,16 @@ def evaluate_interval(expr: sp.Basic, prec: int = 60):
 
 
 def _is_exactly_zero(expr: sp.Expr) -> bool:
-    """Whether a closed real expression is exactly 0, by sound rewrites only."""
-    if expr.is_zero:
+    """Whether a closed real expression is exactly 0, by sound rewrites only.
+
+    (Not ``expr.is_zero``: for closed numbers SymPy's assumptions may consult
+    a low-precision ``evalf``, which rounds ``softplus(-1077)`` to 0.)"""
+    if expr == 0:
         return True
     try:
-        if expr.is_algebraic and not expr.has(sp.exp, sp.log, sigmoid, softplus, sp.tanh, sp.cosh):
+        if not expr.has(sp.exp, sp.log, sigmoid, softplus, sp.tanh, sp.cosh, sp.sinh, sp.E) and expr.is_algebraic:
             return sp.minimal_polynomial(expr, sp.Dummy("t")).is_Symbol
-    except (NotImplementedError, ValueError, TypeError, sp.PolynomialError):
+    except Exception:  # minimal_polynomial refuses: decide nothing here
         pass
     for rewrite in (
         lambda e: sp.expand(e),
@@ -292,8 +295,16 @@ def _truth(f: sp.Basic) -> bool | None:
             return None
         if any(a.has(sp.zoo, sp.nan, sp.I, sp.oo, -sp.oo) for a in (lhs, rhs)):
             return None
-        s = sign_of(sp.Add(lhs, -rhs))
+        with sp.evaluate(False):
+            diff = sp.Add(lhs, sp.Mul(-1, rhs))
+        s = sign_of(diff)
         return None if s is None else rule(s)
+    if isinstance(f, sp.Contains):
+        value, where = f.args
+        value = sp.expand(value)
+        if value.is_Rational and where is sp.Integers:
+            return bool(value.is_integer)
+        return None
     if isinstance(f, sp.And):
         return _and(_truth(a) for a in f.args)
     if isinstance(f, sp.Or):
@@ -330,16 +341,27 @@ def truth(formula: sp.Basic, values: Mapping[sp.Symbol, sp.Basic]) -> bool | Non
     return _truth(f)
 
 
+def _unevaluated(expr: sp.Basic, vals: Mapping) -> sp.Basic:
+    """``expr`` with ``vals`` put in and *nothing* evaluated: SymPy's
+    automatic evaluation of ``sign``, ``Abs``, ``Max``, ``relu`` … at closed
+    numbers may consult a low-precision ``evalf``; the interval evaluator
+    decides those instead."""
+    with sp.evaluate(False):
+        return expr.xreplace(vals)
+
+
 def _substitute_bool(formula: sp.Basic, values: Mapping[sp.Symbol, sp.Basic]) -> sp.Basic:
-    """Substitute into a boolean without letting SymPy decide relations by
-    floating point: relations are rebuilt unevaluated."""
+    """Substitute into a boolean without letting SymPy decide anything by
+    floating point: relations and their sides are rebuilt unevaluated."""
     vals = {k: sp.sympify(v) for k, v in values.items()}
 
     def walk(f):
         if isinstance(f, sp.Rel):
-            return type(f)(substitute(f.lhs, vals), substitute(f.rhs, vals), evaluate=False)
+            return type(f)(_unevaluated(f.lhs, vals), _unevaluated(f.rhs, vals), evaluate=False)
         if isinstance(f, (sp.And, sp.Or, sp.Not, sp.Implies, sp.Equivalent, sp.Xor)):
             return type(f)(*[walk(a) for a in f.args], evaluate=False)
+        if isinstance(f, sp.Contains):
+            return sp.Contains(_unevaluated(f.args[0], vals), f.args[1], evaluate=False)
         return substitute(f, vals)
 
     return walk(formula)

@@ -57,3 +57,14 @@ def test_truth(formula, values, expected):
 ])
 def test_point_is_admissible(hyps, values, expected):
     assert point_is_admissible(hyps, values) is expected
+
+
+@pytest.mark.parametrize("formula, values", [
+    # SymPy's assumptions may evaluate softplus(-1077) to 0 at low precision;
+    # the verifier must never conclude that the strict inequality fails
+    (sp.Gt(softplus(x), 0), {x: -1077}),
+    (sp.Gt(-y * x + softplus(x), 0), {x: 1077, y: 1}),
+    (sp.Gt(sp.log(1 + sp.exp(x)), 0), {x: -2000}),
+])
+def test_tiny_positive_values_are_never_refuted(formula, values):
+    assert truth(formula, values) is not False
