@@ -12,6 +12,7 @@ Prints the closed-form gradient, one line per parameter::
 from __future__ import annotations
 
 import argparse
+import re
 from fractions import Fraction
 
 import sympy as sp
@@ -87,12 +88,20 @@ def one_line(expr: sp.Basic) -> str:
     'x⋅(σ(b + w⋅x) - y)'
     >>> one_line(x/(1 + w**2))
     'x/(w² + 1)'
+    >>> one_line(sp.Piecewise((x, x > 0), (w**20, True)))
+    'x if x > 0; w^20 otherwise'
     """
+    if isinstance(expr, sp.Piecewise):
+        parts = [f"{one_line(e)} if {one_line(c)}" if c is not sp.true else f"{one_line(e)} otherwise"
+                 for e, c in expr.args]
+        return "; ".join(parts)
     text = _Pretty({"use_unicode": True, "wrap_line": False}).doprint(expr)
     if "\n" not in text:
         return text
     plain = _Str().doprint(expr)
-    for a, b in (("**2", "²"), ("**3", "³"), ("**", "^"), ("*", "⋅"), ("sigmoid(", "σ(")):
+    plain = re.sub(r"\*\*2(?![0-9.])", "²", plain)
+    plain = re.sub(r"\*\*3(?![0-9.])", "³", plain)
+    for a, b in (("**", "^"), ("*", "⋅"), ("sigmoid(", "σ(")):
         plain = plain.replace(a, b)
     return plain
 
