@@ -532,7 +532,8 @@ class SymlossLatexPrinter(LatexPrinter):
         abstraction = getattr(step, "abstraction", None)
         terms = tuple(getattr(abstraction, "terms", ()) or ())
         if not terms:
-            why = "decided by a complete procedure for real polynomial arithmetic (z3, %s)" % escape_text(step.logic)
+            why = "decided by a complete procedure for real polynomial arithmetic (z3%s)" % (
+                ", nlsat" if step.logic == "QF_NRA" else "")
         else:
             subs = []
             for k, (_, term) in enumerate(terms, 1):
@@ -558,6 +559,56 @@ class SymlossLatexPrinter(LatexPrinter):
 
     def _print_Tautology(self, step) -> str:
         return self.step_line(step, "the statement is literally true once parsed")
+
+    # --- relation steps (symloss.relations) -------------------------------
+    def _local_latex(self, local, title: str = "") -> str:
+        """A sub-proof under local conditions, as a nested numbered list."""
+        conds = tuple(getattr(local, "conditions", ()) or ())
+        head = title or ("Under %s:" % _join_words([self._m(c) for c in conds]) if conds else "")
+        return (head + " " if head else "") + proof_latex(local.proof, type(self)(), closing=False)
+
+    def _case_title(self, values) -> str:
+        vals = tuple(values or ())
+        return ("Case %s" % _join_words(["$%s = %s$" % (self.doprint(k), self.doprint(v)) for k, v in vals])) if vals else "Every case"
+
+    def _print_FunctionOf(self, step) -> str:
+        t = self.doprint(step.t)
+        items = []
+        for case in step.cases:
+            text = "%s: $h(%s) = %s$" % (self._case_title(case.values), t, self.doprint(case.h))
+            if getattr(case, "lo", None) is not None and getattr(case, "range", None) is not None:
+                text += ", and every value of %s is at least %s: %s" % (self._m(step.b), self._m(case.lo),
+                                                                      self._local_latex(case.range, " "))
+            for loc in getattr(case, "defined", ()) or ():
+                text += " $h$ is defined there: " + self._local_latex(loc, " ")
+            items.append(r"\item " + text)
+        why = ("since %s with %s free of %s; the difference rewrites to 0 in each case"
+               % (self._m(sp.Eq(step.a, sp.Function("h")(step.b), evaluate=False)), "$h$", self._m(step.var)))
+        return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
+
+    def _print_NondecreasingVia(self, step) -> str:
+        t = self.doprint(step.function_of.t) if hasattr(step, "function_of") else "t"
+        items = [r"\item %s: %s" % (self._case_title(c.values), self._local_latex(loc, "$h'(%s) \\geq 0$:" % t))
+                 for c, loc in zip(getattr(step.function_of, "cases", ()), step.monotone)]
+        why = ("since %s = h(%s)$ with $h$ continuous and $h' \\geq 0$ (except at finitely many kinks), "
+               "so $h$ is nondecreasing by the mean value theorem" % (self._m(step.a)[:-1], self.doprint(step.b)))
+        return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
+
+    def _print_TwoCopy(self, step) -> str:
+        v1, v2 = self.doprint(step.v1), self.doprint(step.v2)
+        why = "comparing two copies $%s, %s$ of %s: %s" % (v1, v2, self._m(step.var), self._local_latex(step.inner, " "))
+        return self.step_line(step, why)
+
+    def _print_ProportionalVia(self, step) -> str:
+        items = []
+        for case in step.cases:
+            text = "%s: $%s = c \\cdot %s$ with $c = %s$" % (self._case_title(case.values), self.doprint(step.a),
+                                                                 self.doprint(step.b), self.doprint(case.c))
+            for loc in getattr(case, "defined", ()) or ():
+                text += "; $c$ is defined: " + self._local_latex(loc, " ")
+            items.append(r"\item " + text)
+        why = "since in each case the ratio is a factor $c$ free of %s (the difference rewrites to 0)" % self._m(step.var)
+        return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
 
     # --- derivation steps (symloss.derive) -------------------------------
     def _d(self, f: str, v: Any) -> str:
@@ -642,6 +693,15 @@ def _pieces(expr: Any, p: SymlossLatexPrinter) -> list[str]:
     if isinstance(expr, sp.core.relational.Relational):
         lhs, rhs = _pieces(expr.lhs, p), _pieces(expr.rhs, p)
         rhs[0] = _REL_TEX[expr.rel_op] + " " + rhs[0]
+        return lhs + rhs
+    if type(expr).__name__ in ("NondecreasingFact", "ProportionalFact") and len(expr.args) == 3:
+        a, bb, v = (p.doprint(e) for e in expr.args)
+        lhs, rhs = _pieces(expr.args[0], p), _pieces(expr.args[1], p)
+        if type(expr).__name__ == "ProportionalFact":
+            rhs[0] = r"\propto_{%s} " % v + rhs[0]
+            return lhs + rhs
+        rhs[0] = r"\text{ is a nondecreasing function of } " + rhs[0]
+        rhs[-1] += r" \text{ (over } %s\text{)}" % v
         return lhs + rhs
     if isinstance(expr, (sp.Implies, sp.Equivalent)) and len(expr.args) == 2:
         lhs, rhs = _pieces(expr.args[0], p), _pieces(expr.args[1], p)

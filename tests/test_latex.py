@@ -402,3 +402,29 @@ def test_huge_formulas_are_not_typeset():
     claim = NS(text="abs(d(L, w, 4)) <= 1000", formula=sp.Abs(big) <= 1000, hypotheses=(sp.Abs(x) <= 1,), symbols=(w, x))
     tex = claim_latex(claim)
     assert r"\texttt{abs(d(L, w, 4)) \textless{}= 1000}" in tex and len(tex) < 500
+
+
+# --------------------------------------------------------------------------
+# relation proofs (symloss.relations, when present)
+
+@pytest.mark.parametrize("model, loss, text, steps", [
+    ("linear", "exponential", "proportional(d(L, w), L, w)", ["ProportionalVia"]),
+    ("linear", "squared", "nondecreasing(L, abs(d(L, w)), w)", ["TwoCopy", "FunctionOf", "NondecreasingVia"]),
+])
+def test_relation_proofs_render(model, loss, text, steps):
+    relations = pytest.importorskip("symloss.relations")
+    decide_mod = pytest.importorskip("symloss.decide")
+    claims = pytest.importorskip("symloss.claims")
+    reg = decide_mod.TACTICS.copy()
+    relations.register(reg)
+    p = problem_mod.problem(model, loss)
+    claim = claims.parse_claim(p, text)
+    r = decide_mod.decide(claim, tactics=reg)
+    if r.verdict != "proved":
+        pytest.skip("the relation prover did not prove %s here" % text)
+    check_proof(r.proof, set(claim.hypotheses))
+    names = {type(s).__name__ for s in iter_steps(r.proof)}
+    assert names & set(steps)
+    tex = result_latex(r)
+    assert r"\begin{proof}" in tex and tex.count(r"\begin{") == tex.count(r"\end{")
+    assert "rule \\textsf" not in tex  # every step class has its own printer
