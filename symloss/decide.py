@@ -191,6 +191,19 @@ TACTICS.add("zero-equivalence", zero_equivalence, "prove")
 # the pipeline
 
 
+def _run(tname: str, tactic: Tactic, claim: Claim, ctx: Context) -> Result | None:
+    """Run one tactic; a tactic that crashes is recorded and skipped (it can
+    only lose a verdict, never produce a wrong one)."""
+    ctx.tried.append(tname)
+    try:
+        return tactic(claim, ctx)
+    except RecursionError:
+        ctx.notes.append(f"{tname}: recursion too deep")
+    except Exception as exc:  # noqa: BLE001 - SymPy raises many kinds
+        ctx.notes.append(f"{tname} failed: {type(exc).__name__}: {str(exc)[:120]}")
+    return None
+
+
 def _finish(result: Result, claim: Claim, ctx: Context, start: float, name: str | None) -> Result:
     return Result(result.verdict, claim, proof=result.proof, counterexample=result.counterexample,
                   reason=result.reason, method=result.method, evidence=ctx.evidence(),
@@ -255,16 +268,14 @@ def decide(claim: Claim, *, deadline: float | None = None, timeout: float = 10.0
     for tname, tactic in reg.stage("prove"):
         if ctx.expired():
             break
-        ctx.tried.append(tname)
-        result = tactic(claim, ctx)
+        result = _run(tname, tactic, claim, ctx)
         if result is not None and _checked(result, claim, ctx, tname):
             return _finish(result, claim, ctx, start, name)
     stages = [("exact counterexample search", _refutation)] + reg.stage("refute")
     for tname, tactic in stages:
         if ctx.expired():
             break
-        ctx.tried.append(tname)
-        result = tactic(claim, ctx)
+        result = _run(tname, tactic, claim, ctx)
         if result is not None and _checked(result, claim, ctx, tname):
             return _finish(result, claim, ctx, start, name)
     if ctx.expired():

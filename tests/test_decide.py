@@ -136,3 +136,26 @@ def test_property_refutations_recheck(dx, dy, lhs, rhs, op, assume):
     elif r.verdict == "proved":
         check_proof(r.proof, set(parse_claim(p, text, assume=assume).hypotheses))
         assert op == "==" or r.method == "zero-equivalence"
+
+
+def test_crashing_tactic_is_recorded_not_fatal():
+    def boom(claim, ctx):
+        raise ZeroDivisionError("inside SymPy")
+
+    reg = TACTICS.copy()
+    reg.add("boom", boom)
+    p = problem("w*x + b", "(yhat - y)**2/2")
+    r = decide(parse_claim(p, "d(L, w) >= 0"), timeout=5, tactics=reg)
+    assert r.verdict == "refuted" and any("boom failed" in n for n in r.evidence.notes)
+
+
+@pytest.mark.parametrize("text", [
+    "d(L, w) >= 0", "d(L, w) == x*(w*x + b - y)", "proportional(d(L, w), L, w)",
+    "sign(d(L, w)) == sign(w - argmin(L, w))", "d(L, w, 2) >= 0",
+])
+def test_results_pickle(text):
+    import pickle
+
+    r = check_claim(problem("w*x + b", "(yhat - y)**2/2"), text)
+    back = pickle.loads(pickle.dumps(r))
+    assert back.verdict == r.verdict and back.to_json()["counterexample"] == r.to_json()["counterexample"]
