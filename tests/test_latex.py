@@ -428,3 +428,21 @@ def test_relation_proofs_render(model, loss, text, steps):
     tex = result_latex(r)
     assert r"\begin{proof}" in tex and tex.count(r"\begin{") == tex.count(r"\end{")
     assert "rule \\textsf" not in tex  # every step class has its own printer
+
+
+@dataclass(frozen=True)
+class RangeBound(Step):  # same name as the sign rule, different fields
+    """A range bound of another shape."""
+
+    goal: sp.Basic
+
+    @property
+    def fact(self):
+        return self.goal
+
+    def verify(self):
+        pass
+
+
+def test_printer_failure_falls_back_to_the_generic_form():
+    assert "A range bound of another shape." in step_latex(RangeBound(x > 0))
