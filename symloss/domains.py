@@ -32,6 +32,7 @@ the n-feature models also live in the table.
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping
@@ -558,6 +559,8 @@ class SymbolTable:
             raise DomainError(
                 f"bad symbol name {name!r}: use letters, digits and '_', starting with a letter"
             )
+        if keyword.iskeyword(name) and name != "lambda":
+            raise DomainError(f"bad symbol name {name!r}: it is a Python keyword")
         return name
 
     def declare(self, name: str, domain: str | Domain) -> sp.Symbol:
@@ -603,17 +606,17 @@ class SymbolTable:
         dom = self._domains.get(name, REAL)
         if dom.kind not in ("integer", "finite") or not dom.assumptions.get("integer"):
             raise DomainError(
-                f"{name!r} is used as a {role} but has domain {dom.text}; declare it '{default}'"
+                f"{name!r} is used as {role} but has domain {dom.text}; declare it '{default}'"
             )
         return self.symbol(name)
 
     def index(self, name: str) -> sp.Symbol:
         """An integer symbol for a summation index / subscript (``j``)."""
-        return self._integer_symbol(name, "integer", "summation index")
+        return self._integer_symbol(name, "integer", "an index (subscript or summation variable)")
 
     def bound(self, name: str) -> sp.Symbol:
         """A positive-integer symbol for a summation bound (``n``)."""
-        return self._integer_symbol(name, "positive integer", "summation bound")
+        return self._integer_symbol(name, "positive integer", "a summation bound")
 
     def indexed(self, name: str) -> sp.IndexedBase:
         """The real indexed family ``name`` (``w`` in ``w[j]``).

@@ -365,7 +365,7 @@ def test_refuses_non_string():
 def test_index_conflicts_with_real_symbol():
     t = SymbolTable()
     t.symbol("j")
-    with pytest.raises(SymlossSyntaxError, match="summation index"):
+    with pytest.raises(SymlossSyntaxError, match="used as an index"):
         parse("sum(x[j], j, 1, n)", t)
 
 
