@@ -33,6 +33,7 @@ x*(-y + sigmoid(b + w*x))
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
@@ -64,6 +65,7 @@ __all__ = [
 # zero equivalence
 # ---------------------------------------------------------------------------
 
+_LABEL_NAME = re.compile(r"y(_\w*|\d+)?\Z")  # default label names: y, y_true, y2
 _HYPERBOLIC = (sp.tanh, sp.cosh, sp.sinh, sp.coth, sp.sech, sp.csch)
 
 
@@ -692,8 +694,7 @@ def derive(
         sub = dict(zip(yhats, models))
         total = sp.Add(*[o.derivative.xreplace(sub) * i.derivative for o, i in zip(outer, inner)])
         first = ChainRule(loss, yhats, models, param, outer, inner, total)
-    labels = tuple(labels) or tuple(s for s in loss.free_symbols if getattr(s, "name", "").startswith("y")
-                                    and not getattr(s, "name", "").startswith("yhat"))
+    labels = tuple(labels) or tuple(s for s in loss.free_symbols if _LABEL_NAME.match(getattr(s, "name", "")))
     rewrites, result = _rewrites(first.result, labels)
     return Derivation(param, loss, models, (first, *rewrites), result)
 

@@ -231,21 +231,25 @@ class Problem:
         return tuple(self.grad(p) for p in self.params)
 
     def hessian(self) -> sp.Matrix:
-        """The matrix of second derivatives ∂²L/∂θ_i∂θ_j (cached).
+        """The matrix of second derivatives ∂²L/∂θ_r∂θ_c (cached).
+
+        For an indexed family ``w[i]`` the column parameter is ``w[k]`` (a
+        second index), so the entry is the generic ∂²L/∂w_i∂w_k; the matrix
+        is then symmetric up to swapping ``i`` and ``k``.
 
         >>> problem('linear', 'squared').hessian()
         Matrix([
         [x**2, x],
         [   x, 1]])
+        >>> problem('linear_n', 'squared').hessian()
+        Matrix([
+        [x[i]*x[k], x[i]],
+        [     x[k],    1]])
         """
         if "hessian" not in self._cache:
-            n = len(self.params)
-            rows = [[None] * n for _ in range(n)]
-            for i, p in enumerate(self.params):
-                g = self.grad(p)
-                for j in range(i, n):
-                    h = readable(derivative(g, self.params[j]), self.labels)
-                    rows[i][j] = rows[j][i] = h
+            k = self.symbols.index("k")
+            cols = [p.base[k] if isinstance(p, sp.Indexed) else p for p in self.params]
+            rows = [[readable(derivative(self.grad(p), c), self.labels) for c in cols] for p in self.params]
             self._cache["hessian"] = sp.Matrix(rows)
         return self._cache["hessian"]
 

@@ -205,3 +205,18 @@ def test_check_delegates_to_decide(monkeypatch):
     p = problem("linear", "squared")
     assert p.check("L >= 0", assume=["w > 0"], timeout=3.0) == "result"
     assert calls == [(p, "L >= 0", ["w > 0"], 3.0)]
+
+
+@pytest.mark.parametrize("model", ["linear_n", "Sum(w[j]**2*x[j], (j, 1, n)) + b", "Sum(tanh(w[j]*x[j]), (j, 1, n))"])
+@pytest.mark.parametrize("ik", [(1, 1), (1, 3), (2, 1)])
+def test_indexed_hessian_entry_matches_explicit_n3(model, ik):
+    p = problem(model, "squared")
+    H = p.hessian()
+    t = p.symbols
+    n, i, k, W = t.bound("n"), t.index("i"), t.index("k"), t.indexed("w")
+    row = [q for q in p.params if isinstance(q, sp.Indexed)][0]
+    r = p.params.index(row)
+    L3 = p.L.xreplace({n: 3}).doit()
+    explicit = derivative(derivative(L3, W[ik[0]]), W[ik[1]])
+    entry = H[r, r].xreplace({n: 3, i: ik[0], k: ik[1]}).doit()
+    assert is_zero(sp.expand(entry - explicit)) is True
