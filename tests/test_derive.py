@@ -225,3 +225,46 @@ def test_facts_are_equalities():
 
 def test_gradient_helper():
     assert gradient((w * x - y) ** 2, w, labels=[y]) == 2 * x * (w * x - y)
+
+
+# ---------------------------------------------------------------------------
+# property: is_zero never contradicts exact rewrites or numbers
+# ---------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LEAVES = st.sampled_from([z, u, sp.Integer(1), sp.Integer(2), sp.Rational(1, 2), -z])
+_UNARY = [sigmoid, softplus, sp.tanh, sp.exp, relu]
+EXPRS = st.recursive(
+    _LEAVES,
+    lambda inner: st.one_of(
+        st.tuples(st.sampled_from(_UNARY), inner).map(lambda fa: fa[0](fa[1])),
+        st.tuples(inner, inner).map(lambda ab: ab[0] + ab[1]),
+        st.tuples(inner, inner).map(lambda ab: ab[0] * ab[1]),
+    ),
+    max_leaves=5,
+)
+
+
+def _numerically_zero(expr) -> bool:
+    import mpmath
+
+    f = sp.lambdify([z, u], expr, modules=[{"sigmoid": lambda a: 1 / (1 + mpmath.exp(-a)),
+                                            "softplus": lambda a: mpmath.log(1 + mpmath.exp(a)),
+                                            "relu": lambda a: max(a, 0)}, "mpmath"])
+    mpmath.mp.dps = 40
+    pts = [(mpmath.mpf(a) / 7, mpmath.mpf(b) / 5) for a, b in [(3, -2), (-5, 4), (11, 1), (1, 9)]]
+    return all(abs(f(*p)) < mpmath.mpf(10) ** -25 for p in pts)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EXPRS, EXPRS)
+def test_is_zero_property(e1, e2):
+    exp_form = e1.rewrite(sp.exp)
+    assert is_zero(e1 - exp_form) is not False
+    verdict = is_zero(e1 - e2)
+    if verdict is True:
+        assert _numerically_zero(e1 - e2)
+    elif verdict is False:
+        assert not _numerically_zero(e1 - e2) or (e1 - e2).has(relu)
