@@ -382,7 +382,10 @@ class Domain:
         for end, closed in ((lo, not self.lo_open), (hi, not self.hi_open)):
             if closed and np.isfinite(end):
                 x = np.where(rng.random(n) < 0.03, end, x)
-        return x.astype(float)
+        x = x.astype(float)
+        if not self.contains_array(x).all():  # e.g. (1e500, 1e600): no float inside
+            raise DomainError(f"cannot sample float64 values inside the domain {self.text}")
+        return x
 
 
 def _as_number(value) -> sp.Expr | None:

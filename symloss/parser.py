@@ -139,6 +139,15 @@ _REFUSED = {
     ast.Yield: "yield is",
     ast.YieldFrom: "yield is",
 }
+_GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
+          "rho sigma tau upsilon phi chi psi omega").split()
+#: ASCII spellings suggested for common non-ASCII characters in error hints.
+_ASCII_FOR = {
+    **{chr(0x3B1 + k + (k > 16)): name for k, name in enumerate(_GREEK)},
+    **{chr(0x391 + k + (k > 16)): name.capitalize() for k, name in enumerate(_GREEK)},
+    "\u03c2": "sigma", "\u03d5": "phi", "\u2264": "<=", "\u2265": ">=", "\u2260": "!=",
+    "\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u2219": "*", "\u221e": "inf", "\u00b2": "**2",
+}
 _DECIMAL = re.compile(r"(\d[\d_]*)?(?:\.(\d[\d_]*)?)?(?:[eE]([+-]?\d[\d_]*))?\Z")
 
 
@@ -265,8 +274,9 @@ class _Parser:
             if ch == "\n" or (ch == "\r" and text[i + 1 : i + 2] != "\n"):
                 self.line_starts.append(i + 1)  # Python's line breaks: \n, \r\n, \r
             if not (" " <= ch <= "~" or ch in "\t\n\r"):
+                ascii_ = _ASCII_FOR.get(ch)
                 self.fail(f"character {ch!r} is not allowed", i + 1,
-                          "write names in ASCII letters, e.g. lambda, sigma")
+                          f"write {ascii_!r} instead" if ascii_ else "use ASCII, e.g. lambda, sigma, <=")
             if ch in "([{":
                 depth += 1
                 if depth > self.limits.max_depth:

@@ -350,3 +350,16 @@ def test_domain_is_frozen():
     with pytest.raises(Exception):
         REAL.text = "positive"  # type: ignore[misc]
     assert isinstance(REAL, Domain)
+
+
+@pytest.mark.parametrize("text", ["(1e500, 1e600)", "(-1e600, -1e500)"])
+def test_sample_outside_float_range_is_an_error(text):
+    with pytest.raises(DomainError, match="cannot sample float64"):
+        parse_domain(text).sample(np.random.default_rng(0), 10)
+
+
+@pytest.mark.parametrize("text", ["(0, 1e600)", "(1e-400, 1e-300)", "[0, 1e-400]", "(-1e-300, 0)"])
+def test_sample_extreme_scales(text):
+    d = parse_domain(text)
+    s = d.sample(np.random.default_rng(0), 500)
+    assert d.contains_array(s).all() and np.isfinite(s).all()
