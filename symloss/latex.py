@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import fields, is_dataclass
 from typing import Any, Iterable
 
 import sympy as sp
@@ -42,7 +41,9 @@ __all__ = [
     "symbol_latex",
     "escape_text",
     "math_block",
-    "inline_math",
+    "visible_width",
+    "omitted_formula",
+    "quantifier_latex",
     "step_latex",
     "proof_latex",
     "claim_latex",
@@ -664,11 +665,6 @@ def latex(expr: Any, **settings) -> str:
     return SymlossLatexPrinter(settings).doprint(expr)
 
 
-def inline_math(expr: Any, printer: SymlossLatexPrinter | None = None) -> str:
-    """``$...$`` around the printed expression."""
-    return "$%s$" % (printer or SymlossLatexPrinter()).doprint(expr)
-
-
 # --------------------------------------------------------------------------
 # line breaking
 
@@ -1133,9 +1129,6 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
         tail = "%s. %s" % (text, tail)
     out.append(tail)
     return "\n".join(out)
-
-
-_VERDICT_WORDS = {"proved": "proved", "refuted": "refuted", "unknown": "unknown"}
 
 
 def _verdict(result: Any) -> str:
