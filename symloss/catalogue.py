@@ -388,7 +388,8 @@ _LOSSES = [
              hyper=("tau",), domains={"tau": "(0, 1)"},
              matches="torch.maximum(tau * (y - yhat), (tau - 1) * (y - yhat))", aliases=("pinball",)),
     LossSpec("bce", -(y * sp.log(yhat) + (1 - y) * sp.log(1 - yhat)),
-             "Binary cross-entropy on probabilities −(y log ŷ + (1 − y) log(1 − ŷ)).",
+             "Binary cross-entropy on probabilities −(y log ŷ + (1 − y) log(1 − ŷ)) "
+             "(PyTorch clamps each log at −100, so the two agree for ŷ ∈ (e^−100, 1 − e^−100)).",
              input="probability", domains={"y": "{0, 1}"},
              matches=f"{_T}binary_cross_entropy(input=yhat, target=y, reduction='none')",
              aliases=("binary_cross_entropy", "log_loss", "cross_entropy_binary")),
