@@ -473,6 +473,9 @@ def problem(
     for name in chosen:
         if not isinstance(name, str):
             raise InvalidArgument(f"parameter names must be strings, got {name!r}")
+        name = name.strip()
+        if re.fullmatch(r"\w+\[\s*i\s*\]", name):  # 'w[i]' names the family w
+            name = name.split("[")[0]
         if name not in all_names:
             where = "the model's" if model_out is not None else "the loss's"
             raise InvalidArgument(

@@ -33,6 +33,7 @@ from symloss.problem import is_input_name, is_label_name, problem
     ("logistic", "bce", {"params": ["b"]}, ["b"]),
     ("logistic", "bce", {"params": "w"}, ["w"]),
     ("theta*x", "squared", {}, ["theta"]),
+    ("linear_n", "squared", {"params": ["w[i]"]}, ["w[i]"]),
 ])
 def test_default_and_given_params(model, loss, kwargs, expected):
     assert [str(p) for p in problem(model, loss, **kwargs).params] == expected
