@@ -50,6 +50,7 @@ __all__ = [
     "counterexample_latex",
     "result_latex",
     "result_repr_latex",
+    "problem_repr_latex",
     "derivation_latex",
 ]
 
@@ -1194,6 +1195,26 @@ def result_repr_latex(result: Any) -> str:
         text = getattr(claim, "text", claim)
         body = r"\text{%s}" % _mathjax_text(str(text))
     return r"$\text{%s: }\; %s$" % (_mathjax_text(_verdict(result)), body)
+
+
+def problem_repr_latex(problem: Any) -> str:
+    r"""MathJax-friendly ``_repr_latex_`` for a problem: ``L`` and each
+    ``∂L/∂θ`` in an ``aligned`` block (no packages beyond amsmath).
+
+    >>> from types import SimpleNamespace as NS
+    >>> w, x = sp.symbols('w x', real=True)
+    >>> print(problem_repr_latex(NS(L=(w*x)**2, params=(w,), grad=lambda p: 2*w*x**2)))
+    $$\begin{aligned} L &= w^{2} x^{2} \\ \frac{\partial L}{\partial w} &= 2 w x^{2} \end{aligned}$$
+    """
+    p = SymlossLatexPrinter()
+    rows = ["L &= %s" % p.doprint(problem.L)]
+    for prm in tuple(getattr(problem, "params", ()) or ()):
+        try:
+            g = problem.grad(prm)
+        except Exception:  # the display is best effort; L alone still shows
+            continue
+        rows.append(r"\frac{\partial L}{\partial %s} &= %s" % (p.doprint(prm), p.doprint(g)))
+    return r"$$\begin{aligned} %s \end{aligned}$$" % r" \\ ".join(rows)
 
 
 def _mathjax_text(s: str) -> str:
