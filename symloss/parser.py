@@ -120,24 +120,13 @@ _CMP = {
     ast.GtE: (">=", sp.Ge), ast.Eq: ("==", sp.Eq), ast.NotEq: ("!=", sp.Ne),
 }
 _REFUSED = {
-    ast.Attribute: "attribute access is",
-    ast.Lambda: "lambda expressions are",
-    ast.ListComp: "comprehensions are",
-    ast.SetComp: "comprehensions are",
-    ast.DictComp: "comprehensions are",
-    ast.GeneratorExp: "comprehensions are",
-    ast.JoinedStr: "f-strings are",
-    ast.FormattedValue: "f-strings are",
-    ast.List: "lists are",
-    ast.Dict: "dicts are",
-    ast.Set: "sets are",
-    ast.NamedExpr: "assignments (:=) are",
-    ast.Starred: "starred arguments are",
+    ast.Attribute: "attribute access is", ast.Lambda: "lambda expressions are",
+    **dict.fromkeys([ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp], "comprehensions are"),
+    ast.JoinedStr: "f-strings are", ast.FormattedValue: "f-strings are", ast.List: "lists are",
+    ast.Dict: "dicts are", ast.Set: "sets are", ast.NamedExpr: "assignments (:=) are",
+    ast.Starred: "starred arguments are", ast.Slice: "slices are",
     ast.IfExp: "if-else expressions (use where(c, a, b)) are",
-    ast.Slice: "slices are",
-    ast.Await: "await is",
-    ast.Yield: "yield is",
-    ast.YieldFrom: "yield is",
+    **dict.fromkeys([ast.Await, ast.Yield, ast.YieldFrom], "await/yield is"),
 }
 _GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
           "rho sigma tau upsilon phi chi psi omega").split()
@@ -176,9 +165,11 @@ def parse(
     to non-SymPy operands (claim objects from builtins) are delegated to a
     builtin registered under the operator's text if there is one: ``+ - *
     / ** < <= > >= == != and or not`` and ``neg``/``pos`` for unary minus
-    and plus (``&``/``|``/``~`` use ``and``/``or``/``not``).  With ``evaluate_conditions=False``
-    comparisons and ``and``/``or``/``not`` stay as written (a claim such as
-    ``x**2 >= 0`` must not be decided by SymPy while it is being read).
+    and plus (``&``/``|``/``~`` use ``and``/``or``/``not``).
+
+    With ``evaluate_conditions=False`` comparisons and ``and``/``or``/``not``
+    stay as written (a claim such as ``x**2 >= 0`` must not be decided by
+    SymPy while it is being read).
 
     >>> t = SymbolTable({"w": "real"})
     >>> parse("sigmoid(w*x + b)", t)
@@ -333,9 +324,9 @@ class _Parser:
         indices: dict[str, ast.AST] = {}
         count = 0
         chain = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2}
-        stack = [(tree.body, 1, 0, frozenset(), False)]
+        stack = [(tree.body, 1, frozenset(), False)]
         while stack:
-            node, depth, kind, scope, in_index = stack.pop()
+            node, depth, scope, in_index = stack.pop()
             count += 1
             if count > self.limits.max_nodes:
                 self.fail(f"expression too large (more than {self.limits.max_nodes} parts)", None)
@@ -360,8 +351,8 @@ class _Parser:
                 k = chain.get(type(node.op), 0)
                 left_same = k and chain.get(type(getattr(node.left, "op", None)), -1) == k \
                     and isinstance(node.left, ast.BinOp)
-                stack.append((node.left, depth if left_same else depth + 1, k, scope, in_index))
-                stack.append((node.right, depth + 1, k, scope, in_index))
+                stack.append((node.left, depth if left_same else depth + 1, scope, in_index))
+                stack.append((node.right, depth + 1, scope, in_index))
                 continue
             width = len(getattr(node, "values", ())) + len(getattr(node, "ops", ())) \
                 + len(getattr(node, "args", ())) + len(getattr(node, "keywords", ())) \
@@ -376,7 +367,7 @@ class _Parser:
                 if not isinstance(node.value, ast.Name):
                     self.fail(f"only names can be indexed: {self.segment(node)!r}", self.col(node))
                 families.setdefault(self._name(node.value), node.value)
-                stack.append((node.slice, depth + 1, 0, scope, True))
+                stack.append((node.slice, depth + 1, scope, True))
                 continue
             elif t is ast.Call:
                 if not isinstance(node.func, ast.Name):
@@ -386,7 +377,7 @@ class _Parser:
                 for kw in node.keywords:
                     if kw.arg is None:
                         self.fail(f"'**' arguments are not allowed in {fname}()", self.col(kw.value))
-                    stack.append((kw.value, depth + 1, 0, scope, in_index))
+                    stack.append((kw.value, depth + 1, scope, in_index))
                 inner = scope
                 if fname in ("sum", "Sum") and fname not in self.builtins:
                     limits = self._sum_limits(node, fname)
@@ -397,10 +388,10 @@ class _Parser:
                             indices.setdefault(self._name(lo), lo)
                         if isinstance(hi, ast.Name):
                             bounds.setdefault(self._name(hi), hi)
-                    stack.append((node.args[0], depth + 1, 0, inner, in_index))
+                    stack.append((node.args[0], depth + 1, inner, in_index))
                     for var, lo, hi in limits:
-                        stack.append((lo, depth + 1, 0, scope, True))
-                        stack.append((hi, depth + 1, 0, scope, True))
+                        stack.append((lo, depth + 1, scope, True))
+                        stack.append((hi, depth + 1, scope, True))
                     continue
                 children = list(node.args)
             elif t is ast.Expression:
@@ -408,7 +399,7 @@ class _Parser:
             else:
                 self.fail(f"{t.__name__} is not allowed: {self.segment(node)!r}", self.col(node))
             for c in children:
-                stack.append((c, depth + 1, 0, scope, in_index))
+                stack.append((c, depth + 1, scope, in_index))
         self._declare(families, bounds, indices)
 
     def _declare(self, families, bounds, indices) -> None:
@@ -732,14 +723,11 @@ class _Parser:
     # -- calls -------------------------------------------------------------
     def _arity_check(self, name, arity, n, node):
         lo, hi = arity
-        if n < lo or (hi is not None and n > hi):
-            if hi == lo:
-                want = f"{lo} argument" + ("s" if lo != 1 else "")
-            elif hi is None:
-                want = f"at least {lo} arguments"
-            else:
-                want = f"{lo} to {hi} arguments"
-            self.fail(f"{name}() takes {want}, got {n}", self.col(node))
+        if lo <= n and (hi is None or n <= hi):
+            return
+        want = (f"{lo} argument" + "s" * (lo != 1) if hi == lo
+                else f"at least {lo} arguments" if hi is None else f"{lo} to {hi} arguments")
+        self.fail(f"{name}() takes {want}, got {n}", self.col(node))
 
     def build_Call(self, node, scope):
         name = self._name(node.func)
@@ -765,8 +753,6 @@ class _Parser:
             self.fail(f"unknown function {name!r}", self.col(node),
                       f"did you mean {close[0]!r}?" if close else None)
         self._arity_check(name, arity, len(node.args), node)
-        if len(node.args) > self.limits.max_args:
-            self.fail(f"{name}() called with too many arguments ({len(node.args)})", self.col(node))
         args = []
         for i, a in enumerate(node.args):
             v = self.build(a, scope)
