@@ -19,8 +19,12 @@ object by our own code.  What is accepted:
   ``Piecewise``, ``Sum``.
 * indexed families ``w[j]`` (real ``IndexedBase``), finite sums
   ``sum(body, j, lo, hi)`` or ``Sum(body, (j, lo, hi))``; inside the body of
-  a sum over ``j``, ``x_j`` means ``x[j]``.  Summation indices are integer
-  symbols, a bare upper bound (``n``) a positive integer.
+  a sum over ``j``, ``x_j`` means ``x[j]`` (elsewhere ``x_j`` is just a
+  symbol's name).  Summation indices and subscripts are integer symbols, a
+  bare upper bound (``n``) a positive integer.
+
+Builtins win over vocabulary names.  Values that are not real numbers
+(``log(-1)``, ``1/0``, ``oo - oo``) are refused where they arise.
 
 Limits (each refused with :class:`~symloss.errors.SymlossSyntaxError`, fast
 and before any big number is built): input length, bracket and tree depth,
