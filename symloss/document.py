@@ -357,8 +357,10 @@ def _pdf_string(text: str) -> str:
 def build_document(results: Any, *, title: str = "symloss report", derivations: Iterable[Any] = ()) -> str:
     r"""A standalone LaTeX document (ASCII) with one section per result:
     the claim, the verdict, the proof or counterexample, and a figure when
-    the result carries its problem.  ``results`` may be Result objects,
-    runner rows, ``(name, result)`` pairs or a mapping name → result;
+    the problem is known.  ``results`` may be Result objects, runner rows
+    (``symloss.runner`` reports: name, file and problem come from the spec),
+    ``(name, result)`` or ``(name, result, problem)`` tuples, or a mapping
+    name → result;
     ``derivations`` (from ``Problem.derivation``) get sections of their own.
 
     >>> from types import SimpleNamespace as NS

@@ -336,3 +336,17 @@ def test_one_broken_result_does_not_cost_the_document():
     doc = build_document([("bad", _Exploding()), ("good", NS(verdict="unknown", claim="x > 0", reason="r"))])
     assert "could not be rendered" in doc and "RuntimeError: broken claim object" in doc
     assert r"\section{\texorpdfstring{good}" in doc
+
+
+def test_runner_rows_give_names_files_and_figures(tmp_path):
+    conjectures = pytest.importorskip("symloss.conjectures")
+    runner = pytest.importorskip("symloss.runner")
+    pytest.importorskip("symloss.decide")
+    toml = tmp_path / "c.toml"
+    toml.write_text('[[claim]]\nname = "sign of the gradient"\nmodel = "linear"\nloss = "squared"\n'
+                    'claim = "d(L, w) >= 0"\nexpect = "refuted"\n')
+    reports = runner.check_specs(conjectures.load_all([toml]), timeout=20, jobs=1)
+    doc = build_document(reports)
+    assert r"\section{\texorpdfstring{sign of the gradient}" in doc and "from " in doc
+    assert r"\begin{tikzpicture}" in doc and "counterexample" in doc
+    assert doc.count(r"\addplot") >= 3
