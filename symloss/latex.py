@@ -91,8 +91,8 @@ _UNICODE_MATH = {
     "²": r"^{2}", "³": r"^{3}", "½": r"\tfrac{1}{2}", "¼": r"\tfrac{1}{4}",
 }
 _UNICODE_TEXT = {
-    "…": r"\ldots{}", "–": "--", "—": "---", "‘": "`", "’": "'", "“": "``",
-    "”": "''", "•": r"\textbullet{}", "\u00a0": " ",
+    "…": r"\ldots{}", "–": r"\textendash{}", "—": r"\textemdash{}", "‘": "'", "’": "'", "“": "\"",
+    "”": "\"", "•": r"\textbullet{}", "\u00a0": " ",
 }
 
 
@@ -141,7 +141,12 @@ def escape_text(text: Any) -> str:
             out.append(unicodedata.normalize("NFKD", ch)[0])
         else:
             out.append("[U+%04X]" % ord(ch))
-    return "".join(out)
+    # break TeX's text ligatures so "a--b", "''" and "!`" print as typed
+    text = "".join(out)
+    for pair in ("--", "''", "``", "!`", "?`"):
+        while pair in text:
+            text = text.replace(pair, pair[0] + "{}" + pair[1])
+    return text
 
 
 # --------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def test_symbol_names_are_balanced_math(name):
 # escaping of user text
 
 _SAFE_COMMANDS = {"textbackslash", "textasciicircum", "textasciitilde", "textless", "textgreater",
-                  "textbar", "ldots", "textbullet"}
+                  "textbar", "ldots", "textbullet", "textendash", "textemdash"}
 
 
 def _only_safe(tex: str) -> bool:
@@ -113,6 +113,8 @@ def _only_safe(tex: str) -> bool:
             if not re.fullmatch(r"\\[A-Za-z]+(\{[A-Za-z]\})?|\^\{\d\}|\\tfrac\{\d\}\{\d\}|-|:=", inner):
                 return False
             i = k + 1
+        elif tex.startswith("{}", i):  # an empty group (breaks a ligature such as --)
+            i += 2
         elif c in "{}&#^_%~":
             return False
         else:
@@ -139,6 +141,7 @@ def test_escape_text_property(text):
 
 def test_escape_keeps_words():
     assert escape_text("w = 1/2 fails") == "w = 1/2 fails"
+    assert escape_text("a--b ''q'' !`") == "a-{}-b '{}'q'{}' !{}`"
     assert escape_text(r"\input{a}") == r"\textbackslash{}input\{a\}"
 
 
