@@ -348,6 +348,8 @@ class Domain:
             raise DomainError(f"sample size must be >= 0, got {n}")
         if self.kind == "finite":
             vals = np.array([float(e) for e in self.elements])
+            if not np.isfinite(vals).all():
+                raise DomainError(f"cannot sample float64 values of the set {self.text[:60]}")
             return vals[rng.integers(0, len(vals), size=n)]
         scale = 10.0 ** rng.integers(-3, 4, size=n)
         if self.kind == "integer":

@@ -352,7 +352,7 @@ def test_domain_is_frozen():
     assert isinstance(REAL, Domain)
 
 
-@pytest.mark.parametrize("text", ["(1e500, 1e600)", "(-1e600, -1e500)"])
+@pytest.mark.parametrize("text", ["(1e500, 1e600)", "(-1e600, -1e500)", "{0, 1e400}"])
 def test_sample_outside_float_range_is_an_error(text):
     with pytest.raises(DomainError, match="cannot sample float64"):
         parse_domain(text).sample(np.random.default_rng(0), 10)
