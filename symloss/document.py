@@ -321,6 +321,9 @@ def _result_figure(result: Any, problem: Any) -> str:
     fixed = dict(getattr(cx, "values", None) or {}) if cx is not None and not isinstance(cx, Mapping) else {}
     pair = getattr(cx, "pair", None) if cx is not None else None
     var = getattr(claim, "var", None)
+    # the parameter the claim differentiates in (``d(L, b)``), else the first one
+    named = re.findall(r"\bd\(\s*L\s*,\s*([A-Za-z_]\w*)", str(getattr(claim, "text", "")))
+    params = [q for _, q in sorted(enumerate(params), key=lambda iq: (iq[1].name not in named, iq[0]))]
     param = var if isinstance(var, sp.Symbol) else (pair[0] if pair else (params[0] if params else None))
     if param is None:
         return ""

@@ -351,3 +351,11 @@ def test_runner_rows_give_names_files_and_figures(tmp_path):
     assert r"\section{\texorpdfstring{sign of the gradient}" in doc and "from " in doc
     assert r"\begin{tikzpicture}" in doc and "counterexample" in doc
     assert doc.count(r"\addplot") >= 3
+
+
+def test_figure_uses_the_parameter_the_claim_differentiates_in():
+    bce = -y * sp.log(sigmoid(w * x + b)) - (1 - y) * sp.log(1 - sigmoid(w * x + b))
+    prob = NS(L=bce, params=(w, b), hypotheses=lambda: [sp.Eq(y, 0) | sp.Eq(y, 1)])
+    r = NS(verdict="unknown", claim=NS(text="d(L, b) <= 1", formula=sp.true, hypotheses=(), symbols=()), reason="")
+    doc = build_document([("c", r, prob)])
+    assert "xlabel={$b$}" in doc and r"\partial L / \partial b" in doc
