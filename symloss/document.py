@@ -32,7 +32,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import sympy as sp
 
-from .errors import SymlossError, ToolMissing
+from .errors import InvalidArgument, SymlossError, ToolMissing
 from .functions import NUMPY_FUNCTIONS, derivative
 from .latex import SymlossLatexPrinter, derivation_latex, escape_text, result_latex
 
@@ -439,6 +439,8 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
 
 def _replace_with(path: Path, fill) -> None:
     directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise InvalidArgument("cannot write %s: the directory %s does not exist" % (path, directory))
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=directory)
     try:
         try:  # mkstemp makes 0600 files: give the new file the mode a plain open() would

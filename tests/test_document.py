@@ -359,3 +359,10 @@ def test_figure_uses_the_parameter_the_claim_differentiates_in():
     r = NS(verdict="unknown", claim=NS(text="d(L, b) <= 1", formula=sp.true, hypotheses=(), symbols=()), reason="")
     doc = build_document([("c", r, prob)])
     assert "xlabel={$b$}" in doc and r"\partial L / \partial b" in doc
+
+
+def test_missing_output_directory_is_a_clear_error(tmp_path):
+    from symloss.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument, match="does not exist"):
+        write_atomic(tmp_path / "nope" / "a.tex", "x")
