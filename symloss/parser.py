@@ -16,7 +16,7 @@ object by our own code.  What is accepted:
 * calls of :data:`symloss.functions.VOCABULARY` functions, of the builtins
   passed in (the claim language) and of the names SymPy prints:
   ``Abs``, ``Max``, ``Min``, ``Heaviside``, ``sinh``, ``Eq``, ``Ne``,
-  ``Piecewise``, ``Sum``.
+  ``KroneckerDelta``, ``Piecewise``, ``Sum``.
 * indexed families ``w[j]`` (real ``IndexedBase``), finite sums
   ``sum(body, j, lo, hi)`` or ``Sum(body, (j, lo, hi))``; inside the body of
   a sum over ``j``, ``x_j`` means ``x[j]`` (elsewhere ``x_j`` is just a
@@ -111,6 +111,7 @@ _PRINTED = {
     "sinh": ("sinh", sp.sinh, (1, 1)),
     "Eq": ("Eq", sp.Eq, (2, 2)),
     "Ne": ("Ne", sp.Ne, (2, 2)),
+    "KroneckerDelta": ("KroneckerDelta", sp.KroneckerDelta, (2, 2)),  # d/dw[k] of a Sum
 }
 _SPECIAL = {"sum", "Sum", "Piecewise"}
 

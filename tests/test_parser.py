@@ -226,6 +226,15 @@ ROUND_TRIP = [
 ]
 
 
+def test_round_trip_n_feature_gradient():
+    t = SymbolTable()
+    e = parse("sigmoid(sum(w[j]*x[j], j, 1, n) + b)", t)
+    wk = t.indexed("w")[t.index("k")]
+    for d in (derivative(e, wk), derivative(e, wk).doit()):
+        assert d.has(sp.KroneckerDelta) or d.has(sp.Piecewise)
+        assert parse(str(d), t) == d
+
+
 @pytest.mark.parametrize("expr", ROUND_TRIP, ids=str)
 def test_round_trip(expr):
     t = SymbolTable()
