@@ -523,6 +523,9 @@ def write_document(results: Any, tex_path: str | os.PathLike | None = None, pdf_
         # fail before writing anything
         raise ToolMissing("pdflatex is not installed (needed to write %s); install TeX Live, "
                           "e.g. apt-get install texlive-latex-base texlive-pictures" % os.fspath(pdf_path))
+    for target in (tex_path, pdf_path):  # refuse before writing anything
+        if target is not None and not (Path(target).parent if str(Path(target).parent) else Path(".")).is_dir():
+            raise InvalidArgument("cannot write %s: the directory %s does not exist" % (target, Path(target).parent))
     if tex_path is not None:
         write_atomic(tex_path, text)
     if pdf_path is not None:

@@ -366,3 +366,6 @@ def test_missing_output_directory_is_a_clear_error(tmp_path):
 
     with pytest.raises(InvalidArgument, match="does not exist"):
         write_atomic(tmp_path / "nope" / "a.tex", "x")
+    with pytest.raises(InvalidArgument, match="does not exist"):
+        write_document([], tmp_path / "a.tex", tmp_path / "nope" / "a.pdf")
+    assert not (tmp_path / "a.tex").exists()
