@@ -32,6 +32,8 @@ __all__ = [
     "TACTICS",
     "ZeroEquivalence",
     "zero_equivalence",
+    "ExactEvaluation",
+    "closed_evaluation",
     "decide",
     "check_claim",
 ]
@@ -147,6 +149,42 @@ class Tautology(Step):
             raise self.fail(f"{self.statement} is not literally true")
 
 
+@dataclass(frozen=True)
+class ExactEvaluation(Step):
+    """A closed statement (no free symbols) is true by exact evaluation:
+    exact rational arithmetic, and rigorous interval arithmetic for the
+    transcendental numbers (:func:`symloss.exact.truth`)."""
+
+    statement: sp.Basic
+
+    @property
+    def fact(self) -> sp.Basic:
+        return self.statement
+
+    def verify(self) -> None:
+        from .exact import truth
+
+        if self.statement.free_symbols or self.statement.atoms(ArgMin, Corr):
+            raise self.fail(f"{self.statement} is not a closed statement")
+        if truth(self.statement, {}) is not True:
+            raise self.fail(f"{self.statement} does not evaluate to true")
+
+
+def closed_evaluation(claim: Claim, ctx: Context) -> Result | None:
+    """Decide a claim without free symbols by exact evaluation (proved when
+    true; a false closed claim is left to the refutation step)."""
+    if not isinstance(claim, Pointwise) or claim.symbols or claim.formula.free_symbols:
+        return None
+    if claim.formula.atoms(ArgMin, Corr):
+        return None
+    step = ExactEvaluation(claim.formula)
+    try:
+        step.verify()
+    except ProofCheckError:
+        return None
+    return Result("proved", claim, proof=step, reason="true by exact evaluation", method="exact evaluation")
+
+
 def zero_equivalence(claim: Claim, ctx: Context) -> Result | None:
     """Prove ``A == B`` when ``A - B`` is zero-equivalent.  (A difference that
     is *not* zero is left to the refutation search, which must find a
@@ -185,6 +223,7 @@ def _refutation(claim: Claim, ctx: Context) -> Result | None:
 #: The default registry (the prover engineer appends proof tactics here).
 TACTICS = TacticRegistry()
 TACTICS.add("zero-equivalence", zero_equivalence, "prove")
+TACTICS.add("exact evaluation", closed_evaluation, "prove")
 
 
 # ---------------------------------------------------------------------------
@@ -278,13 +317,12 @@ def decide(claim: Claim, *, deadline: float | None = None, timeout: float = 10.0
         result = _run(tname, tactic, claim, ctx)
         if result is not None and _checked(result, claim, ctx, tname):
             return _finish(result, claim, ctx, start, name)
-    if ctx.expired():
-        reason, method = "time limit reached before a decision", "timeout"
-    else:
-        reason, method = "no proof found and no counterexample found", "no decision"
     ev = ctx.evidence()
-    if ev.summary():
-        reason = f"{reason} ({ev.summary()})"
+    tested = f"{ev.points} admissible points" if ev.points else "the points tried"
+    if ctx.expired():
+        reason, method = f"time limit reached: no proof, no counterexample among {tested}", "timeout"
+    else:
+        reason, method = f"no proof found; no counterexample among {tested}", "no decision"
     return Result("unknown", claim, reason=reason, method=method, evidence=ev,
                   seconds=time.monotonic() - start, name=name)
 

@@ -159,3 +159,19 @@ def test_results_pickle(text):
     r = check_claim(problem("w*x + b", "(yhat - y)**2/2"), text)
     back = pickle.loads(pickle.dumps(r))
     assert back.verdict == r.verdict and back.to_json()["counterexample"] == r.to_json()["counterexample"]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("exp(1) < 3", "proved"),
+    ("softplus(-1077) > 0", "proved"),          # needs > 1500 bits: intervals, not floats
+    ("log(3) > 1", "proved"),
+    ("exp(1) > 3", "refuted"),
+    ("sigmoid(1/2) >= 5/8", "refuted"),
+])
+def test_closed_claims_by_exact_evaluation(text, verdict):
+    p = problem(loss="(x - y)**2", params=["x"])
+    r = check_claim(p, text)
+    assert r.verdict == verdict, r
+    if verdict == "proved":
+        check_proof(r.proof, set())
+        assert r.method == "exact evaluation"
