@@ -625,3 +625,27 @@ def test_builtin_keyword_names(text, message, column):
 
 def test_function_names_are_not_indexed_in_sums():
     assert parse("sum(exp_j, j, 1, n)") == sp.Sum(sp.Symbol("exp_j", **R), (j, 1, n))
+
+
+@pytest.mark.slow
+def test_round_trip_catalogue_gradients():
+    """Every catalogue loss and gradient reads back: equal, or (for SymPy's
+    non-canonical products such as 2*(1 + u) left by diff) a fixed point of
+    the reparse that agrees exactly at a rational point."""
+    from symloss.catalogue import CATALOGUE
+    from symloss.problem import problem
+
+    checked = 0
+    for m, loss, ok in CATALOGUE.pairs():
+        if not ok:
+            continue
+        p = problem(m.name, loss.name)
+        for e in [p.L, *(derivative(p.L, v) for v in p.params)]:
+            back = parse(str(e), p.symbols)
+            checked += 1
+            if back != e:
+                assert parse(str(back), p.symbols) == back
+                assert not e.has(sp.Piecewise) or back.has(sp.Piecewise)
+                if not e.has(sp.Piecewise, sp.Sum):
+                    assert sp.cancel(sp.together(back - e)) == 0, (m.name, loss.name, e)
+    assert checked > 100
