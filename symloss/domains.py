@@ -640,6 +640,19 @@ class SymbolTable:
         self._families[name] = fam
         return fam
 
+    def checkpoint(self) -> tuple:
+        """An opaque snapshot for :meth:`rollback` (the parser uses it so a
+        failed parse leaves the table as it was)."""
+        return (dict(self._domains), dict(self._symbols), dict(self._families))
+
+    def rollback(self, state: tuple) -> None:
+        """Forget every declaration and symbol made since :meth:`checkpoint`.
+
+        >>> t = SymbolTable(); s = t.checkpoint(); _ = t.symbol("x"); t.rollback(s); "x" in t
+        False
+        """
+        self._domains, self._symbols, self._families = (dict(d) for d in state)
+
     def is_indexed(self, name: str) -> bool:
         """Whether ``name`` is an indexed family of this table."""
         return name in self._families

@@ -165,7 +165,8 @@ def parse(
 ):
     """Parse ``text`` into a SymPy object (or whatever a builtin returns).
 
-    ``symbols`` supplies (and receives) the symbols; ``names`` maps extra
+    ``symbols`` supplies (and receives) the symbols — unchanged if the text
+    is refused; ``names`` maps extra
     names to ready-made objects (e.g. ``L`` to the loss).  Operators applied
     to non-SymPy operands (claim objects from builtins) are delegated to a
     builtin registered under the operator's text if there is one: ``+ - *
@@ -190,7 +191,13 @@ def parse(
     ...
     symloss.errors.SymlossSyntaxError: unknown function 'sigmoidd' at column 1 (did you mean 'sigmoid'?)
     """
-    return _Parser(text, symbols, builtins, names, evaluate_conditions).run()
+    table = symbols if symbols is not None else SymbolTable()
+    state = table.checkpoint()
+    try:
+        return _Parser(text, table, builtins, names, evaluate_conditions).run()
+    except BaseException:
+        table.rollback(state)  # a refused text leaves no symbols behind
+        raise
 
 
 #: Alias for :func:`parse`.

@@ -649,3 +649,13 @@ def test_round_trip_catalogue_gradients():
                 if not e.has(sp.Piecewise, sp.Sum):
                     assert sp.cancel(sp.together(back - e)) == 0, (m.name, loss.name, e)
     assert checked > 100
+
+
+@pytest.mark.parametrize("text", ["u + v + sigmoidd(x)", "sum(z[j], j, 1, m) + 1/0", "a*b^2"])
+def test_refused_text_leaves_table_unchanged(text):
+    t = SymbolTable({"w": "positive"})
+    t.symbol("b")
+    before = (list(t), t.symbols(), t.families())
+    with pytest.raises(SymlossSyntaxError):
+        parse(text, t)
+    assert (list(t), t.symbols(), t.families()) == before
