@@ -390,10 +390,9 @@ class _Builder:
     def implies(self, args, kwargs, column):
         p, q = args
         for x in (p, q):
-            if not isinstance(x, sp.Basic) or isinstance(x, sp.Expr) and not x.is_Boolean:
-                if not isinstance(x, (sp.logic.boolalg.Boolean, sp.Rel)):
-                    raise _syntax(f"implies: expected statements, got {x}", self.text, column)
-        return sp.Implies(self.resolve(p), self.resolve(q))
+            if not isinstance(x, sp.Basic) or isinstance(x, sp.Expr):
+                raise _syntax(f"implies: expected statements, got {x}", self.text, column)
+        return sp.Implies(self.resolve(p), self.resolve(q), evaluate=False)
 
 
 def claim_builtins(problem, text: str = "") -> dict:
