@@ -50,7 +50,7 @@ import sympy as sp
 from sympy.logic.boolalg import Boolean
 
 from .domains import NAME_PATTERN, SymbolTable
-from .errors import DomainError, SymlossError, SymlossSyntaxError
+from .errors import DomainError, InvalidArgument, SymlossError, SymlossSyntaxError
 from .functions import VOCABULARY
 
 __all__ = ["parse", "parse_expr", "Builtin", "ANY_KEYWORD", "LIMITS", "function_names"]
@@ -192,6 +192,8 @@ def parse(
     symloss.errors.SymlossSyntaxError: unknown function 'sigmoidd' at column 1 (did you mean 'sigmoid'?)
     """
     table = symbols if symbols is not None else SymbolTable()
+    if not isinstance(table, SymbolTable):
+        raise InvalidArgument(f"symbols must be a SymbolTable, got {type(symbols).__name__}")
     state = table.checkpoint()
     try:
         return _Parser(text, table, builtins, names, evaluate_conditions).run()

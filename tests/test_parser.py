@@ -369,6 +369,13 @@ def test_refused(text, message, column):
     assert info.value.text == text
 
 
+def test_symbols_must_be_a_table():
+    from symloss.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument, match="dict"):
+        parse("x", {"x": "real"})
+
+
 def test_refuses_non_string():
     with pytest.raises(SymlossSyntaxError, match="expected a string"):
         parse(3)
