@@ -95,6 +95,29 @@ def _spread_positive(dist) -> bool:
     return False
 
 
+def _symmetric(expr: sp.Expr, v: sp.Symbol, m: sp.Expr, parity: int) -> bool:
+    """``f(s) = expr(m + s) − parity·expr(m − s)`` is identically 0: it
+    rewrites to 0, or (for ``expr`` defined and continuous for every real
+    ``v``) ``f(0) = 0`` and ``f'`` rewrites to 0, so ``f`` is constant 0 on
+    the connected real line.
+
+    >>> w = sp.Symbol('w', real=True)
+    >>> from symloss.functions import softplus
+    >>> _symmetric(softplus(w) - w/2, w, 0, 1), _symmetric(w**3, w, 0, 1), _symmetric(sp.tanh(w - 1), w, 1, -1)
+    (True, False, True)
+    """
+    from .functions import definedness_conditions
+
+    s = sp.Dummy("s", real=True)
+    f = expr.xreplace({v: m + s}) - parity * expr.xreplace({v: m - s})
+    if _is_zero(f):
+        return True
+    if definedness_conditions(expr) or not _continuous(expr, v):
+        return False
+    at0 = sp.S.Zero if parity == 1 else 2 * expr.xreplace({v: m})
+    return _is_zero(at0) and _is_zero(derivative(f, s))
+
+
 # ---------------------------------------------------------------------------
 # steps
 
@@ -120,9 +143,10 @@ class Chebyshev:
 class CorrelationSign(Step):
     """``formula`` (``corr(A, B, v, dist) <op> 0``) holds wherever the
     correlation is defined.  With :class:`Parity`: the distribution is
-    symmetric about its centre ``m`` and, with ``s`` fresh, one of
+    symmetric about its centre ``m`` and, with ``s`` fresh,
     ``A(m + s) − A(m − s)`` and ``B(m + s) + B(m − s)`` (or the pair with the
-    roles swapped) both rewrite to 0, so ``E[(A − EA)(B − EB)] = 0``.  With
+    roles swapped) are both identically 0 (see :func:`_symmetric`), so
+    ``E[(A − EA)(B − EB)] = 0``.  With
     :class:`Chebyshev`: ``A`` and ``B`` are continuous in ``v`` and monotone
     on the support by the signs of their derivatives, so by Chebyshev's
     integral inequality the covariance has the sign of the product of the
@@ -155,11 +179,10 @@ class CorrelationSign(Step):
         m = _centre(dist)
         if m is None:
             raise self.fail(f"{dist} is not a known symmetric distribution")
-        s = sp.Dummy("s", real=True)
         even, odd = (a, b) if self.evidence.even == "A" else (b, a)
-        if not _is_zero(even.xreplace({v: m + s}) - even.xreplace({v: m - s})):
+        if not _symmetric(even, v, m, 1):
             raise self.fail(f"{even} is not even about {m}")
-        if not _is_zero(odd.xreplace({v: m + s}) + odd.xreplace({v: m - s})):
+        if not _symmetric(odd, v, m, -1):
             raise self.fail(f"{odd} is not odd about {m}")
         return frozenset({0})
 
