@@ -464,20 +464,19 @@ def refute(claim: Claim, *, seed: int = 0, deadline: float | None = None, n_rand
         return Search(ce, tested, tuple(notes), "exact counterexample")
     if not isinstance(claim, Pointwise):
         return Search(None, 0, (f"cannot refute a {type(claim).__name__}",))
-    notes = []
+    # a generic counterexample first (more informative), then missing minimisers
+    domains = dict(claim.domains)
+    point, tested, notes = _search_pointwise(claim.formula, claim.hypotheses, list(claim.symbols), domains,
+                                             seed=seed, deadline=deadline, n_random=n_random)
+    if point is not None:
+        evals, why = _explain(claim, claim.formula, point)
+        ce = Counterexample(point, evaluations=evals, explanation=why)
+        return Search(ce, tested, tuple(notes), "exact counterexample")
     fail = _argmin_failure(claim, deadline, seed)
     if fail is not None:
         values, why = fail
         hyps = [h for h in claim.hypotheses if not h.atoms(ArgMin, Corr)]
         if point_is_admissible(hyps, values) is True:
             ce = Counterexample(values, explanation=why)
-            return Search(ce, 0, ("argmin scan",), "exact counterexample (no unique minimiser)")
-    domains = dict(claim.domains)
-    point, tested, more = _search_pointwise(claim.formula, claim.hypotheses, list(claim.symbols), domains,
-                                            seed=seed, deadline=deadline, n_random=n_random)
-    notes += more
-    if point is None:
-        return Search(None, tested, tuple(notes))
-    evals, why = _explain(claim, claim.formula, point)
-    ce = Counterexample(point, evaluations=evals, explanation=why)
-    return Search(ce, tested, tuple(notes), "exact counterexample")
+            return Search(ce, tested, tuple(notes) + ("argmin scan",), "exact counterexample (no unique minimiser)")
+    return Search(None, tested, tuple(notes))
