@@ -322,6 +322,44 @@ def _z3_candidate(formula, hypotheses, deadline) -> dict | None:
     return None
 
 
+def _hypothesis_search(formula, hypotheses, symbols, domains, deadline, max_examples=40):
+    """Hypothesis ``find`` over small rationals inside the domains: every
+    example is verified exactly, and Hypothesis shrinks what it finds."""
+    try:
+        from hypothesis import HealthCheck, Phase, find, settings
+        from hypothesis import strategies as st
+        from hypothesis.errors import NoSuchExample, Unsatisfiable
+    except ImportError:  # pragma: no cover - hypothesis is a dependency
+        return None
+    if not symbols or _past(deadline):
+        return None
+
+    def value(sym):
+        dom = domains.get(sym)
+        base = st.fractions(min_value=-20, max_value=20, max_denominator=12)
+        if dom is not None and dom.is_finite:
+            return st.sampled_from(list(dom.elements))
+        if dom is not None:
+            base = base.map(lambda f: sp.Rational(f.numerator, f.denominator)).filter(dom.contains)
+        else:
+            base = base.map(lambda f: sp.Rational(f.numerator, f.denominator))
+        return base
+
+    strategy = st.fixed_dictionaries({s: value(s) for s in symbols})
+
+    def bad(point):
+        return not _past(deadline) and verify(formula, hypotheses, point)
+
+    try:
+        return find(strategy, bad, settings=settings(
+            max_examples=max_examples, database=None, deadline=None,
+            suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink]))
+    except (NoSuchExample, Unsatisfiable):
+        return None
+    except Exception:  # noqa: BLE001 - a failed search decides nothing
+        return None
+
+
 def _fill(point: dict, symbols, domains) -> dict:
     """Give every symbol a value (simplest domain point for missing ones)."""
     out = dict(point)
@@ -374,6 +412,11 @@ def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, 
                 break
             if verify(formula, hypotheses, exact):
                 return shrink(formula, hypotheses, exact, symbols, deadline), tested, notes
+    if deadline is None or deadline - time.monotonic() > 2.0:
+        found = _hypothesis_search(formula, hypotheses, symbols, domains, deadline)
+        notes.append("hypothesis search" + (": found a point" if found else ": nothing"))
+        if found is not None:
+            return shrink(formula, hypotheses, dict(found), symbols, deadline), tested, notes
     return None, tested, notes
 
 

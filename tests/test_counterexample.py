@@ -242,3 +242,12 @@ def test_refute_reports_tested_points_when_nothing_found():
     p = problem("w*x + b", "(yhat - y)**2/2")
     s = refute(parse_claim(p, "d(L, w, 2) >= 0"))
     assert s.counterexample is None and s.tested > 100
+
+
+def test_hypothesis_search_finds_and_shrinks():
+    from symloss.counterexample import _hypothesis_search
+    from symloss.domains import parse_domain
+
+    got = _hypothesis_search(x + y < 3, [y > 0], [x, y], {x: parse_domain("real"), y: parse_domain("positive")},
+                             None, max_examples=300)
+    assert got is not None and verify(x + y < 3, [y > 0], got)
