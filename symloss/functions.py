@@ -263,7 +263,11 @@ def definedness_conditions(expr: sp.Basic) -> list[sp.Basic]:
 def _np_sigmoid(z):
     import numpy as np
 
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    # e/(1 + e) keeps full relative accuracy in the left tail, where
+    # 1 - e/(1 + e) would round to 0 and log(sigmoid(z)) to -inf.
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _np_softplus(z):
