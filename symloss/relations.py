@@ -222,8 +222,9 @@ class Case:
     """One case of a :class:`FunctionOf` proof: the label ``values`` it fixes,
     the function ``h`` of ``t``, sign proofs that let ``|q|`` be written
     ``±q`` (``abs_signs``), the lower end ``lo`` of a half-line holding the
-    range of ``B`` with its proof ``range`` (fact ``B − lo ≥ 0``), and proofs
-    of ``h``'s definedness conditions for ``t ≥ lo`` (``defined``)."""
+    range of ``B`` with its proof ``range`` (fact ``B − lo ≥ 0``, or
+    ``B − lo > 0`` when ``strict``), and proofs of ``h``'s definedness
+    conditions for ``t ≥ lo`` (``t > lo`` when ``strict``) (``defined``)."""
 
     values: tuple
     h: sp.Expr
@@ -231,6 +232,7 @@ class Case:
     lo: sp.Expr | None = None
     range: Local | None = None
     defined: tuple = ()
+    strict: bool = False
 
 
 def _piecewise(label, cases, t, arg) -> sp.Expr:
@@ -284,8 +286,9 @@ class FunctionOf(Step):
         if case.lo is not None:
             if case.range is None or self.var in case.lo.free_symbols or t in case.lo.free_symbols:
                 raise self.fail("a lower end of the range needs its proof and must not involve the variable")
-            case.range.check(allowed, Sign.NONNEGATIVE.relation(b_c - case.lo), self)
-            t_range = (sp.Ge(t, case.lo, evaluate=False),)
+            rel = Sign.POSITIVE if case.strict else Sign.NONNEGATIVE
+            case.range.check(allowed, rel.relation(b_c - case.lo), self)
+            t_range = ((sp.Gt if case.strict else sp.Ge)(t, case.lo, evaluate=False),)
         conds = definedness_conditions(case.h)
         by_fact = {loc.proof.fact: loc for loc in case.defined}
         for cond in conds:
@@ -687,25 +690,27 @@ def _abs_proofs(diff: sp.Expr, hyps, deadline) -> tuple:
 
 def _build_case(a_c, b_c, h, t, values, hyps, deadline) -> Case | None:
     local_hyps = list(hyps) + sorted(_case_conditions(values), key=str)
-    needs_range = bool(definedness_conditions(h))
-    lo, rng = None, None
-    if needs_range:
-        rng = _prove(b_c, Sign.NONNEGATIVE, local_hyps, (), deadline)
-        if rng is None:
-            return None
-        lo = sp.S.Zero
-        rng = Local((), rng.proof)
-    t_range = () if lo is None else (sp.Ge(t, lo, evaluate=False),)
-    defined = []
-    for cond in definedness_conditions(h):
-        loc = _prove_condition(cond, local_hyps, t_range, deadline)
-        if loc is None:
-            return None
-        defined.append(loc)
-    diff = split_abs(a_c - h.xreplace({t: b_c}))
-    abs_signs = _abs_proofs(diff, local_hyps, deadline) if diff.has(sp.Abs) else ()
-    case = Case(values, h, abs_signs, lo, rng, tuple(defined))
-    return case
+    conds = definedness_conditions(h)
+    options = [(None, None, False)]
+    if conds:
+        options = []
+        for strict in (False, True):
+            rng = _prove(b_c, Sign.POSITIVE if strict else Sign.NONNEGATIVE, local_hyps, (), deadline)
+            if rng is not None:
+                options.append((sp.S.Zero, Local((), rng.proof), strict))
+    for lo, rng, strict in options:
+        t_range = () if lo is None else ((sp.Gt if strict else sp.Ge)(t, lo, evaluate=False),)
+        defined = []
+        for cond in conds:
+            loc = _prove_condition(cond, local_hyps, t_range, deadline)
+            if loc is None:
+                break
+            defined.append(loc)
+        else:
+            diff = split_abs(a_c - h.xreplace({t: b_c}))
+            abs_signs = _abs_proofs(diff, local_hyps, deadline) if diff.has(sp.Abs) else ()
+            return Case(values, h, abs_signs, lo, rng, tuple(defined), strict)
+    return None
 
 
 def _range_for_monotone(case: Case, b_c, t, hyps, deadline) -> Case:
@@ -715,7 +720,7 @@ def _range_for_monotone(case: Case, b_c, t, hyps, deadline) -> Case:
     rng = _prove(b_c, Sign.NONNEGATIVE, hyps, (), deadline)
     if rng is None:
         return case
-    return Case(case.values, case.h, case.abs_signs, sp.S.Zero, rng, case.defined)
+    return Case(case.values, case.h, case.abs_signs, sp.S.Zero, rng, case.defined, False)
 
 
 def prove_function_of(a: sp.Expr, b: sp.Expr, v: sp.Symbol, hypotheses: Sequence, *, t: sp.Symbol | None = None,

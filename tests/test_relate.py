@@ -1,0 +1,134 @@
+"""relation(problem, param): proved relations agree with the gradient at
+random points (mpmath oracle), proofs re-check and tampering fails,
+refutations are re-checked exactly and numerically."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import mpmath
+import pytest
+import sympy as sp
+
+from symloss.errors import InvalidArgument, ProofCheckError
+from symloss.exact import point_is_admissible, truth
+from symloss.functions import MPMATH_FUNCTIONS
+from symloss.problem import problem
+from symloss.proof import check_proof
+from symloss.relate import LOSS_SYMBOL, Relation, relation
+
+
+def _value(dom, rnd):
+    if dom.is_finite:
+        return float(rnd.choice(dom.elements))
+    for _ in range(100):
+        v = sp.Rational(rnd.randint(-300, 300), 100)
+        if dom.contains(v):
+            return float(v)
+    raise AssertionError(f"no value in {dom.text}")
+
+
+PROVED = [
+    # model, loss, param, absolute
+    ("linear", "squared", "w", True),
+    ("linear", "squared", "b", True),
+    ("linear", "mse", "w", True),
+    ("linear", "exponential", "w", False),
+    ("linear", "exponential", "b", False),
+    ("logistic", "bce", "w", True),
+    ("linear", "bce_logits", "w", True),
+    ("linear", "logistic", "w", False),
+    ("linear", "cauchy", "w", True),
+    ("poisson", "exponential", "w", False),
+]
+
+
+@pytest.mark.parametrize("model,loss,param,absolute", PROVED)
+def test_relation_proved_and_holds_numerically(model, loss, param, absolute):
+    p = problem(model, loss)
+    rel = relation(p, param)
+    assert rel.status == "proved" and rel.absolute is absolute
+    rel.check()
+    check_proof(rel.proof, set(rel.hypotheses))
+    w = rel.param
+    assert w not in rel.expr.free_symbols
+    syms = sorted(p.L.free_symbols | rel.gradient.free_symbols, key=str)
+    f_l = sp.lambdify(syms, p.L, modules=[MPMATH_FUNCTIONS, "mpmath"])
+    f_g = sp.lambdify(syms, rel.gradient, modules=[MPMATH_FUNCTIONS, "mpmath"])
+    f_h = sp.lambdify(syms + [LOSS_SYMBOL], rel.expr, modules=[MPMATH_FUNCTIONS, "mpmath"])
+    mpmath.mp.dps = 30
+    rnd = random.Random(1)
+    for _ in range(25):
+        args = [mpmath.mpf(_value(p.domain(s), rnd)) for s in syms]
+        g = f_g(*args)
+        lhs = abs(g) if absolute else g
+        rhs = f_h(*args, f_l(*args))
+        assert abs(lhs - rhs) <= mpmath.mpf(10) ** -20 * (1 + abs(lhs))
+
+
+@pytest.mark.parametrize("model,loss,param", [
+    ("logistic", "bce_soft", "w"),
+    ("linear", "poisson_nll", "w"),
+    ("linear", "poisson_nll", "b"),
+    ("poisson", "poisson_nll", "w"),
+])
+def test_relation_refuted_exactly(model, loss, param):
+    p = problem(model, loss)
+    rel = relation(p, param)
+    assert rel.status == "refuted" and rel.proof is None and rel.expr is None
+    ce = rel.counterexample
+    w, w1, w2 = ce.pair
+    assert w == rel.param and w1 != w2
+    at1, at2 = {**ce.values, w: w1}, {**ce.values, w: w2}
+    hyps = list(p.hypotheses())
+    assert point_is_admissible(hyps, at1) is True and point_is_admissible(hyps, at2) is True
+    L1, L2 = p.L.xreplace(at1), p.L.xreplace(at2)
+    g1, g2 = rel.gradient.xreplace(at1), rel.gradient.xreplace(at2)
+    assert truth(sp.Eq(L1, L2, evaluate=False), {}) is True
+    assert truth(sp.Ne(sp.Abs(g1), sp.Abs(g2), evaluate=False), {}) is True
+    mpmath.mp.dps = 50
+    assert abs(sp.N(L1 - L2, 50)) < 1e-40
+    assert abs(abs(sp.N(g1, 50)) - abs(sp.N(g2, 50))) > 1e-6
+    with pytest.raises(ProofCheckError):
+        rel.check()
+
+
+@pytest.mark.parametrize("model,loss", [("linear", "absolute"), ("linear", "hinge")])
+def test_relation_unknown_is_honest(model, loss):
+    """|∂L/∂w| = |x|·[L > 0] is a function of L but not one h' >= 0 can
+    describe; nothing is claimed either way."""
+    rel = relation(problem(model, loss), "w", timeout=3)
+    assert rel.status == "unknown" and rel.proof is None and rel.counterexample is None
+
+
+@pytest.mark.parametrize("change", ["expr", "case_h", "gradient"])
+def test_tampered_relation_fails(change):
+    rel = relation(problem("logistic", "bce"), "w")
+    step = rel.proof
+    if change == "expr":
+        case = step.cases[0]
+        bad = dataclasses.replace(step, cases=(dataclasses.replace(case, h=case.h ** 2),) + step.cases[1:])
+    elif change == "case_h":
+        bad = dataclasses.replace(step, cases=tuple(dataclasses.replace(c, h=c.h * 2) for c in step.cases))
+    else:
+        bad = dataclasses.replace(step, a=step.a + 1)
+    with pytest.raises(ProofCheckError):
+        check_proof(bad, set(rel.hypotheses))
+
+
+def test_relation_reprs():
+    rel = relation(problem("linear", "squared"), "w")
+    assert repr(rel).startswith("|∂L/∂w| = ")
+    assert rel._repr_latex_().startswith(r"$\left|\frac{\partial L}{\partial w}\right| = ")
+    rel = relation(problem("linear", "exponential"), "w")
+    assert repr(rel) == "∂L/∂w = -L⋅x⋅y" and rel.to_json()["status"] == "proved"
+    ref = relation(problem("linear", "poisson_nll"), "w")
+    assert repr(ref).startswith("no function of L gives ∂L/∂w") and "equal" in ref._repr_latex_()
+    assert ref.to_json()["counterexample"]["w"] == ["0", "1"]
+
+
+def test_relation_bad_parameter():
+    with pytest.raises(InvalidArgument, match="'q'"):
+        relation(problem("linear", "squared"), "q")
+    assert isinstance(relation(problem("linear", "squared"), problem("linear", "squared").params[0]), Relation)
