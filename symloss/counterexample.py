@@ -322,7 +322,7 @@ def _z3_candidate(formula, hypotheses, deadline) -> dict | None:
     return None
 
 
-def _hypothesis_search(formula, hypotheses, symbols, domains, deadline, max_examples=40):
+def _hypothesis_search(formula, hypotheses, symbols, domains, deadline, max_examples=25):
     """Hypothesis ``find`` over small rationals inside the domains: every
     example is verified exactly, and Hypothesis shrinks what it finds."""
     try:
@@ -412,7 +412,7 @@ def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, 
                 break
             if verify(formula, hypotheses, exact):
                 return shrink(formula, hypotheses, exact, symbols, deadline), tested, notes
-    if deadline is None or deadline - time.monotonic() > 2.0:
+    if not formula.atoms(ArgMin) and (deadline is None or deadline - time.monotonic() > 2.0):
         found = _hypothesis_search(formula, hypotheses, symbols, domains, deadline)
         notes.append("hypothesis search" + (": found a point" if found else ": nothing"))
         if found is not None:
