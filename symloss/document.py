@@ -34,7 +34,8 @@ import sympy as sp
 
 from .errors import InvalidArgument, SymlossError, ToolMissing
 from .functions import NUMPY_FUNCTIONS, derivative
-from .latex import SymlossLatexPrinter, derivation_latex, escape_text, result_latex
+from .latex import SymlossLatexPrinter, escape_text
+from .writeup import derivation_latex, result_latex
 
 __all__ = [
     "build_document",
@@ -217,7 +218,7 @@ def _param_interval(param: sp.Symbol, hypotheses) -> tuple[float, float] | None:
 
 
 def _assumption_like(param, hypotheses):
-    from .latex import _assumption_set, _flatten_and
+    from .writeup import _assumption_set, _flatten_and
 
     s = _assumption_set(param)
     for c in _flatten_and(hypotheses):

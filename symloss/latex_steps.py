@@ -1,0 +1,425 @@
+r"""LaTeX for proof steps: the ``_print_<StepClass>`` methods and the
+numbered proof write-up.
+
+:class:`StepPrinterMixin` is mixed into
+:class:`symloss.latex.SymlossLatexPrinter`: ``printer._print(step)`` finds
+``_print_<StepClass>`` along the step's class hierarchy (methods of the
+printer's own classes only, never SymPy's expression printers) and falls
+back to :meth:`StepPrinterMixin._print_Step`, which shows the step's fact
+and the first line of its class docstring.  Each method gives the step's
+fact and its justification in words, citing premises by line number.
+
+:func:`step_latex` renders one step, :func:`proof_latex` a whole proof tree
+as a numbered list (hypotheses first, each step after the steps it cites).
+
+This module does not import :mod:`symloss.latex` at import time (that module
+imports this one for the mixin); the few helpers it needs from there are
+looked up when called.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+from .proof import Gap, Given, Step, iter_steps
+
+__all__ = ["StepPrinterMixin", "step_latex", "proof_latex", "join_words"]
+
+
+def _escape(text: Any) -> str:
+    from .latex import escape_text
+
+    return escape_text(text)
+
+
+def _math_block(expr: Any, **kwargs) -> str:
+    from .latex import math_block
+
+    return math_block(expr, **kwargs)
+
+
+def _default_printer():
+    from .latex import SymlossLatexPrinter
+
+    return SymlossLatexPrinter()
+
+
+def join_words(parts: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``.
+
+    >>> join_words(["$x$", "$y$", "$z$"])
+    '$x$, $y$ and $z$'
+    """
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+
+class StepPrinterMixin:
+    r"""The proof-step half of the LaTeX printer.
+
+    Mixed into a SymPy ``LatexPrinter`` subclass that provides ``doprint``
+    and a ``labels`` dict (step → line number, set by :func:`proof_latex`
+    so that a justification can cite its premises).
+
+    >>> from symloss.latex import SymlossLatexPrinter
+    >>> x = sp.Symbol('x', real=True)
+    >>> SymlossLatexPrinter()._print(Given(x > 0, 'domain of x'))
+    '$x > 0$ --- by hypothesis (domain of x)'
+    """
+
+    labels: dict
+
+    def _print(self, expr, **kwargs) -> str:
+        if isinstance(expr, Step):
+            return self._print_step(expr)
+        return super()._print(expr, **kwargs)
+
+    def _print_step(self, step: Step) -> str:
+        for cls in type(step).__mro__:
+            method = "_print_" + cls.__name__
+            for owner in type(self).__mro__:
+                if owner is LatexPrinter:
+                    break
+                if method in vars(owner):
+                    try:
+                        return getattr(self, method)(step)
+                    except Exception:  # a step class that changed shape: the generic form still renders
+                        return self._print_Step(step)
+            if cls is Step:
+                break
+        return self._print_Step(step)
+
+    # --- generic steps --------------------------------------------------
+    def fact_latex(self, step: Step) -> str:
+        """The step's fact as inline math, or as a display when long."""
+        try:
+            fact = step.fact
+        except Exception as exc:  # a malformed step still renders
+            return r"\textit{(fact unavailable: %s)}" % _escape(exc)
+        return _math_block(fact, printer=self, inline_ok=True)
+
+    def cite(self, steps: Iterable[Step]) -> str:
+        """``(2), (3)`` for premises that have line numbers."""
+        refs = [self.labels[_step_key(s)] for s in steps if _step_key(s) in self.labels]
+        return ", ".join("(%s)" % r for r in refs)
+
+    def step_line(self, step: Step, justification: str) -> str:
+        """Fact, justification in words, and citations of the premises."""
+        refs = self.cite(step.premises())
+        tail = justification
+        if refs:
+            tail += (" " if tail else "") + "(from %s)" % refs
+        return "%s%s" % (self.fact_latex(step), (" --- " + tail) if tail else "")
+
+    def _print_Step(self, step: Step) -> str:
+        doc = (type(step).__doc__ or "").strip().splitlines()
+        first = doc[0].strip() if doc else type(step).__name__
+        return self.step_line(step, r"by the rule \textsf{%s}: %s" % (_escape(type(step).__name__), _escape(first)))
+
+    def _print_Given(self, step: Given) -> str:
+        return self.step_line(step, "by hypothesis (%s)" % _escape(step.source))
+
+    def _print_Gap(self, step: Gap) -> str:
+        return r"\fbox{\textbf{GAP}} not shown: %s \\ \textit{reason: %s}" % (
+            self.fact_latex(step),
+            _escape(step.reason),
+        )
+
+    # --- sign steps (symloss.signs / symloss.sign_rules) ----------------
+    def _m(self, expr) -> str:
+        return "$%s$" % self.doprint(expr)
+
+    def _print_NumberSign(self, step) -> str:
+        return self.step_line(step, "by exact arithmetic")
+
+    def _print_AssumptionSign(self, step) -> str:
+        word = {"> 0": "positive", "< 0": "negative", ">= 0": "nonnegative", "<= 0": "nonpositive",
+                "!= 0": "nonzero", "= 0": "zero"}.get(getattr(step.sign, "value", ""), "so")
+        return self.step_line(step, "since %s is declared %s" % (self._m(step.expr), word))
+
+    def _print_HypothesisSign(self, step) -> str:
+        return self.step_line(step, "read off the hypothesis %s" % self._m(step.given.fact))
+
+    def _print_Combine(self, step) -> str:
+        how = "weakening" if len(step.parts) == 1 else "combining what is known about %s" % self._m(step.expr)
+        return self.step_line(step, "by " + how)
+
+    def _print_AddSign(self, step) -> str:
+        return self.step_line(step, "a sum of terms of known signs")
+
+    def _print_ProductSign(self, step) -> str:
+        return self.step_line(step, "a product of factors of known signs")
+
+    def _print_PowSign(self, step) -> str:
+        e = step.expr.exp if isinstance(step.expr, sp.Pow) else None
+        if step.base is None and e is not None and e.is_Integer and e % 2 == 0:
+            return self.step_line(step, "an even power of a real number is nonnegative")
+        return self.step_line(step, "a power of a base of known sign")
+
+    _RANGE_WORDS = {"sigmoid": r"\sigma(z) \in (0, 1)", "tanh": r"\tanh(z) \in (-1, 1)", "exp": r"e^{z} > 0",
+                    "softplus": r"\operatorname{softplus}(z) > 0", "cosh": r"\cosh(z) \geq 1",
+                    "relu": r"\operatorname{ReLU}(z) \geq 0", "Abs": r"\left|z\right| \geq 0"}
+
+    def _print_RangeBound(self, step) -> str:
+        name = getattr(step.func, "__name__", str(step.func))
+        rng = self._RANGE_WORDS.get(name)
+        why = ("since $%s$ for every real $z$" % rng) if rng else "by the range of %s" % _escape(name)
+        return self.step_line(step, why)
+
+    def _print_FunctionSign(self, step) -> str:
+        f = type(step.expr).__name__
+        if f in ("exp", "sigmoid", "softplus", "cosh"):
+            why = "since $%s$ for every real $z$" % self._RANGE_WORDS[f].replace(r"\in (0, 1)", "> 0").replace(r"\geq 1", "> 0")
+        elif f in ("tanh", "sign", "sinh", "atan", "asinh"):
+            why = "since %s has the sign of its argument" % _escape(f)
+        elif f == "relu":
+            why = r"since $\operatorname{ReLU}(z) \geq 0$, with equality exactly when $z \leq 0$"
+        elif f == "Abs":
+            why = r"since $\left|z\right| \geq 0$, with equality exactly when $z = 0$"
+        else:
+            why = "by the sign table of %s" % _escape(f)
+        return self.step_line(step, why)
+
+    def _print_MonotoneDifference(self, step) -> str:
+        f = step.func if not step.func.startswith("pow:") else "$z \\mapsto z^{%s}$" % step.func[4:]
+        return self.step_line(step, "since %s is strictly increasing, %s has the sign of %s" % (
+            _escape(f) if not f.startswith("$") else f, self._m(step.expr), self._m(step.a - step.b)))
+
+    def _print_Rewrite(self, step) -> str:
+        if hasattr(step, "form"):  # symloss.sign_rules.Rewrite
+            return self.step_line(step, "since %s identically" % self._m(sp.Eq(step.expr, step.form, evaluate=False)))
+        return self.step_line(step, self.rewrite_words(step))  # symloss.derive.Rewrite
+
+    def rewrite_words(self, step) -> str:
+        """``by recognising σ(z) = 1/(1 + e^{-z})`` for a derivation rewrite."""
+        rule = getattr(step, "rule", "")
+        words = {"kronecker_sum": r"collapsing the Kronecker-delta sum",
+                 "sigmoid_from_exp": r"recognising $\sigma(z) = 1/(1 + e^{-z})$",
+                 "factor": "simplifying: cancelling and collecting the residual and the input factor"}
+        return "by " + words.get(rule, "the rewrite " + _escape(rule))
+
+    def _print_SumOfSquares(self, step) -> str:
+        terms = [sp.Pow(lin, 2, evaluate=False) if c == 1 else sp.Mul(c, sp.Pow(lin, 2, evaluate=False), evaluate=False)
+                 for c, lin in step.terms]
+        form = sp.Add(*terms, evaluate=False) if len(terms) > 1 else (terms[0] if terms else sp.S.Zero)
+        return self.step_line(step, "completing squares, %s is a sum of squares with nonnegative coefficients"
+                              % self._m(sp.Eq(step.expr, form, evaluate=False)))
+
+    def _print_LogSign(self, step) -> str:
+        return self.step_line(step, r"since $\log$ is increasing with $\log 1 = 0$, %s has the sign of %s" % (
+            self._m(step.expr), self._m(step.expr.args[0] - 1)))
+
+    def _print_ExtremumSign(self, step) -> str:
+        return self.step_line(step, "the sign of a maximum or minimum is the maximum or minimum of the signs")
+
+    def _print_PiecewiseSign(self, step) -> str:
+        cases = []
+        for br in step.branches:
+            cond = sp.And(*br.conditions) if br.conditions else sp.true
+            sub = type(self)()
+            cases.append(r"\item[] \emph{Case} %s: %s" % (self._m(cond), proof_latex(br.proof, sub, closing=False)))
+        return self.step_line(step, "by case analysis on the branches of the piecewise definition") + (
+            "\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(cases) if cases else "")
+
+    def _print_Decided(self, step) -> str:
+        abstraction = getattr(step, "abstraction", None)
+        terms = tuple(getattr(abstraction, "terms", ()) or ())
+        if not terms:
+            why = "decided by a complete procedure for real polynomial arithmetic (z3%s)" % (
+                ", nlsat" if step.logic == "QF_NRA" else "")
+        else:
+            subs = []
+            for k, (_, term) in enumerate(terms, 1):
+                rng = _range_note(term, self)
+                subs.append("$t_{%d} = %s%s$" % (k, self.doprint(term), rng))
+            procedure = ("a complete procedure for real polynomial arithmetic" if step.logic == "QF_NRA"
+                         else "the SMT solver z3 (real polynomial arithmetic)")
+            why = "decided by %s after substituting %s" % (procedure, join_words(subs))
+            axioms = []
+            for ax in tuple(getattr(abstraction, "axioms", ()) or ())[:6]:
+                try:
+                    axioms.append(self._m(ax.statement))
+                except Exception:  # an axiom that cannot be rebuilt is shown by name
+                    axioms.append(_escape(getattr(ax, "kind", "?")))
+            if axioms:
+                more = len(abstraction.axioms) - len(axioms)
+                why += ", using the facts %s%s" % (", ".join(axioms), " and %d more" % more if more > 0 else "")
+        return self.step_line(step, why)
+
+    def _print_ZeroEquivalence(self, step) -> str:
+        return self.step_line(step, "the difference of the two sides rewrites to 0 exactly (our functions written "
+                              "with $\\exp$, then common denominators, expansion and cancellation)")
+
+    def _print_Tautology(self, step) -> str:
+        return self.step_line(step, "the statement is literally true once parsed")
+
+    # --- relation steps (symloss.relations) -------------------------------
+    def _local_latex(self, local, title: str = "") -> str:
+        """A sub-proof under local conditions, as a nested numbered list."""
+        conds = tuple(getattr(local, "conditions", ()) or ())
+        head = title or ("Under %s:" % join_words([self._m(c) for c in conds]) if conds else "")
+        return (head + " " if head else "") + proof_latex(local.proof, type(self)(), closing=False)
+
+    def _case_title(self, values) -> str:
+        vals = tuple(values or ())
+        return ("Case %s" % join_words(["$%s = %s$" % (self.doprint(k), self.doprint(v)) for k, v in vals])) if vals else "Every case"
+
+    def _print_FunctionOf(self, step) -> str:
+        t = self.doprint(step.t)
+        items = []
+        for case in step.cases:
+            text = "%s: $h(%s) = %s$" % (self._case_title(case.values), t, self.doprint(case.h))
+            if getattr(case, "lo", None) is not None and getattr(case, "range", None) is not None:
+                text += ", and every value of %s is at least %s: %s" % (self._m(step.b), self._m(case.lo),
+                                                                      self._local_latex(case.range, " "))
+            for loc in getattr(case, "defined", ()) or ():
+                text += " $h$ is defined there: " + self._local_latex(loc, " ")
+            items.append(r"\item " + text)
+        why = ("since %s with %s free of %s; the difference rewrites to 0 in each case"
+               % (self._m(sp.Eq(step.a, sp.Function("h")(step.b), evaluate=False)), "$h$", self._m(step.var)))
+        return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
+
+    def _print_NondecreasingVia(self, step) -> str:
+        t = self.doprint(step.function_of.t) if hasattr(step, "function_of") else "t"
+        items = [r"\item %s: %s" % (self._case_title(c.values), self._local_latex(loc, "$h'(%s) \\geq 0$:" % t))
+                 for c, loc in zip(getattr(step.function_of, "cases", ()), step.monotone)]
+        why = ("since %s = h(%s)$ with $h$ continuous and $h' \\geq 0$ (except at finitely many kinks), "
+               "so $h$ is nondecreasing by the mean value theorem" % (self._m(step.a)[:-1], self.doprint(step.b)))
+        return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
+
+    def _print_TwoCopy(self, step) -> str:
+        v1, v2 = self.doprint(step.v1), self.doprint(step.v2)
+        why = "comparing two copies $%s, %s$ of %s: %s" % (v1, v2, self._m(step.var), self._local_latex(step.inner, " "))
+        return self.step_line(step, why)
+
+    def _print_ProportionalVia(self, step) -> str:
+        items = []
+        for case in step.cases:
+            text = "%s: $%s = c \\cdot %s$ with $c = %s$" % (self._case_title(case.values), self.doprint(step.a),
+                                                                 self.doprint(step.b), self.doprint(case.c))
+            for loc in getattr(case, "defined", ()) or ():
+                text += "; $c$ is defined: " + self._local_latex(loc, " ")
+            items.append(r"\item " + text)
+        why = "since in each case the ratio is a factor $c$ free of %s (the difference rewrites to 0)" % self._m(step.var)
+        return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
+
+    # --- derivation steps (symloss.derive) -------------------------------
+    def _d(self, f: str, v: Any) -> str:
+        return r"\frac{\partial %s}{\partial %s}" % (f, self.doprint(v))
+
+    def _print_LossDerivative(self, step) -> str:
+        lead = self._d(r"\ell", step.yhat) + " ="
+        return "outer derivative: " + _math_block(step.derivative, printer=self, inline_ok=True, lead=lead)
+
+    def _print_ModelDerivative(self, step) -> str:
+        lead = self._d(self.doprint(_yhat_for(step)), step.param) + " ="
+        return "inner derivative: " + _math_block(step.derivative, printer=self, inline_ok=True, lead=lead)
+
+    def _print_DirectDerivative(self, step) -> str:
+        lead = self._d("L", step.param) + " ="
+        return "differentiating directly: " + _math_block(step.derivative, printer=self, inline_ok=True, lead=lead)
+
+    def _print_ChainRule(self, step) -> str:
+        yhs = list(step.yhats)
+        links = " + ".join(r"%s\,%s" % (self._d(r"\ell", yh), self._d(self.doprint(yh), step.param)) for yh in yhs)
+        where = join_words(["$%s = %s$" % (self.doprint(yh), self.doprint(m)) for yh, m in zip(yhs, step.models)])
+        parts = ["by the chain rule through %s, $%s = %s$ with" % (where, self._d("L", step.param), links)]
+        items = [self._print_LossDerivative(o) for o in step.outer] + [self._print_ModelDerivative(i) for i in step.inner]
+        parts.append("\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(r"\item " + t for t in items))
+        parts.append("so " + _math_block(step.result, printer=self, lead=self._d("L", step.param) + " ="))
+        return "\n".join(parts)
+
+    def _print_Derivation(self, step) -> str:
+        from .writeup import derivation_latex  # writeup imports the printer
+
+        return derivation_latex(step, self)
+
+
+def _range_note(term: sp.Expr, p: "StepPrinterMixin") -> str:
+    """`` \\in (0, 1)`` for σ(u) and similar range notes for abstracted terms."""
+    name = type(term).__name__
+    return {"sigmoid": r" \in (0, 1)", "tanh": r" \in (-1, 1)", "exp": " > 0", "softplus": " > 0",
+            "cosh": r" \geq 1"}.get(name, "")
+
+
+def _yhat_for(step: Any) -> sp.Symbol:
+    return getattr(step, "yhat", None) or sp.Symbol("yhat")
+
+
+
+# --------------------------------------------------------------------------
+# proofs
+
+
+def _step_key(step: Step):
+    try:
+        hash(step)
+    except TypeError:
+        return ("id", id(step))
+    return step
+
+
+def _linearise(root: Step) -> list[Step]:
+    """Steps in dependency order (premises before conclusions), each once."""
+    order: list[Step] = []
+    seen: set = set()
+    stack: list[tuple[Step, bool]] = [(root, False)]
+    while stack:
+        step, expanded = stack.pop()
+        key = _step_key(step)
+        if expanded:
+            if key not in seen:
+                seen.add(key)
+                order.append(step)
+            continue
+        if key in seen:
+            continue
+        stack.append((step, True))
+        for prem in reversed(step.premises()):
+            stack.append((prem, False))
+    # hypotheses first, in order of first use
+    return [s for s in order if isinstance(s, Given)] + [s for s in order if not isinstance(s, Given)]
+
+
+def _has_gap(root: Step) -> bool:
+    return any(isinstance(s, Gap) for s in iter_steps(root))
+
+
+def step_latex(step: Step, printer: Any = None) -> str:
+    r"""One proof step: its fact and the justification in words.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> step_latex(Given(x > 0, 'domain of x'))
+    '$x > 0$ --- by hypothesis (domain of x)'
+    """
+    return (printer or _default_printer())._print(step)
+
+
+def proof_latex(root: Step, printer: Any = None, *, closing: bool = True) -> str:
+    r"""A numbered, linear write-up of a proof tree: hypotheses first, every
+    other step after the steps it cites, the last line being the claim.
+    (The caller wraps it in ``proof``, which ends in ∎.)
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> print(proof_latex(Given(x > 0, 'domain of x')))
+    \begin{enumerate}
+    \item[(1)] $x > 0$ --- by hypothesis (domain of x)
+    \end{enumerate}
+    The last line is the claim.
+    """
+    p = printer or _default_printer()
+    steps = _linearise(root)
+    p.labels = {_step_key(s): k for k, s in enumerate(steps, 1)}
+    items = []
+    for k, s in enumerate(steps, 1):
+        items.append(r"\item[(%d)] %s" % (k, p._print(s)))
+    end = "The last line is the claim." if not _has_gap(root) else (
+        r"\textbf{This argument is incomplete:} the steps marked GAP were not shown."
+    )
+    return "\\begin{enumerate}\n%s\n\\end{enumerate}%s" % ("\n".join(items), ("\n" + end) if closing else "")
+

@@ -1,0 +1,409 @@
+r"""LaTeX write-ups of what the prover returns: claims with their
+quantifiers and domains, counterexamples, whole results, derivations, and
+the short MathJax forms behind ``_repr_latex_``.
+
+* :func:`quantifier_latex` and :func:`claim_latex` state a claim ("For all
+  $w, b \in \mathbb{R}$ and $y \in \{0, 1\}$: ...").
+* :func:`counterexample_latex` gives the values, both sides evaluated
+  exactly, and why the claim fails there.
+* :func:`result_latex` puts claim, verdict and proof (ending in ∎),
+  counterexample or reason together; :func:`result_repr_latex` and
+  :func:`problem_repr_latex` are the Jupyter forms.
+* :func:`derivation_latex` writes up a derivation of
+  :math:`\partial L/\partial\theta` step by step.
+
+Objects from other modules (``Result``, ``Claim``, ``Counterexample``,
+``Derivation``) are read by attribute, so this module imports none of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Iterable
+
+import sympy as sp
+
+from .latex import MAX_FORMULA, SymlossLatexPrinter, _SIMPLE_NAME, escape_text, latex, math_block, symbol_latex
+from .latex_steps import _step_key, join_words, proof_latex
+from .proof import Step
+
+__all__ = [
+    "quantifier_latex",
+    "claim_latex",
+    "counterexample_latex",
+    "result_latex",
+    "result_repr_latex",
+    "problem_repr_latex",
+    "derivation_latex",
+]
+
+# --------------------------------------------------------------------------
+# claims
+
+
+def _flatten_and(conds: Iterable[Any]) -> list[Any]:
+    out = []
+    for c in conds:
+        if isinstance(c, sp.And):
+            out.extend(_flatten_and(c.args))
+        elif c is not sp.true and c is not True:
+            out.append(c)
+    return out
+
+
+_NICE_SETS = (sp.Interval, sp.FiniteSet, sp.Range)
+
+
+def _assumption_set(sym: sp.Symbol) -> sp.Set:
+    s: sp.Set = sp.Reals
+    if getattr(sym, "is_integer", None):
+        s = sp.Integers
+    if sym.is_positive:
+        s = s.intersect(sp.Interval.open(0, sp.oo))
+    elif sym.is_nonnegative:
+        s = s.intersect(sp.Interval(0, sp.oo))
+    elif sym.is_negative:
+        s = s.intersect(sp.Interval.open(-sp.oo, 0))
+    elif sym.is_nonpositive:
+        s = s.intersect(sp.Interval(-sp.oo, 0))
+    return s
+
+
+def _domains(symbols: Iterable[Any], hypotheses: Iterable[Any]) -> tuple[list[tuple[str, list]], list[Any]]:
+    """Group symbols by domain (printed set) and return the remaining
+    multivariate or non-interval conditions."""
+    symbols = list(symbols)
+    sets = {s: _assumption_set(s) if isinstance(s, sp.Symbol) else sp.Reals for s in symbols}
+    rest = []
+    for c in _flatten_and(hypotheses):
+        free = getattr(c, "free_symbols", set())
+        if len(free) == 1:
+            (s,) = free
+            try:
+                cs = c.as_set()
+            except Exception:  # as_set refuses many booleans: keep it as a condition
+                cs = None
+            if isinstance(cs, _NICE_SETS) or cs == sp.Reals:
+                new = sets.get(s, _assumption_set(s)).intersect(cs)
+                if isinstance(new, _NICE_SETS) or new in (sp.Reals, sp.Integers, sp.EmptySet):
+                    sets[s] = new
+                    if s not in symbols:
+                        symbols.append(s)
+                    continue
+        rest.append(c)
+    groups: dict[str, list] = {}
+    p = SymlossLatexPrinter()
+    for s in symbols:
+        groups.setdefault(p.doprint(sets[s]), []).append(s)
+    return list(groups.items()), rest
+
+
+def _claim_symbols(claim: Any) -> list:
+    syms = getattr(claim, "symbols", None)
+    if syms:
+        return list(syms)
+    free: set = set()
+    for name in ("formula", "a", "b"):
+        e = getattr(claim, name, None)
+        free |= getattr(e, "free_symbols", set())
+    return sorted(free, key=_natural_key)
+
+
+def _natural_key(sym: Any) -> tuple:
+    """``a_2`` before ``a_10``."""
+    name = getattr(sym, "name", str(sym))
+    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.findall(r"\d+|\D+", name))
+
+
+def quantifier_latex(symbols: Iterable[Any], hypotheses: Iterable[Any] = (), printer: SymlossLatexPrinter | None = None) -> str:
+    r"""``For all $w, b \in \mathbb{R}$ and $y \in \{0, 1\}$ with $x \neq 0$``.
+
+    >>> w, y = sp.Symbol('w', real=True), sp.Symbol('y', real=True)
+    >>> quantifier_latex([w, y], [sp.Eq(y, 0) | sp.Eq(y, 1), sp.Ne(w, 0)])
+    'For all $w \\in \\mathbb{R}$ and $y \\in \\left\\{0, 1\\right\\}$ with $w \\neq 0$'
+    """
+    p = printer or SymlossLatexPrinter()
+    groups, rest = _domains(symbols, hypotheses)
+    if not groups:
+        head = "For the values considered"
+    else:
+        parts = ["$%s \\in %s$" % (", \\allowbreak ".join(p.doprint(s) for s in syms), st) for st, syms in groups]
+        head = "For all " + join_words(parts)
+    if rest:
+        head += " with " + join_words([math_block(c, printer=p, inline_ok=True, width=120) for c in rest])
+    return head
+
+
+def _claim_body(claim: Any, p: SymlossLatexPrinter) -> str:
+    kind = type(claim).__name__.lower()
+    formula = getattr(claim, "formula", None)
+    if formula is sp.true or formula is sp.false:
+        return r"\[ \text{\texttt{%s}} \]which, as parsed, is literally %s." % (
+            escape_text(getattr(claim, "text", "")), "true" if formula is sp.true else "false")
+    if isinstance(formula, sp.Basic):
+        return math_block(formula, printer=p)
+    a, b, var = (getattr(claim, n, None) for n in ("a", "b", "var"))
+    if all(isinstance(v, sp.Basic) for v in (a, b, var)):
+        if "proportional" in kind:
+            return (r"\[ %s \propto %s \quad \text{as functions of } %s, \]"
+                    r"i.e.\ their ratio does not depend on $%s$." % (p.doprint(a), p.doprint(b), p.doprint(var), p.doprint(var)))
+        if "nondecreasing" in kind:
+            v1, v2 = sp.Symbol(var.name + "_1", real=True), sp.Symbol(var.name + "_2", real=True)
+            lhs = sp.Le(b.subs(var, v1), b.subs(var, v2), evaluate=False)
+            rhs = sp.Le(a.subs(var, v1), a.subs(var, v2), evaluate=False)
+            return (r"$%s$ is a nondecreasing function of $%s$ along $%s$: for all $%s$, "
+                    % (p.doprint(a), p.doprint(b), p.doprint(var), p.doprint(v1) + ", " + p.doprint(v2))
+                    + math_block(sp.Implies(lhs, rhs, evaluate=False), printer=p))
+    text = getattr(claim, "text", claim)
+    return r"\[ \text{\texttt{%s}} \]" % escape_text(text)
+
+
+def claim_latex(claim: Any, printer: SymlossLatexPrinter | None = None) -> str:
+    r"""The claim in mathematical notation with its quantifiers, domains and
+    assumptions.  Plain strings are shown verbatim (escaped).
+
+    >>> claim_latex("d(L, w) == 0")
+    '\\[ \\text{\\texttt{d(L, w) == 0}} \\]'
+    """
+    p = printer or SymlossLatexPrinter()
+    if isinstance(claim, str):
+        return r"\[ \text{\texttt{%s}} \]" % escape_text(claim)
+    formula = getattr(claim, "formula", None)
+    if isinstance(formula, sp.Basic) and len(p.doprint(formula)) > MAX_FORMULA:
+        # show what the user wrote instead of pages of expanded derivatives
+        return (quantifier_latex(_claim_symbols(claim), getattr(claim, "hypotheses", ()) or (), p)
+                + ":\n" + r"\[ \text{\texttt{%s}} \]" % escape_text(getattr(claim, "text", ""))
+                + "(the expanded formula is too long to show).")
+    symbols = [s for s in _claim_symbols(claim)]
+    var = getattr(claim, "var", None)
+    if "nondecreasing" in type(claim).__name__.lower() and var in symbols:
+        symbols.remove(var)
+    hyps = getattr(claim, "hypotheses", ()) or ()
+    head = quantifier_latex(symbols, hyps, p)
+    return head + ":\n" + _claim_body(claim, p)
+
+
+# --------------------------------------------------------------------------
+# counterexamples and results
+
+
+def _value_latex(v: Any, p: SymlossLatexPrinter) -> str:
+    """An exact value, with a decimal approximation when it is not rational."""
+    if isinstance(v, sp.Basic):
+        tex = p.doprint(v)
+        if v.is_number and not v.is_Rational and not isinstance(v, sp.Float):
+            try:
+                approx = sp.N(v, 6)
+                if approx.is_real:
+                    tex += r" \approx %s" % p.doprint(approx)
+            except Exception:  # no approximation: the exact value stands alone
+                pass
+        return tex
+    if isinstance(v, bool):
+        return r"\text{%s}" % ("true" if v else "false")
+    if isinstance(v, (int, float)):
+        return p.doprint(sp.sympify(v)) if isinstance(v, int) else p.doprint(sp.Float(v))
+    return r"\text{%s}" % escape_text(v)
+
+
+def _label_latex(k: Any, p: SymlossLatexPrinter) -> str:
+    return p.doprint(k) if isinstance(k, sp.Basic) else r"\text{%s}" % escape_text(k)
+
+
+def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinter | None = None) -> str:
+    r"""The counterexample: the values, both sides evaluated exactly, and why
+    the claim fails there.
+
+    >>> from types import SimpleNamespace as NS
+    >>> w = sp.Symbol('w', real=True)
+    >>> cx = NS(values={w: sp.Rational(-1, 2)}, pair=None, evaluations={'left side': sp.Integer(1)}, explanation='1 < 0 is false')
+    >>> print(counterexample_latex(cx))
+    Take $w = - \frac{1}{2}$.
+    Evaluated exactly:
+    \begin{align*}
+    \text{left side} &= 1
+    \end{align*}
+    1 \textless{} 0 is false. Hence the claim is false.
+    """
+    p = printer or SymlossLatexPrinter()
+    if isinstance(cx, Mapping):  # the JSON form: name -> value text, or [v1, v2]
+        parts = ["$%s %s$" % (symbol_latex(str(k)) if _SIMPLE_NAME.fullmatch(str(k)) else _label_latex(k, p),
+                               ("\\in \\{%s\\}" % ", ".join(_label_latex(u, p) for u in v)) if isinstance(v, (list, tuple))
+                               else "= " + _value_latex(v, p)) for k, v in cx.items()]
+        return "Take %s. Hence the claim is false." % join_words(parts) if parts else "Hence the claim is false."
+    values = getattr(cx, "values", None) or {}
+    parts = ["$%s = %s$" % (_label_latex(k, p), _value_latex(v, p)) for k, v in dict(values).items()]
+    out = ["Take %s." % join_words(parts) if parts else "Take the point below."]
+    pair = getattr(cx, "pair", None)
+    if pair:
+        var, v1, v2 = pair
+        vt = _label_latex(var, p)
+        out.append("Compare the two values $%s = %s$ and $%s = %s$." % (vt, _value_latex(v1, p), vt, _value_latex(v2, p)))
+    ev = getattr(cx, "evaluations", None)
+    rows = []
+    if isinstance(ev, Mapping):
+        rows = [(_label_latex(k, p), _value_latex(v, p)) for k, v in ev.items()]
+    elif isinstance(ev, (tuple, list)):
+        for k, item in enumerate(ev):
+            if isinstance(item, tuple) and len(item) == 2:
+                rows.append((_label_latex(item[0], p), _value_latex(item[1], p)))
+            else:
+                rows.append((r"\text{%s side}" % ("left" if k == 0 else "right" if k == 1 else "term %d" % (k + 1)), _value_latex(item, p)))
+    if rows:
+        out.append("Evaluated exactly:\n\\begin{align*}\n%s\n\\end{align*}" % " \\\\\n".join("%s &= %s" % r for r in rows))
+    expl = getattr(cx, "explanation", None)
+    tail = "Hence the claim is false."
+    if expl:
+        text = escape_text(expl).rstrip(".")
+        tail = "%s. %s" % (text, tail)
+    out.append(tail)
+    return "\n".join(out)
+
+
+def _verdict(result: Any) -> str:
+    v = getattr(result, "verdict", "unknown")
+    v = getattr(v, "value", v)
+    return str(v)
+
+
+def result_latex(result: Any, printer: SymlossLatexPrinter | None = None) -> str:
+    r"""A fragment: the claim, the verdict, and the proof (ending in ∎), the
+    counterexample, or the reason nothing was decided.  Needs amsmath,
+    amssymb and amsthm.
+
+    >>> from types import SimpleNamespace as NS
+    >>> r = NS(verdict='unknown', claim='L >= 0', proof=None, counterexample=None, reason='timeout', method='timeout', seconds=1.5)
+    >>> 'Verdict: unknown' in result_latex(r)
+    True
+    """
+    p = printer or SymlossLatexPrinter()
+    verdict = _verdict(result)
+    claim = getattr(result, "claim", None)
+    method = getattr(result, "method", None)
+    seconds = getattr(result, "seconds", None)
+    out = [r"\paragraph{Claim.} " + (claim_latex(claim, p) if claim is not None else "(no claim)")]
+    meta = r"\paragraph{Verdict: %s.}" % escape_text(verdict)
+    details = []
+    if method:
+        details.append("method: " + escape_text(method))
+    if isinstance(seconds, (int, float)):
+        details.append("%.2f\\,s" % seconds)
+    if details:
+        meta += " (" + "; ".join(details) + ")"
+    out.append(meta)
+    proof = getattr(result, "proof", None)
+    cx = getattr(result, "counterexample", None)
+    reason = getattr(result, "reason", None)
+    if verdict == "proved" and isinstance(proof, Step):
+        out.append("\\begin{proof}\n%s\n\\end{proof}" % proof_latex(proof, p))
+    elif verdict == "refuted" and cx is not None:
+        out.append(r"\paragraph{Counterexample.} " + counterexample_latex(cx, claim, p))
+    else:
+        if isinstance(proof, Step):
+            out.append(r"\paragraph{Partial argument.} " + proof_latex(proof, p))
+        if reason:
+            out.append(r"\paragraph{Reason.} " + escape_text(reason))
+    return "\n\n".join(out)
+
+
+def result_repr_latex(result: Any) -> str:
+    r"""A short MathJax-friendly form for Jupyter's ``_repr_latex_``: the
+    verdict and the claim's formula (no environments, no packages).
+
+    >>> from types import SimpleNamespace as NS
+    >>> x = sp.Symbol('x', real=True)
+    >>> result_repr_latex(NS(verdict='proved', claim=NS(formula=x**2 >= x)))
+    '$\\text{proved: }\\; x^{2} \\geq x$'
+    """
+    claim = getattr(result, "claim", None)
+    formula = getattr(claim, "formula", None)
+    if isinstance(formula, sp.Basic):
+        body = latex(formula)
+    else:
+        text = getattr(claim, "text", claim)
+        body = r"\text{%s}" % _mathjax_text(str(text))
+    return r"$\text{%s: }\; %s$" % (_mathjax_text(_verdict(result)), body)
+
+
+def problem_repr_latex(problem: Any) -> str:
+    r"""MathJax-friendly ``_repr_latex_`` for a problem: ``L`` and each
+    ``∂L/∂θ`` in an ``aligned`` block (no packages beyond amsmath).
+
+    >>> from types import SimpleNamespace as NS
+    >>> w, x = sp.symbols('w x', real=True)
+    >>> print(problem_repr_latex(NS(L=(w*x)**2, params=(w,), grad=lambda p: 2*w*x**2)))
+    $$\begin{aligned} L &= w^{2} x^{2} \\ \frac{\partial L}{\partial w} &= 2 w x^{2} \end{aligned}$$
+    """
+    p = SymlossLatexPrinter()
+    rows = ["L &= %s" % p.doprint(problem.L)]
+    for prm in tuple(getattr(problem, "params", ()) or ()):
+        try:
+            g = problem.grad(prm)
+        except Exception:  # the display is best effort; L alone still shows
+            continue
+        rows.append(r"\frac{\partial L}{\partial %s} &= %s" % (p.doprint(prm), p.doprint(g)))
+    return r"$$\begin{aligned} %s \end{aligned}$$" % r" \\ ".join(rows)
+
+
+def _mathjax_text(s: str) -> str:
+    return re.sub(r"[\\{}$&#^_%~]", lambda m: "\\" + m.group() if m.group() in "{}$&#_%" else " ", s)
+
+
+# --------------------------------------------------------------------------
+# derivations
+
+
+def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None) -> str:
+    r"""A fragment deriving :math:`\partial L/\partial\theta`: the model, the
+    loss, each step (chain rule with its outer and inner derivatives, then
+    the rewrites, each with its rule in words) and the canonical result.
+
+    >>> from types import SimpleNamespace as NS
+    >>> w, x, y, yhat = sp.symbols('w x y yhat', real=True)
+    >>> d = NS(param=w, model_expr=(w*x,), loss_expr=(yhat - y)**2, steps=(), result=2*x*(w*x - y))
+    >>> print(derivation_latex(d))
+    Model: $\hat{y} = w x$. Loss: $\ell = \left(\hat{y} - y\right)^{2}$.
+    <BLANKLINE>
+    Hence
+    \[ \frac{\partial L}{\partial w} = 2 \left(w x - y\right) x \]
+    """
+    p = printer or SymlossLatexPrinter()
+    param = getattr(derivation, "param", None)
+    steps = tuple(getattr(derivation, "steps", ()) or ())
+    model = _first_attr(derivation, ("model_expr", "model"))
+    loss = _first_attr(derivation, ("loss_expr", "loss"))
+    models = tuple(model) if isinstance(model, (tuple, list)) else ((model,) if isinstance(model, sp.Basic) else ())
+    yhats = tuple(getattr(steps[0], "yhats", ()) or ()) if steps else ()
+    if len(yhats) != len(models):
+        yhats = (sp.Symbol("yhat"),) if len(models) == 1 else tuple(sp.Symbol("yhat_%d" % k) for k in range(1, len(models) + 1))
+    head = ["Model: %s." % math_block(sp.Eq(yh, m, evaluate=False), printer=p, inline_ok=True) for yh, m in zip(yhats, models)]
+    if isinstance(loss, sp.Basic):
+        head.append("Loss: %s." % math_block(loss, printer=p, inline_ok=True, lead=r"\ell ="))
+    out = [" ".join(head)]
+    composite = getattr(steps[0], "composite", None) if steps else None
+    if isinstance(composite, sp.Basic):
+        out.append("With the model substituted, " + math_block(composite, printer=p, inline_ok=True, lead="L =") + ".")
+    dl = (r"\frac{\partial L}{\partial %s} =" % p.doprint(param)) if isinstance(param, sp.Basic) else "="
+    if steps:
+        p.labels = {_step_key(s): k for k, s in enumerate(steps, 1)}
+        items = []
+        for k, s in enumerate(steps, 1):
+            if all(hasattr(s, a) for a in ("before", "after", "rule")):
+                body = "%s: %s" % (p.rewrite_words(s), math_block(s.after, printer=p, lead=dl))
+            else:
+                body = p._print(s)
+            items.append(r"\item[(%d)] %s" % (k, body))
+        out.append("\\begin{enumerate}\n%s\n\\end{enumerate}" % "\n".join(items))
+    result = getattr(derivation, "result", None)
+    if isinstance(result, sp.Basic) and isinstance(param, sp.Basic):
+        out.append("Hence\n" + math_block(result, printer=p, lead=dl))
+    return "\n\n".join(out)
+
+
+def _first_attr(obj: Any, names: tuple[str, ...]) -> Any:
+    for n in names:
+        v = getattr(obj, n, None)
+        if v is not None:
+            return v
+    return None
