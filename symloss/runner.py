@@ -121,8 +121,25 @@ def _set_memory_limit(memory_mb: int | None) -> None:
         pass
 
 
-def _worker(conn, func, args, kwargs, memory_mb) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: SIGKILL this worker when the parent dies (even by SIGKILL), so
+    no orphan keeps spinning after ``symloss check`` is killed."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except Exception:  # pragma: no cover - no prctl
+        return
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _worker(conn, func, args, kwargs, memory_mb, parent_pid) -> None:
     """Body of a worker process: run the call, send one message, exit."""
+    _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     if faulthandler.is_enabled():  # a crash is reported by the parent, not dumped
         faulthandler.disable()
@@ -257,7 +274,7 @@ def run_calls(
                 receiver, sender = ctx.Pipe(duplex=False)
                 process = ctx.Process(
                     target=_worker,
-                    args=(sender, call.func, tuple(call.args), dict(call.kwargs), memory_mb),
+                    args=(sender, call.func, tuple(call.args), dict(call.kwargs), memory_mb, os.getpid()),
                     daemon=True,
                 )
                 sys.stdout.flush()  # a forked child must not re-flush our buffers

@@ -258,3 +258,46 @@ def test_jobs_2_gives_the_same_verdicts_as_jobs_1_on_the_public_examples():
         assert a.verdict == b.verdict, a.spec.label
         assert (a.counterexample is None) == (b.counterexample is None), a.spec.label
     assert compared >= len(specs) // 2
+
+
+def _run_and_spin_forever(timeout):
+    run_calls([Call(spin_forever)], timeout=timeout)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is dead for our purposes
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="needs Linux /proc")
+def test_workers_die_when_the_parent_is_killed():
+    import multiprocessing
+
+    parent = multiprocessing.get_context("fork").Process(target=_run_and_spin_forever, args=(600,))
+    parent.start()
+    deadline = time.monotonic() + 10
+    children = []
+    while not children and time.monotonic() < deadline:
+        time.sleep(0.1)
+        try:
+            with open(f"/proc/{parent.pid}/task/{parent.pid}/children") as fh:
+                children = [int(c) for c in fh.read().split()]
+        except OSError:
+            break
+    assert children, "the worker did not start"
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.join()
+    deadline = time.monotonic() + 5
+    while any(_alive(c) for c in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    orphans = [c for c in children if _alive(c)]
+    for pid in orphans:  # never leave a spinning process behind, even on failure
+        os.kill(pid, signal.SIGKILL)
+    assert not orphans
