@@ -91,11 +91,17 @@ class UniformDist(sp.Function):
 
     nargs = 2
 
+    def _latex(self, printer, exp=None):
+        return r"\mathcal{U}\left(%s, %s\right)" % tuple(printer._print(a) for a in self.args)
+
 
 class NormalDist(sp.Function):
     """The normal distribution with mean ``mu`` and standard deviation ``sigma``."""
 
     nargs = 2
+
+    def _latex(self, printer, exp=None):
+        return r"\mathcal{N}\left(%s, %s^{2}\right)" % tuple(printer._print(a) for a in self.args)
 
 
 class Corr(sp.Function):
@@ -114,6 +120,11 @@ class Corr(sp.Function):
     def free_symbols(self):
         a, b, v, dist = self.args
         return (a.free_symbols | b.free_symbols | dist.free_symbols) - {v}
+
+    def _latex(self, printer, exp=None):
+        a, b, v, dist = (printer._print(x) for x in self.args)
+        body = r"\operatorname{corr}_{%s \sim %s}\left(%s, %s\right)" % (v, dist, a, b)
+        return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
 
 
 # ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symloss.claims import parse_claim
-from symloss.decide import TACTICS, Context, TacticRegistry, ZeroEquivalence, check_claim, decide
+from symloss.decide import TACTICS, TacticRegistry, ZeroEquivalence, check_claim, decide
 from symloss.errors import ProofCheckError, SymlossSyntaxError
 from symloss.problem import problem
 from symloss.proof import check_proof
