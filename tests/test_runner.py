@@ -301,3 +301,17 @@ def test_workers_die_when_the_parent_is_killed():
     for pid in orphans:  # never leave a spinning process behind, even on failure
         os.kill(pid, signal.SIGKILL)
     assert not orphans
+
+
+@pytest.mark.skipif(not _real_decider_available(), reason="decision procedure not built yet")
+def test_real_results_cross_the_process_boundary_whole():
+    from symloss.verdict import Result
+
+    specs = [ClaimSpec(file="t.toml", name="id", model="linear", loss="squared",
+                       claim="d(L, w) == x*(w*x + b - y)", index=0),
+             ClaimSpec(file="t.toml", name="no", model="linear", loss="squared",
+                       claim="d(L, w) >= 0", index=1)]
+    proved, refuted = check_specs(specs, timeout=20)
+    assert isinstance(proved.result, Result) and proved.result.proof is not None
+    assert isinstance(refuted.result, Result) and refuted.result.counterexample is not None
+    assert refuted.counterexample == refuted.result.counterexample.to_json()
