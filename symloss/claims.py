@@ -479,13 +479,20 @@ class _Structured:
         text = self.text
         if "\n" in text or not text.strip():
             return self.leaf(0, len(text))
+        from .parser import LIMITS
+
+        if len(text) > LIMITS.max_length or _bracket_depth(text) > LIMITS.max_depth:
+            return self.leaf(0, len(text))  # the safe parser refuses it with its message
         src = re.sub(r"\blambda\b", "_lmbda", text)
         offset = len(src) - len(src.lstrip())
         try:
             tree = ast.parse(src.lstrip(), mode="eval").body
-        except SyntaxError:
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return self.leaf(0, len(text))
-        return self.walk(tree, offset)
+        try:
+            return self.walk(tree, offset)
+        except RecursionError:
+            raise SymlossSyntaxError("claim nested too deeply", self.text, None) from None
 
     def span(self, node, offset):
         return node.col_offset + offset, node.end_col_offset + offset
@@ -520,6 +527,17 @@ class _Structured:
             rels = [_CMP[type(op)](a, b, evaluate=False) for op, a, b in zip(node.ops, values, values[1:])]
             return rels[0] if len(rels) == 1 else sp.And(*rels, evaluate=False)
         return self.leaf(*self.span(node, offset))
+
+
+def _bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth -= 1
+    return deepest
 
 
 def _parse(problem, text: str, builtins) -> Any:

@@ -107,3 +107,24 @@ def test_pearson_non_polynomial_stays_unevaluated():
     from symloss.claims import NormalDist
 
     assert isinstance(pearson(sp.exp(w), w, w, NormalDist(0, 1)), Corr)
+
+
+# --- hostile claim text: refused quickly with our error, never RecursionError/MemoryError
+@pytest.mark.parametrize("text", [
+    "-" * 5000 + "x",
+    "x**" * 3000 + "x",
+    "not " * 3000 + "x > 0",
+    "(" * 300 + "x" + ")" * 300,
+    "implies(" * 200 + "x > 0" + ", x > 0)" * 200,
+    "x" * 20000,
+])
+def test_hostile_claim_text_is_refused_quickly(text):
+    import time
+
+    import symloss
+
+    p = symloss.problem(model="linear", loss="squared")
+    start = time.perf_counter()
+    with pytest.raises(symloss.SymlossSyntaxError):
+        symloss.parse_claim(p, text)
+    assert time.perf_counter() - start < 1.0
