@@ -133,10 +133,13 @@ class Parity:
 @dataclass(frozen=True)
 class Chebyshev:
     """Evidence for the sign of the covariance: sign proofs of ``dA/dv`` and
-    ``dB/dv`` on the support (``Local`` with the support as conditions)."""
+    ``dB/dv`` on the support (``Local`` with the support as conditions), and
+    proofs that ``A`` and ``B`` are defined on the support (``defined``: one
+    per definedness condition that mentions ``v``)."""
 
     da: Local
     db: Local
+    defined: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -191,24 +194,39 @@ class CorrelationSign(Step):
             raise self.fail(f"unknown distribution {dist}")
         support = _support(dist, v)
         allowed = {g.fact for g in self.context}
+        by_fact = {loc.proof.fact: loc for loc in self.evidence.defined}
+        for cond in _conditions_in(a, b, v):
+            loc = by_fact.get(cond)
+            if loc is None:
+                raise self.fail(f"no proof that the sides are defined on the support ({cond})")
+            loc.check(allowed, cond, self, support)
         dirs = []
         for expr, loc in ((a, self.evidence.da), (b, self.evidence.db)):
             if not _continuous(expr, v):
                 raise self.fail(f"{expr} may be discontinuous in {v}")
-            if tuple(loc.conditions) != support:
-                raise self.fail(f"the derivative sign must be shown on the support {support}")
             fact = loc.proof.fact
             d = derivative(expr, v)
             sign = {sp.StrictGreaterThan: 1, sp.GreaterThan: 1, sp.StrictLessThan: -1,
                     sp.LessThan: -1}.get(type(fact))
             if sign is None or fact.rhs != 0 or fact.lhs != d:
                 raise self.fail(f"{fact} is not a sign fact about d/d{v} {expr}")
-            loc.check(allowed, fact, self)
+            loc.check(allowed, fact, self, support)
             dirs.append((sign, isinstance(fact, (sp.StrictGreaterThan, sp.StrictLessThan))))
         direction = dirs[0][0] * dirs[1][0]
         if dirs[0][1] and dirs[1][1] and _spread_positive(dist):
             return frozenset({direction})
         return frozenset({0, direction})
+
+
+def _conditions_in(a, b, v) -> list:
+    from .functions import definedness_conditions
+
+    out = []
+    for e in (a, b):
+        for c in definedness_conditions(e):
+            if v in c.free_symbols and c not in out:
+                out.append(c)
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -276,7 +294,16 @@ def prove_corr_sign(formula: sp.Basic, hypotheses, *, deadline: float | None = N
         support = _support(dist, v)
         das = _derivative_sign(a, v, hyps, support, deadline) if _continuous(a, v) else []
         dbs = _derivative_sign(b, v, hyps, support, deadline) if das and _continuous(b, v) else []
-        candidates += [Chebyshev(da, db) for da in das for db in dbs]
+        defined = []
+        for cond in _conditions_in(a, b, v) if dbs else ():
+            from .relations import _prove_condition
+
+            loc = _prove_condition(cond, hyps, support, deadline)
+            if loc is None:
+                dbs = []
+                break
+            defined.append(loc)
+        candidates += [Chebyshev(da, db, tuple(defined)) for da in das for db in dbs]
     for ev in candidates:
         step = CorrelationSign(formula, context, ev)
         try:

@@ -100,7 +100,12 @@ class Local:
     conditions: tuple
     proof: Step
 
-    def check(self, allowed: set, fact: sp.Basic, owner: Step) -> None:
+    def check(self, allowed: set, fact: sp.Basic, owner: Step, conditions: tuple = ()) -> None:
+        """Fail (as ``owner``) unless the local conditions are exactly
+        ``conditions``, the proof shows ``fact``, and it checks with
+        ``allowed`` plus the local conditions as hypotheses."""
+        if set(self.conditions) != set(conditions):
+            raise owner.fail(f"sub-proof assumes {self.conditions}, allowed only {conditions}")
         if self.proof.fact != fact:
             raise owner.fail(f"sub-proof shows {self.proof.fact}, needed {fact}")
         check_proof(self.proof, set(allowed) | set(self.conditions))
@@ -279,6 +284,8 @@ class FunctionOf(Step):
         t = self.t
         if self.var in case.h.free_symbols:
             raise self.fail(f"h = {case.h} depends on {self.var}")
+        if not _known_heads(case.h):
+            raise self.fail(f"h = {case.h} uses a function whose domain is not tracked")
         sub = dict(case.values)
         allowed = ctx_facts | _case_conditions(case.values)
         a_c, b_c = self.a.xreplace(sub), self.b.xreplace(sub)
@@ -295,9 +302,7 @@ class FunctionOf(Step):
             loc = by_fact.get(cond)
             if loc is None:
                 raise self.fail(f"no proof that h = {case.h} is defined ({cond})")
-            if tuple(loc.conditions) != t_range:
-                raise self.fail(f"definedness of h must be shown for {t_range}, not {loc.conditions}")
-            loc.check(allowed, cond, self)
+            loc.check(allowed, cond, self, t_range)
         diff = split_abs(a_c - case.h.xreplace({t: b_c}))
         diff = _strip_abs(diff, case.abs_signs, allowed, self)
         if not _is_zero(diff):
@@ -312,6 +317,18 @@ class FunctionOf(Step):
 #: off finitely many kinks on any bounded interval.
 _CONTINUOUS = (sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sigmoid, softplus, sp.tanh, sp.cosh, sp.sinh,
                sp.Abs, relu, sp.Max, sp.Min)
+
+
+def _known_heads(h: sp.Expr) -> bool:
+    """Every node of ``h`` is an atom or one of :data:`_CONTINUOUS`, whose
+    domains :func:`~symloss.functions.definedness_conditions` describes
+    completely."""
+    for node in sp.preorder_traversal(h):
+        if isinstance(node, (sp.Atom, sp.Indexed, sp.IndexedBase)):
+            continue
+        if not isinstance(node, _CONTINUOUS):
+            return False
+    return True
 
 
 def _continuous(h: sp.Expr, t: sp.Symbol) -> bool:
@@ -356,9 +373,8 @@ class NondecreasingVia(Step):
             if not _continuous(case.h, f.t):
                 raise self.fail(f"h = {case.h} has a head that may be discontinuous")
             want = () if case.lo is None else (sp.Gt(f.t, case.lo, evaluate=False),)
-            if tuple(loc.conditions) != want:
-                raise self.fail(f"h' >= 0 must be shown for {want}, not {loc.conditions}")
-            loc.check(ctx_facts | _case_conditions(case.values), Sign.NONNEGATIVE.relation(derivative(case.h, f.t)), self)
+            loc.check(ctx_facts | _case_conditions(case.values), Sign.NONNEGATIVE.relation(derivative(case.h, f.t)),
+                      self, want)
 
 
 @dataclass(frozen=True)
@@ -388,11 +404,9 @@ class TwoCopy(Step):
             if {v1, v2} & e.free_symbols:
                 raise self.fail(f"a copy of {v} occurs in {e}")
         copies = _copies(ctx_facts, v, v1, v2)
-        if set(self.inner.conditions) != copies:
-            raise self.fail("the local hypotheses must be exactly the copies of those mentioning the variable")
         goal = sp.Implies(sp.Le(self.b.xreplace({v: v1}), self.b.xreplace({v: v2})),
                           sp.Le(self.a.xreplace({v: v1}), self.a.xreplace({v: v2})), evaluate=False)
-        self.inner.check({h for h in ctx_facts if v not in h.free_symbols}, goal, self)
+        self.inner.check({h for h in ctx_facts if v not in h.free_symbols}, goal, self, tuple(copies))
 
 
 def _copies(facts, v, v1, v2) -> set:

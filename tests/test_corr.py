@@ -169,3 +169,16 @@ def test_weak_sign_when_a_derivative_may_vanish():
     _fails(strict)
     assert corr.prove_corr_sign(sp.Gt(f.lhs, 0, evaluate=False), []) is None
     assert corr.prove_corr_sign(sp.Gt(f.lhs, 0, evaluate=False), [sp.Ne(x, 0)]) is not None
+
+
+@pytest.mark.parametrize("text,proved", [
+    ("corr(log(w + 2), w, w, uniform(-1, 1)) > 0", True),
+    ("corr(log(w), w, w, uniform(-1, 1)) > 0", False),      # log undefined on half the support
+    ("corr(sqrt(w + 1), w, w, uniform(-1, 1)) > 0", True),
+])
+def test_sides_must_be_defined_on_the_support(text, proved):
+    claim = parse_claim(problem(None, "w**2"), text)
+    step = corr.prove_corr_sign(claim.formula, claim.hypotheses)
+    assert (step is not None) is proved
+    if step is not None and step.evidence.defined:
+        _fails(dataclasses.replace(step, evidence=dataclasses.replace(step.evidence, defined=())), claim.hypotheses)

@@ -315,3 +315,25 @@ def test_tactics_ignore_other_claims():
     assert relations.nondecreasing(claim, _ctx()) is None
     assert isinstance(_claim("linear", "squared", "proportional(L, L, w)"), Proportional)
     assert isinstance(_claim("linear", "squared", "nondecreasing(L, L, w)"), Nondecreasing)
+
+
+def test_smuggled_local_condition_fails():
+    """A sub-proof may not assume more than its owner allows."""
+    claim, step = _proved("linear", "squared", "nondecreasing(abs(d(L, w)), L, w)")
+    f = step.function_of
+    case = f.cases[0]
+    x = [s for s in claim.symbols if s.name == "x"][0]
+    smuggled = relations.Local((sp.Gt(x, 0),), case.range.proof)
+    bad_f = dataclasses.replace(f, cases=(dataclasses.replace(case, range=smuggled),))
+    _fails(dataclasses.replace(step, function_of=bad_f), claim.hypotheses)
+
+
+def test_untracked_heads_are_refused():
+    """atanh has a domain definedness_conditions does not describe."""
+    w, x = sp.symbols("w x", real=True)
+    t = sp.Dummy("t", real=True)
+    case = relations.Case((), sp.atanh(sp.tanh(t)))
+    step = relations.FunctionOf(w * x, w * x, w, t, (), None, (case,))
+    with pytest.raises(ProofCheckError, match="not tracked"):
+        step.verify()
+    relations.FunctionOf(w * x, w * x, w, t, (), None, (relations.Case((), t),)).verify()
