@@ -30,6 +30,7 @@ __all__ = [
     "Tactic",
     "TacticRegistry",
     "TACTICS",
+    "default_tactics",
     "ZeroEquivalence",
     "zero_equivalence",
     "ExactEvaluation",
@@ -220,10 +221,28 @@ def _refutation(claim: Claim, ctx: Context) -> Result | None:
                   method=search.method or "exact counterexample")
 
 
-#: The default registry (the prover engineer appends proof tactics here).
-TACTICS = TacticRegistry()
-TACTICS.add("zero-equivalence", zero_equivalence, "prove")
-TACTICS.add("exact evaluation", closed_evaluation, "prove")
+
+
+def default_tactics() -> TacticRegistry:
+    """A fresh registry with every tactic symloss ships, in the order they
+    are tried: zero-equivalence, the pointwise prover (signs, decision
+    procedure, case splits), argmin, proportional/nondecreasing, correlation.
+
+    >>> default_tactics().names('prove')[0]
+    'zero-equivalence'
+    """
+    from . import argmin, corr, prover, relations
+
+    reg = TacticRegistry()
+    reg.add("zero-equivalence", zero_equivalence, "prove")
+    reg.add("exact evaluation", closed_evaluation, "prove")
+    for module in (prover, argmin, relations, corr):
+        module.register(reg)
+    return reg
+
+
+#: The default registry; ``TACTICS.copy()`` gives one to extend.
+TACTICS = default_tactics()
 
 
 # ---------------------------------------------------------------------------

@@ -47,7 +47,14 @@ def test_identities_proved_and_proof_rechecks(model, loss, text):
     ("logistic", "bce", "d(L, w, 2) >= 0", []),
 ])
 def test_true_non_identities_stay_unknown(model, loss, text, assume):
-    r = check_claim(problem(model, loss), text, assume=assume, timeout=10)
+    """With only zero-equivalence (no prover), true claims that are not
+    identities stay unknown: sampling and refutation never prove."""
+    from symloss.decide import TacticRegistry, zero_equivalence
+
+    only_identities = TacticRegistry()
+    only_identities.add("zero-equivalence", zero_equivalence, "prove")
+    claim = parse_claim(problem(model, loss), text, assume=assume)
+    r = decide(claim, timeout=10, tactics=only_identities)
     assert r.verdict == "unknown", r
     assert r.evidence.points > 0 or r.evidence.notes
     assert "zero-equivalence" in r.evidence.tactics
@@ -67,9 +74,19 @@ def test_zero_equivalence_step_refuses_a_wrong_identity():
         ZeroEquivalence(x * (x + 1), x ** 2).verify()
 
 
+def _without_prover():
+    """The decide layer's own tactics only (no prover modules)."""
+    from symloss.decide import closed_evaluation, zero_equivalence
+
+    reg = TacticRegistry()
+    reg.add("zero-equivalence", zero_equivalence, "prove")
+    reg.add("exact evaluation", closed_evaluation, "prove")
+    return reg
+
+
 def test_tactic_that_lies_is_not_believed():
     x = sp.Symbol("x", real=True)
-    reg = TACTICS.copy()
+    reg = _without_prover()
     reg.add("liar", lambda claim, ctx: Result("proved", claim, proof=ZeroEquivalence(x, x + 1), method="lies"))
     reg.add("bogus refuter", lambda claim, ctx: None, "refute")
     p = problem("w*x + b", "(yhat - y)**2/2")
@@ -95,7 +112,7 @@ def test_problem_check_and_json():
     r = p.check("d(L, w) >= 0")
     doc = r.to_json()
     assert doc["verdict"] == "refuted" and set(doc["counterexample"]) == {"b", "w", "x", "y"}
-    assert repr(r).startswith("<refuted: d(L, w) >= 0 by exact counterexample in ")
+    assert repr(r).startswith("<refuted: d(L, w) >= 0 by exact counterexample")
 
 
 def test_syntax_errors_propagate():
@@ -135,14 +152,13 @@ def test_property_refutations_recheck(dx, dy, lhs, rhs, op, assume):
         recheck(p, text, assume, r)
     elif r.verdict == "proved":
         check_proof(r.proof, set(parse_claim(p, text, assume=assume).hypotheses))
-        assert op == "==" or r.method == "zero-equivalence"
 
 
 def test_crashing_tactic_is_recorded_not_fatal():
     def boom(claim, ctx):
         raise ZeroDivisionError("inside SymPy")
 
-    reg = TACTICS.copy()
+    reg = _without_prover()
     reg.add("boom", boom)
     p = problem("w*x + b", "(yhat - y)**2/2")
     r = decide(parse_claim(p, "d(L, w) >= 0"), timeout=5, tactics=reg)
