@@ -185,12 +185,20 @@ class Result:
             "evidence": self.evidence.to_json(),
         }
 
+    def latex(self) -> str:
+        """This result as a LaTeX fragment for a document: the claim with its
+        quantifiers, the verdict, and the proof (ending in ∎) or the
+        counterexample with both sides evaluated exactly."""
+        from .latex import result_latex
+
+        return result_latex(self)
+
     def _repr_latex_(self) -> str:
         try:
-            from .latex import result_latex  # provided by the LaTeX module
+            from .latex import result_repr_latex  # MathJax-friendly summary
 
-            return result_latex(self)
-        except Exception:  # fall back to a minimal rendering
+            return result_repr_latex(self)
+        except Exception:  # a notebook repr must never raise: minimal rendering
             text = self.claim_text.replace("\\", r"\backslash ").replace("_", r"\_")
             body = rf"\text{{{self.verdict}: }}\texttt{{{text}}}"
             if self.counterexample is not None:
