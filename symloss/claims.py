@@ -329,7 +329,7 @@ class _Builder:
             if not (isinstance(k, sp.Integer) and k >= 0):
                 raise _syntax(f"d: the order must be a nonnegative integer, got {k}", self.text, column)
             order = int(k)
-        return derivative(e, v, order)
+        return _tidy(derivative(e, v, order), getattr(self.problem, "labels", ()))
 
     def argmin(self, args, kwargs, column):
         if len(args) < 2:
@@ -527,6 +527,22 @@ class _Structured:
             rels = [_CMP[type(op)](a, b, evaluate=False) for op, a, b in zip(node.ops, values, values[1:])]
             return rels[0] if len(rels) == 1 else sp.And(*rels, evaluate=False)
         return self.leaf(*self.span(node, offset))
+
+
+def _tidy(raw: sp.Expr, labels=()) -> sp.Expr:
+    """The readable form of a derivative (σ recognised, factors collected)
+    when zero-equivalence confirms it equals ``raw``; otherwise ``raw``.
+    The claim is then stated about an expression provably equal to the
+    derivative, and proofs and write-ups read like the textbook."""
+    from .derive import is_zero, readable
+
+    try:
+        nice = readable(raw, labels)
+    except Exception:  # a rewrite that fails leaves the derivative as it is
+        return raw
+    if nice == raw or is_zero(nice - raw) is not True:
+        return raw
+    return nice
 
 
 def _bracket_depth(text: str) -> int:
