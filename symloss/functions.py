@@ -81,6 +81,9 @@ class sigmoid(sp.Function):
     def _eval_evalf(self, prec):
         return self.rewrite(sp.exp)._eval_evalf(prec)
 
+    def _eval_is_zero(self):
+        return False if _is_real(self.args[0]) else None
+
     def _eval_is_extended_real(self):
         return _is_real(self.args[0])
 
@@ -131,7 +134,20 @@ class softplus(sp.Function):
     _eval_rewrite_as_log = _eval_rewrite_as_exp
 
     def _eval_evalf(self, prec):
-        return self.rewrite(sp.exp)._eval_evalf(prec)
+        # log(1 + exp(z)) cancels to 0 for very negative z at working
+        # precision (softplus(-1077) would evaluate to 0, and "L > 0" to
+        # False); mpmath's log1p keeps full relative accuracy.
+        import mpmath
+
+        z = self.args[0]._eval_evalf(prec + 10)
+        if z is None or not z.is_Float:
+            return None
+        with mpmath.workprec(prec + 20):
+            v = mpmath.log1p(mpmath.exp(z._to_mpmath(prec + 20)))
+        return sp.Float._new(v._mpf_, prec)
+
+    def _eval_is_zero(self):
+        return False if _is_real(self.args[0]) else None
 
     def _eval_is_extended_real(self):
         return _is_real(self.args[0])

@@ -286,3 +286,17 @@ def test_vocabulary_specs(name):
     lo, hi = spec.arity
     assert spec.name == name and lo >= 1 and (hi is None or hi >= lo)
     assert spec.doc and spec.domain
+
+
+# --- evaluation in the far tail: never rounds a positive value to 0 ---------------------
+@pytest.mark.parametrize("z", [-1077, -2000, -40, 0, 3])
+def test_softplus_evalf_keeps_relative_accuracy(z):
+    import sympy as sp
+
+    from symloss.functions import softplus
+
+    got = sp.N(softplus(sp.Integer(z)), 30)
+    with mpmath.workdps(60):
+        want = mpmath.log1p(mpmath.exp(z))
+        assert got > 0 and abs(mpmath.mpf(str(got)) - want) <= want * mpmath.mpf(10) ** -25
+    assert softplus(sp.Integer(z)) > 0
