@@ -19,6 +19,7 @@ looked up when called.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 import sympy as sp
@@ -26,7 +27,7 @@ from sympy.printing.latex import LatexPrinter
 
 from .proof import Gap, Given, Step, iter_steps
 
-__all__ = ["StepPrinterMixin", "step_latex", "proof_latex", "join_words"]
+__all__ = ["StepPrinterMixin", "step_latex", "proof_latex", "join_words", "finite_cover"]
 
 
 def _escape(text: Any) -> str:
@@ -45,6 +46,38 @@ def _default_printer():
     from .latex import SymlossLatexPrinter
 
     return SymlossLatexPrinter()
+
+
+def _first_sentence(doc: str | None) -> str:
+    """The first sentence of a docstring's first paragraph, reStructuredText
+    quotes removed (````A op B```` → ``A op B``)."""
+    para = (doc or "").strip().split("\n\n")[0]
+    text = " ".join(line.strip() for line in para.splitlines())
+    text = re.sub(r"`+([^`]*)`+", r"\1", text)
+    m = re.match(r"(.+?\.)(\s|$)", text)
+    return (m.group(1) if m else text).strip()
+
+
+def finite_cover(fact: Any):
+    """``(y, (0, 1))`` when ``fact`` says ``y = 0 ∨ y = 1`` (one symbol,
+    numbers, at least two values), else ``None``.
+
+    >>> y = sp.Symbol('y')
+    >>> finite_cover(sp.Eq(y, 0) | sp.Eq(y, 1))
+    (y, (0, 1))
+    """
+    if not isinstance(fact, sp.Or):
+        return None
+    sym, values = None, []
+    for a in fact.args:
+        if not isinstance(a, sp.Equality):
+            return None
+        lhs, rhs = (a.rhs, a.lhs) if a.lhs.is_number else (a.lhs, a.rhs)
+        if not (isinstance(lhs, sp.Symbol) and rhs.is_number) or (sym is not None and lhs != sym):
+            return None
+        sym = lhs
+        values.append(rhs)
+    return (sym, tuple(sorted(values, key=sp.default_sort_key)))
 
 
 def join_words(parts: list[str]) -> str:
@@ -95,40 +128,69 @@ class StepPrinterMixin:
         return self._print_Step(step)
 
     # --- generic steps --------------------------------------------------
+    def statement_latex(self, fact: Any) -> str:
+        r"""LaTeX of a statement, with ``y = 0 \vee y = 1`` read as
+        ``y \in \{0, 1\}``."""
+        cover = finite_cover(fact)
+        if cover is not None:
+            sym, values = cover
+            return r"%s \in \left\{%s\right\}" % (self.doprint(sym), ", ".join(self.doprint(v) for v in values))
+        return self.doprint(fact)
+
     def fact_latex(self, step: Step) -> str:
         """The step's fact as inline math, or as a display when long."""
         try:
             fact = step.fact
         except Exception as exc:  # a malformed step still renders
             return r"\textit{(fact unavailable: %s)}" % _escape(exc)
+        if finite_cover(fact) is not None:
+            return "$%s$" % self.statement_latex(fact)
         return _math_block(fact, printer=self, inline_ok=True)
 
     def cite(self, steps: Iterable[Step]) -> str:
-        """``(2), (3)`` for premises that have line numbers."""
-        refs = [self.labels[_step_key(s)] for s in steps if _step_key(s) in self.labels]
+        """``(2), (3)`` for premises that have line numbers (each once, in
+        order)."""
+        refs = sorted({self.labels[_step_key(s)] for s in steps if _step_key(s) in self.labels})
         return ", ".join("(%s)" % r for r in refs)
 
-    def step_line(self, step: Step, justification: str) -> str:
-        """Fact, justification in words, and citations of the premises."""
-        refs = self.cite(step.premises())
+    def ref(self, step: Any) -> str:
+        """``(3)``: the line number of one step, or ``""`` when it has none."""
+        if not isinstance(step, Step):
+            return ""
+        k = self.labels.get(_step_key(step))
+        return "(%d)" % k if k is not None else ""
+
+    def step_line(self, step: Step, justification: str, *, cite: bool = True) -> str:
+        """Fact, justification in words, and (unless the justification
+        cites them itself) citations of the premises."""
+        refs = self.cite(step.premises()) if cite else ""
         tail = justification
         if refs:
             tail += (" " if tail else "") + "(from %s)" % refs
         return "%s%s" % (self.fact_latex(step), (" --- " + tail) if tail else "")
 
     def _print_Step(self, step: Step) -> str:
-        doc = (type(step).__doc__ or "").strip().splitlines()
-        first = doc[0].strip() if doc else type(step).__name__
+        first = _first_sentence(type(step).__doc__) or type(step).__name__
         return self.step_line(step, r"by the rule \textsf{%s}: %s" % (_escape(type(step).__name__), _escape(first)))
 
     def _print_Given(self, step: Given) -> str:
-        return self.step_line(step, "by hypothesis (%s)" % _escape(step.source))
+        source = str(step.source).strip()
+        if not source or re.fullmatch(r"(hypothesis|assumption|assume)(\s*\[?\d+\]?)?", source):
+            return self.step_line(step, "by hypothesis")
+        if source == "local condition":
+            return self.step_line(step, "assumed here")
+        return self.step_line(step, "by hypothesis (%s)" % _escape(source))
 
     def _print_Gap(self, step: Gap) -> str:
         return r"\fbox{\textbf{GAP}} not shown: %s \\ \textit{reason: %s}" % (
             self.fact_latex(step),
             _escape(step.reason),
         )
+
+    def sub_proof(self, proof: Step, head: str = "") -> str:
+        """A nested proof (a case, the premise of an implication) as its own
+        numbered list, after ``head``."""
+        return (head + " " if head else "") + proof_latex(proof, type(self)(), closing=False)
 
     # --- sign steps (symloss.signs / symloss.sign_rules) ----------------
     def _m(self, expr) -> str:
@@ -229,26 +291,34 @@ class StepPrinterMixin:
     def _print_Decided(self, step) -> str:
         abstraction = getattr(step, "abstraction", None)
         terms = tuple(getattr(abstraction, "terms", ()) or ())
+        procedure = ("a complete procedure for real polynomial arithmetic (z3, nlsat)" if step.logic == "QF_NRA"
+                     else "the SMT solver z3 (real polynomial arithmetic)")
         if not terms:
-            why = "decided by a complete procedure for real polynomial arithmetic (z3%s)" % (
-                ", nlsat" if step.logic == "QF_NRA" else "")
-        else:
-            subs = []
-            for k, (_, term) in enumerate(terms, 1):
-                rng = _range_note(term, self)
-                subs.append("$t_{%d} = %s%s$" % (k, self.doprint(term), rng))
-            procedure = ("a complete procedure for real polynomial arithmetic" if step.logic == "QF_NRA"
-                         else "the SMT solver z3 (real polynomial arithmetic)")
-            why = "decided by %s after substituting %s" % (procedure, join_words(subs))
-            axioms = []
-            for ax in tuple(getattr(abstraction, "axioms", ()) or ())[:6]:
-                try:
-                    axioms.append(self._m(ax.statement))
-                except Exception:  # an axiom that cannot be rebuilt is shown by name
-                    axioms.append(_escape(getattr(ax, "kind", "?")))
-            if axioms:
-                more = len(abstraction.axioms) - len(axioms)
-                why += ", using the facts %s%s" % (", ".join(axioms), " and %d more" % more if more > 0 else "")
+            return self.step_line(step, "decided by " + procedure)
+        subs, names, implied = [], {}, set()
+        for k, (_, term) in enumerate(terms, 1):
+            t = sp.Symbol("t_%d" % k, real=True)
+            names[term] = t
+            subs.append("$t_{%d} = %s%s$" % (k, self.doprint(term), _range_note(term, self)))
+            implied |= _range_facts(term, t)
+        why = "decided by %s after substituting %s" % (procedure, join_words(subs))
+        facts: list = []
+        for ax in tuple(getattr(abstraction, "axioms", ()) or ()):
+            try:
+                st = ax.statement
+            except Exception:  # an axiom that cannot be rebuilt is shown by name
+                facts.append(_escape(getattr(ax, "kind", "?")))
+                continue
+            for part in (st.args if isinstance(st, sp.And) else (st,)):
+                part = part.xreplace(names)
+                tex = self._m(part)
+                if part not in implied and tex not in facts:
+                    facts.append(tex)
+        if facts:
+            shown = facts[:8]
+            more = len(facts) - len(shown)
+            why += ", using only the facts %s%s" % (join_words(shown) if not more else ", ".join(shown),
+                                                       " and %d more facts" % more if more > 0 else "")
         return self.step_line(step, why)
 
     def _print_ZeroEquivalence(self, step) -> str:
@@ -257,6 +327,138 @@ class StepPrinterMixin:
 
     def _print_Tautology(self, step) -> str:
         return self.step_line(step, "the statement is literally true once parsed")
+
+    # --- pointwise prover steps (symloss.prover, symloss.decide) ---------
+    def _items(self, rows: list[str]) -> str:
+        return ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(r"\item " + r for r in rows)) if rows else ""
+
+    def _print_RelationFromSign(self, step) -> str:
+        rel = step.relation
+        diff = sp.Add(rel.lhs, -rel.rhs, evaluate=False)
+        if step.form == diff or rel.rhs == 0:
+            why = "since its left side is %s" % self._m(step.form)
+        else:
+            why = "since the difference of the two sides is %s identically" % self._m(step.form)
+        return self.step_line(step, why + ", whose sign is known from %s" % self.ref(step.premise), cite=False)
+
+    def _print_Identity(self, step) -> str:
+        return self.step_line(step, "the difference of the two sides rewrites to 0 exactly (our functions written "
+                              "with $\\exp$, then common denominators, expansion and cancellation)")
+
+    def _print_SameSign(self, step) -> str:
+        a, b = (step.rhs, step.lhs) if step.reverse else (step.lhs, step.rhs)
+        if step.ratio == 1:
+            return self.step_line(step, "the two sides agree identically", cite=False)
+        prod = sp.Mul(step.ratio, b, evaluate=False)
+        why = "since %s identically, and the factor %s is positive by %s" % (
+            self._m(sp.Eq(a, prod, evaluate=False)), self._m(step.ratio), self.ref(step.positive))
+        return self.step_line(step, why, cite=False)
+
+    def _print_AndIntro(self, step) -> str:
+        return self.step_line(step, "each part holds by %s" % join_words([self.ref(q) for q in step.parts if self.ref(q)]), cite=False)
+
+    def _print_ImpliesIntro(self, step) -> str:
+        head = "assume %s" % self._m(step.premise)
+        if step.solved:
+            sym, val = step.solved
+            head += ", so that %s; then" % self._m(sp.Eq(sym, val, evaluate=False))
+        else:
+            head += "; then"
+        return self.step_line(step, head + ":", cite=False) + "\n" + self.sub_proof(step.proof.proof)
+
+    def _print_FiniteCases(self, step) -> str:
+        cover = finite_cover(step.cover.fact)
+        sym, values = cover if cover is not None else (None, ())
+        rows = []
+        for k, case in enumerate(step.cases):
+            title = ("Case %s:" % self._m(sp.Eq(sym, values[k], evaluate=False))) if k < len(values) else "Case:"
+            rows.append(self.sub_proof(case.proof, title))
+        why = "by case analysis on %s %s" % (self._m_raw(self.statement_latex(step.cover.fact)), self.ref(step.cover))
+        return self.step_line(step, why.rstrip(), cite=False) + self._items(rows)
+
+    def _print_KinkCases(self, step) -> str:
+        u = step.kink
+        conds = (sp.StrictGreaterThan(u, 0, evaluate=False), sp.Equality(u, 0, evaluate=False),
+                 sp.StrictLessThan(u, 0, evaluate=False))
+        rows = [self.sub_proof(case.proof, "Case %s:" % self._m(c)) for c, case in zip(conds, step.cases)]
+        why = ("by case analysis on the sign of %s, where the kinked functions of %s take their values "
+               "explicitly" % (self._m(u), self._m(u)))
+        return self.step_line(step, why, cite=False) + self._items(rows)
+
+    def _print_ExactEvaluation(self, step) -> str:
+        return self.step_line(step, "by exact evaluation (rational arithmetic, and rigorous interval bounds "
+                              "for the transcendental numbers)")
+
+    def _m_raw(self, tex: str) -> str:
+        return "$%s$" % tex
+
+    # --- minimisers (symloss.argmin) --------------------------------------
+    def _print_RootExists(self, step) -> str:
+        u = self.doprint(step.var)
+        why = "substituting $%s = %s$ into $H(%s) = %s$ gives 0 identically" % (
+            u, self.doprint(step.root), u, self.doprint(step.core))
+        return "$H\\left(%s\\right) = 0$ --- %s%s" % (self.doprint(step.root), why,
+                                                     (" (from %s)" % self.cite(step.premises())) if self.cite(step.premises()) else "")
+
+    def _print_OppositeLimits(self, step) -> str:
+        u = self.doprint(step.var)
+        rows = []
+        for case in step.cases:
+            conds = [self._m(sg.relation(sym)) for sym, sg in case.signs]
+            lim = (r"$\lim_{%s \to -\infty} H = %s < 0 < %s = \lim_{%s \to +\infty} H$"
+                   % (u, self.doprint(case.low), self.doprint(case.high), u))
+            rows.append(("Case %s: " % join_words(conds) if conds else "") + lim)
+        why = ("$H(%s) = %s$ is continuous, with limits of opposite signs as $%s \\to \\pm\\infty$, so it has a root "
+               "$%s^{*}$ by the intermediate value theorem" % (u, self.doprint(step.core), u, u))
+        refs = self.cite(step.premises())
+        return "$H\\left(%s^{*}\\right) = 0$ --- %s%s" % (u, why, (" (from %s)" % refs) if refs else "") + self._items(rows)
+
+    def _print_Minimiser(self, step) -> str:
+        u = self.doprint(step.dummy)
+        e = step.expr.xreplace({step.var: step.dummy})
+        root = "$%s^{*}$" % u
+        inc = getattr(step.increasing, "fact", None)
+        dh = ("$H' = %s > 0$" % self.doprint(inc.lhs)) if isinstance(inc, sp.StrictGreaterThan) and inc.rhs == 0 else "$H' > 0$"
+        why = ("with $E(%s) = %s$: $E'(%s) = P \\cdot H$ with $P = %s > 0$ %s and $H = %s$ strictly increasing "
+               "since %s %s; $H$ has a root %s %s, so $E$ strictly decreases before %s and strictly increases "
+               "after it, and %s is the unique minimiser, $\\operatorname*{arg\\,min}_{%s} E$"
+               % (u, self.doprint(e), u, self.doprint(step.ratio), self.ref(step.positive), self.doprint(step.core),
+                  dh, self.ref(step.increasing), root, self.ref(step.existence), root, root, self.doprint(step.var)))
+        return self.step_line(step, why, cite=False)
+
+    def _print_ArgminValue(self, step) -> str:
+        return self.step_line(step, "the unique minimiser %s is the root of $H$ found there" % self.ref(step.minimiser), cite=False)
+
+    def _print_ArgminSign(self, step) -> str:
+        u, v = self.doprint(step.minimiser.dummy), self.doprint(step.minimiser.var)
+        take = ("taking $%s = %s$ in %s" % (u, v, self.ref(step.minimiser))) if u != v else "by %s" % self.ref(step.minimiser)
+        why = "%s and %s" % (take, self.ref(step.link))
+        return self.step_line(step, why, cite=False)
+
+    def _print_ArgminSubstitution(self, step) -> str:
+        refs = join_words([self.ref(v) for v in step.values if self.ref(v)])
+        return self.step_line(step, "from %s, with each minimiser replaced by its closed form from %s" % (
+            self.ref(step.proof), refs or "above"), cite=False)
+
+    # --- correlations (symloss.corr) ----------------------------------------
+    def _print_CorrelationSign(self, step) -> str:
+        ev = step.evidence
+        term = next(iter(step.formula.atoms(*[type(a) for a in step.formula.args if type(a).__name__ == "Corr"])), None)
+        kind = type(ev).__name__
+        if kind == "Parity":
+            even, odd = ("A", "B") if getattr(ev, "even", "A") == "A" else ("B", "A")
+            why = ("the distribution is symmetric about its centre, about which $%s$ is even and $%s$ odd "
+                   "(both checked identically), so the covariance is 0" % (even, odd))
+        elif kind == "Chebyshev":
+            rows = [self.sub_proof(ev.da.proof, "$A$:"), self.sub_proof(ev.db.proof, "$B$:")]
+            why = ("$A$ and $B$ are continuous and monotone in the variable on the support (below), so by "
+                   "Chebyshev's integral inequality the covariance has the sign of the product of their directions")
+            return self.step_line(step, why) + self._items(rows)
+        else:
+            why = "by the sign of the covariance"
+        if term is not None:
+            why = "with $A = %s$ and $B = %s$: " % (self.doprint(term.args[0]), self.doprint(term.args[1])) + why
+        return self.step_line(step, why)
 
     # --- relation steps (symloss.relations) -------------------------------
     def _local_latex(self, local, title: str = "") -> str:
@@ -347,6 +549,20 @@ def _range_note(term: sp.Expr, p: "StepPrinterMixin") -> str:
             "cosh": r" \geq 1"}.get(name, "")
 
 
+def _range_facts(term: sp.Expr, t: sp.Symbol) -> set:
+    """The bounds on ``t`` that :func:`_range_note` already states."""
+    lo_hi = {"sigmoid": (0, 1), "tanh": (-1, 1), "exp": (0, None), "softplus": (0, None)}.get(type(term).__name__)
+    if type(term).__name__ == "cosh":
+        return {sp.Ge(t, 1, evaluate=False), sp.Le(1, t, evaluate=False)}
+    if lo_hi is None:
+        return set()
+    lo, hi = lo_hi
+    out = {sp.Gt(t, lo, evaluate=False), sp.Lt(lo, t, evaluate=False)}
+    if hi is not None:
+        out |= {sp.Lt(t, hi, evaluate=False), sp.Gt(hi, t, evaluate=False)}
+    return out
+
+
 def _yhat_for(step: Any) -> sp.Symbol:
     return getattr(step, "yhat", None) or sp.Symbol("yhat")
 
@@ -400,10 +616,27 @@ def step_latex(step: Step, printer: Any = None) -> str:
     return (printer or _default_printer())._print(step)
 
 
+def _restates(step: Step) -> Step | None:
+    """The single premise that ``step`` merely restates (same fact), if
+    any: such a line adds nothing for a reader, so it is not printed and
+    citations of it point to the premise."""
+    if isinstance(step, (Given, Gap)):
+        return None
+    prems = step.premises()
+    if len(prems) != 1:
+        return None
+    try:
+        same = prems[0].fact == step.fact
+    except Exception:  # a malformed step: keep it visible
+        return None
+    return prems[0] if same else None
+
+
 def proof_latex(root: Step, printer: Any = None, *, closing: bool = True) -> str:
     r"""A numbered, linear write-up of a proof tree: hypotheses first, every
-    other step after the steps it cites, the last line being the claim.
-    (The caller wraps it in ``proof``, which ends in ∎.)
+    other step after the steps it cites, the last line being the claim;
+    a step that only restates its one premise is not repeated.  (The caller
+    wraps it in ``proof``, which ends in ∎.)
 
     >>> x = sp.Symbol('x', real=True)
     >>> print(proof_latex(Given(x > 0, 'domain of x')))
@@ -414,12 +647,21 @@ def proof_latex(root: Step, printer: Any = None, *, closing: bool = True) -> str
     """
     p = printer or _default_printer()
     steps = _linearise(root)
-    p.labels = {_step_key(s): k for k, s in enumerate(steps, 1)}
+    alias: dict = {}
+    for s in steps:
+        prem = _restates(s)
+        if prem is not None:
+            alias[_step_key(s)] = alias.get(_step_key(prem), _step_key(prem))
+    shown = [s for s in steps if _step_key(s) not in alias]
+    labels = {_step_key(s): k for k, s in enumerate(shown, 1)}
+    for key, target in alias.items():
+        if target in labels:
+            labels[key] = labels[target]
+    p.labels = labels
     items = []
-    for k, s in enumerate(steps, 1):
+    for k, s in enumerate(shown, 1):
         items.append(r"\item[(%d)] %s" % (k, p._print(s)))
     end = "The last line is the claim." if not _has_gap(root) else (
         r"\textbf{This argument is incomplete:} the steps marked GAP were not shown."
     )
     return "\\begin{enumerate}\n%s\n\\end{enumerate}%s" % ("\n".join(items), ("\n" + end) if closing else "")
-
