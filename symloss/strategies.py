@@ -338,10 +338,9 @@ def samples(problem, *, magnitude: int = 10, max_denominator: int = 10) -> st.Se
     >>> from hypothesis import find, settings
     >>> nodb = settings(database=None)
     >>> from symloss.problem import problem
-    >>> find(samples(problem('linear', 'quantile')), lambda point: True, settings=nodb)
-    {b: 0, tau: 1/2, w: 0, x: 0, y: 0}
-    >>> find(samples(problem('relu_neuron', 'poisson_nll_identity')), lambda point: True, settings=nodb)
-    {b: 1, w: 0, x: 0, y: 0}
+    >>> p = problem(loss='tau*(w - y)**2', params=['w'], vars={'tau': '(0, 1)', 'y': '{-1, 1}'})
+    >>> find(samples(p), lambda point: True, settings=nodb)
+    {tau: 1/2, w: 0, y: -1}
     """
     magnitude = _positive_int("magnitude", magnitude)
     den = _positive_int("max_denominator", max_denominator)
