@@ -14,6 +14,8 @@ __all__ = [
     "DomainError",
     "ProofCheckError",
     "ToolMissing",
+    "WorkerTimeout",
+    "WorkerError",
 ]
 
 
@@ -54,3 +56,13 @@ class ProofCheckError(SymlossError):
 
 class ToolMissing(SymlossError, RuntimeError):
     """An external program (``pdflatex``) is needed but not installed."""
+
+
+class WorkerTimeout(SymlossError, TimeoutError):
+    """A computation run in a worker process hit its hard time limit; the
+    worker was killed."""
+
+
+class WorkerError(SymlossError, RuntimeError):
+    """A worker process crashed, or raised an exception that could not be
+    sent back."""

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any, Callable, Mapping, Sequence
 
-from .errors import SymlossError
+from .errors import SymlossError, WorkerError, WorkerTimeout
 
 __all__ = [
     "Call",
@@ -52,14 +52,6 @@ __all__ = [
 #: Default per-claim wall-time limit of ``symloss check``, in seconds.
 DEFAULT_TIMEOUT = 10.0
 _GRACE = 0.5  # seconds between SIGTERM and SIGKILL
-
-
-class WorkerTimeout(SymlossError, TimeoutError):
-    """:func:`call_with_timeout` hit its deadline; the worker was killed."""
-
-
-class WorkerError(SymlossError, RuntimeError):
-    """The worker crashed, or raised an exception that could not be sent back."""
 
 
 @dataclass(frozen=True)
@@ -328,7 +320,7 @@ def call_with_timeout(func: Callable[..., Any], /, *args: Any, timeout: float,
     >>> call_with_timeout(time.sleep, 60, timeout=0.5)
     Traceback (most recent call last):
     ...
-    symloss.runner.WorkerTimeout: sleep timed out after 0.5 s (worker killed)
+    symloss.errors.WorkerTimeout: sleep timed out after 0.5 s (worker killed)
     """
     outcome = run_calls([Call(func, args, kwargs)], timeout=timeout, memory_mb=memory_mb)[0]
     if outcome.ok:

@@ -197,7 +197,7 @@ def run(args: argparse.Namespace) -> int:
 
     if writer is not None:
         tex_path = args.latex or str(Path(args.pdf).with_suffix(".tex"))
-        # a Result where one crossed the process boundary, else the report row
-        writer([r.result if r.result is not None else r for r in reports], tex_path, args.pdf)
+        # report rows carry the claim name, file and problem: section titles and figures
+        writer(reports, tex_path, args.pdf)
 
     return 0 if all(r.as_expected is not False for r in reports) else 1
