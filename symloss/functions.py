@@ -245,10 +245,23 @@ def definedness_conditions(expr: sp.Basic) -> list[sp.Basic]:
     denominators nonzero.  Conditions SymPy already decides as true are
     omitted.
 
-    >>> from sympy import Symbol, log, sqrt
+    Inside a ``Piecewise`` (``where``) a branch only has to be defined where
+    it is selected, so its conditions are guarded: ``Or(<branch not
+    selected>, cond)``; a ``Piecewise`` without an otherwise-branch is defined
+    only where some condition holds.  (Requiring the branch conditions
+    everywhere would silently shrink the claim's domain: ``where(x > 0,
+    log(x), 0) <= x`` is false at ``x = -1``.)
+
+    >>> from sympy import Symbol, log, sqrt, Piecewise
     >>> x = Symbol('x', real=True)
     >>> sorted(map(str, definedness_conditions(log(x) + 1/(x - 1) + sqrt(x + 2))))
     ['Ne(x - 1, 0)', 'x + 2 >= 0', 'x > 0']
+    >>> definedness_conditions(Piecewise((log(x), x > 0), (0, True)))
+    []
+    >>> definedness_conditions(Piecewise((log(x), x > -1), (0, True)))
+    [(x <= -1) | (x > 0)]
+    >>> definedness_conditions(Piecewise((1, x > 0)))
+    [x > 0]
     """
     out: list[sp.Basic] = []
     seen = set()
@@ -259,20 +272,53 @@ def definedness_conditions(expr: sp.Basic) -> list[sp.Basic]:
         seen.add(cond)
         out.append(cond)
 
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.log):
-            add(sp.Gt(node.args[0], 0))
-        elif isinstance(node, sp.Pow):
-            base, e = node.args
-            if e.is_Rational and not e.is_integer:
-                # SymPy's principal root of a negative base is complex, even
-                # for odd denominators (x**(1/3) at x = -1), so every
-                # fractional power needs a nonnegative base.
-                add(sp.Ge(base, 0) if e > 0 else sp.Gt(base, 0))
-            elif e.is_negative or (e.is_number and e.is_extended_negative):
-                add(sp.Ne(base, 0))
-            elif not e.is_number:
-                add(sp.Gt(base, 0))
+    for cond in _conditions(expr):
+        add(cond)
+    return out
+
+
+def _guarded(conditions: list, escape: list) -> list:
+    """Each condition weakened to ``Or(*escape, cond)``: it must hold only
+    where none of the ``escape`` statements does."""
+    if not escape:
+        return conditions
+    return [sp.Or(*escape, c) for c in conditions]
+
+
+def _conditions(node: sp.Basic) -> list:
+    """The (unguarded at this level) definedness conditions of ``node``."""
+    if not isinstance(node, sp.Basic) or node.is_Atom:
+        if node in (sp.S.ComplexInfinity, sp.S.NaN) or (
+                isinstance(node, sp.Basic) and node.is_number and node.is_extended_real is False):
+            return [sp.false]  # 1/0, 0/0, log(-1) = I*pi: never a defined real
+        return []
+    out: list = []
+    if isinstance(node, sp.Piecewise):
+        earlier: list = []
+        for value, cond in node.args:
+            # the condition is evaluated only when no earlier one held; the
+            # value is used only when, in addition, its own condition holds
+            out += _guarded(_conditions(cond), earlier)
+            out += _guarded(_conditions(value), earlier + [sp.Not(cond)])
+            earlier.append(cond)
+        if node.args[-1][1] is not sp.true:
+            out.append(sp.Or(*(c for _, c in node.args)))
+        return out
+    for a in node.args:
+        out += _conditions(a)
+    if isinstance(node, sp.log):
+        out.append(sp.Gt(node.args[0], 0))
+    elif isinstance(node, sp.Pow):
+        base, e = node.args
+        if e.is_Rational and not e.is_integer:
+            # SymPy's principal root of a negative base is complex, even
+            # for odd denominators (x**(1/3) at x = -1), so every
+            # fractional power needs a nonnegative base.
+            out.append(sp.Ge(base, 0) if e > 0 else sp.Gt(base, 0))
+        elif e.is_negative or (e.is_number and e.is_extended_negative):
+            out.append(sp.Ne(base, 0))
+        elif not e.is_number:
+            out.append(sp.Gt(base, 0))
     return out
 
 
