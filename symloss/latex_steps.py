@@ -258,11 +258,17 @@ class StepPrinterMixin:
         return self.step_line(step, self.rewrite_words(step))  # symloss.derive.Rewrite
 
     def rewrite_words(self, step) -> str:
-        """``by recognising σ(z) = 1/(1 + e^{-z})`` for a derivation rewrite."""
+        """``by recognising σ(z) = 1/(1 + e^{-z})`` for a derivation rewrite;
+        for the simplification, the denominators it cancels are named."""
         rule = getattr(step, "rule", "")
-        words = {"kronecker_sum": r"collapsing the Kronecker-delta sum",
-                 "sigmoid_from_exp": r"recognising $\sigma(z) = 1/(1 + e^{-z})$",
-                 "factor": "simplifying: cancelling and collecting the residual and the input factor"}
+        words = {"kronecker_sum": r"collapsing the Kronecker-delta sum (only the term $j = i$ survives)",
+                 "sigmoid_from_exp": r"recognising $\sigma(z) = 1/(1 + e^{-z})$"}
+        if rule == "factor":
+            gone = _cancelled_denominators(getattr(step, "before", sp.S.Zero), getattr(step, "after", sp.S.Zero))
+            if gone:
+                return "by cancelling the denominator%s %s and collecting the residual" % (
+                    "s" if len(gone) > 1 else "", join_words([self._m(g) for g in gone]))
+            return "by simplifying: expanding, cancelling and collecting the residual and the input factor"
         return "by " + words.get(rule, "the rewrite " + _escape(rule))
 
     def _print_SumOfSquares(self, step) -> str:
@@ -514,27 +520,38 @@ class StepPrinterMixin:
     def _d(self, f: str, v: Any) -> str:
         return r"\frac{\partial %s}{\partial %s}" % (f, self.doprint(v))
 
-    def _print_LossDerivative(self, step) -> str:
+    def _print_LossDerivative(self, step, note: str = "") -> str:
         lead = self._d(r"\ell", step.yhat) + " ="
-        return "outer derivative: " + _math_block(step.derivative, printer=self, inline_ok=True, lead=lead)
+        return "outer derivative%s: " % note + _math_block(step.derivative, printer=self, lead=lead)
 
-    def _print_ModelDerivative(self, step) -> str:
-        lead = self._d(self.doprint(_yhat_for(step)), step.param) + " ="
-        return "inner derivative: " + _math_block(step.derivative, printer=self, inline_ok=True, lead=lead)
+    def _print_ModelDerivative(self, step, yhat: Any = None, note: str = "") -> str:
+        lead = self._d(self.doprint(yhat if yhat is not None else _yhat_for(step)), step.param) + " ="
+        return "inner derivative%s: " % note + _math_block(step.derivative, printer=self, lead=lead)
 
     def _print_DirectDerivative(self, step) -> str:
         lead = self._d("L", step.param) + " ="
-        return "differentiating directly: " + _math_block(step.derivative, printer=self, inline_ok=True, lead=lead)
+        return "differentiating directly%s: " % self._rules_note(step.expr) + _math_block(
+            step.derivative, printer=self, lead=lead)
 
     def _print_ChainRule(self, step) -> str:
         yhs = list(step.yhats)
         links = " + ".join(r"%s\,%s" % (self._d(r"\ell", yh), self._d(self.doprint(yh), step.param)) for yh in yhs)
         where = join_words(["$%s = %s$" % (self.doprint(yh), self.doprint(m)) for yh, m in zip(yhs, step.models)])
-        parts = ["by the chain rule through %s, $%s = %s$ with" % (where, self._d("L", step.param), links)]
-        items = [self._print_LossDerivative(o) for o in step.outer] + [self._print_ModelDerivative(i) for i in step.inner]
-        parts.append("\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(r"\item " + t for t in items))
-        parts.append("so " + _math_block(step.result, printer=self, lead=self._d("L", step.param) + " ="))
+        parts = ["by the chain rule through %s,\n\\[ %s = %s \\]\nwith" % (where, self._d("L", step.param), links)]
+        outer = [self._print_LossDerivative(o, self._rules_note(o.loss)) for o in step.outer]
+        inner = [self._print_ModelDerivative(i, yh, self._rules_note(i.model)) for i, yh in zip(step.inner, yhs)]
+        parts.append("\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(r"\item " + t for t in outer + inner))
+        back = join_words(["$%s = %s$" % (self.doprint(yh), self.doprint(m)) for yh, m in zip(yhs, step.models)])
+        parts.append("so, multiplying and putting %s back, " % back
+                     + _math_block(step.result, printer=self, lead=self._d("L", step.param) + " ="))
         return "\n".join(parts)
+
+    def _rules_note(self, expr) -> str:
+        """``, using σ'(z) = σ(z)(1 − σ(z))``: the derivative rules of the
+        functions in ``expr`` that a reader may not have at hand."""
+        heads = {type(a).__name__ for a in sp.preorder_traversal(expr) if isinstance(a, sp.Function)}
+        rules = [tex for name, tex in _DERIVATIVE_RULES if name in heads]
+        return (", using $%s$" % "$ and $".join(rules)) if rules else ""
 
     def _print_Derivation(self, step) -> str:
         from .writeup import derivation_latex  # writeup imports the printer
@@ -547,6 +564,33 @@ def _range_note(term: sp.Expr, p: "StepPrinterMixin") -> str:
     name = type(term).__name__
     return {"sigmoid": r" \in (0, 1)", "tanh": r" \in (-1, 1)", "exp": " > 0", "softplus": " > 0",
             "cosh": r" \geq 1"}.get(name, "")
+
+
+#: derivative rules quoted next to the outer and inner derivatives
+_DERIVATIVE_RULES = (
+    ("sigmoid", r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))"),
+    ("softplus", r"\operatorname{softplus}'(z) = \sigma(z)"),
+    ("tanh", r"\tanh'(z) = 1 - \tanh^{2}(z)"),
+    ("relu", r"\operatorname{ReLU}'(z) = \mathbf{1}[z > 0]"),
+    ("log", r"(\log z)' = 1/z"),
+    ("exp", r"(e^{z})' = e^{z}"),
+    ("Abs", r"|z|' = \operatorname{sign}(z)"),
+)
+
+
+def _cancelled_denominators(before: Any, after: Any) -> list:
+    """Bases of negative powers in ``before`` that ``after`` no longer
+    divides by (``σ(z)`` in ``σ(z)·(… − y/σ(z))``)."""
+    def denominators(e):
+        if not isinstance(e, sp.Basic):
+            return []
+        out = []
+        for a in sp.preorder_traversal(e):
+            if isinstance(a, sp.Pow) and a.exp.is_negative and a.base.free_symbols and a.base not in out:
+                out.append(a.base)
+        return out
+    remaining = set(denominators(after))
+    return [d for d in denominators(before) if d not in remaining]
 
 
 def _range_facts(term: sp.Expr, t: sp.Symbol) -> set:

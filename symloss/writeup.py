@@ -141,6 +141,11 @@ def _claim_body(claim: Any, p: SymlossLatexPrinter) -> str:
     if formula is sp.true or formula is sp.false:
         return r"\[ \text{\texttt{%s}} \]which, as parsed, is literally %s." % (
             escape_text(getattr(claim, "text", "")), "true" if formula is sp.true else "false")
+    text = getattr(claim, "text", "")
+    if isinstance(formula, sp.Basic) and not formula.free_symbols and text and isinstance(formula, sp.core.relational.Relational):
+        # e.g. a correlation evaluated in closed form: show what was claimed, then what it became
+        return r"\[ \text{\texttt{%s}} \]which, evaluated, reads %s." % (
+            escape_text(text), math_block(formula, printer=p, inline_ok=True))
     if isinstance(formula, sp.Basic):
         return math_block(formula, printer=p)
     a, b, var = (getattr(claim, n, None) for n in ("a", "b", "var"))
@@ -232,15 +237,33 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
                                ("\\in \\{%s\\}" % ", ".join(_label_latex(u, p) for u in v)) if isinstance(v, (list, tuple))
                                else "= " + _value_latex(v, p)) for k, v in cx.items()]
         return "Take %s. Hence the claim is false." % join_words(parts) if parts else "Hence the claim is false."
-    values = getattr(cx, "values", None) or {}
-    parts = ["$%s = %s$" % (_label_latex(k, p), _value_latex(v, p)) for k, v in dict(values).items()]
+    values = dict(getattr(cx, "values", None) or {})
+    parts = ["$%s = %s$" % (_label_latex(k, p), _value_latex(v, p)) for k, v in values.items()]
     out = ["Take %s." % join_words(parts) if parts else "Take the point below."]
     pair = getattr(cx, "pair", None)
-    if pair:
+    own = _pair_evaluation(claim, values, pair, p) if pair else _sides_evaluation(claim, values, p)
+    if pair and own is None:
         var, v1, v2 = pair
         vt = _label_latex(var, p)
         out.append("Compare the two values $%s = %s$ and $%s = %s$." % (vt, _value_latex(v1, p), vt, _value_latex(v2, p)))
-    ev = getattr(cx, "evaluations", None)
+    rows = _evaluation_rows(getattr(cx, "evaluations", None), p)
+    if own is not None:
+        out.append(own[0])
+    elif rows:
+        out.append("Evaluated exactly:\n\\begin{align*}\n%s\n\\end{align*}" % " \\\\\n".join("%s &= %s" % r for r in rows))
+    expl = getattr(cx, "explanation", None)
+    tail = "Hence the claim is false."
+    if expl and not (own is not None and own[1]):
+        text = escape_text(expl).strip().rstrip(".")
+        if own is not None and "false" in own[0]:  # the reason is shown above: this says how the point was found
+            tail = r"{\small (%s.)} %s" % (text[:1].upper() + text[1:], tail)
+        else:
+            tail = "%s. %s" % (text[:1].upper() + text[1:], tail)
+    out.append(tail)
+    return "\n".join(out)
+
+
+def _evaluation_rows(ev: Any, p: SymlossLatexPrinter) -> list[tuple[str, str]]:
     rows = []
     if isinstance(ev, Mapping):
         rows = [(_label_latex(k, p), _value_latex(v, p)) for k, v in ev.items()]
@@ -250,15 +273,102 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
                 rows.append((_label_latex(item[0], p), _value_latex(item[1], p)))
             else:
                 rows.append((r"\text{%s side}" % ("left" if k == 0 else "right" if k == 1 else "term %d" % (k + 1)), _value_latex(item, p)))
-    if rows:
-        out.append("Evaluated exactly:\n\\begin{align*}\n%s\n\\end{align*}" % " \\\\\n".join("%s &= %s" % r for r in rows))
-    expl = getattr(cx, "explanation", None)
-    tail = "Hence the claim is false."
-    if expl:
-        text = escape_text(expl).rstrip(".")
-        tail = "%s. %s" % (text, tail)
-    out.append(tail)
-    return "\n".join(out)
+    return rows
+
+
+def _exact_tools():
+    """``(substitute, truth)`` from :mod:`symloss.exact`, or ``None``."""
+    try:
+        from .exact import substitute, truth
+    except ImportError:  # the write-up still renders without the evaluator
+        return None
+    return substitute, truth
+
+
+_REL_WORDS = {"==": "=", "!=": r"\neq", ">": ">", "<": "<", ">=": r"\geq", "<=": r"\leq"}
+
+
+def _sides_evaluation(claim: Any, values: Mapping, p: SymlossLatexPrinter) -> tuple[str, bool] | None:
+    """Both sides of a comparison claim evaluated exactly at ``values``, and
+    the resulting comparison with its exact truth value.  ``None`` when the
+    claim is not a plain comparison or the values do not make it closed."""
+    formula = getattr(claim, "formula", None)
+    tools = _exact_tools()
+    if tools is None or not values or not isinstance(formula, sp.core.relational.Relational):
+        return None
+    substitute, truth = tools
+    if any(type(a).__name__ in ("ArgMin", "Corr") for a in sp.preorder_traversal(formula)):
+        return None
+    try:
+        lhs, rhs = substitute(formula.lhs, values), substitute(formula.rhs, values)
+        if lhs.free_symbols or rhs.free_symbols:
+            return None
+        holds = truth(formula, values)
+    except Exception:  # the evaluation is a courtesy; the verdict was checked elsewhere
+        return None
+    text = ("There, evaluated exactly,\n\\begin{align*}\n\\text{left side} &= %s \\\\\n\\text{right side} &= %s\n\\end{align*}"
+            % (_value_latex(lhs, p), _value_latex(rhs, p)))
+    if holds is False:
+        text += "so the claim would need $%s %s %s$, which is false." % (
+            p.doprint(lhs), _REL_WORDS.get(formula.rel_op, formula.rel_op), p.doprint(rhs))
+        return text, False
+    return text, False
+
+
+def _pair_evaluation(claim: Any, values: Mapping, pair: tuple, p: SymlossLatexPrinter) -> tuple[str, bool] | None:
+    """For ``proportional``/``nondecreasing`` claims: ``A`` and ``B`` at the
+    two values of the variable, and why they break the claim (checked
+    exactly).  The flag says whether the reason was shown."""
+    a, b, var = (getattr(claim, n, None) for n in ("a", "b", "var"))
+    tools = _exact_tools()
+    if tools is None or not all(isinstance(e, sp.Basic) for e in (a, b, var)):
+        return None
+    substitute, truth = tools
+    pvar, v1, v2 = pair
+    if pvar != var:
+        return None
+    try:
+        at = [{**dict(values), var: v} for v in (v1, v2)]
+        A = [substitute(a, pt) for pt in at]
+        B = [substitute(b, pt) for pt in at]
+        if any(e.free_symbols for e in A + B):
+            return None
+    except Exception:  # the evaluation is a courtesy; the verdict was checked elsewhere
+        return None
+    vt = p.doprint(var)
+    head = ("Write $A(%s) = %s$ and $B(%s) = %s$. At $%s = %s$ and $%s = %s$, evaluated exactly,"
+            % (vt, p.doprint(a), vt, p.doprint(b), vt, p.doprint(v1), vt, p.doprint(v2)))
+    rows = []
+    for v, av, bv in zip((v1, v2), A, B):
+        rows.append(r"A\left(%s\right) &= %s, & B\left(%s\right) &= %s" % (p.doprint(v), _value_latex(av, p), p.doprint(v), _value_latex(bv, p)))
+    text = head + "\n\\begin{align*}\n%s\n\\end{align*}" % " \\\\\n".join(rows)
+    kind = type(claim).__name__.lower()
+    why = None
+    try:
+        if "proportional" in kind:
+            cross = [sp.Mul(A[0], B[1]), sp.Mul(A[1], B[0])]
+            if truth(sp.Ne(cross[0], cross[1], evaluate=False), {}) is True:
+                if all(truth(sp.Ne(bv, 0, evaluate=False), {}) is True for bv in B):
+                    r1, r2 = (sp.Mul(A[0], sp.Pow(B[0], -1)), sp.Mul(A[1], sp.Pow(B[1], -1)))
+                    why = ("so the ratio $A/B$ is $%s$ at $%s = %s$ but $%s$ at $%s = %s$: it depends on $%s$."
+                           % (p.doprint(r1), vt, p.doprint(v1), p.doprint(r2), vt, p.doprint(v2), vt))
+                else:
+                    why = ("so $A(%s)\\,B(%s) = %s \\neq %s = A(%s)\\,B(%s)$: no factor free of $%s$ turns $B$ into $A$."
+                           % (p.doprint(v1), p.doprint(v2), p.doprint(cross[0]), p.doprint(cross[1]),
+                              p.doprint(v2), p.doprint(v1), vt))
+        elif "nondecreasing" in kind:
+            for i, j in ((0, 1), (1, 0)):
+                if (truth(sp.Le(B[i], B[j], evaluate=False), {}) is True
+                        and truth(sp.Gt(A[i], A[j], evaluate=False), {}) is True):
+                    vi, vj = (v1, v2) if i == 0 else (v2, v1)
+                    why = ("so from $%s = %s$ to $%s = %s$ the value of $B$ does not decrease ($%s \\leq %s$) "
+                           "while $A$ decreases ($%s > %s$): $A$ is not a nondecreasing function of $B$."
+                           % (vt, p.doprint(vi), vt, p.doprint(vj), p.doprint(B[i]), p.doprint(B[j]),
+                              p.doprint(A[i]), p.doprint(A[j])))
+                    break
+    except Exception:  # no reason in words; the engine's explanation is shown instead
+        why = None
+    return (text + (why or ""), why is not None)
 
 
 def _verdict(result: Any) -> str:
@@ -388,12 +498,17 @@ def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None
     if steps:
         p.labels = {_step_key(s): k for k, s in enumerate(steps, 1)}
         items = []
+        result = getattr(derivation, "result", None)
         for k, s in enumerate(steps, 1):
             if all(hasattr(s, a) for a in ("before", "after", "rule")):
-                body = "%s: %s" % (p.rewrite_words(s), math_block(s.after, printer=p, lead=dl))
+                if k == len(steps) and s.after == result and isinstance(param, sp.Basic):
+                    words = p.rewrite_words(s)
+                    body = "%s gives the closed form." % (words[3:] if words.startswith("by ") else words)  # shown after "Hence"
+                else:
+                    body = "%s: %s" % (p.rewrite_words(s), math_block(s.after, printer=p, lead=dl))
             else:
                 body = p._print(s)
-            items.append(r"\item[(%d)] %s" % (k, body))
+            items.append(r"\item[(%d)] %s" % (k, body[:1].upper() + body[1:]))
         out.append("\\begin{enumerate}\n%s\n\\end{enumerate}" % "\n".join(items))
     result = getattr(derivation, "result", None)
     if isinstance(result, sp.Basic) and isinstance(param, sp.Basic):
