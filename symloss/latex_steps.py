@@ -80,6 +80,16 @@ def finite_cover(fact: Any):
     return (sym, tuple(sorted(values, key=sp.default_sort_key)))
 
 
+def _roman(k: int) -> str:
+    """Small roman numerals: ``_roman(4) == 'iv'``."""
+    out = ""
+    for value, digits in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while k >= value:
+            out += digits
+            k -= value
+    return out
+
+
 def join_words(parts: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``.
 
@@ -151,14 +161,31 @@ class StepPrinterMixin:
         """``(2), (3)`` for premises that have line numbers (each once, in
         order)."""
         refs = sorted({self.labels[_step_key(s)] for s in steps if _step_key(s) in self.labels})
-        return ", ".join("(%s)" % r for r in refs)
+        return ", ".join("(%s)" % self.label_text(r) for r in refs)
 
     def ref(self, step: Any) -> str:
         """``(3)``: the line number of one step, or ``""`` when it has none."""
         if not isinstance(step, Step):
             return ""
         k = self.labels.get(_step_key(step))
-        return "(%d)" % k if k is not None else ""
+        return "(%s)" % self.label_text(k) if k is not None else ""
+
+    def label_text(self, k: int) -> str:
+        """Line ``k`` as printed: 1, 2, ... at the top level, a, b, ... in a
+        nested proof, i, ii, ... one level deeper, so that a citation is
+        never ambiguous."""
+        depth = getattr(self, "depth", 0)
+        if depth == 1 and k <= 26:
+            return "abcdefghijklmnopqrstuvwxyz"[k - 1]
+        if depth == 2 and k < 40:
+            return _roman(k)
+        return str(k)
+
+    def nested(self):
+        """A fresh printer for a nested proof, one level deeper."""
+        sub = type(self)()
+        sub.depth = getattr(self, "depth", 0) + 1
+        return sub
 
     def step_line(self, step: Step, justification: str, *, cite: bool = True) -> str:
         """Fact, justification in words, and (unless the justification
@@ -167,7 +194,10 @@ class StepPrinterMixin:
         tail = justification
         if refs:
             tail += (" " if tail else "") + "(from %s)" % refs
-        return "%s%s" % (self.fact_latex(step), (" --- " + tail) if tail else "")
+        fact = self.fact_latex(step)
+        if tail and not fact.startswith("$"):  # a displayed fact: the reason first, then the formula
+            return "%s%s:\n%s" % (tail[:1].upper(), tail[1:], fact)
+        return "%s%s" % (fact, (" --- " + tail) if tail else "")
 
     def _print_Step(self, step: Step) -> str:
         first = _first_sentence(type(step).__doc__) or type(step).__name__
@@ -190,7 +220,7 @@ class StepPrinterMixin:
     def sub_proof(self, proof: Step, head: str = "") -> str:
         """A nested proof (a case, the premise of an implication) as its own
         numbered list, after ``head``."""
-        return (head + " " if head else "") + proof_latex(proof, type(self)(), closing=False)
+        return (head + " " if head else "") + proof_latex(proof, self.nested(), closing=False)
 
     # --- sign steps (symloss.signs / symloss.sign_rules) ----------------
     def _m(self, expr) -> str:
@@ -289,7 +319,7 @@ class StepPrinterMixin:
         cases = []
         for br in step.branches:
             cond = sp.And(*br.conditions) if br.conditions else sp.true
-            sub = type(self)()
+            sub = self.nested()
             cases.append(r"\item[] \emph{Case} %s: %s" % (self._m(cond), proof_latex(br.proof, sub, closing=False)))
         return self.step_line(step, "by case analysis on the branches of the piecewise definition") + (
             "\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(cases) if cases else "")
@@ -425,11 +455,15 @@ class StepPrinterMixin:
         root = "$%s^{*}$" % u
         inc = getattr(step.increasing, "fact", None)
         dh = ("$H' = %s > 0$" % self.doprint(inc.lhs)) if isinstance(inc, sp.StrictGreaterThan) and inc.rhs == 0 else "$H' > 0$"
-        why = ("with $E(%s) = %s$: $E'(%s) = P \\cdot H$ with $P = %s > 0$ %s and $H = %s$ strictly increasing "
-               "since %s %s; $H$ has a root %s %s, so $E$ strictly decreases before %s and strictly increases "
-               "after it, and %s is the unique minimiser, $\\operatorname*{arg\\,min}_{%s} E$"
-               % (u, self.doprint(e), u, self.doprint(step.ratio), self.ref(step.positive), self.doprint(step.core),
-                  dh, self.ref(step.increasing), root, self.ref(step.existence), root, root, self.doprint(step.var)))
+        if step.ratio == 1:
+            factor = "$E'(%s) = H = %s$ is strictly increasing" % (u, self.doprint(step.core))
+        else:
+            factor = "$E'(%s) = P \\cdot H$ with $P = %s > 0$ %s and $H = %s$ strictly increasing" % (
+                u, self.doprint(step.ratio), self.ref(step.positive), self.doprint(step.core))
+        why = ("with $E(%s) = %s$: %s since %s %s; $H$ has a root %s %s, so $E$ strictly decreases before %s "
+               "and strictly increases after it, and %s is the unique minimiser, $\\operatorname*{arg\\,min}_{%s} E$"
+               % (u, self.doprint(e), factor, dh, self.ref(step.increasing), root, self.ref(step.existence), root,
+                  root, self.doprint(step.var)))
         return self.step_line(step, why, cite=False)
 
     def _print_ArgminValue(self, step) -> str:
@@ -471,17 +505,17 @@ class StepPrinterMixin:
         """A sub-proof under local conditions, as a nested numbered list."""
         conds = tuple(getattr(local, "conditions", ()) or ())
         head = title or ("Under %s:" % join_words([self._m(c) for c in conds]) if conds else "")
-        return (head + " " if head else "") + proof_latex(local.proof, type(self)(), closing=False)
+        return (head + " " if head else "") + proof_latex(local.proof, self.nested(), closing=False)
 
     def _case_title(self, values) -> str:
         vals = tuple(values or ())
-        return ("Case %s" % join_words(["$%s = %s$" % (self.doprint(k), self.doprint(v)) for k, v in vals])) if vals else "Every case"
+        return ("Case %s: " % join_words(["$%s = %s$" % (self.doprint(k), self.doprint(v)) for k, v in vals])) if vals else ""
 
     def _print_FunctionOf(self, step) -> str:
         t = self.doprint(step.t)
         items = []
         for case in step.cases:
-            text = "%s: $h(%s) = %s$" % (self._case_title(case.values), t, self.doprint(case.h))
+            text = "%s$h(%s) = %s$" % (self._case_title(case.values), t, self.doprint(case.h))
             if getattr(case, "lo", None) is not None and getattr(case, "range", None) is not None:
                 text += ", and every value of %s is at least %s: %s" % (self._m(step.b), self._m(case.lo),
                                                                       self._local_latex(case.range, " "))
@@ -494,7 +528,7 @@ class StepPrinterMixin:
 
     def _print_NondecreasingVia(self, step) -> str:
         t = self.doprint(step.function_of.t) if hasattr(step, "function_of") else "t"
-        items = [r"\item %s: %s" % (self._case_title(c.values), self._local_latex(loc, "$h'(%s) \\geq 0$:" % t))
+        items = [r"\item %s%s" % (self._case_title(c.values), self._local_latex(loc, "$h'(%s) \\geq 0$:" % t))
                  for c, loc in zip(getattr(step.function_of, "cases", ()), step.monotone)]
         why = ("since %s = h(%s)$ with $h$ continuous and $h' \\geq 0$ (except at finitely many kinks), "
                "so $h$ is nondecreasing by the mean value theorem" % (self._m(step.a)[:-1], self.doprint(step.b)))
@@ -506,10 +540,16 @@ class StepPrinterMixin:
         return self.step_line(step, why)
 
     def _print_ProportionalVia(self, step) -> str:
+        cases = tuple(step.cases)
+        if len(cases) == 1 and not tuple(cases[0].values or ()) and not tuple(getattr(cases[0], "defined", ()) or ()):
+            why = ("since %s with $c = %s$ free of %s (the difference $A - c B$ rewrites to 0)"
+                   % (self._m(sp.Eq(step.a, sp.Mul(sp.Symbol("c"), step.b, evaluate=False), evaluate=False)),
+                      self.doprint(cases[0].c), self._m(step.var)))
+            return self.step_line(step, why)
         items = []
-        for case in step.cases:
-            text = "%s: $%s = c \\cdot %s$ with $c = %s$" % (self._case_title(case.values), self.doprint(step.a),
-                                                                 self.doprint(step.b), self.doprint(case.c))
+        for case in cases:
+            text = "%s$%s = c \\cdot %s$ with $c = %s$" % (self._case_title(case.values), self.doprint(step.a),
+                                                          self.doprint(step.b), self.doprint(case.c))
             for loc in getattr(case, "defined", ()) or ():
                 text += "; $c$ is defined: " + self._local_latex(loc, " ")
             items.append(r"\item " + text)
@@ -704,7 +744,7 @@ def proof_latex(root: Step, printer: Any = None, *, closing: bool = True) -> str
     p.labels = labels
     items = []
     for k, s in enumerate(shown, 1):
-        items.append(r"\item[(%d)] %s" % (k, p._print(s)))
+        items.append(r"\item[(%s)] %s" % (p.label_text(k), p._print(s)))
     end = "The last line is the claim." if not _has_gap(root) else (
         r"\textbf{This argument is incomplete:} the steps marked GAP were not shown."
     )

@@ -371,6 +371,17 @@ def _pair_evaluation(claim: Any, values: Mapping, pair: tuple, p: SymlossLatexPr
     return (text + (why or ""), why is not None)
 
 
+def _claim_paragraph(claim: Any, p: SymlossLatexPrinter) -> str:
+    """What the user wrote (when it was parsed into a formula), then the
+    claim in mathematical notation: ``d(L, w) == x*(yhat - y)``, that is,
+    for all ... ."""
+    body = claim_latex(claim, p)
+    text = getattr(claim, "text", None)
+    if isinstance(claim, str) or not text or len(str(text)) > 60 or r"\texttt{" in body:  # texttt does not break
+        return body
+    return r"\texttt{%s}, that is, %s" % (escape_text(text), body[:1].lower() + body[1:])
+
+
 def _verdict(result: Any) -> str:
     v = getattr(result, "verdict", "unknown")
     v = getattr(v, "value", v)
@@ -392,7 +403,7 @@ def result_latex(result: Any, printer: SymlossLatexPrinter | None = None) -> str
     claim = getattr(result, "claim", None)
     method = getattr(result, "method", None)
     seconds = getattr(result, "seconds", None)
-    out = [r"\paragraph{Claim.} " + (claim_latex(claim, p) if claim is not None else "(no claim)")]
+    out = [r"\paragraph{Claim.} " + (_claim_paragraph(claim, p) if claim is not None else "(no claim)")]
     meta = r"\paragraph{Verdict: %s.}" % escape_text(verdict)
     details = []
     if method:
@@ -406,7 +417,7 @@ def result_latex(result: Any, printer: SymlossLatexPrinter | None = None) -> str
     cx = getattr(result, "counterexample", None)
     reason = getattr(result, "reason", None)
     if verdict == "proved" and isinstance(proof, Step):
-        out.append("\\begin{proof}\n%s\n\\end{proof}" % proof_latex(proof, p))
+        out.append("\\begin{proof}\\leavevmode\n%s\n\\end{proof}" % proof_latex(proof, p))
     elif verdict == "refuted" and cx is not None:
         out.append(r"\paragraph{Counterexample.} " + counterexample_latex(cx, claim, p))
     else:
