@@ -375,7 +375,8 @@ class StepPrinterMixin:
             why = "since its left side is %s" % self._m(step.form)
         else:
             why = "since the difference of the two sides is %s identically" % self._m(step.form)
-        return self.step_line(step, why + ", whose sign is known from %s" % self.ref(step.premise), cite=False)
+        ref = self.ref(step.premise)
+        return self.step_line(step, why + ", whose sign is known" + (" from " + ref if ref else ""), cite=False)
 
     def _print_Identity(self, step) -> str:
         return self.step_line(step, "the difference of the two sides rewrites to 0 exactly (our functions written "
@@ -384,18 +385,21 @@ class StepPrinterMixin:
     def _print_SameSign(self, step) -> str:
         a, b = (step.rhs, step.lhs) if step.reverse else (step.lhs, step.rhs)
         if step.ratio == 1:
-            return self.step_line(step, "the two sides agree identically", cite=False)
+            return self.step_line(step, "since the two arguments of sign are equal identically (their difference "
+                                  "rewrites to 0)", cite=False)
         prod = sp.Mul(step.ratio, b, evaluate=False)
-        why = "since %s identically, and the factor %s is positive by %s" % (
-            self._m(sp.Eq(a, prod, evaluate=False)), self._m(step.ratio), self.ref(step.positive))
+        ref = self.ref(step.positive)
+        why = "since %s identically, and the factor %s is positive%s" % (
+            self._m(sp.Eq(a, prod, evaluate=False)), self._m(step.ratio), (" by " + ref) if ref else "")
         return self.step_line(step, why, cite=False)
 
     def _print_AndIntro(self, step) -> str:
-        return self.step_line(step, "each part holds by %s" % join_words([self.ref(q) for q in step.parts if self.ref(q)]), cite=False)
+        refs = join_words([self.ref(q) for q in step.parts if self.ref(q)])
+        return self.step_line(step, "each part holds" + (" by " + refs if refs else ""), cite=False)
 
     def _print_ImpliesIntro(self, step) -> str:
         head = "assume %s" % self._m(step.premise)
-        if step.solved:
+        if step.solved and sp.Eq(*step.solved, evaluate=False) != step.premise:
             sym, val = step.solved
             head += ", so that %s; then" % self._m(sp.Eq(sym, val, evaluate=False))
         else:
@@ -417,8 +421,14 @@ class StepPrinterMixin:
         conds = (sp.StrictGreaterThan(u, 0, evaluate=False), sp.Equality(u, 0, evaluate=False),
                  sp.StrictLessThan(u, 0, evaluate=False))
         rows = [self.sub_proof(case.proof, "Case %s:" % self._m(c)) for c, case in zip(conds, step.cases)]
-        why = ("by case analysis on the sign of %s, where the kinked functions of %s take their values "
-               "explicitly" % (self._m(u), self._m(u)))
+        kinks = [a for a in step.statement.atoms(sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min)
+                 if a.args and (a.args[0] == u or (isinstance(a, (sp.Max, sp.Min)) and len(a.args) == 2
+                                                   and sp.Add(a.args[0], -a.args[1]) == u))]
+        kinks += [a for a in sp.preorder_traversal(step.statement)
+                  if type(a).__name__ == "relu" and a.args and a.args[0] == u and a not in kinks]
+        shown = join_words([self._m(k) for k in sorted(kinks, key=sp.default_sort_key)[:4]])
+        why = "by case analysis on the sign of %s%s" % (
+            self._m(u), (", in each case with %s replaced by its value there" % shown) if shown else "")
         return self.step_line(step, why, cite=False) + self._items(rows)
 
     def _print_ExactEvaluation(self, step) -> str:
@@ -471,14 +481,15 @@ class StepPrinterMixin:
 
     def _print_ArgminSign(self, step) -> str:
         u, v = self.doprint(step.minimiser.dummy), self.doprint(step.minimiser.var)
-        take = ("taking $%s = %s$ in %s" % (u, v, self.ref(step.minimiser))) if u != v else "by %s" % self.ref(step.minimiser)
-        why = "%s and %s" % (take, self.ref(step.link))
+        m_ref, l_ref = self.ref(step.minimiser) or "the minimiser step", self.ref(step.link) or "the sign link"
+        take = ("taking $%s = %s$ in %s" % (u, v, m_ref)) if u != v else "by %s" % m_ref
+        why = "%s and %s" % (take, l_ref)
         return self.step_line(step, why, cite=False)
 
     def _print_ArgminSubstitution(self, step) -> str:
         refs = join_words([self.ref(v) for v in step.values if self.ref(v)])
         return self.step_line(step, "from %s, with each minimiser replaced by its closed form from %s" % (
-            self.ref(step.proof), refs or "above"), cite=False)
+            self.ref(step.proof) or "the same statement", refs or "above"), cite=False)
 
     # --- correlations (symloss.corr) ----------------------------------------
     def _print_CorrelationSign(self, step) -> str:
@@ -489,10 +500,13 @@ class StepPrinterMixin:
             even, odd = ("A", "B") if getattr(ev, "even", "A") == "A" else ("B", "A")
             why = ("the distribution is symmetric about its centre, about which $%s$ is even and $%s$ odd "
                    "(both checked identically), so the covariance is 0" % (even, odd))
-        elif kind == "Chebyshev":
-            rows = [self.sub_proof(ev.da.proof, "$A$:"), self.sub_proof(ev.db.proof, "$B$:")]
-            why = ("$A$ and $B$ are continuous and monotone in the variable on the support (below), so by "
-                   "Chebyshev's integral inequality the covariance has the sign of the product of their directions")
+        elif kind == "Chebyshev" and term is not None:
+            a, b, v = term.args[:3]
+            rows = [self.sub_proof(ev.da.proof, "For $A = %s$:" % self.doprint(a)),
+                    self.sub_proof(ev.db.proof, "For $B = %s$:" % self.doprint(b))]
+            why = ("$A$ and $B$ are continuous in %s and, by the signs of their derivatives below, monotone on the "
+                   "support of the distribution; by Chebyshev's integral inequality the covariance has the sign of "
+                   "the product of their directions" % self._m(v))
             return self.step_line(step, why) + self._items(rows)
         else:
             why = "by the sign of the covariance"

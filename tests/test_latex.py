@@ -451,3 +451,163 @@ class RangeBound(Step):  # same name as the sign rule, different fields
 
 def test_printer_failure_falls_back_to_the_generic_form():
     assert "A range bound of another shape." in step_latex(RangeBound(x > 0))
+
+
+# --------------------------------------------------------------------------
+# proofs from the prover, argmin, corr and z3 tactics: a printer per step class
+
+def _full_registry():
+    decide_mod = pytest.importorskip("symloss.decide")
+    reg = decide_mod.TACTICS.copy()
+    for name in ("prover", "argmin", "relations", "corr"):
+        pytest.importorskip("symloss." + name).register(reg)
+    return reg
+
+
+def _proved(model, loss, text, assume=()):
+    """A real proof from the pipeline, re-checked here against the claim's hypotheses."""
+    decide_mod = pytest.importorskip("symloss.decide")
+    claims = pytest.importorskip("symloss.claims")
+    claim = claims.parse_claim(problem_mod.problem(model, loss), text, assume=list(assume))
+    r = decide_mod.decide(claim, tactics=_full_registry(), timeout=30)
+    if r.verdict != "proved":
+        pytest.skip("not proved here (%s): %s" % (r.method, r.reason))
+    check_proof(r.proof, set(claim.hypotheses))
+    return r
+
+
+PIPELINE_STEPS = [
+    # (model, loss, claim, assumptions, step class, phrase of its justification)
+    ("linear", "hinge", "L >= 0", (), "RelationFromSign", "whose sign is known"),
+    ("linear", "bce_logits", "implies(x > 0, d(L, w) > -x)", (), "ImpliesIntro", "assume $x > 0$"),
+    ("linear", "bce_logits", "(L > 0) & (d(L, w, 2) >= 0)", (), "AndIntro", "ach part holds"),
+    ("linear", "bce_logits", "L > 0", (), "Decided", r"after substituting $t_{1} = \operatorname{softplus}"),
+    ("linear", "squared", "sigmoid(1) > 1/2", (), "ExactEvaluation", "by exact evaluation"),
+    ("linear", "squared", "argmin(L, w) == (y - b)/x", ("x != 0",), "ArgminValue", "unique minimiser"),
+    ("linear", "squared", "argmin(L, w) == (y - b)/x", ("x != 0",), "ArgminSubstitution", "replaced by its closed form"),
+    ("linear", "squared", "argmin(L, w) == (y - b)/x", ("x != 0",), "Identity", "rewrites to 0 exactly"),
+    ("linear", "squared", "argmin(L, w) == (y - b)/x", ("x != 0",), "RootExists", "gives 0 identically"),
+    ("logistic", "bce_soft", "sign(d(L, w)) == sign(w - argmin(L, w))", ("x != 0", "y > 0", "y < 1"),
+     "Minimiser", "is the unique minimiser"),
+    ("logistic", "bce_soft", "sign(d(L, w)) == sign(w - argmin(L, w))", ("x != 0", "y > 0", "y < 1"),
+     "SameSign", "equal identically"),
+    ("logistic", "bce_soft", "sign(d(L, w)) == sign(w - argmin(L, w))", ("x != 0", "y > 0", "y < 1"),
+     "ArgminSign", ("y (", "y the minimiser step and the sign link")),
+]
+
+
+@pytest.mark.parametrize("model, loss, text, assume, cls, phrase", PIPELINE_STEPS)
+def test_pipeline_step_rendering(model, loss, text, assume, cls, phrase):
+    r = _proved(model, loss, text, assume)
+    steps = [s for s in iter_steps(r.proof) if type(s).__name__ == cls]
+    assert steps, {type(s).__name__ for s in iter_steps(r.proof)}
+    tex = result_latex(r)
+    assert "rule \\textsf" not in tex  # every step class of the proof has its own printer
+    assert tex.count(r"\begin{") == tex.count(r"\end{") and r"\begin{proof}" in tex
+    alone = step_latex(steps[0])  # rendered without line numbers: no dangling "from" or "by"
+    assert "rule \\textsf" not in alone and not re.search(r"(from|by) *(,|\.|$|and )", alone), alone
+    in_tex, in_alone = phrase if isinstance(phrase, tuple) else (phrase, phrase)
+    assert in_alone in alone
+    restates = [q for q in steps[0].premises() if q.fact == steps[0].fact]
+    assert in_tex in tex or restates  # a line that only restates its premise is folded into it
+
+
+@pytest.mark.parametrize("make, cls, phrases", [
+    (lambda pr: pr.finite_cases(pr.Goal(sp.Eq(y * (y - 1), 0, evaluate=False),
+                                        (Given(sp.Eq(y, 0) | sp.Eq(y, 1), "domain of y"),)), pr.Env()),
+     "FiniteCases", [r"by case analysis on $y \in \left\{0, 1\right\}$", "Case $y = 0$:", "Case $y = 1$:"]),
+    (lambda pr: pr.try_each_case(pr._kink_split, pr._recursive)(pr.Goal(sp.Ge(sp.Abs(x), x, evaluate=False)), pr.Env()),
+     "KinkCases", [r"sign of $x$, in each case with $\left|{x}\right|$ replaced", "Case $x > 0$:", "Case $x = 0$:",
+                   "Case $x < 0$:"]),
+])
+def test_case_split_rendering(make, cls, phrases):
+    prover = pytest.importorskip("symloss.prover")
+    step = make(prover)
+    assert type(step).__name__ == cls
+    check_proof(step, {g.fact for g in step.context})
+    tex = proof_latex(step)
+    for ph in phrases:
+        assert ph in tex, (ph, tex)
+    assert tex.count(r"\begin{") == tex.count(r"\end{")
+    # nested proofs are lettered, and their citations stay inside them
+    for nested in re.findall(r"\\begin\{enumerate\}\n(.*?)\\end\{enumerate\}", tex.split("\n", 2)[2], re.S):
+        labels = re.findall(r"\\item\[\(([a-z]+)\)\]", nested)
+        assert labels == list("abcdefghij"[: len(labels)])
+        assert set(re.findall(r"\(from \(([^)]*)\)", nested)) <= set(labels)
+
+
+@pytest.mark.parametrize("formula, kind, phrase", [
+    ("parity", "Parity", "$A$ is even and $B$ odd"),
+    ("chebyshev", "Chebyshev", "Chebyshev's integral inequality"),
+])
+def test_correlation_sign_rendering(formula, kind, phrase):
+    corr = pytest.importorskip("symloss.corr")
+    claims = pytest.importorskip("symloss.claims")
+    if formula == "parity":
+        f = sp.Eq(claims.Corr(sp.cosh(w), sp.tanh(w), w, claims.UniformDist(-1, 1)), 0, evaluate=False)
+    else:
+        f = sp.Gt(claims.Corr(sigmoid(w), w**3 + w, w, claims.UniformDist(-1, 2)), 0, evaluate=False)
+    step = corr.prove_corr_sign(f, [])
+    assert step is not None and type(step.evidence).__name__ == kind
+    check_proof(step, set())
+    tex = proof_latex(step)
+    assert phrase in tex and latex(f) in tex and "rule \\textsf" not in tex
+    assert tex.count(r"\begin{") == tex.count(r"\end{")
+
+
+def test_restating_lines_are_folded_into_their_premise():
+    res = signs.sign_of(x, (x > 0,))
+    assert any(p.fact == res.step.fact for p in res.step.premises())  # the engine restates the hypothesis
+    tex = proof_latex(res.step)
+    assert re.findall(r"\\item\[\((\d+)\)\]", tex) == ["1"] and "$x > 0$ --- by hypothesis" in tex
+
+
+# --------------------------------------------------------------------------
+# refutations: both sides at the point, evaluated exactly, and why the claim fails
+
+def _refuted(model, loss, text, assume=()):
+    decide_mod = pytest.importorskip("symloss.decide")
+    claims = pytest.importorskip("symloss.claims")
+    claim = claims.parse_claim(problem_mod.problem(model, loss), text, assume=list(assume))
+    r = decide_mod.decide(claim, tactics=_full_registry(), timeout=30)
+    if r.verdict != "refuted":
+        pytest.skip("not refuted here (%s): %s" % (r.method, r.reason))
+    return claim, r
+
+
+@pytest.mark.parametrize("model, loss, text", [
+    ("linear", "squared", "d(L, w) == 2*x*(w*x + b - y)"),
+    ("linear", "bce_logits", "d(L, w) <= 0"),
+])
+def test_pointwise_refutation_shows_both_sides(model, loss, text):
+    claim, r = _refuted(model, loss, text)
+    values = r.counterexample.values
+    lhs, rhs = (side.subs(values) for side in (claim.formula.lhs, claim.formula.rhs))  # SymPy's subs: independent
+    assert not lhs.free_symbols and not rhs.free_symbols
+    tex = result_latex(r)
+    assert r"\text{left side} &= %s" % latex(lhs) in tex and r"\text{right side} &= %s" % latex(rhs) in tex
+    assert "which is false" in tex and tex.rstrip().endswith("Hence the claim is false.")
+
+
+@pytest.mark.parametrize("model, loss, text, reason", [
+    ("linear", "squared", "proportional(d(L, w), L, w)", "the ratio $A/B$ is"),
+    ("linear", "cauchy", "nondecreasing(abs(d(L, w)), L, w)", "while $A$ decreases"),
+])
+def test_pair_refutation_says_why(model, loss, text, reason):
+    claim, r = _refuted(model, loss, text)
+    var, v1, v2 = r.counterexample.pair
+    tex = result_latex(r)
+    assert reason in tex and "$%s = %s$ and $%s = %s$" % (latex(var), latex(v1), latex(var), latex(v2)) in tex
+    for v in (v1, v2):  # A and B at both points, each value re-derived here with SymPy's subs
+        pt = {**r.counterexample.values, var: v}
+        for name, e in (("A", claim.a), ("B", claim.b)):
+            assert r"%s\left(%s\right) &= %s" % (name, latex(v), latex(sp.simplify(e.subs(pt)))) in tex
+
+
+def test_derivation_names_the_rules_and_the_cancellation():
+    p = problem_mod.problem("logistic", "bce")
+    der = p.derivation(p.params[0])
+    tex = derivation_latex(der)
+    assert r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))" in tex and r"(\log z)' = 1/z" in tex
+    assert r"cancelling the denominators $1 - \sigma\left(w x + b\right)$ and $\sigma\left(w x + b\right)$" in tex.lower()
+    assert tex.count(latex(der.result)) == 1  # the closed form is stated once, at the end
