@@ -39,7 +39,7 @@ from typing import Callable, Mapping, Sequence
 
 import sympy as sp
 
-from .functions import derivative, relu, sigmoid, softplus
+from .functions import definedness_conditions, derivative, relu, sigmoid, softplus
 from .proof import Step
 
 __all__ = [
@@ -131,6 +131,10 @@ def _witness(expr: sp.Expr, domains, tries: int = 6) -> dict | None:
                 return None
             point[s] = v
         try:
+            # every part must be defined there (sqrt(x*y) - sqrt(x)*sqrt(y) is
+            # real and nonzero at x = y = -1, but not a defined real point)
+            if not all(c.xreplace(point) is sp.true for c in definedness_conditions(expr)):
+                continue
             val = expr.xreplace(point)
             if not val.is_number or val.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
                 continue
@@ -649,6 +653,18 @@ class Derivation(Step):
             raise self.fail(f"the steps end at {current}, not {self.result}")
         for s in self.steps:
             s.verify()
+
+    def latex(self) -> str:
+        """The derivation as a LaTeX fragment: model, loss, the chain rule
+        with outer and inner derivatives, and each rewrite to the result."""
+        from .latex import derivation_latex
+
+        return derivation_latex(self)
+
+    def _repr_latex_(self) -> str:
+        from .latex import latex
+
+        return "$%s$" % latex(self.fact)
 
 
 def _rewrites(expr: sp.Expr, labels) -> tuple[list[Rewrite], sp.Expr]:

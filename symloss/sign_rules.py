@@ -374,7 +374,8 @@ class Rewrite(SignStep):
     premise: Step
 
     def verify(self) -> None:
-        if sp.cancel(sp.together(self.expr - self.form)) != 0:
+        d = self.expr - self.form
+        if sp.expand(d) != 0 and sp.cancel(sp.together(d)) != 0:
             raise self.fail(f"{self.expr} is not identically {self.form}")
         self.conclude(self.premise_set(self.premise, self.form))
 
@@ -409,9 +410,11 @@ _SOS_MAX_GENS = 6
 def _complete_squares(expr):
     """Σ c·l² decomposition of a quadratic polynomial with rational
     coefficients whose quadratic form is positive semidefinite, or None."""
+    if not expr.free_symbols:
+        return None  # a number: Poly would need generators (and may be complex)
     try:
         poly = sp.Poly(expr)
-    except sp.PolynomialError:
+    except sp.polys.polyerrors.BasePolynomialError:
         return None
     gens = poly.gens
     if (len(gens) > _SOS_MAX_GENS or poly.total_degree() != 2
@@ -492,7 +495,10 @@ class ProductSign(SignStep):
 
     def verify(self) -> None:
         exprs = [getattr(f, "expr", None) for f in self.factors]
-        if None in exprs or sp.Mul(*exprs) != self.expr:
+        # an unevaluated product (factor() gives (1/4)*(x + 1), which Mul
+        # would distribute) is accepted when its arguments are the factors
+        if None in exprs or (sp.Mul(*exprs) != self.expr and not (
+                isinstance(self.expr, sp.Mul) and tuple(exprs) == self.expr.args)):
             raise self.fail(f"the factors do not multiply to {self.expr}")
         possible = frozenset({1})
         for f, e in zip(self.factors, exprs):

@@ -145,3 +145,47 @@ def test_definedness_conditions_respect_branches(expr, point, defined):
     holds = all(bool(c.xreplace({_x: sp.Integer(point) if isinstance(point, int) else point}))
                 for c in conds)
     assert holds == defined, conds
+
+
+# ------------------------------------------------------------------ is_zero
+
+_y = sp.Symbol("y", real=True)
+
+
+@pytest.mark.parametrize("expr", [
+    sp.log(_x**2) - 2 * sp.log(_x),          # false for x < 0
+    sp.sqrt(_x**2) - _x,
+    sp.Abs(_x) - _x,
+    relu(_x) - _x,
+    sp.tanh(_x) - 2 * sigmoid(_x) + 1,
+    sp.Piecewise((_x, _x >= 1), (0, True)) - relu(_x),
+    sp.Heaviside(_x, 0) - sp.Heaviside(_x, 1),
+    sp.sign(_x)**2 - 1,                       # false at the kink only
+    sp.atan(sp.tan(_x)) - _x,
+    sp.Max(_x, _y) - _x,
+    (_x**3)**sp.Rational(1, 3) - _x,
+])
+def test_is_zero_never_true_for_near_identities(expr):
+    from symloss.derive import is_zero
+    assert is_zero(expr) is not True
+
+
+def test_is_zero_witness_must_be_a_defined_point():
+    # zero wherever defined (x, y >= 0); at x = y = -1 it is real and nonzero
+    from symloss.derive import is_zero
+    assert is_zero(sp.sqrt(_x * _y) - sp.sqrt(_x) * sp.sqrt(_y)) is not False
+
+
+# ------------------------------------------------------------------ sign engine robustness
+
+
+@pytest.mark.parametrize("expr", [sp.Rational(5) + sp.I, sp.pi * (sp.Rational(3, 2) + sp.I) / 4])
+def test_sign_of_complex_numbers_is_none_not_a_crash(expr):
+    assert sign_of(expr) is None
+
+
+def test_rewrite_step_rechecks_factored_numbers():
+    s = sigmoid(sp.Rational(1, 2))
+    r = sign_of(-sp.Rational(3, 2) + (s + sp.Rational(5, 2))**2)
+    assert r is not None and r.sign is Sign.POSITIVE
+    check_proof(r.step)
