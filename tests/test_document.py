@@ -369,3 +369,57 @@ def test_missing_output_directory_is_a_clear_error(tmp_path):
     with pytest.raises(InvalidArgument, match="does not exist"):
         write_document([], tmp_path / "a.tex", tmp_path / "nope" / "a.pdf")
     assert not (tmp_path / "a.tex").exists()
+
+
+PIPELINE_CLAIMS = [
+    # (name, model, loss, claim, assumptions): proofs through every tactic, refutations of every shape
+    ("z3 with softplus", "linear", "bce_logits", "L > 0", ()),
+    ("sign rules", "linear", "bce_logits", "d(L, w, 2) >= 0", ()),
+    ("conjunction", "linear", "bce_logits", "(L > 0) & (d(L, w, 2) >= 0)", ()),
+    ("implication", "linear", "bce_logits", "implies(x > 0, d(L, w) > -x)", ()),
+    ("minimiser", "linear", "squared", "sign(d(L, w)) == sign(w - argmin(L, w))", ("x != 0",)),
+    ("closed-form minimiser", "linear", "squared", "argmin(L, w) == (y - b)/x", ("x != 0",)),
+    ("proportional", "linear", "exponential", "proportional(d(L, w), L, w)", ()),
+    ("nondecreasing", "linear", "squared", "nondecreasing(abs(d(L, w)), L, w)", ()),
+    ("wrong factor", "linear", "squared", "d(L, w) == 2*x*(w*x + b - y)", ()),
+    ("not proportional", "linear", "squared", "proportional(d(L, w), L, w)", ()),
+    ("not nondecreasing", "linear", "cauchy", "nondecreasing(abs(d(L, w)), L, w)", ()),
+    ("no minimiser", "linear", "squared", "sign(d(L, w)) == sign(w - argmin(L, w))", ()),
+]
+
+
+@needs_latex
+@pytest.mark.latex
+@pytest.mark.slow
+def test_pipeline_results_compile(tmp_path):
+    """One document with real proofs and refutations from every tactic (and
+    a derivation) compiles; each proof ends in the QED box and each
+    refutation shows the counterexample and its figure."""
+    decide_mod = pytest.importorskip("symloss.decide")
+    claims = pytest.importorskip("symloss.claims")
+    problem_mod = pytest.importorskip("symloss.problem")
+    reg = decide_mod.TACTICS.copy()
+    for name in ("prover", "argmin", "relations", "corr"):
+        pytest.importorskip("symloss." + name).register(reg)
+    rows = []
+    for name, model, loss, text, assume in PIPELINE_CLAIMS:
+        p = problem_mod.problem(model, loss)
+        rows.append((name, decide_mod.decide(claims.parse_claim(p, text, assume=list(assume)), tactics=reg, timeout=30), p))
+    verdicts = [r.verdict for _, r, _ in rows]
+    if verdicts.count("proved") < 4 or verdicts.count("refuted") < 2:
+        pytest.skip("the tactics decided too little here: %s" % verdicts)
+    p = problem_mod.problem("logistic", "bce")
+    doc = build_document(rows, derivations=[p.derivation(p.params[0])])
+    assert "rule \\textsf" not in doc  # every step class met has its own printer
+    tex = tmp_path / "pipeline.tex"
+    write_atomic(tex, doc)
+    run = _pdflatex(tex)
+    assert run.returncode == 0, run.stdout.decode(errors="replace")[-3000:]
+    log = tex.with_suffix(".log").read_text(errors="replace")
+    overfull = [float(m) for m in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+    assert all(o < 40 for o in overfull), overfull
+    if HAVE_PDFTOTEXT:
+        words = _pdf_text(tex.with_suffix(".pdf"))
+        assert words.count("Hence the claim is false.") == verdicts.count("refuted")
+        assert words.count("The last line is the claim.") == verdicts.count("proved")
+        assert words.count("counterexample") >= verdicts.count("refuted")  # the figure legends
