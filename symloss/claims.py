@@ -529,6 +529,9 @@ class _Structured:
         return self.leaf(*self.span(node, offset))
 
 
+_TIDY_MAX_OPS = 400
+
+
 def _tidy(raw: sp.Expr, labels=()) -> sp.Expr:
     """The readable form of a derivative (σ recognised, factors collected)
     when zero-equivalence confirms it equals ``raw``; otherwise ``raw``.
@@ -536,6 +539,8 @@ def _tidy(raw: sp.Expr, labels=()) -> sp.Expr:
     derivative, and proofs and write-ups read like the textbook."""
     from .derive import is_zero, readable
 
+    if sp.count_ops(raw) > _TIDY_MAX_OPS:  # rewriting huge derivatives costs minutes
+        return raw
     try:
         nice = readable(raw, labels)
     except Exception:  # a rewrite that fails leaves the derivative as it is

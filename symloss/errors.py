@@ -41,6 +41,9 @@ class SymlossSyntaxError(SymlossError, ValueError):
         where = f" at column {column}" if column is not None else ""
         super().__init__(f"{message}{where}" if "at column" not in message else message)
 
+    def __reduce__(self):  # survive the trip back from a worker process intact
+        return (type(self), (self.message, self.text, self.column))
+
 
 class DomainError(SymlossError, ValueError):
     """A domain string is malformed, or a value lies outside its domain."""

@@ -253,11 +253,43 @@ class Problem:
             self._cache["hessian"] = sp.Matrix(rows)
         return self._cache["hessian"]
 
-    def check(self, claim_text: str, assume=(), timeout: float = 10.0):
-        """Decide a claim about this problem (see :mod:`symloss.decide`)."""
+    def check(self, claim_text: str, assume=(), timeout: float = 10.0, *, hard: bool = True):
+        """Decide a claim about this problem within ``timeout`` seconds.
+
+        With ``hard`` (the default) parsing and deciding run in a worker
+        process that is killed at the deadline — SymPy cannot be interrupted
+        from inside, and even reading a claim differentiates — giving an
+        ``unknown`` result with method ``"timeout"``.  Syntax errors are
+        raised as :class:`~symloss.errors.SymlossSyntaxError`.  See
+        :mod:`symloss.decide`.
+
+        >>> problem('linear', 'squared').check('d(L, w, 2) >= 0').verdict
+        'proved'
+        """
         from .decide import check_claim
 
-        return check_claim(self, claim_text, assume=assume, timeout=timeout)
+        if not hard:
+            return check_claim(self, claim_text, assume=assume, timeout=timeout)
+        from .errors import WorkerTimeout
+        from .runner import call_with_timeout
+        from .verdict import Evidence, Result
+
+        try:
+            # the worker's cooperative deadline comes first; the kill is the backstop
+            return call_with_timeout(_check_worker, self, claim_text, tuple(assume), timeout,
+                                     timeout=timeout + 2.0)
+        except WorkerTimeout:
+            return Result("unknown", claim_text, reason=f"time limit of {timeout:g} s reached (worker killed)",
+                          method="timeout", evidence=Evidence(), seconds=float(timeout))
+
+    def relation(self, param, *, timeout: float = 10.0):
+        """∂L/∂param (or |∂L/∂param|) as a function of the loss value, with a
+        re-checked proof, or two parameter values of equal loss and
+        different gradient magnitude showing that none exists
+        (see :mod:`symloss.relate`)."""
+        from .relate import relation
+
+        return relation(self, param, timeout=timeout)
 
     # -- display ------------------------------------------------------------------
     def _describe(self, spec, expr) -> str:
@@ -272,7 +304,9 @@ class Problem:
         return f"Problem(model={model}, loss={loss}, params=({params}), L={self.L})"
 
     def _repr_latex_(self) -> str:
-        return "$L = %s$" % sp.latex(self.L)
+        from .latex import problem_repr_latex
+
+        return problem_repr_latex(self)
 
 
 # ---------------------------------------------------------------------------
@@ -512,3 +546,10 @@ def problem(
         model_spec=mspec,
         loss_spec=lspec,
     )
+
+
+def _check_worker(prob: "Problem", text: str, assume: tuple, timeout: float):
+    """Parse and decide in a worker process (see :meth:`Problem.check`)."""
+    from .decide import check_claim
+
+    return check_claim(prob, text, assume=assume, timeout=timeout)

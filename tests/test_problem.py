@@ -189,7 +189,7 @@ def test_derivation_is_cached_and_verifies():
 def test_repr_and_latex():
     p = problem("logistic", "bce")
     assert repr(p).startswith("Problem(model=logistic, loss=bce, params=(w, b)")
-    assert p._repr_latex_().startswith("$L = ") and r"\sigma" in p._repr_latex_()
+    assert p._repr_latex_().startswith("$$") and "L &=" in p._repr_latex_() and r"\sigma" in p._repr_latex_()
     assert "w*x" in repr(problem("w*x", "(yhat - y)**2"))
 
 
@@ -204,8 +204,28 @@ def test_check_delegates_to_decide(monkeypatch):
     fake.check_claim = check_claim
     monkeypatch.setitem(sys.modules, "symloss.decide", fake)
     p = problem("linear", "squared")
-    assert p.check("L >= 0", assume=["w > 0"], timeout=3.0) == "result"
+    assert p.check("L >= 0", assume=["w > 0"], timeout=3.0, hard=False) == "result"
     assert calls == [(p, "L >= 0", ["w > 0"], 3.0)]
+
+
+def test_check_has_a_hard_time_limit():
+    """Reading this claim alone differentiates for seconds and tidying it
+    would take minutes: the worker is killed and the verdict is unknown."""
+    import time
+
+    p = problem("linear", "squared")
+    start = time.monotonic()
+    r = p.check("d(tanh(tanh(tanh(tanh(tanh(tanh(w*x)))))), w, 5) >= 0", timeout=1.0)
+    assert r.verdict == "unknown" and r.method == "timeout"
+    assert time.monotonic() - start < 8.0
+
+
+def test_check_raises_syntax_errors_from_the_worker_intact():
+    from symloss.errors import SymlossSyntaxError
+
+    with pytest.raises(SymlossSyntaxError) as info:
+        problem("linear", "squared").check("d(L, q) > 0")
+    assert info.value.column == 1 and "q is not a symbol" in str(info.value)
 
 
 @pytest.mark.parametrize("model", ["linear_n", "Sum(w[j]**2*x[j], (j, 1, n)) + b", "Sum(tanh(w[j]*x[j]), (j, 1, n))"])
