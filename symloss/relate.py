@@ -156,29 +156,36 @@ def relation(problem, param, *, timeout: float = 10.0) -> Relation:
     labels = tuple(getattr(problem, "labels", ()))
     t = sp.Dummy("t", real=True)
 
-    def unified(step) -> bool:
-        return step.label is None or len({c.h for c in step.cases}) == 1
+    fallback: list = []
 
-    attempts = [(g, False, unified), (sp.Abs(g), True, unified), (g, False, None), (sp.Abs(g), True, None)]
-    for a, absolute, accept in attempts:
+    def unified(step) -> bool:
+        """Prefer one h for every label value; keep the first other as a fallback."""
+        if step.label is None or len({c.h for c in step.cases}) == 1:
+            return True
+        fallback.append(step)
+        return False
+
+    for a, absolute in ((g, False), (sp.Abs(g), True)):
         if time.monotonic() > deadline:
             break
-        step = prove_function_of(a, L, p, hyps, t=t, deadline=deadline, labels=labels, accept=accept)
-        if step is None:
-            continue
-        try:
-            check_proof(step, set(hyps))
-        except ProofCheckError:
-            continue
-        expr = step.h_expr().xreplace({t: LOSS_SYMBOL})
-        return Relation(p, g, L, LOSS_SYMBOL, "proved", expr, absolute, step, hypotheses=hyps,
-                        reason="the difference rewrites to 0 (re-checked proof)")
+        step = prove_function_of(a, L, p, hyps, t=t, deadline=deadline, labels=labels, accept=unified)
+        if step is not None:
+            return _proved(p, g, L, step, absolute, hyps, t)
+    for step in fallback:
+        return _proved(p, g, L, step, step.a != g, hyps, t)
     ce = _refute(problem, p, g, L, hyps, deadline)
     if ce is not None:
         return Relation(p, g, L, LOSS_SYMBOL, "refuted", counterexample=ce, hypotheses=hyps,
                         reason=ce.explanation)
     why = "time limit reached" if time.monotonic() > deadline else "no relation found and no counterexample found"
     return Relation(p, g, L, LOSS_SYMBOL, "unknown", hypotheses=hyps, reason=why)
+
+
+def _proved(p, g, L, step, absolute, hyps, t) -> Relation:
+    check_proof(step, set(hyps))
+    expr = step.h_expr().xreplace({t: LOSS_SYMBOL})
+    return Relation(p, g, L, LOSS_SYMBOL, "proved", expr, absolute, step, hypotheses=hyps,
+                    reason="the difference rewrites to 0 (re-checked proof)")
 
 
 # ---------------------------------------------------------------------------

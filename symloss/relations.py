@@ -702,8 +702,47 @@ def _abs_proofs(diff: sp.Expr, hyps, deadline) -> tuple:
     return tuple(out)
 
 
+def _plausible(a_c: sp.Expr, b_c: sp.Expr, h: sp.Expr, t: sp.Symbol, hyps: Sequence) -> bool:
+    """Search filter only (never a proof): ``a − h(b)`` is ~0 at random
+    admissible float points, evaluated vectorised.  Undecidable → ``True``."""
+    import numpy as np
+
+    from .functions import NUMPY_FUNCTIONS
+
+    diff = a_c - h.xreplace({t: b_c})
+    syms = sorted((s for s in diff.free_symbols if isinstance(s, sp.Symbol)), key=lambda s: s.name)
+    if not syms:
+        return True
+    rng = np.random.default_rng(7)
+    n = 64
+    cols = []
+    for s in syms:
+        finite = next((finite_values(hh, s) for hh in hyps if finite_values(hh, s) is not None), None)
+        if finite:
+            cols.append(rng.choice(np.array([float(v) for v in finite]), n))
+        elif s.is_positive or s.is_nonnegative:
+            cols.append(rng.uniform(0.05, 2.5, n))
+        else:
+            cols.append(rng.uniform(-2.5, 2.5, n))
+    try:
+        with np.errstate(all="ignore"):
+            mask = np.ones(n, dtype=bool)
+            for hh in hyps:
+                if hh.free_symbols <= set(syms):
+                    mask &= np.broadcast_to(np.asarray(
+                        sp.lambdify(syms, hh, modules=[NUMPY_FUNCTIONS, "numpy"])(*cols), dtype=bool), (n,))
+            vals = np.broadcast_to(np.asarray(
+                sp.lambdify(syms, diff, modules=[NUMPY_FUNCTIONS, "numpy"])(*cols), dtype=float), (n,))
+    except Exception:  # noqa: BLE001 - cannot evaluate: do not filter
+        return True
+    vals = vals[mask & np.isfinite(vals)]
+    return not np.any(np.abs(vals) > 1e-7)
+
+
 def _build_case(a_c, b_c, h, t, values, hyps, deadline) -> Case | None:
     local_hyps = list(hyps) + sorted(_case_conditions(values), key=str)
+    if not _plausible(a_c, b_c, h, t, local_hyps):
+        return None
     conds = definedness_conditions(h)
     options = [(None, None, False)]
     if conds:
