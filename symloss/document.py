@@ -232,10 +232,11 @@ def _assumption_like(param, hypotheses):
 
 
 def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr | None = None,
-                 mark: sp.Basic | None = None, hypotheses: Sequence = (), caption: str = "") -> str:
+                 mark: sp.Basic | Sequence | None = None, hypotheses: Sequence = (), caption: str = "") -> str:
     r"""A pgfplots figure of ``L`` and ``dL/dparam`` against ``param``, the
     other symbols fixed to ``values``; the grid minimiser is marked, and
-    ``mark`` (a counterexample's value of ``param``) too.  Returns ``""``
+    ``mark`` (a counterexample's value of ``param``, or a tuple of values:
+    the two points of a pair counterexample) too.  Returns ``""``
     when there is nothing finite to draw.
 
     >>> w, x = sp.symbols('w x', real=True)
@@ -265,15 +266,16 @@ def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr
     opt = float(wide[k]) if 0 < k < len(wide) - 1 else None
     centre = opt if opt is not None else float(np.clip(0.0, lo, hi))
     a, b = max(lo, centre - 3.0), min(hi, centre + 3.0)
-    m = None
-    if mark is not None:
+    marks = []
+    for mk in (mark if isinstance(mark, (tuple, list)) else (mark,)):
         try:
-            m = float(mark)
+            m = float(mk) if mk is not None else None
         except (TypeError, ValueError):
             m = None
-    if m is not None and np.isfinite(m):
-        a, b = min(a, m - 1.0), max(b, m + 1.0)
-        a, b = max(a, interval[0]), min(b, interval[1])
+        if m is not None and np.isfinite(m):
+            marks.append(m)
+            a, b = min(a, m - 1.0), max(b, m + 1.0)
+    a, b = max(a, interval[0]), min(b, interval[1])
     xs = np.linspace(a, b, 121)
     xs = xs[(xs > interval[0]) & (xs < interval[1])] if np.isfinite(interval).any() else xs
     ly, gy = _numeric(L0, param, xs), _numeric(g0, param, xs)
@@ -299,11 +301,12 @@ def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr
         if np.isfinite(lo_v) and abs(lo_v) < 1e6:
             lines.append(r"\addplot[only marks, mark=*, mark size=2.5pt, black] coordinates {(%s,%s)};" % (_fmt(opt), _fmt(lo_v)))
             lines.append(r"\addlegendentry{optimum (grid)}")
-    if m is not None and np.isfinite(m) and a <= m <= b:
-        mv = _numeric(L0, param, np.array([m]))[0]
-        if np.isfinite(mv) and abs(mv) < 1e6:
-            lines.append(r"\addplot[only marks, mark=x, mark size=5pt, very thick, orange!90!black] coordinates {(%s,%s)};" % (_fmt(m), _fmt(mv)))
-            lines.append(r"\addlegendentry{counterexample}")
+    shown = [m for m in marks if a <= m <= b]
+    mvs = _numeric(L0, param, np.array(shown, dtype=float)) if shown else np.array([])
+    pts = " ".join("(%s,%s)" % (_fmt(m), _fmt(v)) for m, v in zip(shown, mvs) if np.isfinite(v) and abs(v) < 1e6)
+    if pts:
+        lines.append(r"\addplot[only marks, mark=x, mark size=5pt, very thick, orange!90!black] coordinates {%s};" % pts)
+        lines.append(r"\addlegendentry{counterexample}")
     lines += [r"\end{axis}", r"\end{tikzpicture}"]
     fixed = ", ".join("$%s = %s$" % (p.doprint(k), p.doprint(v)) for k, v in values.items() if k != param)
     cap = caption or ("$L$ and $\\partial L/\\partial %s$ against $%s$%s." % (name, name, (" with " + fixed) if fixed else ""))
@@ -330,7 +333,7 @@ def _result_figure(result: Any, problem: Any) -> str:
         return ""
     mark = fixed.pop(param, None)
     if mark is None and pair:
-        mark = pair[1]
+        mark = (pair[1], pair[2]) if pair[0] == param else pair[1]
     hyps = list(getattr(claim, "hypotheses", ()) or ())
     if not hyps and hasattr(problem, "hypotheses"):
         try:

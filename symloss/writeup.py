@@ -252,6 +252,12 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
     elif rows:
         out.append("Evaluated exactly:\n\\begin{align*}\n%s\n\\end{align*}" % " \\\\\n".join("%s &= %s" % r for r in rows))
     expl = getattr(cx, "explanation", None)
+    minimised = _argmin_at(claim, values, p)
+    if minimised and expl:
+        m = re.match(r"argmin over (\w+) fails: (.*)", str(expl))
+        if m:  # "argmin over w fails: <why>" becomes one sentence with the function shown
+            out.append("%s %s." % (minimised, escape_text(m.group(2)).strip().rstrip(".")))
+            expl = None
     tail = "Hence the claim is false."
     if expl and not (own is not None and own[1]):
         text = escape_text(expl).strip().rstrip(".")
@@ -261,6 +267,31 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
             tail = "%s. %s" % (text[:1].upper() + text[1:], tail)
     out.append(tail)
     return "\n".join(out)
+
+
+def _argmin_at(claim: Any, values: Mapping, p: SymlossLatexPrinter) -> str:
+    """``There the minimised function is E(w) = 0, ...``: the body of each
+    ``argmin`` of the claim with the counterexample's other values put in,
+    so the reader sees why no unique minimiser exists.  ``""`` when the
+    claim has none."""
+    formula = getattr(claim, "formula", None)
+    tools = _exact_tools()
+    if tools is None or not isinstance(formula, sp.Basic) or not values:
+        return ""
+    parts = []
+    for term in sp.preorder_traversal(formula):
+        if type(term).__name__ != "ArgMin" or len(term.args) < 2:
+            continue
+        body, var = term.args[0], term.args[1]
+        try:
+            at = tools[0](body, {k: v for k, v in values.items() if k != var})
+        except Exception:  # the display is a courtesy; the verdict was checked elsewhere
+            continue
+        if at.free_symbols <= {var}:
+            parts.append("$%s \\mapsto %s$" % (p.doprint(var), p.doprint(at)))
+    if not parts:
+        return ""
+    return "There the function to be minimised is %s, so $\\operatorname*{arg\\,min}$ has no unique value:" % join_words(parts)
 
 
 def _evaluation_rows(ev: Any, p: SymlossLatexPrinter) -> list[tuple[str, str]]:
@@ -340,8 +371,8 @@ def _pair_evaluation(claim: Any, values: Mapping, pair: tuple, p: SymlossLatexPr
             % (vt, p.doprint(a), vt, p.doprint(b), vt, p.doprint(v1), vt, p.doprint(v2)))
     rows = []
     for v, av, bv in zip((v1, v2), A, B):
-        rows.append(r"A\left(%s\right) &= %s, & B\left(%s\right) &= %s" % (p.doprint(v), _value_latex(av, p), p.doprint(v), _value_latex(bv, p)))
-    text = head + "\n\\begin{align*}\n%s\n\\end{align*}" % " \\\\\n".join(rows)
+        rows.append(r"A\left(%s\right) &= %s, &\qquad B\left(%s\right) &= %s" % (p.doprint(v), _value_latex(av, p), p.doprint(v), _value_latex(bv, p)))
+    text = head + "\n\\begin{alignat*}{2}\n%s\n\\end{alignat*}" % " \\\\\n".join(rows)
     kind = type(claim).__name__.lower()
     why = None
     try:

@@ -423,3 +423,11 @@ def test_pipeline_results_compile(tmp_path):
         assert words.count("Hence the claim is false.") == verdicts.count("refuted")
         assert words.count("The last line is the claim.") == verdicts.count("proved")
         assert words.count("counterexample") >= verdicts.count("refuted")  # the figure legends
+
+
+def test_pair_counterexample_marks_both_points():
+    fig = figure_latex((w * x - 1) ** 2, w, {x: sp.Integer(2)}, mark=(sp.Integer(-1), sp.Rational(1, 2)))
+    line = next(l for l in fig.splitlines() if "mark=x" in l)
+    pts = [tuple(map(float, p.split(","))) for p in re.findall(r"\(([^()]*)\)", line.split("coordinates")[1])]
+    expected = [(-1.0, float(mpmath.mpf(-2 - 1) ** 2)), (0.5, float(mpmath.mpf(1 - 1) ** 2))]  # L = (2w - 1)^2
+    assert pts == pytest.approx(expected)

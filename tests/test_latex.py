@@ -611,3 +611,14 @@ def test_derivation_names_the_rules_and_the_cancellation():
     assert r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))" in tex and r"(\log z)' = 1/z" in tex
     assert r"cancelling the denominators $1 - \sigma\left(w x + b\right)$ and $\sigma\left(w x + b\right)$" in tex.lower()
     assert tex.count(latex(der.result)) == 1  # the closed form is stated once, at the end
+
+
+@pytest.mark.parametrize("model, loss, assume", [("linear", "squared", ()), ("linear", "bce_logits", ("x != 0",))])
+def test_missing_minimiser_shows_the_function(model, loss, assume):
+    claim, r = _refuted(model, loss, "sign(d(L, w)) == sign(w - argmin(L, w))", assume)
+    body = problem_mod.problem(model, loss).L
+    fixed = {k: v for k, v in r.counterexample.values.items() if k.name != "w"}
+    at = body.subs({next(s for s in body.free_symbols if s.name == k.name): v for k, v in fixed.items()})  # independent subs
+    tex = result_latex(r)
+    assert r"the function to be minimised is $w \mapsto %s$" % latex(at) in tex, tex
+    assert tex.rstrip().endswith("Hence the claim is false.") and "Argmin over" not in tex
