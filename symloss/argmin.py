@@ -547,9 +547,13 @@ def minimiser(term: ArgMin, context: tuple, env: Env) -> Minimiser | None:
     g = derivative(eu, u)
     if not _smooth(g):
         return None
+    tried: list = []
     for p, h, pos in _factorisations(g, context, env):
         if env.expired() or not _smooth(h):
             continue
+        if any(h == t or _is_zero(h - t) is True for t in tried):
+            continue  # the same core in another form: same outcome
+        tried.append(h)
         dh = derivative(h, u)
         conds = _conditions_on([eu, g, h, p, dh], u)
         defined = _prove_all(conds, context, env)

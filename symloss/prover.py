@@ -15,8 +15,8 @@ tries, through the combinators of :mod:`symloss.tactics`:
    :class:`~symloss.z3bridge.Decided` step states the abstraction);
 6. case splits over finite label sets (``y ∈ {0, 1}``: substitute each
    value) and over the kinks of ``abs``/``sign``/``relu``/``Heaviside``/
-   ``max``/``min`` (``u > 0``, ``u = 0``, ``u < 0``), each case proved
-   recursively.
+   ``max``/``min`` (``u > 0``, ``u = 0``, ``u < 0``) and over ``Piecewise``
+   branches, each case proved recursively.
 
 Every step class below re-checks itself; sub-proofs made under extra
 hypotheses (a case, the premise of an implication) are held in
@@ -58,6 +58,7 @@ __all__ = [
     "ImpliesIntro",
     "FiniteCases",
     "KinkCases",
+    "PiecewiseCases",
     "substitute",
     "prove_goal",
     "pointwise",
@@ -67,6 +68,29 @@ __all__ = [
 
 MAX_DEPTH = 3
 _COUNT_LIMIT = 60  # count_ops above which expand/factor forms are not tried
+#: expression size (tree nodes) above which the symbolic tactics (sign engine,
+#: identities, case splits) are not tried: they do not finish in time on
+#: such expressions, and the claim is better left ``unknown`` quickly
+MAX_NODES = 600
+
+
+def _size(expr: sp.Basic, limit: int = MAX_NODES) -> int:
+    """Number of tree nodes of ``expr``, counting stops just above ``limit``.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> _size(x**2 + 1)
+    5
+    """
+    n = 0
+    for _ in sp.preorder_traversal(expr):
+        n += 1
+        if n > limit:
+            break
+    return n
+
+
+def _small(goal) -> bool:
+    return _size(goal.statement) <= MAX_NODES
 
 _REL_GOAL = {
     sp.StrictGreaterThan: Sign.POSITIVE,
@@ -430,6 +454,48 @@ class KinkCases(Step):
                          (cond(self.kink),))
 
 
+def _piecewise_branches(pw: sp.Piecewise) -> list:
+    """``(value, conditions)`` per branch: its own condition and the
+    negations of the earlier ones (the branches cover every point)."""
+    out, earlier = [], []
+    for value, cond in pw.args:
+        conds = tuple(c for c in [cond, *(sp.Not(e) for e in earlier)] if c is not sp.true)
+        out.append((value, conds))
+        earlier.append(cond)
+    return out
+
+
+@dataclass(frozen=True)
+class PiecewiseCases(Step):
+    """Case split on the branches of ``piecewise`` (each branch's condition
+    and the negations of the earlier ones; together they cover every point,
+    as the last condition is ``True``): in each case the piecewise term is
+    replaced by that branch's value and the statement is proved with the
+    branch conditions as extra hypotheses."""
+
+    statement: sp.Basic
+    piecewise: sp.Piecewise
+    context: tuple[Given, ...]
+    cases: tuple[Hypothetical, ...]
+
+    @property
+    def fact(self) -> sp.Basic:
+        return self.statement
+
+    def verify(self) -> None:
+        _context_ok(self, self.context)
+        pw = self.piecewise
+        if not isinstance(pw, sp.Piecewise) or pw.args[-1][1] is not sp.true:
+            raise self.fail(f"{pw} is not a Piecewise with an otherwise branch")
+        if not self.statement.has(pw):
+            raise self.fail(f"{pw} does not occur in the statement")
+        branches = _piecewise_branches(pw)
+        if len(branches) != len(self.cases):
+            raise self.fail("one case per branch is needed")
+        for (value, conds), case in zip(branches, self.cases):
+            _check_under(self, self.context, case, substitute(self.statement, {pw: value}), conds)
+
+
 # ---------------------------------------------------------------------------
 # tactics
 
@@ -514,7 +580,7 @@ def implication(goal: Goal, env: Env) -> Step | None:
 def identity(goal: Goal, env: Env) -> Step | None:
     """``A == B`` by zero-equivalence."""
     f = goal.statement
-    if not isinstance(f, sp.Equality) or isinstance(f.lhs, sp.sign):
+    if not isinstance(f, sp.Equality) or isinstance(f.lhs, sp.sign) or not _small(goal):
         return None
     step = Identity(f)
     try:
@@ -538,6 +604,8 @@ def same_sign(goal: Goal, env: Env) -> Step | None:
     f = goal.statement
     if not (isinstance(f, sp.Equality) and isinstance(f.lhs, sp.sign) and isinstance(f.rhs, sp.sign)):
         return None
+    if not _small(goal):
+        return None
     a, b = f.lhs.args[0], f.rhs.args[0]
     if a == 0 or b == 0:
         return None
@@ -556,7 +624,7 @@ def same_sign(goal: Goal, env: Env) -> Step | None:
 
 def _forms(d: sp.Expr) -> list:
     out = [d]
-    if sp.count_ops(d) <= _COUNT_LIMIT:
+    if _size(d, 4 * _COUNT_LIMIT) <= 4 * _COUNT_LIMIT and sp.count_ops(d) <= _COUNT_LIMIT:
         for f in (sp.expand(d), sp.factor(d)):
             if f not in out:
                 out.append(f)
@@ -568,7 +636,7 @@ def sign_engine(goal: Goal, env: Env) -> Step | None:
     expanded / factored form of it)."""
     f = goal.statement
     need = _REL_GOAL.get(type(f))
-    if need is None:
+    if need is None or not _small(goal):
         return None
     diff = sp.Add(f.lhs, -f.rhs)
     for form in _forms(diff):
@@ -599,6 +667,8 @@ def decision_procedure(goal: Goal, env: Env) -> Step | None:
 
 
 def _finite_split(goal: Goal):
+    if not _small(goal):
+        return None
     for g in goal.context:
         cov = _finite_cover(g)
         if cov is None or cov[0] not in goal.statement.free_symbols:
@@ -651,6 +721,8 @@ def _kinks(statement) -> list:
 
 
 def _kink_split(goal: Goal):
+    if not _small(goal):
+        return None
     kinks = _kinks(goal.statement)
     if not kinks:
         return None
@@ -663,6 +735,25 @@ def _kink_split(goal: Goal):
     def build(proofs):
         subs = tuple(Hypothetical((cond(u),), p) for (_, cond), p in zip(_KINK_CONDITIONS, proofs))
         return KinkCases(goal.statement, u, goal.context, subs)
+
+    return Split(cases, build)
+
+
+def _piecewise_split(goal: Goal):
+    if not _small(goal):
+        return None
+    pws = sorted(goal.statement.atoms(sp.Piecewise), key=sp.default_sort_key)
+    pws = [p for p in pws if p.args[-1][1] is sp.true]
+    if not pws:
+        return None
+    pw = pws[0]
+    branches = _piecewise_branches(pw)
+    cases = tuple(Goal(substitute(goal.statement, {pw: value}), goal.context).assuming(conds, "branch")
+                  for value, conds in branches)
+
+    def build(proofs):
+        subs = tuple(Hypothetical(conds, p) for (_, conds), p in zip(branches, proofs))
+        return PiecewiseCases(goal.statement, pw, goal.context, subs)
 
     return Split(cases, build)
 
@@ -680,6 +771,7 @@ _PIPELINE = first(
     named("z3", _guard(decision_procedure)),
     named("finite cases", _guard(finite_cases)),
     named("kink cases", _guard(try_each_case(_kink_split, _recursive))),
+    named("piecewise cases", _guard(try_each_case(_piecewise_split, _recursive))),
 )
 
 
