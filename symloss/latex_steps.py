@@ -298,7 +298,7 @@ class StepPrinterMixin:
             if gone:
                 return "by cancelling the denominator%s %s and collecting the residual" % (
                     "s" if len(gone) > 1 else "", join_words([self._m(g) for g in gone]))
-            return "by simplifying: expanding, cancelling and collecting the residual and the input factor"
+            return "by simplifying (expanding, cancelling, collecting the residual and the input factor)"
         return "by " + words.get(rule, "the rewrite " + _escape(rule))
 
     def _print_SumOfSquares(self, step) -> str:
@@ -587,17 +587,38 @@ class StepPrinterMixin:
         return "differentiating directly%s: " % self._rules_note(step.expr) + _math_block(
             step.derivative, printer=self, lead=lead)
 
-    def _print_ChainRule(self, step) -> str:
+    def _print_ChainRule(self, step, final: bool = False) -> str:
+        """The chain rule with its outer and inner derivatives; outputs that
+        do not depend on the parameter are named once instead of listed.
+        With ``final`` the product is announced, not displayed (the caller
+        states the closed form)."""
         yhs = list(step.yhats)
         links = " + ".join(r"%s\,%s" % (self._d(r"\ell", yh), self._d(self.doprint(yh), step.param)) for yh in yhs)
         where = join_words(["$%s = %s$" % (self.doprint(yh), self.doprint(m)) for yh, m in zip(yhs, step.models)])
         parts = ["by the chain rule through %s,\n\\[ %s = %s \\]\nwith" % (where, self._d("L", step.param), links)]
-        outer = [self._print_LossDerivative(o, self._rules_note(o.loss)) for o in step.outer]
-        inner = [self._print_ModelDerivative(i, yh, self._rules_note(i.model)) for i, yh in zip(step.inner, yhs)]
-        parts.append("\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(r"\item " + t for t in outer + inner))
-        back = join_words(["$%s = %s$" % (self.doprint(yh), self.doprint(m)) for yh, m in zip(yhs, step.models)])
-        parts.append("so, multiplying and putting %s back, " % back
-                     + _math_block(step.result, printer=self, lead=self._d("L", step.param) + " ="))
+        live = [(o, i, yh) for o, i, yh in zip(step.outer, step.inner, yhs) if i.derivative != 0]
+        dead = [yh for i, yh in zip(step.inner, yhs) if i.derivative == 0]
+        items, notes = [], set()
+        for o, i, yh in live:
+            note = self._rules_note(o.loss)
+            items.append(self._print_LossDerivative(o, "" if note in notes else note))
+            notes.add(note)
+        for o, i, yh in live:
+            note = self._rules_note(i.model)
+            items.append(self._print_ModelDerivative(i, yh, "" if note in notes else note))
+            notes.add(note)
+        if dead:
+            zero = " = ".join(self._d(self.doprint(yh), step.param) for yh in dead)
+            items.append("$%s = 0$, so %s drop%s out" % (zero, join_words(["$%s$" % self.doprint(yh) for yh in dead]),
+                                                         "s" if len(dead) == 1 else ""))
+        parts.append("\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(r"\item " + t for t in items))
+        back = join_words(["$%s = %s$" % (self.doprint(yh), self.doprint(m)) for _, _, (yh, m) in
+                           [(None, None, ym) for ym in zip(yhs, step.models)]])
+        if final:
+            parts.append("so multiplying and putting %s back gives the closed form." % back)
+        else:
+            parts.append("so, multiplying and putting %s back, " % back
+                         + _math_block(step.result, printer=self, lead=self._d("L", step.param) + " ="))
         return "\n".join(parts)
 
     def _rules_note(self, expr) -> str:

@@ -529,13 +529,16 @@ def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None
     yhats = tuple(getattr(steps[0], "yhats", ()) or ()) if steps else ()
     if len(yhats) != len(models):
         yhats = (sp.Symbol("yhat"),) if len(models) == 1 else tuple(sp.Symbol("yhat_%d" % k) for k in range(1, len(models) + 1))
-    head = ["Model: %s." % math_block(sp.Eq(yh, m, evaluate=False), printer=p, inline_ok=True) for yh, m in zip(yhats, models)]
+    head = []
+    if models:
+        head.append("Model: %s" % _with_period(join_words([math_block(sp.Eq(yh, m, evaluate=False), printer=p, inline_ok=True)
+                                                             for yh, m in zip(yhats, models)])))
     if isinstance(loss, sp.Basic):
-        head.append("Loss: %s." % math_block(loss, printer=p, inline_ok=True, lead=r"\ell ="))
+        head.append("Loss: %s" % _with_period(math_block(loss, printer=p, inline_ok=True, lead=r"\ell =" if models else "L =")))
     out = [" ".join(head)]
     composite = getattr(steps[0], "composite", None) if steps else None
     if isinstance(composite, sp.Basic):
-        out.append("With the model substituted, " + math_block(composite, printer=p, inline_ok=True, lead="L =") + ".")
+        out.append("With the model substituted, " + _with_period(math_block(composite, printer=p, inline_ok=True, lead="L =")))
     dl = (r"\frac{\partial L}{\partial %s} =" % p.doprint(param)) if isinstance(param, sp.Basic) else "="
     if steps:
         p.labels = {_step_key(s): k for k, s in enumerate(steps, 1)}
@@ -548,6 +551,8 @@ def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None
                     body = "%s gives the closed form." % (words[3:] if words.startswith("by ") else words)  # shown after "Hence"
                 else:
                     body = "%s: %s" % (p.rewrite_words(s), math_block(s.after, printer=p, lead=dl))
+            elif type(s).__name__ == "ChainRule" and k == len(steps) and getattr(s, "result", None) == result:
+                body = p._print_ChainRule(s, final=True)  # the closed form is stated once, after "Hence"
             else:
                 body = p._print(s)
             items.append(r"\item[(%d)] %s" % (k, body[:1].upper() + body[1:]))
@@ -556,6 +561,16 @@ def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None
     if isinstance(result, sp.Basic) and isinstance(param, sp.Basic):
         out.append("Hence\n" + math_block(result, printer=p, lead=dl))
     return "\n\n".join(out)
+
+
+def _with_period(block: str) -> str:
+    """End a sentence that ends in math: after inline math, or inside a
+    display (so the period does not land alone on the next line)."""
+    if block.endswith(" \\]"):
+        return block[:-3] + ". \\]"
+    if block.endswith("\n\\end{multline*}"):
+        return block[: -len("\n\\end{multline*}")] + ".\n\\end{multline*}"
+    return block + "."
 
 
 def _first_attr(obj: Any, names: tuple[str, ...]) -> Any:

@@ -622,3 +622,22 @@ def test_missing_minimiser_shows_the_function(model, loss, assume):
     tex = result_latex(r)
     assert r"the function to be minimised is $w \mapsto %s$" % latex(at) in tex, tex
     assert tex.rstrip().endswith("Hence the claim is false.") and "Argmin over" not in tex
+
+
+@pytest.mark.parametrize("model, loss, param, phrases", [
+    ("softmax3", "softmax_ce", "w1", [r"\frac{\partial \hat{y}_{2}}{\partial w_{1}} = \frac{\partial \hat{y}_{3}}{\partial w_{1}} = 0$, so",
+                                     r"Model: $\hat{y}_{1} = w_{1} x + b_{1}$, $\hat{y}_{2}"]),
+    ("two_layer", "squared", "w", [r"\tanh'(z) = 1 - \tanh^{2}(z)", "back gives the closed form."]),
+    ("linear_n", "squared", "w", ["Kronecker-delta sum"]),
+])
+def test_derivation_shapes(model, loss, param, phrases):
+    p = problem_mod.problem(model, loss)
+    der = p.derivation(next(s for s in p.params if str(s).startswith(param)))
+    for s in der.steps:  # every derivation step re-checks its equality
+        s.verify()
+    tex = derivation_latex(der)
+    for ph in phrases:
+        assert ph in tex, (ph, tex)
+    assert tex.count(latex(der.result)) == 1 and tex.rstrip().endswith(r"%s \]" % latex(der.result))
+    assert not re.search(r"\n\.\s*$|\n\.\n", tex)  # no sentence-ending period alone on a line after a display
+    assert tex.count(r"\begin{") == tex.count(r"\end{")
