@@ -550,8 +550,9 @@ class StepPrinterMixin:
 
     def _print_TwoCopy(self, step) -> str:
         v1, v2 = self.doprint(step.v1), self.doprint(step.v2)
-        why = "comparing two copies $%s, %s$ of %s: %s" % (v1, v2, self._m(step.var), self._local_latex(step.inner, " "))
-        return self.step_line(step, why)
+        why = ("comparing two copies $%s, %s$ of %s: the implication between them holds for all values, "
+               "as shown below" % (v1, v2, self._m(step.var)))
+        return self.step_line(step, why) + "\n" + self._local_latex(step.inner, "")
 
     def _print_ProportionalVia(self, step) -> str:
         cases = tuple(step.cases)

@@ -493,6 +493,10 @@ PIPELINE_STEPS = [
      "SameSign", "equal identically"),
     ("logistic", "bce_soft", "sign(d(L, w)) == sign(w - argmin(L, w))", ("x != 0", "y > 0", "y < 1"),
      "ArgminSign", ("y (", "y the minimiser step and the sign link")),
+    ("linear", "absolute", "nondecreasing(abs(d(L, w)), L, w)", (), "TwoCopy", "two copies $w_{1}, w_{2}$"),
+    ("linear", "squared", "nondecreasing(abs(d(L, w)), L, w)", (), "NondecreasingVia", "mean value theorem"),
+    ("linear", "squared", "nondecreasing(abs(d(L, w)), L, w)", (), "FunctionOf", "free of $w$"),
+    ("linear", "exponential", "proportional(d(L, w), L, w)", (), "ProportionalVia", "free of $w$"),
 ]
 
 
@@ -504,6 +508,7 @@ def test_pipeline_step_rendering(model, loss, text, assume, cls, phrase):
     tex = result_latex(r)
     assert "rule \\textsf" not in tex  # every step class of the proof has its own printer
     assert tex.count(r"\begin{") == tex.count(r"\end{") and r"\begin{proof}" in tex
+    assert r"\end{enumerate}:" not in tex  # a nested proof never sits inside a sentence
     alone = step_latex(steps[0])  # rendered without line numbers: no dangling "from" or "by"
     assert "rule \\textsf" not in alone and not re.search(r"(from|by) *(,|\.|$|and )", alone), alone
     in_tex, in_alone = phrase if isinstance(phrase, tuple) else (phrase, phrase)
