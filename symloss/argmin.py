@@ -510,20 +510,22 @@ def _limit_existence(h, u, context, env):
     for signs in _sign_cases(candidates):
         assumed = _sign_conditions(signs)
         sub = Goal(sp.true, context).assuming(assumed, "sign case")
-        low = _limit(h, u, -sp.oo, signs)
-        high = _limit(h, u, sp.oo, signs)
-        if low is None or high is None or low == sp.oo or high == -sp.oo:
-            return None
-        proofs = []
-        for value, rel in ((low, sp.StrictLessThan), (high, sp.StrictGreaterThan)):
-            if value in (sp.oo, -sp.oo):
+        values, proofs = [], []
+        for direction, rel in ((-sp.oo, sp.StrictLessThan), (sp.oo, sp.StrictGreaterThan)):
+            if env.expired():
+                return None
+            value = _limit(h, u, direction, signs)  # one at a time: stop at the first failure
+            if value is None or value == -direction:
+                return None
+            values.append(value)
+            if value == direction:
                 proofs.append(None)
                 continue
             p = prove_goal(sub.to(rel(value, 0, evaluate=False)), env)
             if p is None:
                 return None
             proofs.append(Hypothetical(assumed, p))
-        cases.append(LimitCase(signs, low, high, proofs[0], proofs[1]))
+        cases.append(LimitCase(signs, values[0], values[1], proofs[0], proofs[1]))
     # verify() recomputes every limit; the pipeline runs check_proof on the whole proof
     return OppositeLimits(h, u, tuple(candidates), tuple(nonzero), tuple(cases), context)
 

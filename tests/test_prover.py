@@ -333,3 +333,33 @@ def test_identity_rejects_a_nonzero_difference():
         Identity(sp.Eq(x, x + 1, evaluate=False)).verify()
     with pytest.raises(ProofCheckError):
         AndIntro(sp.Gt(x, 0), ()).verify()
+
+
+# ---------------------------------------------------------------- soundness property
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PAIRS = [("linear", "squared"), ("logistic", "bce"), ("linear", "bce_logits"), ("linear", "poisson_nll"),
+         ("linear", "exponential"), ("linear", "logistic"), ("linear", "huber"), ("linear", "absolute"),
+         ("logistic", "squared"), ("linear", "log_cosh"), ("tanh_neuron", "squared"), ("linear", "hinge")]
+TEMPLATES = ["d(L, w, 2) >= {c}", "d(L, w, 2) <= {c}*x**2", "abs(d(L, w)) <= {c}*abs(x)", "L >= {c}",
+             "L > {c}", "d(L, w)**2 >= {c}*x**2*L", "x*d(L, w) >= {c}", "implies(d(L, w) == 0, x == {c})",
+             "d(L, w, 2) >= {c}*x**2", "abs(d(L, b)) <= {c}"]
+CONSTANTS = ["0", "1", "-1", "1/4", "1/5", "2", "1/2"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(PAIRS), st.sampled_from(TEMPLATES), st.sampled_from(CONSTANTS))
+def test_every_proof_of_a_random_claim_holds_at_random_points(pair, template, c):
+    claim = parse_claim(problem(*pair), template.format(c=c))
+    r = prover.pointwise(claim, _ctx(5))
+    if r is None:
+        return
+    if r.verdict == "proved":
+        check_proof(r.proof, set(claim.hypotheses))
+        assert spot_check(claim, n=60) == 0
+    else:
+        from symloss.counterexample import verify
+
+        assert r.verdict == "refuted" and verify(claim.formula, claim.hypotheses, r.counterexample.values)
