@@ -139,8 +139,10 @@ def _claim_body(claim: Any, p: SymlossLatexPrinter) -> str:
     kind = type(claim).__name__.lower()
     formula = getattr(claim, "formula", None)
     if formula is sp.true or formula is sp.false:
-        return r"\[ \text{\texttt{%s}} \]which, as parsed, is literally %s." % (
-            escape_text(getattr(claim, "text", "")), "true" if formula is sp.true else "false")
+        what = ("identically true: its two sides became the same expression" if formula is sp.true
+                else "identically false")
+        return r"\[ \text{\texttt{%s}} \]which, once written out (derivatives taken, the model substituted), is %s." % (
+            escape_text(getattr(claim, "text", "")), what)
     text = getattr(claim, "text", "")
     if isinstance(formula, sp.Basic) and not formula.free_symbols and text and isinstance(formula, sp.core.relational.Relational):
         # e.g. a correlation evaluated in closed form: show what was claimed, then what it became

@@ -646,3 +646,12 @@ def test_derivation_shapes(model, loss, param, phrases):
     assert tex.count(latex(der.result)) == 1 and tex.rstrip().endswith(r"%s \]" % latex(der.result))
     assert not re.search(r"\n\.\s*$|\n\.\n", tex)  # no sentence-ending period alone on a line after a display
     assert tex.count(r"\begin{") == tex.count(r"\end{")
+
+
+def test_claim_that_became_true_says_so():
+    claims = pytest.importorskip("symloss.claims")
+    claim = claims.parse_claim(problem_mod.problem("logistic", "bce"), "d(L, w) == x*(yhat - y)")
+    if claim.formula is not sp.true:
+        pytest.skip("the parser keeps this identity unevaluated now")
+    tex = claim_latex(claim)
+    assert r"\texttt{d(L, w) == x*(yhat - y)}" in tex and "identically true" in tex
