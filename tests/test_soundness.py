@@ -136,7 +136,7 @@ def _judge(formula, symbols, columns, n, rtol=1e-9):
         rhs = _values(_lam(symbols, formula.rhs), columns, n)
         with np.errstate(all="ignore"):
             d = lhs - rhs
-        tol = rtol * (1 + np.abs(lhs) + np.abs(rhs))
+            tol = rtol * (1 + np.abs(lhs) + np.abs(rhs))
         ok = np.isfinite(d)
         t = {sp.Gt: d > tol, sp.Ge: d >= -tol, sp.Lt: d < -tol, sp.Le: d <= tol,
              sp.Eq: np.abs(d) <= tol, sp.Ne: np.abs(d) > tol}[type(formula)]
@@ -194,7 +194,17 @@ def _exact_candidates(point):
     return [exact, simple]
 
 
-def assert_holds_at_random_points(p, claim, n=3000, seed=0):
+def _simple_exact_points(domains, rng, k):
+    """``k`` random combinations of each domain's special points (0, ±1,
+    ±½, ±2, closed ends, midpoints): where kinks and conventions live, and
+    where float sampling almost never lands."""
+    choices = [(s, d.special_points()) for s, d in domains]
+    if any(not pts for _, pts in choices):
+        return []
+    return [{s: pts[rng.integers(len(pts))] for s, pts in choices} for _ in range(k)]
+
+
+def assert_holds_at_random_points(p, claim, n=3000, seed=0, exact_points=15):
     if isinstance(claim, Pointwise):
         formula, hyps, domains = claim.formula, list(claim.hypotheses), list(claim.domains)
         if formula.atoms(ArgMin, Corr):
@@ -208,12 +218,12 @@ def assert_holds_at_random_points(p, claim, n=3000, seed=0):
     for h in hyps:
         admissible &= _judge(h, symbols, columns, n) == _T
     bad = np.nonzero(admissible & (_judge(formula, symbols, columns, n) == _F))[0]
-    for i in bad[:5]:
-        point = {s: columns[k][i] for k, s in enumerate(symbols)}
-        for exact in _exact_candidates(point):
-            if point_is_admissible(hyps, exact) is True and truth(formula, exact) is False:
-                pytest.fail(f"SOUNDNESS BUG: {claim.text!r} about {p!r} was PROVED but is false at "
-                            f"{ {str(k): str(v) for k, v in exact.items()} }")
+    candidates = [c for i in bad[:5] for c in _exact_candidates({s: columns[k][i] for k, s in enumerate(symbols)})]
+    candidates += _simple_exact_points(domains, rng, exact_points)
+    for exact in candidates:
+        if point_is_admissible(hyps, exact) is True and truth(formula, exact) is False:
+            pytest.fail(f"SOUNDNESS BUG: {claim.text!r} about {p!r} was PROVED but is false at "
+                        f"{ {str(k): str(v) for k, v in exact.items()} }")
 
 
 # ---------------------------------------------------------------------------
@@ -379,6 +389,9 @@ def test_the_oracles_catch_a_false_proof_and_a_bad_counterexample():
     claim = parse_claim(p, "d(L, w) <= 0")
     with pytest.raises(pytest.fail.Exception, match="SOUNDNESS BUG"):
         assert_holds_at_random_points(p, claim)
+    at_kink_only = parse_claim(problem("linear", "absolute"), "abs(d(L, b)) == 1")  # false where w x + b = y
+    with pytest.raises(pytest.fail.Exception, match="SOUNDNESS BUG"):
+        assert_holds_at_random_points(problem("linear", "absolute"), at_kink_only, exact_points=60)
     syms = {s.name: s for s in claim.symbols}
     outside = Counterexample({syms["w"]: 1, syms["b"]: 0, syms["x"]: 1, syms["y"]: 0})
     with pytest.raises(AssertionError, match="outside"):
