@@ -207,8 +207,10 @@ class StepPrinterMixin:
         source = str(step.source).strip()
         if not source or re.fullmatch(r"(hypothesis|assumption|assume)(\s*\[?\d+\]?)?", source):
             return self.step_line(step, "by hypothesis")
-        if source == "local condition":
-            return self.step_line(step, "assumed here")
+        if source in ("local condition", "branch", "branch condition", "kink case", "sign case", "case") or source.startswith("case "):
+            return self.step_line(step, "assumed in this case")
+        if source == "premise of the implication":
+            return self.step_line(step, "assumed (the premise)")
         return self.step_line(step, "by hypothesis (%s)" % _escape(source))
 
     def _print_Gap(self, step: Gap) -> str:
@@ -429,6 +431,15 @@ class StepPrinterMixin:
         shown = join_words([self._m(k) for k in sorted(kinks, key=sp.default_sort_key)[:4]])
         why = "by case analysis on the sign of %s%s" % (
             self._m(u), (", in each case with %s replaced by its value there" % shown) if shown else "")
+        return self.step_line(step, why, cite=False) + self._items(rows)
+
+    def _print_PiecewiseCases(self, step) -> str:
+        rows = []
+        for (value, _), case in zip(step.piecewise.args, step.cases):
+            conds = [self._m(c) for c in tuple(case.assumed or ())]
+            title = ("Case %s" % join_words(conds)) if conds else "Otherwise"
+            rows.append(self.sub_proof(case.proof, "%s (the piecewise term equals %s):" % (title, self._m(value))))
+        why = "by case analysis on the branches of the piecewise term, which cover every point"
         return self.step_line(step, why, cite=False) + self._items(rows)
 
     def _print_ExactEvaluation(self, step) -> str:

@@ -653,3 +653,19 @@ def test_claim_that_became_a_constant_says_so(formula, phrase):
     claim = NS(text="d(L, w) == x*(yhat - y)", formula=formula, hypotheses=(), symbols=(w, x))
     tex = claim_latex(claim)
     assert r"\texttt{d(L, w) == x*(yhat - y)}" in tex and phrase in tex and "literally" not in tex
+
+
+def test_piecewise_case_split_rendering():
+    prover = pytest.importorskip("symloss.prover")
+    if not hasattr(prover, "PiecewiseCases"):
+        pytest.skip("no piecewise case split in this prover")
+    goal = prover.Goal(sp.Ge(sp.Piecewise((x**2, x > 1), (1, True)), 0, evaluate=False))
+    step = prover.try_each_case(prover._piecewise_split, prover._recursive)(goal, prover.Env())
+    assert isinstance(step, prover.PiecewiseCases)
+    check_proof(step, set())
+    tex = proof_latex(step)
+    assert "case analysis on the branches of the piecewise term" in tex and "rule \\textsf" not in tex
+    assert r"Case $x > 1$ (the piecewise term equals $x^{2}$):" in tex
+    assert r"Case $x \leq 1$ (the piecewise term equals $1$):" in tex
+    assert "$x > 1$ --- assumed in this case" in tex
+    assert tex.count(r"\begin{") == tex.count(r"\end{")
