@@ -7,8 +7,9 @@ standing for ``v`` and ``G = ∂E/∂u``:
 
 1. ``E`` and ``G`` are built from continuous, differentiable pieces only
    (polynomials, exp, log, σ, softplus, tanh, ...; no kinks or jumps), and
-   every definedness condition that mentions ``u`` is proved, so both are
-   defined for every real ``u``;
+   every definedness condition is a hypothesis or proved (those that
+   mention ``u`` for every real ``u``), so both are defined for every real
+   ``u`` wherever the hypotheses hold;
 2. ``G = P·H`` (zero-equivalence) with ``P > 0`` (sign engine);
 3. ``∂H/∂u > 0`` for every ``u`` (sign engine or z3), so ``H`` is strictly
    increasing;
@@ -88,11 +89,14 @@ def _smooth(expr: sp.Expr) -> bool:
     return True
 
 
-def _conditions_on(exprs, u) -> list:
+def _conditions(exprs) -> list:
+    """Every definedness condition of ``exprs`` (those that mention the
+    minimisation variable must be proved for all its values; the others
+    must be hypotheses or proved from them)."""
     out = []
     for e in exprs:
         for c in definedness_conditions(e):
-            if u in c.free_symbols and c not in out:
+            if c not in out:
                 out.append(c)
     return out
 
@@ -292,7 +296,7 @@ class Minimiser(Step):
         for part in (e, g, self.core, self.ratio):
             if not _smooth(part):
                 raise self.fail(f"{part} is not built from smooth functions only")
-        _covered(self, _conditions_on([e, g, self.core, self.ratio, dh], u), self.defined, self.context)
+        _covered(self, _conditions([e, g, self.core, self.ratio, dh]), self.defined, self.context)
         if _is_zero(sp.Add(g, -self.ratio * self.core)) is not True:
             raise self.fail(f"{g} is not ({self.ratio})·({self.core})")
         if fact_sign(self.positive.fact, self.ratio) is not Sign.POSITIVE:
@@ -557,7 +561,8 @@ def minimiser(term: ArgMin, context: tuple, env: Env) -> Minimiser | None:
             continue  # the same core in another form: same outcome
         tried.append(h)
         dh = derivative(h, u)
-        conds = _conditions_on([eu, g, h, p, dh], u)
+        facts = {c.fact for c in context}
+        conds = [c for c in _conditions([eu, g, h, p, dh]) if c not in facts]
         defined = _prove_all(conds, context, env)
         if defined is None:
             env.notes.append(f"argmin: could not show {e} is defined for every {v}")

@@ -273,3 +273,17 @@ def test_limit_helper_refuses_undetermined_signs():
 
     assert argmin._limit(h, w, sp.oo, ((x, Sign.POSITIVE),)) == x * (1 - y)
     assert argmin._limit(h, w, -sp.oo, ((x, Sign.POSITIVE),)) == -x * y
+
+
+def test_definedness_of_every_piece_must_be_proved():
+    # E = (w − y)²/x needs x ≠ 0: a proof from x > 0 is part of the minimiser step
+    xpos = Given(sp.Gt(x, 0), "assume")
+    m = _minimiser((w - y) ** 2 / x, (xpos,))
+    assert any(p.fact == sp.Ne(x, 0) for p in m.defined)
+    with pytest.raises(ProofCheckError):
+        dataclasses.replace(m, defined=()).verify()
+    # log(exp(w) + y) is defined for every w, but only with the proof of exp(w) + y > 0
+    m = _minimiser(sp.log(sp.exp(w) + y) + w**2, (Given(sp.Gt(y, 0), "assume"),))
+    assert m.defined
+    with pytest.raises(ProofCheckError):
+        dataclasses.replace(m, defined=()).verify()

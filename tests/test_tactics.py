@@ -173,3 +173,21 @@ def test_finite_cases_record_the_case_values_for_candidates():
 def test_prove_goal_respects_the_deadline():
     env = Env(deadline=time.monotonic() - 1)
     assert prover.prove_goal(Goal(ge(x**2, 0)), env) is None
+
+
+def test_piecewise_cases_prove_give_up_and_reject_tampering():
+    split = prover.try_each_case(prover._piecewise_split, prover._recursive)
+    pw = sp.Piecewise((sigmoid(x), x > 0), (1 - sigmoid(-x) + x**2, True))
+    goal = Goal(gt(pw, 0))                                # σ > 0 and σ(x) + x² > 0
+    step = split(goal, Env())
+    _check(step, goal)
+    assert split(Goal(gt(sp.Piecewise((x, x > -1), (1, True)), 0)), Env()) is None  # x ∈ (−1, 0]
+    assert split(Goal(gt(x, 0)), Env()) is None           # no piecewise term
+    import dataclasses
+
+    from symloss.errors import ProofCheckError
+
+    with pytest.raises(ProofCheckError):
+        dataclasses.replace(step, cases=step.cases[:1]).verify()
+    with pytest.raises(ProofCheckError):
+        dataclasses.replace(step, cases=step.cases[::-1]).verify()
