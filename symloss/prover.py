@@ -47,11 +47,14 @@ from .errors import ProofCheckError
 from .functions import definedness_conditions, relu
 from .proof import Given, Sign, Step, check_proof
 from .signs import fact_sign, prove_sign, sign_set
-from .tactics import Env, Goal, Split, first, named, proves, try_each_case
+from .tactics import Env, Goal, Split, Transformation, first, named, proves, then, try_each_case
 
 __all__ = [
     "Hypothetical",
     "RelationFromSign",
+    "to_difference",
+    "sign_of_forms",
+    "sign_engine",
     "Identity",
     "SameSign",
     "AndIntro",
@@ -631,21 +634,37 @@ def _forms(d: sp.Expr) -> list:
     return out
 
 
-def sign_engine(goal: Goal, env: Env) -> Step | None:
-    """``A op B`` from the sign engine's proof about ``A − B`` (or an
-    expanded / factored form of it)."""
+def to_difference(goal: Goal) -> Transformation | None:
+    """``A op B`` (``B ≠ 0``) becomes the sign goal ``A − B op 0``; the proof
+    of the sign goal is wrapped in :class:`RelationFromSign`."""
     f = goal.statement
-    need = _REL_GOAL.get(type(f))
-    if need is None or not _small(goal):
+    if type(f) not in _REL_GOAL or f.rhs == 0:
         return None
     diff = sp.Add(f.lhs, -f.rhs)
-    for form in _forms(diff):
+    return Transformation(goal.to(type(f)(diff, 0, evaluate=False)),
+                          lambda sub: RelationFromSign(f, diff, sub))
+
+
+def sign_of_forms(goal: Goal, env: Env) -> Step | None:
+    """``E op 0`` from the sign engine's proof about ``E`` or about an
+    expanded / factored form of it (zero-equivalent to ``E``)."""
+    f = goal.statement
+    need = _REL_GOAL.get(type(f))
+    if need is None or f.rhs != 0 or not _small(goal):
+        return None
+    for form in _forms(f.lhs):
         r = prove_sign(form, need, goal.context, deadline=env.deadline)
-        if r is not None:
-            step = RelationFromSign(f, form, r.step)
-            if _checked_step(step, goal) is not None:
-                return step
+        if r is None:
+            continue
+        step = r.step if r.step.fact == f else RelationFromSign(f, form, r.step)
+        if _checked_step(step, goal) is not None:
+            return step
     return None
+
+
+#: ``A op B`` by the sign engine, on ``A op B`` itself when ``B = 0`` and on
+#: ``A − B op 0`` otherwise
+sign_engine = first(sign_of_forms, then(to_difference, sign_of_forms))
 
 
 def decision_procedure(goal: Goal, env: Env) -> Step | None:

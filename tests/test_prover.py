@@ -239,9 +239,9 @@ def _find(step, cls):
 
 
 def test_tampered_relation_from_sign_fails():
-    claim, proof = _proof("logistic", "bce", "d(L, w, 2) >= 0")
+    claim, proof = _proof("logistic", "bce", "d(L, w, 2) <= x**2/4")
     step = _find(proof, RelationFromSign)
-    stronger = sp.StrictGreaterThan(step.relation.lhs, step.relation.rhs, evaluate=False)
+    stronger = sp.StrictLessThan(step.relation.lhs, step.relation.rhs, evaluate=False)
     with pytest.raises(ProofCheckError):
         dataclasses.replace(step, relation=stronger).verify()
     with pytest.raises(ProofCheckError):
