@@ -806,21 +806,32 @@ def claim_goal(claim) -> Goal:
 
 
 def _candidate_result(claim, env: Env):
-    from .counterexample import verify
-    from .verdict import Counterexample, Result
+    """A refutation from the first candidate the exact verifier accepts
+    (shrunk towards simple values while it stays verified), or ``None``."""
+    from .counterexample import shrink, verify
+    from .exact import substitute as exact_value
+    from .verdict import Counterexample, Result, value_text
 
     seen = []
     for point in env.candidates:
-        if point in seen:
+        if point in seen or env.expired():
             continue
         seen.append(point)
         values = {s: v for s, v in point.items() if s in set(claim.symbols)}
         if set(values) != set(claim.symbols):
             continue
-        if verify(claim.formula, claim.hypotheses, values):
-            ce = Counterexample(values, explanation="a point met while searching for a proof; re-checked exactly")
-            return Result("refuted", claim, counterexample=ce, reason=ce.describe(),
-                          method="exact counterexample (from a z3 model)")
+        if not verify(claim.formula, claim.hypotheses, values):
+            continue  # a candidate of the abstraction only: never reported
+        values = shrink(claim.formula, claim.hypotheses, values, claim.symbols, deadline=env.deadline)
+        f = claim.formula
+        evaluations, why = (), "the claim is false here (checked exactly)"
+        if isinstance(f, sp.Rel):
+            lhs, rhs = exact_value(f.lhs, values), exact_value(f.rhs, values)
+            evaluations = (("lhs", lhs), ("rhs", rhs))
+            why = f"the claim is false here: left side {value_text(lhs)}, right side {value_text(rhs)}"
+        ce = Counterexample(values, evaluations=evaluations, explanation=why)
+        return Result("refuted", claim, counterexample=ce, reason=ce.describe(),
+                      method="exact counterexample (from a z3 model met by the prover)")
     return None
 
 
