@@ -237,7 +237,7 @@ class StepPrinterMixin:
         return self.step_line(step, "since %s is declared %s" % (self._m(step.expr), word))
 
     def _print_HypothesisSign(self, step) -> str:
-        return self.step_line(step, "read off the hypothesis %s" % self._m(step.given.fact))
+        return self.step_line(step, "read off the hypothesis $%s$" % self.statement_latex(step.given.fact))
 
     def _print_Combine(self, step) -> str:
         how = "weakening" if len(step.parts) == 1 else "combining what is known about %s" % self._m(step.expr)
@@ -538,24 +538,33 @@ class StepPrinterMixin:
 
     def _print_FunctionOf(self, step) -> str:
         t = self.doprint(step.t)
+        cases = tuple(step.cases)
+        single = len(cases) == 1 and not tuple(cases[0].values or ())
         items = []
-        for case in step.cases:
-            text = "%s$h(%s) = %s$" % (self._case_title(case.values), t, self.doprint(case.h))
+        for case in cases:
+            parts = [] if single else ["%s$h(%s) = %s$" % (self._case_title(case.values), t, self.doprint(case.h))]
             if getattr(case, "lo", None) is not None and getattr(case, "range", None) is not None:
-                text += ", and every value of %s is at least %s: %s" % (self._m(step.b), self._m(case.lo),
-                                                                      self._local_latex(case.range, " "))
+                parts.append("Every value of %s is at least %s: %s" % (self._m(step.b), self._m(case.lo),
+                                                                      self._local_latex(case.range, " ")))
             for loc in getattr(case, "defined", ()) or ():
-                text += " $h$ is defined there: " + self._local_latex(loc, " ")
-            items.append(r"\item " + text)
-        why = ("since %s with %s free of %s; the difference rewrites to 0 in each case"
-               % (self._m(sp.Eq(step.a, sp.Function("h")(step.b), evaluate=False)), "$h$", self._m(step.var)))
+                parts.append("$h$ is defined there: " + self._local_latex(loc, " "))
+            if single:
+                items += [r"\item " + q for q in parts]
+            elif parts:
+                items.append(r"\item " + "; ".join(parts))
+        rel = self._m(sp.Eq(step.a, sp.Function("h")(step.b), evaluate=False))
+        if single:
+            why = "since %s with $h(%s) = %s$ free of %s (the difference rewrites to 0)" % (
+                rel, t, self.doprint(cases[0].h), self._m(step.var))
+        else:
+            why = "since %s with $h$ free of %s; the difference rewrites to 0 in each case" % (rel, self._m(step.var))
         return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
 
     def _print_NondecreasingVia(self, step) -> str:
         t = self.doprint(step.function_of.t) if hasattr(step, "function_of") else "t"
         items = [r"\item %s%s" % (self._case_title(c.values), self._local_latex(loc, "$h'(%s) \\geq 0$:" % t))
                  for c, loc in zip(getattr(step.function_of, "cases", ()), step.monotone)]
-        why = ("since %s = h(%s)$ with $h$ continuous and $h' \\geq 0$ (except at finitely many kinks), "
+        why = ("%s = h(%s)$ with $h$ continuous and $h' \\geq 0$ (except at finitely many kinks), "
                "so $h$ is nondecreasing by the mean value theorem" % (self._m(step.a)[:-1], self.doprint(step.b)))
         return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
 
