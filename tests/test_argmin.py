@@ -57,8 +57,10 @@ def _numeric_check(claim, n=12, seed=3):
     sign_case = argmin._sign_pattern(claim.formula)
     if sign_case is not None:
         a_f = sp.lambdify([v, *others], sign_case[0], modules=[NUMPY_FUNCTIONS, "numpy"])
-    else:
-        rhs_f = sp.lambdify(others, claim.formula.rhs, modules=[NUMPY_FUNCTIONS, "numpy"])
+    else:  # an equation about the minimiser: evaluate lhs − rhs with w* in its place
+        star = sp.Dummy("star", real=True)
+        eq = claim.formula.xreplace({term: star})
+        gap_f = sp.lambdify([star, *others], eq.lhs - eq.rhs, modules=[NUMPY_FUNCTIONS, "numpy"])
     bad = checked = 0
     for i in range(200):
         vals = [float(samples[s][i]) for s in others]
@@ -79,7 +81,7 @@ def _numeric_check(claim, n=12, seed=3):
                 g = a_f(t, *vals)
                 if abs(g) > 1e-12 and np.sign(g) != np.sign(t - wstar):
                     bad += 1
-        elif abs(rhs_f(*vals) - wstar) > 1e-4 * (1 + abs(wstar)):
+        elif abs(gap_f(wstar, *vals)) > 1e-4 * (1 + abs(wstar)):
             bad += 1
         if checked >= n:
             break
@@ -104,6 +106,11 @@ PROVED = [
     # closed forms
     ("linear", "squared", "argmin(L, w) == (y - b)/x", ("x != 0",)),
     ("poisson", "poisson_nll_identity", "argmin(L, w) == (log(y) - b)/x", ("x != 0", "y > 0")),
+    ("logistic", "bce_soft", "argmin(L, w) == (log(y/(1 - y)) - b)/x", ("x != 0", "y > 0", "y < 1")),  # logit
+    ("linear", "squared", "at(L, w=argmin(L, w)) == 0", ("x != 0",)),   # the fit is exact
+    # over b the coefficient of b in η is 1: no assumption on x is needed
+    ("logistic", "bce_soft", "sign(d(L, b)) == sign(b - argmin(L, b))", ("y > 0", "y < 1")),
+    ("linear", "squared", "sign(w - argmin(L, w)) == sign(d(L, w))", ("x != 0",)),  # sides swapped
 ]
 # bce_logits has hard labels y ∈ {0, 1}: σ(η*) = y has no solution, so it is not
 # in PROVED (see FAILS); the entry above is replaced below
