@@ -96,7 +96,6 @@ PROVED = [
     # and the labels keep y inside the open range of μ so that w* exists
     ("linear", "squared", SIGN, ("x != 0",)),                            # w* = (y − b)/x
     ("logistic", "bce_soft", SIGN, ("x != 0", "y > 0", "y < 1")),        # σ(η*) = y
-    ("linear", "bce_logits", SIGN, ("x != 0",)),                         # same, via logits...
     ("poisson", "poisson_nll_identity", SIGN, ("x != 0", "y > 0")),      # exp(η*) = y
     ("linear", "poisson_nll", SIGN, ("x != 0", "y > 0")),
     # non-canonical: (σ − y)·σ(1 − σ)·x = [σ(1 − σ)]·[x(σ − y)], first factor > 0
@@ -112,9 +111,7 @@ PROVED = [
     ("logistic", "bce_soft", "sign(d(L, b)) == sign(b - argmin(L, b))", ("y > 0", "y < 1")),
     ("linear", "squared", "sign(w - argmin(L, w)) == sign(d(L, w))", ("x != 0",)),  # sides swapped
 ]
-# bce_logits has hard labels y ∈ {0, 1}: σ(η*) = y has no solution, so it is not
-# in PROVED (see FAILS); the entry above is replaced below
-PROVED[2] = ("linear", "bce_logits", "sign(d(L, w)) == sign(x*(sigmoid(b + w*x) - y))", ())
+# bce_logits has hard labels y ∈ {0, 1}: σ(η*) = y has no solution (see FAILS)
 
 FAILS = [
     # x = 0 is admissible: L does not depend on w, every w is a minimiser
@@ -127,7 +124,7 @@ FAILS = [
 ]
 
 
-@pytest.mark.parametrize("model, loss, text, assume", [c for c in PROVED if "argmin" in c[2]])
+@pytest.mark.parametrize("model, loss, text, assume", PROVED)
 def test_argmin_claims_are_proved_and_agree_with_a_numeric_minimiser(model, loss, text, assume):
     claim = parse_claim(problem(model, loss), text, assume=list(assume))
     r = decide(claim, tactics=REG, timeout=30)
