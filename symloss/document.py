@@ -58,6 +58,7 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \pgfplotsset{compat=1.18}
 \usepackage[hidelinks]{hyperref}
 \allowdisplaybreaks
+\renewcommand{\qedsymbol}{$\blacksquare$}
 \setlength{\emergencystretch}{3em}
 """
 
