@@ -306,6 +306,8 @@ def _conditions(node: sp.Basic) -> list:
         return out
     for a in node.args:
         out += _conditions(a)
+    if sp.false in out:
+        return [sp.false]  # undefined anyway; zoo > 0 would not even build
     if isinstance(node, sp.log):
         out.append(sp.Gt(node.args[0], 0))
     elif isinstance(node, sp.Pow):

@@ -267,8 +267,8 @@ class _Translator:
         return self._new_term(e)
 
     def symbol(self, s: sp.Symbol):
-        if s.is_extended_real is not True:
-            raise Unsupported(f"symbol {s} is not declared real")
+        if s.is_real is not True:  # extended-real symbols may be ±oo: not a z3 Real
+            raise Unsupported(f"symbol {s} is not declared real (and finite)")
         if "!" in s.name:
             raise Unsupported(f"symbol name {s.name!r} is reserved for abstraction variables")
         hit = self.symbols.get(s.name)
