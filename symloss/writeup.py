@@ -457,7 +457,9 @@ def result_latex(result: Any, printer: SymlossLatexPrinter | None = None) -> str
         if isinstance(proof, Step):
             out.append(r"\paragraph{Partial argument.} " + proof_latex(proof, p))
         if reason:
-            out.append(r"\paragraph{Reason.} " + escape_text(reason))
+            text = escape_text(reason).strip()
+            text = text[:1].upper() + text[1:]
+            out.append(r"\paragraph{Reason.} " + text + ("" if text.endswith((".", "!", "?")) else "."))
     return "\n\n".join(out)
 
 
