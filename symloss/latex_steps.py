@@ -513,8 +513,8 @@ class StepPrinterMixin:
                    "(both checked identically), so the covariance is 0" % (even, odd))
         elif kind == "Chebyshev" and term is not None:
             a, b, v = term.args[:3]
-            rows = [self.sub_proof(ev.da.proof, "For $A = %s$:" % self.doprint(a)),
-                    self.sub_proof(ev.db.proof, "For $B = %s$:" % self.doprint(b))]
+            rows = [self.sub_proof(ev.da.proof, "For $A = %s$, the sign of $A'$ on the support:" % self.doprint(a)),
+                    self.sub_proof(ev.db.proof, "For $B = %s$, the sign of $B'$ on the support:" % self.doprint(b))]
             why = ("$A$ and $B$ are continuous in %s and, by the signs of their derivatives below, monotone on the "
                    "support of the distribution; by Chebyshev's integral inequality the covariance has the sign of "
                    "the product of their directions" % self._m(v))
