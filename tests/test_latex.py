@@ -497,6 +497,8 @@ PIPELINE_STEPS = [
     ("linear", "squared", "nondecreasing(abs(d(L, w)), L, w)", (), "NondecreasingVia", "mean value theorem"),
     ("linear", "squared", "nondecreasing(abs(d(L, w)), L, w)", (), "FunctionOf", "free of $w$"),
     ("linear", "exponential", "proportional(d(L, w), L, w)", (), "ProportionalVia", "free of $w$"),
+    ("logistic", "bce", "corr(d(L, w), w, w, uniform(-1, 1)) > 0", ("x > 0", "y == 1"), "CorrelationSign",
+     "Chebyshev's integral inequality"),
 ]
 
 
