@@ -373,6 +373,8 @@ class StepPrinterMixin:
     def _print_RelationFromSign(self, step) -> str:
         rel = step.relation
         diff = sp.Add(rel.lhs, -rel.rhs, evaluate=False)
+        if step.form == 0:
+            return self.step_line(step, "its two sides are the same expression", cite=False)
         if step.form == diff or rel.rhs == 0:
             why = "since its left side is %s" % self._m(step.form)
         else:
@@ -772,10 +774,25 @@ def _restates(step: Step) -> Step | None:
     return prems[0] if same else None
 
 
+def _weakens(step: Step) -> Step | None:
+    """The one premise a weakening step (``x² > 0`` hence ``x² ≥ 0``)
+    relaxes: the stronger line serves every citation just as well."""
+    parts = getattr(step, "parts", None)
+    if type(step).__name__ == "Combine" and isinstance(parts, tuple) and len(parts) == 1 and isinstance(parts[0], Step):
+        return parts[0]
+    return None
+
+
+def _obvious(step: Step) -> bool:
+    """A sign fact about a plain number (``1/2 > 0``): not worth a line."""
+    return type(step).__name__ == "NumberSign" and bool(getattr(getattr(step, "expr", None), "is_number", False))
+
+
 def proof_latex(root: Step, printer: Any = None, *, closing: bool = True) -> str:
     r"""A numbered, linear write-up of a proof tree: hypotheses first, every
     other step after the steps it cites, the last line being the claim;
-    a step that only restates its one premise is not repeated.  (The caller
+    a step that only restates or weakens its one premise is not repeated,
+    and signs of plain numbers (``1/2 > 0``) are not listed.  (The caller
     wraps it in ``proof``, which ends in ∎.)
 
     >>> x = sp.Symbol('x', real=True)
@@ -788,11 +805,14 @@ def proof_latex(root: Step, printer: Any = None, *, closing: bool = True) -> str
     p = printer or _default_printer()
     steps = _linearise(root)
     alias: dict = {}
+    hidden = set()
     for s in steps:
-        prem = _restates(s)
+        prem = _restates(s) or (_weakens(s) if s is not root else None)
         if prem is not None:
             alias[_step_key(s)] = alias.get(_step_key(prem), _step_key(prem))
-    shown = [s for s in steps if _step_key(s) not in alias]
+        elif s is not root and _obvious(s):
+            hidden.add(_step_key(s))
+    shown = [s for s in steps if _step_key(s) not in alias and _step_key(s) not in hidden]
     labels = {_step_key(s): k for k, s in enumerate(shown, 1)}
     for key, target in alias.items():
         if target in labels:

@@ -674,3 +674,14 @@ def test_piecewise_case_split_rendering():
     assert r"Case $x \leq 1$ (the piecewise term equals $1$):" in tex
     assert "$x > 1$ --- assumed in this case" in tex
     assert tex.count(r"\begin{") == tex.count(r"\end{")
+
+
+def test_obvious_and_weakening_lines_are_not_listed():
+    res = signs.sign_of(x**2 * sigmoid(w) * (1 - sigmoid(w)) / 2)  # needs 1/2 > 0 and a product rule
+    shown = proof_latex(res.step)
+    all_facts = {latex(s.fact) for s in iter_steps(res.step)}
+    assert r"\frac{1}{2}" in " ".join(all_facts)  # the engine did record 1/2 > 0 ...
+    assert r"$\frac{1}{2} > 0$" not in shown  # ... but a reader is not told
+    assert shown.rstrip().endswith("The last line is the claim.")
+    last = re.findall(r"\\item\[\(\d+\)\] (.*)", shown)[-1]
+    assert last.startswith("$" + latex(res.step.fact))  # the root is never folded away
