@@ -51,7 +51,7 @@ from .claims import ArgMin, Corr, Pointwise
 from .errors import ProofCheckError
 from .functions import definedness_conditions, derivative, sigmoid, softplus
 from .proof import Given, Sign, Step
-from .prover import Hypothetical, _check_under, _context_ok, _is_zero, claim_goal, prove_goal, substitute
+from .prover import Hypothetical, _check_under, _context_ok, _guard, _is_zero, claim_goal, prove_goal, substitute
 from .signs import fact_sign, prove_sign
 from .tactics import Env, Goal
 
@@ -629,10 +629,10 @@ def argmin_claim(claim, ctx) -> "Result | None":
         return None
     env = Env(deadline=getattr(ctx, "deadline", None))
     goal = claim_goal(claim)
-    step = prove_argmin_goal(goal, env)
+    step = _guard(prove_argmin_goal)(goal, env)
     notes = getattr(ctx, "notes", None)
     if notes is not None:
-        notes.extend(n for n in env.notes if n.startswith("argmin"))
+        notes.extend(n if n.startswith("argmin") else f"argmin: {n}" for n in env.notes)
     if step is None:
         return None
     # decide() runs check_proof on every proved result before reporting it

@@ -43,7 +43,7 @@ from typing import Iterable
 import sympy as sp
 
 from .claims import ArgMin, Corr, Pointwise
-from .errors import ProofCheckError
+from .errors import ProofCheckError, SymlossError
 from .functions import definedness_conditions, relu
 from .proof import Given, Sign, Step, check_proof
 from .signs import fact_sign, prove_sign, sign_set
@@ -518,11 +518,16 @@ def prove_goal(goal: Goal, env: Env) -> Step | None:
 
 
 def _guard(tactic):
+    """``tactic`` with the failures SymPy, z3 and our own checks may raise on
+    odd input turned into "gave up" (``None``) and a note: a crash is never
+    a proof, and one sub-goal must not abort the others."""
+    import z3
+
     def run(goal, env):
         try:
             return tactic(goal, env)
-        except (ProofCheckError, sp.PolynomialError, TypeError, ValueError, RecursionError,
-                NotImplementedError, AttributeError, ZeroDivisionError) as exc:
+        except (SymlossError, sp.PolynomialError, TypeError, ValueError, RecursionError,
+                NotImplementedError, AttributeError, ZeroDivisionError, z3.Z3Exception) as exc:
             env.notes.append(f"{getattr(tactic, '__name__', 'tactic')}: {type(exc).__name__}")
             return None
 
