@@ -109,6 +109,7 @@ PROVED = [
     (prover.sign_engine, le(-d * x, 0), (POS_X,)),                   # d, x > 0
     (prover.decision_procedure, le(sigmoid(z) * (1 - sigmoid(z)), sp.Rational(1, 4)), ()),  # (s − ½)² ≥ 0
     (prover.decision_procedure, le(sp.Abs(x * (sigmoid(z) - y)), sp.Abs(x)), (Y01,)),     # |σ − y| < 1
+    (prover.decision_procedure, eq(sp.sign(sigmoid(z) - sp.Rational(1, 2)), sp.sign(z)), ()),  # σ increasing, σ(0) = ½
     (prover.finite_cases, eq(y * (y - 1), 0), (Y01,)),               # y = 0 or 1
     (prover.finite_cases, ge(x**2 * y, 0), (Y01,)),                  # 0 and x²
     (prover.implication, sp.Implies(eq(x, 2), eq(x**2, 4)), ()),     # substitute x = 2
