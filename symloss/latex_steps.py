@@ -42,6 +42,14 @@ def _math_block(expr: Any, **kwargs) -> str:
     return math_block(expr, **kwargs)
 
 
+def _writeup():
+    """:mod:`symloss.writeup` (derivation write-ups), imported when first
+    needed: it imports :mod:`symloss.latex`, which imports this module."""
+    from . import writeup
+
+    return writeup
+
+
 def _default_printer():
     from .latex import SymlossLatexPrinter
 
@@ -288,20 +296,6 @@ class StepPrinterMixin:
         if hasattr(step, "form"):  # symloss.sign_rules.Rewrite
             return self.step_line(step, "since %s identically" % self._m(sp.Eq(step.expr, step.form, evaluate=False)))
         return self.step_line(step, self.rewrite_words(step))  # symloss.derive.Rewrite
-
-    def rewrite_words(self, step) -> str:
-        """``by recognising σ(z) = 1/(1 + e^{-z})`` for a derivation rewrite;
-        for the simplification, the denominators it cancels are named."""
-        rule = getattr(step, "rule", "")
-        words = {"kronecker_sum": r"collapsing the Kronecker-delta sum (only the term $j = i$ survives)",
-                 "sigmoid_from_exp": r"recognising $\sigma(z) = 1/(1 + e^{-z})$"}
-        if rule == "factor":
-            gone = _cancelled_denominators(getattr(step, "before", sp.S.Zero), getattr(step, "after", sp.S.Zero))
-            if gone:
-                return "by cancelling the denominator%s %s and collecting the residual" % (
-                    "s" if len(gone) > 1 else "", join_words([self._m(g) for g in gone]))
-            return "by simplifying (expanding, cancelling, collecting the residual and the input factor)"
-        return "by " + words.get(rule, "the rewrite " + _escape(rule))
 
     def _print_SumOfSquares(self, step) -> str:
         terms = [sp.Pow(lin, 2, evaluate=False) if c == 1 else sp.Mul(c, sp.Pow(lin, 2, evaluate=False), evaluate=False)
@@ -593,68 +587,25 @@ class StepPrinterMixin:
         why = "since in each case the ratio is a factor $c$ free of %s (the difference rewrites to 0)" % self._m(step.var)
         return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
 
-    # --- derivation steps (symloss.derive) -------------------------------
-    def _d(self, f: str, v: Any) -> str:
-        return r"\frac{\partial %s}{\partial %s}" % (f, self.doprint(v))
-
+    # --- derivation steps (symloss.derive): rendered by symloss.writeup -----
     def _print_LossDerivative(self, step, note: str = "") -> str:
-        lead = self._d(r"\ell", step.yhat) + " ="
-        return "outer derivative%s: " % note + _math_block(step.derivative, printer=self, lead=lead)
+        return _writeup().loss_derivative_latex(self, step, note)
 
     def _print_ModelDerivative(self, step, yhat: Any = None, note: str = "") -> str:
-        lead = self._d(self.doprint(yhat if yhat is not None else _yhat_for(step)), step.param) + " ="
-        return "inner derivative%s: " % note + _math_block(step.derivative, printer=self, lead=lead)
+        return _writeup().model_derivative_latex(self, step, yhat, note)
 
     def _print_DirectDerivative(self, step) -> str:
-        lead = self._d("L", step.param) + " ="
-        return "differentiating directly%s: " % self._rules_note(step.expr) + _math_block(
-            step.derivative, printer=self, lead=lead)
+        return _writeup().direct_derivative_latex(self, step)
 
     def _print_ChainRule(self, step, final: bool = False) -> str:
-        """The chain rule with its outer and inner derivatives; outputs that
-        do not depend on the parameter are named once instead of listed.
-        With ``final`` the product is announced, not displayed (the caller
-        states the closed form)."""
-        yhs = list(step.yhats)
-        links = " + ".join(r"%s\,%s" % (self._d(r"\ell", yh), self._d(self.doprint(yh), step.param)) for yh in yhs)
-        where = join_words(["$%s = %s$" % (self.doprint(yh), self.doprint(m)) for yh, m in zip(yhs, step.models)])
-        parts = ["by the chain rule through %s,\n\\[ %s = %s \\]\nwith" % (where, self._d("L", step.param), links)]
-        live = [(o, i, yh) for o, i, yh in zip(step.outer, step.inner, yhs) if i.derivative != 0]
-        dead = [yh for i, yh in zip(step.inner, yhs) if i.derivative == 0]
-        items, notes = [], set()
-        for o, i, yh in live:
-            note = self._rules_note(o.loss)
-            items.append(self._print_LossDerivative(o, "" if note in notes else note))
-            notes.add(note)
-        for o, i, yh in live:
-            note = self._rules_note(i.model)
-            items.append(self._print_ModelDerivative(i, yh, "" if note in notes else note))
-            notes.add(note)
-        if dead:
-            zero = " = ".join(self._d(self.doprint(yh), step.param) for yh in dead)
-            items.append("$%s = 0$, so %s drop%s out" % (zero, join_words(["$%s$" % self.doprint(yh) for yh in dead]),
-                                                         "s" if len(dead) == 1 else ""))
-        parts.append("\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(r"\item " + t for t in items))
-        back = join_words(["$%s = %s$" % (self.doprint(yh), self.doprint(m)) for _, _, (yh, m) in
-                           [(None, None, ym) for ym in zip(yhs, step.models)]])
-        if final:
-            parts.append("so multiplying and putting %s back gives the closed form." % back)
-        else:
-            parts.append("so, multiplying and putting %s back, " % back
-                         + _math_block(step.result, printer=self, lead=self._d("L", step.param) + " ="))
-        return "\n".join(parts)
+        return _writeup().chain_rule_latex(self, step, final)
 
-    def _rules_note(self, expr) -> str:
-        """``, using σ'(z) = σ(z)(1 − σ(z))``: the derivative rules of the
-        functions in ``expr`` that a reader may not have at hand."""
-        heads = {type(a).__name__ for a in sp.preorder_traversal(expr) if isinstance(a, sp.Function)}
-        rules = [tex for name, tex in _DERIVATIVE_RULES if name in heads]
-        return (", using $%s$" % "$ and $".join(rules)) if rules else ""
+    def rewrite_words(self, step) -> str:
+        """``by recognising σ(z) = 1/(1 + e^{-z})`` for a derivation rewrite."""
+        return _writeup().rewrite_words(self, step)
 
     def _print_Derivation(self, step) -> str:
-        from .writeup import derivation_latex  # writeup imports the printer
-
-        return derivation_latex(step, self)
+        return _writeup().derivation_latex(step, self)
 
 
 def _range_note(term: sp.Expr, p: "StepPrinterMixin") -> str:
@@ -662,33 +613,6 @@ def _range_note(term: sp.Expr, p: "StepPrinterMixin") -> str:
     name = type(term).__name__
     return {"sigmoid": r" \in (0, 1)", "tanh": r" \in (-1, 1)", "exp": " > 0", "softplus": " > 0",
             "cosh": r" \geq 1"}.get(name, "")
-
-
-#: derivative rules quoted next to the outer and inner derivatives
-_DERIVATIVE_RULES = (
-    ("sigmoid", r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))"),
-    ("softplus", r"\operatorname{softplus}'(z) = \sigma(z)"),
-    ("tanh", r"\tanh'(z) = 1 - \tanh^{2}(z)"),
-    ("relu", r"\operatorname{ReLU}'(z) = \mathbf{1}[z > 0]"),
-    ("log", r"(\log z)' = 1/z"),
-    ("exp", r"(e^{z})' = e^{z}"),
-    ("Abs", r"|z|' = \operatorname{sign}(z)"),
-)
-
-
-def _cancelled_denominators(before: Any, after: Any) -> list:
-    """Bases of negative powers in ``before`` that ``after`` no longer
-    divides by (``σ(z)`` in ``σ(z)·(… − y/σ(z))``)."""
-    def denominators(e):
-        if not isinstance(e, sp.Basic):
-            return []
-        out = []
-        for a in sp.preorder_traversal(e):
-            if isinstance(a, sp.Pow) and a.exp.is_negative and a.base.free_symbols and a.base not in out:
-                out.append(a.base)
-        return out
-    remaining = set(denominators(after))
-    return [d for d in denominators(before) if d not in remaining]
 
 
 def _range_facts(term: sp.Expr, t: sp.Symbol) -> set:
@@ -703,11 +627,6 @@ def _range_facts(term: sp.Expr, t: sp.Symbol) -> set:
     if hi is not None:
         out |= {sp.Lt(t, hi, evaluate=False), sp.Gt(hi, t, evaluate=False)}
     return out
-
-
-def _yhat_for(step: Any) -> sp.Symbol:
-    return getattr(step, "yhat", None) or sp.Symbol("yhat")
-
 
 
 # --------------------------------------------------------------------------

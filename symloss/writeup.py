@@ -36,6 +36,9 @@ __all__ = [
     "result_repr_latex",
     "problem_repr_latex",
     "derivation_latex",
+    "chain_rule_latex",
+    "rewrite_words",
+    "rules_note",
 ]
 
 # --------------------------------------------------------------------------
@@ -551,12 +554,12 @@ def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None
         for k, s in enumerate(steps, 1):
             if all(hasattr(s, a) for a in ("before", "after", "rule")):
                 if k == len(steps) and s.after == result and isinstance(param, sp.Basic):
-                    words = p.rewrite_words(s)
+                    words = rewrite_words(p, s)
                     body = "%s gives the closed form." % (words[3:] if words.startswith("by ") else words)  # shown after "Hence"
                 else:
-                    body = "%s: %s" % (p.rewrite_words(s), math_block(s.after, printer=p, lead=dl))
+                    body = "%s: %s" % (rewrite_words(p, s), math_block(s.after, printer=p, lead=dl))
             elif type(s).__name__ == "ChainRule" and k == len(steps) and getattr(s, "result", None) == result:
-                body = p._print_ChainRule(s, final=True)  # the closed form is stated once, after "Hence"
+                body = chain_rule_latex(p, s, final=True)  # the closed form is stated once, after "Hence"
             else:
                 body = p._print(s)
             items.append(r"\item[(%d)] %s" % (k, body[:1].upper() + body[1:]))
@@ -583,3 +586,123 @@ def _first_attr(obj: Any, names: tuple[str, ...]) -> Any:
         if v is not None:
             return v
     return None
+
+
+# --------------------------------------------------------------------------
+# derivation steps (the printer's _print_<Step> methods for symloss.derive
+# delegate here)
+
+#: derivative rules quoted next to the outer and inner derivatives
+_DERIVATIVE_RULES = (
+    ("sigmoid", r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))"),
+    ("softplus", r"\operatorname{softplus}'(z) = \sigma(z)"),
+    ("tanh", r"\tanh'(z) = 1 - \tanh^{2}(z)"),
+    ("relu", r"\operatorname{ReLU}'(z) = \mathbf{1}[z > 0]"),
+    ("log", r"(\log z)' = 1/z"),
+    ("exp", r"(e^{z})' = e^{z}"),
+    ("Abs", r"|z|' = \operatorname{sign}(z)"),
+)
+
+
+def _d(p: SymlossLatexPrinter, f: str, v: Any) -> str:
+    return r"\frac{\partial %s}{\partial %s}" % (f, p.doprint(v))
+
+
+def rules_note(expr: Any) -> str:
+    r"""``, using $\sigma'(z) = ...$``: the derivative rules of the functions
+    in ``expr`` that a reader may not have at hand.
+
+    >>> rules_note(sp.log(sp.Symbol('y')))
+    ", using $(\\log z)' = 1/z$"
+    """
+    heads = {type(a).__name__ for a in sp.preorder_traversal(expr) if isinstance(a, sp.Function)}
+    rules = [tex for name, tex in _DERIVATIVE_RULES if name in heads]
+    return (", using $%s$" % "$ and $".join(rules)) if rules else ""
+
+
+def loss_derivative_latex(p: SymlossLatexPrinter, step: Any, note: str = "") -> str:
+    """``outer derivative: ∂ℓ/∂ŷ = ...`` (displayed)."""
+    lead = _d(p, r"\ell", step.yhat) + " ="
+    return "outer derivative%s: " % note + math_block(step.derivative, printer=p, lead=lead)
+
+
+def model_derivative_latex(p: SymlossLatexPrinter, step: Any, yhat: Any = None, note: str = "") -> str:
+    """``inner derivative: ∂ŷ/∂θ = ...`` (displayed)."""
+    yh = yhat if yhat is not None else (getattr(step, "yhat", None) or sp.Symbol("yhat"))
+    lead = _d(p, p.doprint(yh), step.param) + " ="
+    return "inner derivative%s: " % note + math_block(step.derivative, printer=p, lead=lead)
+
+
+def direct_derivative_latex(p: SymlossLatexPrinter, step: Any) -> str:
+    """A loss written in the parameters, differentiated directly."""
+    lead = _d(p, "L", step.param) + " ="
+    return "differentiating directly%s: " % rules_note(step.expr) + math_block(step.derivative, printer=p, lead=lead)
+
+
+def chain_rule_latex(p: SymlossLatexPrinter, step: Any, final: bool = False) -> str:
+    """The chain rule with its outer and inner derivatives; outputs that do
+    not depend on the parameter are named once instead of listed.  With
+    ``final`` the product is announced, not displayed (the caller states the
+    closed form)."""
+    yhs = list(step.yhats)
+    links = " + ".join(r"%s\,%s" % (_d(p, r"\ell", yh), _d(p, p.doprint(yh), step.param)) for yh in yhs)
+    where = join_words(["$%s = %s$" % (p.doprint(yh), p.doprint(m)) for yh, m in zip(yhs, step.models)])
+    parts = ["by the chain rule through %s,\n\\[ %s = %s \\]\nwith" % (where, _d(p, "L", step.param), links)]
+    live = [(o, i, yh) for o, i, yh in zip(step.outer, step.inner, yhs) if i.derivative != 0]
+    dead = [yh for i, yh in zip(step.inner, yhs) if i.derivative == 0]
+    items, notes = [], set()
+    for o, _, _ in live:
+        note = rules_note(o.loss)
+        items.append(loss_derivative_latex(p, o, "" if note in notes else note))
+        notes.add(note)
+    for _, i, yh in live:
+        note = rules_note(i.model)
+        items.append(model_derivative_latex(p, i, yh, "" if note in notes else note))
+        notes.add(note)
+    if dead:
+        zero = " = ".join(_d(p, p.doprint(yh), step.param) for yh in dead)
+        items.append("$%s = 0$, so %s drop%s out" % (zero, join_words(["$%s$" % p.doprint(yh) for yh in dead]),
+                                                     "s" if len(dead) == 1 else ""))
+    parts.append("\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(r"\item " + t for t in items))
+    back = join_words(["$%s = %s$" % (p.doprint(yh), p.doprint(m)) for yh, m in zip(yhs, step.models)])
+    if final:
+        parts.append("so multiplying and putting %s back gives the closed form." % back)
+    else:
+        parts.append("so, multiplying and putting %s back, " % back
+                     + math_block(step.result, printer=p, lead=_d(p, "L", step.param) + " ="))
+    return "\n".join(parts)
+
+
+def _cancelled_denominators(before: Any, after: Any) -> list:
+    """Bases of negative powers in ``before`` that ``after`` no longer
+    divides by (``σ(z)`` in ``σ(z)·(… − y/σ(z))``)."""
+    def denominators(e):
+        if not isinstance(e, sp.Basic):
+            return []
+        out = []
+        for a in sp.preorder_traversal(e):
+            if isinstance(a, sp.Pow) and a.exp.is_negative and a.base.free_symbols and a.base not in out:
+                out.append(a.base)
+        return out
+    remaining = set(denominators(after))
+    return [d for d in denominators(before) if d not in remaining]
+
+
+def rewrite_words(p: SymlossLatexPrinter, step: Any) -> str:
+    r"""``by recognising σ(z) = 1/(1 + e^{-z})`` for a derivation rewrite;
+    for the simplification, the denominators it cancels are named.
+
+    >>> from types import SimpleNamespace as NS
+    >>> rewrite_words(SymlossLatexPrinter(), NS(rule='sigmoid_from_exp'))
+    'by recognising $\\sigma(z) = 1/(1 + e^{-z})$'
+    """
+    rule = getattr(step, "rule", "")
+    words = {"kronecker_sum": r"collapsing the Kronecker-delta sum (only the term $j = i$ survives)",
+             "sigmoid_from_exp": r"recognising $\sigma(z) = 1/(1 + e^{-z})$"}
+    if rule == "factor":
+        gone = _cancelled_denominators(getattr(step, "before", sp.S.Zero), getattr(step, "after", sp.S.Zero))
+        if gone:
+            return "by cancelling the denominator%s %s and collecting the residual" % (
+                "s" if len(gone) > 1 else "", join_words(["$%s$" % p.doprint(g) for g in gone]))
+        return "by simplifying (expanding, cancelling, collecting the residual and the input factor)"
+    return "by " + words.get(rule, "the rewrite " + escape_text(rule))
