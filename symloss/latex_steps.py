@@ -11,6 +11,15 @@ fact and its justification in words, citing premises by line number.
 
 :func:`step_latex` renders one step, :func:`proof_latex` a whole proof tree
 as a numbered list (hypotheses first, each step after the steps it cites).
+What a careful writer would leave out is left out of the *text* only (the
+proof object is untouched): a line restating or weakening its one premise is
+folded into it, and signs of plain numbers are not listed.  Nested proofs
+(cases, implications) are lettered (a), (b), … and one level deeper
+(i), (ii), …, so a citation is never ambiguous.  A displayed fact comes after
+its reason ("By (5) and (6): [display]").
+
+The write-ups of derivation steps (chain rule, outer and inner derivatives)
+live in :mod:`symloss.writeup`; the methods here delegate to it.
 
 This module does not import :mod:`symloss.latex` at import time (that module
 imports this one for the mixin); the few helpers it needs from there are
