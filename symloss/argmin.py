@@ -51,7 +51,8 @@ from .claims import ArgMin, Corr, Pointwise
 from .errors import ProofCheckError
 from .functions import definedness_conditions, derivative, sigmoid, softplus
 from .proof import Given, Sign, Step
-from .prover import Hypothetical, _check_under, _context_ok, _guard, _is_zero, claim_goal, prove_goal, substitute
+from .prover import _guard, _is_zero, claim_goal, prove_goal
+from .tactics import Hypothetical, check_context, check_under, substitute
 from .signs import fact_sign, prove_sign
 from .tactics import Env, Goal
 
@@ -125,7 +126,7 @@ class RootExists(Step):
         return sp.Eq(self.core.xreplace({self.var: self.root}), 0, evaluate=False)
 
     def verify(self) -> None:
-        _context_ok(self, self.context)
+        check_context(self, self.context)
         if self.var in self.root.free_symbols:
             raise self.fail(f"the root {self.root} depends on {self.var}")
         _covered(self, definedness_conditions(self.root), self.defined, self.context)
@@ -212,7 +213,7 @@ class OppositeLimits(Step):
         return sp.Eq(self.core.xreplace({self.var: SomeRoot(self.core, self.var)}), 0, evaluate=False)
 
     def verify(self) -> None:
-        _context_ok(self, self.context)
+        check_context(self, self.context)
         if not _smooth(self.core):
             raise self.fail(f"{self.core} is not known to be continuous")
         for s, nz in zip(self.split, self.nonzero):
@@ -237,7 +238,7 @@ class OppositeLimits(Step):
                     continue
                 if proof is None:
                     raise self.fail(f"no proof of the sign of the limit {value}")
-                _check_under(self, self.context, proof, rel(value, 0, evaluate=False), assumed)
+                check_under(self, self.context, proof, rel(value, 0, evaluate=False), assumed)
 
 
 @dataclass(frozen=True)
@@ -284,7 +285,7 @@ class Minimiser(Step):
         return sp.Eq(self.core.xreplace({self.dummy: self.term}), 0, evaluate=False)
 
     def verify(self) -> None:
-        _context_ok(self, self.context)
+        check_context(self, self.context)
         u = self.dummy
         if not (isinstance(u, sp.Symbol) and u.is_extended_real is True):
             raise self.fail(f"{u} is not a real variable")

@@ -18,10 +18,13 @@ tries, through the combinators of :mod:`symloss.tactics`:
    ``max``/``min`` (``u > 0``, ``u = 0``, ``u < 0``) and over ``Piecewise``
    branches, each case proved recursively.
 
-Every step class below re-checks itself; sub-proofs made under extra
-hypotheses (a case, the premise of an implication) are held in
-:class:`Hypothetical` records and re-checked by the enclosing step with
-exactly those hypotheses allowed.  Nothing is proved by sampling: a z3 model
+Every step class re-checks itself; sub-proofs made under extra hypotheses
+(a case, the premise of an implication) are held in
+:class:`~symloss.tactics.Hypothetical` records and re-checked by the
+enclosing step with exactly those hypotheses allowed.  The case-split steps
+(:class:`~symloss.tactics.FiniteCases`, :class:`~symloss.tactics.KinkCases`,
+:class:`~symloss.tactics.PiecewiseCases`) live in :mod:`symloss.tactics` and
+are re-exported here.  Nothing is proved by sampling: a z3 model
 met on the way is only a candidate, and :func:`pointwise` reports it only if
 :func:`symloss.counterexample.verify` confirms it exactly.
 
@@ -38,16 +41,36 @@ met on the way is only a candidate, and :func:`pointwise` reports it only if
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
 
 import sympy as sp
 
 from .claims import ArgMin, Corr, Pointwise
 from .errors import ProofCheckError, SymlossError
-from .functions import definedness_conditions, relu
+from .functions import definedness_conditions
 from .proof import Given, Sign, Step, check_proof
 from .signs import fact_sign, prove_sign, sign_set
-from .tactics import Env, Goal, Split, Transformation, first, named, proves, then, try_each_case
+from .tactics import (
+    Env,
+    FiniteCases,
+    Goal,
+    Hypothetical,
+    KinkCases,
+    PiecewiseCases,
+    Transformation,
+    check_context,
+    check_under,
+    expression_size,
+    finite_split,
+    first,
+    is_small,
+    kink_split,
+    named,
+    piecewise_split,
+    proves,
+    substitute,
+    then,
+    try_each_case,
+)
 
 __all__ = [
     "Hypothetical",
@@ -71,29 +94,6 @@ __all__ = [
 
 MAX_DEPTH = 3
 _COUNT_LIMIT = 60  # count_ops above which expand/factor forms are not tried
-#: expression size (tree nodes) above which the symbolic tactics (sign engine,
-#: identities, case splits) are not tried: they do not finish in time on
-#: such expressions, and the claim is better left ``unknown`` quickly
-MAX_NODES = 600
-
-
-def _size(expr: sp.Basic, limit: int = MAX_NODES) -> int:
-    """Number of tree nodes of ``expr``, counting stops just above ``limit``.
-
-    >>> x = sp.Symbol('x', real=True)
-    >>> _size(x**2 + 1)
-    5
-    """
-    n = 0
-    for _ in sp.preorder_traversal(expr):
-        n += 1
-        if n > limit:
-            break
-    return n
-
-
-def _small(goal) -> bool:
-    return _size(goal.statement) <= MAX_NODES
 
 _REL_GOAL = {
     sp.StrictGreaterThan: Sign.POSITIVE,
@@ -113,52 +113,6 @@ def _is_zero(expr) -> bool | None:
     except (TypeError, ValueError, sp.PolynomialError):
         return None
 
-
-def substitute(statement: sp.Basic, mapping: dict) -> sp.Basic:
-    """``statement`` with symbols replaced by ``mapping``, relations rebuilt
-    *unevaluated* (SymPy must not decide a comparison by floating point).
-
-    >>> x, y = sp.symbols('x y', real=True)
-    >>> substitute(sp.Implies(sp.Eq(y, 0), x*y >= 0), {y: 0})
-    Implies(Eq(0, 0), 0 >= 0)
-    """
-    if isinstance(statement, sp.Rel):
-        return type(statement)(statement.lhs.xreplace(mapping), statement.rhs.xreplace(mapping),
-                               evaluate=False)
-    if isinstance(statement, (sp.And, sp.Or, sp.Not, sp.Implies, sp.Equivalent)):
-        return type(statement)(*[substitute(a, mapping) for a in statement.args], evaluate=False)
-    return statement.xreplace(mapping)
-
-
-@dataclass(frozen=True)
-class Hypothetical:
-    """A sub-proof made under extra hypotheses ``assumed`` (a case
-    condition, the premise of an implication).  Not a step: the enclosing
-    step re-checks ``proof`` with its context plus ``assumed`` allowed."""
-
-    assumed: tuple
-    proof: Step
-
-
-def _check_under(step: Step, context: tuple, sub: Hypothetical, expected: sp.Basic,
-                 assumed: tuple) -> None:
-    """Re-check one hypothetical sub-proof: its assumptions are exactly
-    ``assumed``, its fact is ``expected``, and it checks with the context's
-    facts plus the assumptions allowed."""
-    if tuple(sub.assumed) != tuple(assumed):
-        raise step.fail(f"sub-proof assumes {sub.assumed}, expected {assumed}")
-    if sub.proof.fact != expected:
-        raise step.fail(f"sub-proof shows {sub.proof.fact}, expected {expected}")
-    allowed = {g.fact for g in context} | set(assumed)
-    try:
-        check_proof(sub.proof, allowed)
-    except ProofCheckError as exc:
-        raise step.fail(f"sub-proof under {assumed} fails: {exc}") from None
-
-
-def _context_ok(step: Step, context) -> None:
-    if not all(isinstance(g, Given) for g in context):
-        raise step.fail("the context must consist of Given steps")
 
 
 # ---------------------------------------------------------------------------
@@ -233,7 +187,7 @@ class SameSign(Step):
         return sp.Eq(sp.sign(self.lhs), sp.sign(self.rhs), evaluate=False)
 
     def verify(self) -> None:
-        _context_ok(self, self.context)
+        check_context(self, self.context)
         if fact_sign(self.positive.fact, self.ratio) is not Sign.POSITIVE:
             raise self.fail(f"premise {self.positive.fact} is not {self.ratio} > 0")
         facts = {g.fact for g in self.context}
@@ -300,14 +254,14 @@ class ImpliesIntro(Step):
         return sp.Implies(self.premise, self.conclusion, evaluate=False)
 
     def verify(self) -> None:
-        _context_ok(self, self.context)
+        check_context(self, self.context)
         assumed, expected, _ = _implication_case(self.premise, self.conclusion, self.context, self.solved)
         if self.solved:
             sol = _linear_solution(self.premise)
             s, t = self.solved
             if sol is None or sol[0] != s or _is_zero(sol[1] - t) is not True:
                 raise self.fail(f"{self.premise} does not say {s} = {t}")
-        _check_under(self, self.context, self.proof, expected, assumed)
+        check_under(self, self.context, self.proof, expected, assumed)
 
 
 def _conjuncts(p: sp.Basic) -> list:
@@ -330,173 +284,6 @@ def _implication_case(p, q, context, solved):
         if a not in out and a is not sp.true:
             out.append(a)
     return tuple(out), substitute(q, mapping), mapping
-
-
-def _finite_cover(g: Given):
-    """``(symbol, values)`` when ``g`` says ``s = c₁ ∨ … ∨ s = cₖ`` (rationals)."""
-    f = g.fact
-    args = f.args if isinstance(f, sp.Or) else (f,)
-    sym, vals = None, []
-    for a in args:
-        if not isinstance(a, sp.Equality):
-            return None
-        lhs, rhs = a.lhs, a.rhs
-        if isinstance(rhs, sp.Symbol) and lhs.is_Rational:
-            lhs, rhs = rhs, lhs
-        if not (isinstance(lhs, sp.Symbol) and rhs.is_Rational):
-            return None
-        if sym is not None and lhs != sym:
-            return None
-        sym = lhs
-        vals.append(rhs)
-    return (sym, tuple(vals)) if sym is not None and len(vals) > 1 else None
-
-
-def _case_assumed(context, sym, value) -> tuple:
-    out = [sp.Eq(sym, value, evaluate=False)]
-    for g in context:
-        h = substitute(g.fact, {sym: value})
-        if h is not sp.true and h not in out:
-            out.append(h)
-    return tuple(out)
-
-
-@dataclass(frozen=True)
-class FiniteCases(Step):
-    """Case split over a finite set: ``cover`` (a hypothesis) says the
-    symbol takes one of the listed values; for each value ``c`` the
-    statement with ``c`` substituted is proved, from the hypotheses with
-    ``c`` substituted (true in that case) and ``symbol = c``.  The cases
-    must be exactly the values of the cover, in order."""
-
-    statement: sp.Basic
-    cover: Given
-    context: tuple[Given, ...]
-    cases: tuple[Hypothetical, ...]
-
-    @property
-    def fact(self) -> sp.Basic:
-        return self.statement
-
-    def verify(self) -> None:
-        _context_ok(self, self.context)
-        if self.cover not in self.context:
-            raise self.fail("the cover is not one of the hypotheses")
-        cov = _finite_cover(self.cover)
-        if cov is None:
-            raise self.fail(f"{self.cover.fact} is not a finite set of values")
-        sym, values = cov
-        if len(values) != len(self.cases):
-            raise self.fail(f"{len(values)} values but {len(self.cases)} cases")
-        for value, case in zip(values, self.cases):
-            _check_under(self, self.context, case, substitute(self.statement, {sym: value}),
-                         _case_assumed(self.context, sym, value))
-
-
-_KINK_HEADS = (sp.Abs, sp.sign, relu, sp.Heaviside)
-
-
-def _kink_value(atom, u, s: int):
-    """The value of a kink atom of ``u`` when ``sign(u) = s``, or ``None``."""
-    if isinstance(atom, (sp.Max, sp.Min)) and len(atom.args) == 2:
-        a, b = atom.args
-        if sp.Add(a, -b) != u:
-            return None
-        if isinstance(atom, sp.Max):
-            return a if s >= 0 else b
-        return b if s > 0 else a
-    if not isinstance(atom, _KINK_HEADS) or atom.args[0] != u:
-        return None
-    if isinstance(atom, sp.Abs):
-        return u if s > 0 else (-u if s < 0 else sp.S.Zero)
-    if isinstance(atom, sp.sign):
-        return sp.Integer(s)
-    if isinstance(atom, relu):
-        return u if s > 0 else sp.S.Zero
-    if len(atom.args) != 2 or not atom.args[1].is_Rational:
-        return None
-    return sp.S.One if s > 0 else (sp.S.Zero if s < 0 else atom.args[1])
-
-
-def _kink_rewrite(statement, u, s: int):
-    atoms = [a for a in statement.atoms(*_KINK_HEADS, sp.Max, sp.Min) if _kink_value(a, u, s) is not None]
-    mapping = {a: _kink_value(a, u, s) for a in atoms}
-    return substitute(statement, mapping)
-
-
-_KINK_CONDITIONS = (
-    (1, lambda u: sp.StrictGreaterThan(u, 0, evaluate=False)),
-    (0, lambda u: sp.Equality(u, 0, evaluate=False)),
-    (-1, lambda u: sp.StrictLessThan(u, 0, evaluate=False)),
-)
-
-
-@dataclass(frozen=True)
-class KinkCases(Step):
-    """Case split on the sign of ``u`` (``u > 0``, ``u = 0``, ``u < 0``
-    cover the reals): in each case every ``|u|``, ``sign(u)``, ``relu(u)``,
-    ``Heaviside(u, c)`` and two-argument ``max``/``min`` with difference
-    ``u`` is replaced by its value in that case, and the resulting statement
-    is proved with the case condition as an extra hypothesis."""
-
-    statement: sp.Basic
-    kink: sp.Expr
-    context: tuple[Given, ...]
-    cases: tuple[Hypothetical, ...]
-
-    @property
-    def fact(self) -> sp.Basic:
-        return self.statement
-
-    def verify(self) -> None:
-        _context_ok(self, self.context)
-        if len(self.cases) != 3 or self.kink.is_extended_real is not True:
-            raise self.fail("a kink split needs three cases of a real quantity")
-        for (s, cond), case in zip(_KINK_CONDITIONS, self.cases):
-            _check_under(self, self.context, case, _kink_rewrite(self.statement, self.kink, s),
-                         (cond(self.kink),))
-
-
-def _piecewise_branches(pw: sp.Piecewise) -> list:
-    """``(value, conditions)`` per branch: its own condition and the
-    negations of the earlier ones (the branches cover every point)."""
-    out, earlier = [], []
-    for value, cond in pw.args:
-        conds = tuple(c for c in [cond, *(sp.Not(e) for e in earlier)] if c is not sp.true)
-        out.append((value, conds))
-        earlier.append(cond)
-    return out
-
-
-@dataclass(frozen=True)
-class PiecewiseCases(Step):
-    """Case split on the branches of ``piecewise`` (each branch's condition
-    and the negations of the earlier ones; together they cover every point,
-    as the last condition is ``True``): in each case the piecewise term is
-    replaced by that branch's value and the statement is proved with the
-    branch conditions as extra hypotheses."""
-
-    statement: sp.Basic
-    piecewise: sp.Piecewise
-    context: tuple[Given, ...]
-    cases: tuple[Hypothetical, ...]
-
-    @property
-    def fact(self) -> sp.Basic:
-        return self.statement
-
-    def verify(self) -> None:
-        _context_ok(self, self.context)
-        pw = self.piecewise
-        if not isinstance(pw, sp.Piecewise) or pw.args[-1][1] is not sp.true:
-            raise self.fail(f"{pw} is not a Piecewise with an otherwise branch")
-        if not self.statement.has(pw):
-            raise self.fail(f"{pw} does not occur in the statement")
-        branches = _piecewise_branches(pw)
-        if len(branches) != len(self.cases):
-            raise self.fail("one case per branch is needed")
-        for (value, conds), case in zip(branches, self.cases):
-            _check_under(self, self.context, case, substitute(self.statement, {pw: value}), conds)
 
 
 # ---------------------------------------------------------------------------
@@ -588,7 +375,7 @@ def implication(goal: Goal, env: Env) -> Step | None:
 def identity(goal: Goal, env: Env) -> Step | None:
     """``A == B`` by zero-equivalence."""
     f = goal.statement
-    if not isinstance(f, sp.Equality) or isinstance(f.lhs, sp.sign) or not _small(goal):
+    if not isinstance(f, sp.Equality) or isinstance(f.lhs, sp.sign) or not is_small(goal):
         return None
     step = Identity(f)
     try:
@@ -612,7 +399,7 @@ def same_sign(goal: Goal, env: Env) -> Step | None:
     f = goal.statement
     if not (isinstance(f, sp.Equality) and isinstance(f.lhs, sp.sign) and isinstance(f.rhs, sp.sign)):
         return None
-    if not _small(goal):
+    if not is_small(goal):
         return None
     a, b = f.lhs.args[0], f.rhs.args[0]
     if a == 0 or b == 0:
@@ -632,7 +419,7 @@ def same_sign(goal: Goal, env: Env) -> Step | None:
 
 def _forms(d: sp.Expr) -> list:
     out = [d]
-    if _size(d, 4 * _COUNT_LIMIT) <= 4 * _COUNT_LIMIT and sp.count_ops(d) <= _COUNT_LIMIT:
+    if expression_size(d, 4 * _COUNT_LIMIT) <= 4 * _COUNT_LIMIT and sp.count_ops(d) <= _COUNT_LIMIT:
         for f in (sp.expand(d), sp.factor(d)):
             if f not in out:
                 out.append(f)
@@ -655,7 +442,7 @@ def sign_of_forms(goal: Goal, env: Env) -> Step | None:
     expanded / factored form of it (zero-equivalent to ``E``)."""
     f = goal.statement
     need = _REL_GOAL.get(type(f))
-    if need is None or f.rhs != 0 or not _small(goal):
+    if need is None or f.rhs != 0 or not is_small(goal):
         return None
     for form in _forms(f.lhs):
         r = prove_sign(form, need, goal.context, deadline=env.deadline)
@@ -690,30 +477,10 @@ def decision_procedure(goal: Goal, env: Env) -> Step | None:
     return None
 
 
-def _finite_split(goal: Goal):
-    if not _small(goal):
-        return None
-    for g in goal.context:
-        cov = _finite_cover(g)
-        if cov is None or cov[0] not in goal.statement.free_symbols:
-            continue
-        sym, values = cov
-        cases = []
-        for v in values:
-            assumed = _case_assumed(goal.context, sym, v)
-            cases.append(Goal(substitute(goal.statement, {sym: v}), goal.context).assuming(assumed, f"case {sym} = {v}"))
-
-        def build(proofs, sym=sym, values=values, g=g):
-            subs = tuple(Hypothetical(_case_assumed(goal.context, sym, v), p) for v, p in zip(values, proofs))
-            return FiniteCases(goal.statement, g, goal.context, subs)
-
-        return Split(tuple(cases), build), sym, values
-    return None
-
 
 def finite_cases(goal: Goal, env: Env) -> Step | None:
     """Split over a finite label set and prove every case."""
-    found = _finite_split(goal)
+    found = finite_split(goal)
     if found is None:
         return None
     split, sym, values = found
@@ -733,57 +500,13 @@ def finite_cases(goal: Goal, env: Env) -> Step | None:
     return split.build(proofs)
 
 
-def _kinks(statement) -> list:
-    out = []
-    for a in sorted(statement.atoms(*_KINK_HEADS, sp.Max, sp.Min), key=sp.default_sort_key):
-        if isinstance(a, (sp.Max, sp.Min)):
-            if len(a.args) == 2:
-                out.append(sp.Add(a.args[0], -a.args[1]))
-        elif a.args and a.args[0].is_extended_real and not a.args[0].is_number:
-            out.append(a.args[0])
-    return [u for i, u in enumerate(out) if u not in out[:i]]
-
-
-def _kink_split(goal: Goal):
-    if not _small(goal):
-        return None
-    kinks = _kinks(goal.statement)
-    if not kinks:
-        return None
-    u = kinks[0]
-    cases = tuple(
-        Goal(_kink_rewrite(goal.statement, u, s), goal.context).assuming([cond(u)], "kink case")
-        for s, cond in _KINK_CONDITIONS
-    )
-
-    def build(proofs):
-        subs = tuple(Hypothetical((cond(u),), p) for (_, cond), p in zip(_KINK_CONDITIONS, proofs))
-        return KinkCases(goal.statement, u, goal.context, subs)
-
-    return Split(cases, build)
-
-
-def _piecewise_split(goal: Goal):
-    if not _small(goal):
-        return None
-    pws = sorted(goal.statement.atoms(sp.Piecewise), key=sp.default_sort_key)
-    pws = [p for p in pws if p.args[-1][1] is sp.true]
-    if not pws:
-        return None
-    pw = pws[0]
-    branches = _piecewise_branches(pw)
-    cases = tuple(Goal(substitute(goal.statement, {pw: value}), goal.context).assuming(conds, "branch")
-                  for value, conds in branches)
-
-    def build(proofs):
-        subs = tuple(Hypothetical(conds, p) for (_, conds), p in zip(branches, proofs))
-        return PiecewiseCases(goal.statement, pw, goal.context, subs)
-
-    return Split(cases, build)
-
-
 def _recursive(goal: Goal, env: Env) -> Step | None:
     return prove_goal(goal, env)
+
+
+# the split builders' former private names (they moved to symloss.tactics)
+_kink_split = kink_split
+_piecewise_split = piecewise_split
 
 
 _PIPELINE = first(
@@ -794,8 +517,8 @@ _PIPELINE = first(
     named("sign engine", _guard(sign_engine)),
     named("z3", _guard(decision_procedure)),
     named("finite cases", _guard(finite_cases)),
-    named("kink cases", _guard(try_each_case(_kink_split, _recursive))),
-    named("piecewise cases", _guard(try_each_case(_piecewise_split, _recursive))),
+    named("kink cases", _guard(try_each_case(kink_split, _recursive))),
+    named("piecewise cases", _guard(try_each_case(piecewise_split, _recursive))),
 )
 
 

@@ -283,7 +283,7 @@ def test_tampered_finite_cases_fail():
 def test_tampered_kink_cases_fail():
     goal = prover.Goal(sp.Ge(sp.Abs(x), x, evaluate=False))
     step = prover.prove_goal(goal, prover.Env())
-    kink = prover.try_each_case(prover._kink_split, prover._recursive)(goal, prover.Env())
+    kink = prover.try_each_case(prover.kink_split, prover._recursive)(goal, prover.Env())
     assert isinstance(kink, KinkCases) and step is not None
     check_proof(kink, set())
     swapped = (kink.cases[2], kink.cases[1], kink.cases[0])

@@ -146,7 +146,7 @@ def test_tactic_gives_up(tactic, statement, context):
 
 
 def test_kink_cases_prove_and_give_up():
-    split = prover.try_each_case(prover._kink_split, prover._recursive)
+    split = prover.try_each_case(prover.kink_split, prover._recursive)
     goal = Goal(ge(sp.Abs(x), x))                        # |x| = x, 0 or −x by case
     _check(split(goal, Env()), goal)
     goal = Goal(ge(relu(x), x))                          # relu(x) = x or 0 ≥ x
@@ -177,7 +177,7 @@ def test_prove_goal_respects_the_deadline():
 
 
 def test_piecewise_cases_prove_give_up_and_reject_tampering():
-    split = prover.try_each_case(prover._piecewise_split, prover._recursive)
+    split = prover.try_each_case(prover.piecewise_split, prover._recursive)
     pw = sp.Piecewise((sigmoid(x), x > 0), (1 - sigmoid(-x) + x**2, True))
     goal = Goal(gt(pw, 0))                                # σ > 0 and σ(x) + x² > 0
     step = split(goal, Env())
