@@ -229,7 +229,10 @@ class Case:
     ``±q`` (``abs_signs``), the lower end ``lo`` of a half-line holding the
     range of ``B`` with its proof ``range`` (fact ``B − lo ≥ 0``, or
     ``B − lo > 0`` when ``strict``), and proofs of ``h``'s definedness
-    conditions for ``t ≥ lo`` (``t > lo`` when ``strict``) (``defined``)."""
+    conditions for ``t ≥ lo`` (``t > lo`` when ``strict``) (``defined``);
+    a condition may instead be shown at ``t = B`` itself (``pointwise``),
+    which gives ``h(B)`` defined but says nothing about ``h`` between the
+    values of ``B`` (so :class:`NondecreasingVia` refuses such cases)."""
 
     values: tuple
     h: sp.Expr
@@ -238,6 +241,12 @@ class Case:
     range: Local | None = None
     defined: tuple = ()
     strict: bool = False
+    pointwise: tuple = ()
+
+
+def _at(cond: sp.Basic, t: sp.Symbol, value: sp.Expr) -> sp.Basic:
+    """``cond`` with ``t = value``, the relation kept unevaluated."""
+    return type(cond)(cond.lhs.xreplace({t: value}), cond.rhs.xreplace({t: value}), evaluate=False)
 
 
 def _piecewise(label, cases, t, arg) -> sp.Expr:
@@ -298,11 +307,17 @@ class FunctionOf(Step):
             t_range = ((sp.Gt if case.strict else sp.Ge)(t, case.lo, evaluate=False),)
         conds = definedness_conditions(case.h)
         by_fact = {loc.proof.fact: loc for loc in case.defined}
+        at_b = {loc.proof.fact: loc for loc in case.pointwise}
         for cond in conds:
             loc = by_fact.get(cond)
+            if loc is not None:
+                loc.check(allowed, cond, self, t_range)
+                continue
+            here = _at(cond, t, b_c)
+            loc = at_b.get(here)
             if loc is None:
                 raise self.fail(f"no proof that h = {case.h} is defined ({cond})")
-            loc.check(allowed, cond, self, t_range)
+            loc.check(allowed, here, self)
         diff = split_abs(a_c - case.h.xreplace({t: b_c}))
         diff = _strip_abs(diff, case.abs_signs, allowed, self)
         if not _is_zero(diff):
@@ -370,6 +385,8 @@ class NondecreasingVia(Step):
             raise self.fail("one monotonicity proof per case is needed")
         ctx_facts = {g.fact for g in f.context}
         for case, loc in zip(f.cases, self.monotone):
+            if case.pointwise:
+                raise self.fail("h must be defined on a whole half-line, not only at the values of B")
             if not _continuous(case.h, f.t):
                 raise self.fail(f"h = {case.h} has a head that may be discontinuous")
             want = () if case.lo is None else (sp.Gt(f.t, case.lo, evaluate=False),)
@@ -640,6 +657,9 @@ def _normalise(h: sp.Expr, t: sp.Symbol, hyps, t_conds, deadline) -> sp.Expr:
         arg = sp.factor_terms(e.args[0])
         out = []
         for f in sp.Mul.make_args(arg):
+            if isinstance(f, sp.Pow) and f.exp.is_Rational and f.exp.q % 2 == 0:
+                out.append(f)  # an even root is >= 0 where defined
+                continue
             r = sign_of(f, givs, deadline=deadline)
             if r is not None and r.sign in (Sign.POSITIVE, Sign.NONNEGATIVE):
                 out.append(f)
@@ -751,18 +771,24 @@ def _build_case(a_c, b_c, h, t, values, hyps, deadline) -> Case | None:
             rng = _prove(b_c, Sign.POSITIVE if strict else Sign.NONNEGATIVE, local_hyps, (), deadline)
             if rng is not None:
                 options.append((sp.S.Zero, Local((), rng.proof), strict))
+    if conds:
+        options.append((None, None, None))  # pointwise: each condition at t = B
     for lo, rng, strict in options:
         t_range = () if lo is None else ((sp.Gt if strict else sp.Ge)(t, lo, evaluate=False),)
-        defined = []
+        defined, pointwise = [], []
         for cond in conds:
-            loc = _prove_condition(cond, local_hyps, t_range, deadline)
+            if strict is None:
+                loc = _prove_condition(_at(cond, t, b_c), local_hyps, (), deadline)
+                pointwise.append(loc)
+            else:
+                loc = _prove_condition(cond, local_hyps, t_range, deadline)
+                defined.append(loc)
             if loc is None:
                 break
-            defined.append(loc)
         else:
             diff = split_abs(a_c - h.xreplace({t: b_c}))
             abs_signs = _abs_proofs(diff, local_hyps, deadline) if diff.has(sp.Abs) else ()
-            return Case(values, h, abs_signs, lo, rng, tuple(defined), strict)
+            return Case(values, h, abs_signs, lo, rng, tuple(defined), bool(strict), tuple(pointwise))
     return None
 
 
@@ -773,7 +799,7 @@ def _range_for_monotone(case: Case, b_c, t, hyps, deadline) -> Case:
     rng = _prove(b_c, Sign.NONNEGATIVE, hyps, (), deadline)
     if rng is None:
         return case
-    return Case(case.values, case.h, case.abs_signs, sp.S.Zero, rng, case.defined, False)
+    return Case(case.values, case.h, case.abs_signs, sp.S.Zero, rng, case.defined, False, case.pointwise)
 
 
 def prove_function_of(a: sp.Expr, b: sp.Expr, v: sp.Symbol, hypotheses: Sequence, *, t: sp.Symbol | None = None,

@@ -40,6 +40,9 @@ PROVED = [
     ("linear", "bce_logits", "w", True),
     ("linear", "logistic", "w", False),
     ("linear", "cauchy", "w", True),
+    ("linear", "gaussian_nll", "w", True),
+    ("poisson", "logistic", "w", False),
+    ("logistic", "kl_div", "w", False),
     ("poisson", "exponential", "w", False),
 ]
 
@@ -132,3 +135,20 @@ def test_relation_bad_parameter():
     with pytest.raises(InvalidArgument, match="'q'"):
         relation(problem("linear", "squared"), "q")
     assert isinstance(relation(problem("linear", "squared"), problem("linear", "squared").params[0]), Relation)
+
+
+def test_pointwise_definedness_is_not_enough_for_monotonicity():
+    """√(L − log(var)/2) is defined at every value of L, not on a half-line
+    the proof names: NondecreasingVia must refuse it."""
+    from symloss import relations
+
+    rel = relation(problem("linear", "gaussian_nll"), "w")
+    f = rel.proof
+    assert rel.status == "proved" and f.cases[0].pointwise
+    fake = relations.Local((), f.cases[0].pointwise[0].proof)
+    step = relations.NondecreasingVia(f.a, f.b, f.var, f, (fake,))
+    with pytest.raises(ProofCheckError, match="half-line"):
+        check_proof(step, set(rel.hypotheses))
+    no_proof = dataclasses.replace(f, cases=(dataclasses.replace(f.cases[0], pointwise=()),))
+    with pytest.raises(ProofCheckError, match="defined"):
+        check_proof(no_proof, set(rel.hypotheses))
