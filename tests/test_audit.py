@@ -253,3 +253,55 @@ def test_rewrite_step_rechecks_factored_numbers():
     r = sign_of(-sp.Rational(3, 2) + (s + sp.Rational(5, 2))**2)
     assert r is not None and r.sign is Sign.POSITIVE
     check_proof(r.step)
+
+
+# ------------------------------------------------------------------ gradients near kinks
+
+
+def _num(e, point):
+    return mpmath.mpf(sp.N(e.xreplace(point), 60))
+
+
+@pytest.mark.parametrize("model, loss, param, point", [
+    # just beside the kink of the ReLU / hinge / |r| / Huber boundary / pinball tie
+    ("relu_neuron", "squared", "w", {"w": 1, "b": sp.Rational(-1, 10**9), "x": 1, "y": 2}),
+    ("relu_neuron", "squared", "b", {"w": 1, "b": sp.Rational(1, 10**9), "x": 1, "y": 2}),
+    ("two_layer_relu", "log_cosh", "w", {"w": 0, "b": sp.Rational(1, 10**8), "x": 2, "v": 3, "c": 1, "y": 0}),
+    ("linear", "hinge", "w", {"w": 1, "b": sp.Rational(1, 10**9), "x": 1, "y": -1}),
+    ("linear", "absolute", "b", {"w": 1, "b": sp.Rational(-1, 10**9), "x": 1, "y": 1}),
+    ("linear", "huber", "b", {"w": 0, "b": 1 + sp.Rational(1, 10**9), "x": 1, "y": 0, "delta": 1}),
+    ("linear", "huber", "b", {"w": 0, "b": 1 - sp.Rational(1, 10**9), "x": 1, "y": 0, "delta": 1}),
+    ("linear", "quantile", "w", {"w": 1, "b": sp.Rational(1, 10**9), "x": 1, "y": 1, "tau": sp.Rational(1, 3)}),
+    ("linear", "logistic", "w", {"w": 50, "b": 0, "x": 2, "y": -1}),     # far tail
+    ("poisson", "poisson_nll", "b", {"w": 1, "b": 0, "x": 4, "y": 5}),    # exp(exp(4))
+])
+def test_grad_matches_mpmath_differences_beside_kinks(model, loss, param, point):
+    p = symloss.problem(model, loss)
+    sym = {s.name: s for s in p.L.free_symbols}
+    pt = {sym[k]: sp.sympify(v) for k, v in point.items() if k in sym}
+    var = sym[param]
+    with mpmath.workdps(80):
+        def f(t):
+            return _num(p.L, {**pt, var: t})
+        h = mpmath.mpf(10) ** -30  # far smaller than the 1e-9 distance to the kink
+        x0 = mpmath.mpf(sp.N(pt[var], 80))
+        fd = (f(x0 + h) - f(x0 - h)) / (2 * h)
+        got = _num(p.grad(param), pt)
+        assert abs(fd - got) <= mpmath.mpf(10) ** -20 * (1 + abs(fd)), (fd, got)
+
+
+@pytest.mark.parametrize("model, loss, param, point, expected", [
+    # exactly at the kink: PyTorch's conventions
+    ("relu_neuron", "squared", "w", {"w": 1, "b": 0, "x": 0, "y": 2}, 0),
+    ("relu_neuron", "squared", "b", {"w": 1, "b": -1, "x": 1, "y": 2}, 0),        # relu'(0) = 0
+    ("linear", "hinge", "w", {"w": 1, "b": 0, "x": 1, "y": 1}, 0),                 # relu'(0) = 0
+    ("linear", "absolute", "b", {"w": 1, "b": 0, "x": 1, "y": 1}, 0),              # sign(0) = 0
+    ("linear", "quantile", "b", {"w": 1, "b": 0, "x": 1, "y": 1, "tau": sp.Rational(1, 3)},
+     sp.Rational(1, 2) - sp.Rational(1, 3)),                                       # tie split evenly
+    ("linear", "huber", "b", {"w": 0, "b": 1, "x": 1, "y": 0, "delta": 1}, 1),
+])
+def test_grad_at_kinks_follows_torch(model, loss, param, point, expected):
+    p = symloss.problem(model, loss)
+    sym = {s.name: s for s in p.L.free_symbols}
+    pt = {sym[k]: sp.sympify(v) for k, v in point.items() if k in sym}
+    assert sp.simplify(p.grad(param).xreplace(pt) - expected) == 0

@@ -154,11 +154,15 @@ def test_grad_unknown_param():
 
 @pytest.mark.parametrize("model,loss", [("logistic", "bce"), ("two_layer", "squared"), ("linear3", "cauchy")])
 def test_hessian_against_finite_differences(model, loss):
+    with mpmath.workdps(50):  # local precision: other test modules share mpmath.mp
+        _hessian_against_finite_differences(model, loss)
+
+
+def _hessian_against_finite_differences(model, loss):
     p = problem(model, loss)
     H = p.hessian()
     assert H.shape == (len(p.params),) * 2 and H == H.T
     syms = list(p.variables)
-    mpmath.mp.dps = 50
     point = {s: mpmath.mpf(k + 1) / 7 for k, s in enumerate(syms)}
     for s in syms:
         if p.domain(s).is_finite:
