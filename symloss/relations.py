@@ -31,6 +31,7 @@ engine.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -232,7 +233,10 @@ class Case:
     conditions for ``t ≥ lo`` (``t > lo`` when ``strict``) (``defined``);
     a condition may instead be shown at ``t = B`` itself (``pointwise``),
     which gives ``h(B)`` defined but says nothing about ``h`` between the
-    values of ``B`` (so :class:`NondecreasingVia` refuses such cases)."""
+    values of ``B`` (so :class:`NondecreasingVia` refuses such cases).  With
+    ``squared`` (proofs of ``A ≥ 0`` and ``h(B) ≥ 0``) the identity checked is
+    ``A² − h(B)² ≡ 0``, which with both sides nonnegative gives ``A = h(B)``
+    (``√(cosh² r − 1) = |sinh r|`` is out of reach of rewriting otherwise)."""
 
     values: tuple
     h: sp.Expr
@@ -242,6 +246,7 @@ class Case:
     defined: tuple = ()
     strict: bool = False
     pointwise: tuple = ()
+    squared: tuple = ()
 
 
 def _at(cond: sp.Basic, t: sp.Symbol, value: sp.Expr) -> sp.Basic:
@@ -318,7 +323,15 @@ class FunctionOf(Step):
             if loc is None:
                 raise self.fail(f"no proof that h = {case.h} is defined ({cond})")
             loc.check(allowed, here, self)
-        diff = split_abs(a_c - case.h.xreplace({t: b_c}))
+        hb = case.h.xreplace({t: b_c})
+        if case.squared:
+            if len(case.squared) != 2:
+                raise self.fail("squaring needs the signs of both sides")
+            case.squared[0].check(allowed, Sign.NONNEGATIVE.relation(a_c), self)
+            case.squared[1].check(allowed, Sign.NONNEGATIVE.relation(hb), self)
+            diff = split_abs(a_c ** 2 - hb ** 2)
+        else:
+            diff = split_abs(a_c - hb)
         diff = _strip_abs(diff, case.abs_signs, allowed, self)
         if not _is_zero(diff):
             raise self.fail(f"A − h(B) = {diff} does not rewrite to 0")
@@ -792,14 +805,26 @@ def _build_case(a_c, b_c, h, t, values, hyps, deadline) -> Case | None:
     return None
 
 
+def _squared_variant(case: Case, a_c, b_c, t, hyps, deadline) -> Case | None:
+    """The case with the identity checked on squares (both sides shown >= 0)."""
+    hb = case.h.xreplace({t: b_c})
+    pa = _prove(a_c, Sign.NONNEGATIVE, hyps, (), deadline)
+    ph = _prove(hb, Sign.NONNEGATIVE, hyps, (), deadline) if pa is not None else None
+    if ph is None:
+        return None
+    diff = split_abs(a_c ** 2 - hb ** 2)
+    abs_signs = _abs_proofs(diff, hyps, deadline) if diff.has(sp.Abs) else ()
+    return dataclasses.replace(case, abs_signs=abs_signs, squared=(pa, ph))
+
+
 def _range_for_monotone(case: Case, b_c, t, hyps, deadline) -> Case:
     """Give the case a range ``t ≥ 0`` when ``B ≥ 0`` can be shown (h' ≥ 0 may need it)."""
-    if case.lo is not None:
-        return case
+    if case.lo is not None or case.defined or case.pointwise:
+        return case  # definedness was shown for another range: keep it
     rng = _prove(b_c, Sign.NONNEGATIVE, hyps, (), deadline)
     if rng is None:
         return case
-    return Case(case.values, case.h, case.abs_signs, sp.S.Zero, rng, case.defined, False, case.pointwise)
+    return dataclasses.replace(case, lo=sp.S.Zero, range=rng, strict=False)
 
 
 def prove_function_of(a: sp.Expr, b: sp.Expr, v: sp.Symbol, hypotheses: Sequence, *, t: sp.Symbol | None = None,
@@ -836,12 +861,18 @@ def prove_function_of(a: sp.Expr, b: sp.Expr, v: sp.Symbol, hypotheses: Sequence
                     case = _build_case(a_c, b_c, cand, t, values, hyps, deadline)
                     if case is None:
                         continue
-                    try:
-                        FunctionOf(a, b, v, t, context, None, (case,))._verify_case(case, {g.fact for g in context})
-                    except ProofCheckError:
-                        continue
-                    found = case
-                    break
+                    for variant in (case, _squared_variant(case, a_c, b_c, t, local_hyps, deadline)):
+                        if variant is None:
+                            continue
+                        try:
+                            FunctionOf(a, b, v, t, context, None, (variant,))._verify_case(
+                                variant, {g.fact for g in context})
+                        except ProofCheckError:
+                            continue
+                        found = variant
+                        break
+                    if found is not None:
+                        break
                 if found is not None:
                     break
             if found is None:

@@ -41,6 +41,7 @@ PROVED = [
     ("linear", "logistic", "w", False),
     ("linear", "cauchy", "w", True),
     ("linear", "gaussian_nll", "w", True),
+    ("linear", "log_cosh", "w", True),
     ("poisson", "logistic", "w", False),
     ("logistic", "kl_div", "w", False),
     ("poisson", "exponential", "w", False),
