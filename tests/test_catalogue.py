@@ -17,6 +17,18 @@ from symloss.errors import InvalidArgument
 from symloss.functions import MPMATH_FUNCTIONS, relu
 from symloss.problem import problem
 
+
+@pytest.fixture(autouse=True)
+def _restore_mpmath_precision():
+    """Tests here raise mpmath's working precision; give it back so other
+    modules in the same session see the default."""
+    import mpmath
+
+    saved = mpmath.mp.prec
+    yield
+    mpmath.mp.prec = saved
+
+
 mp = mpmath.mp
 
 # ---------------------------------------------------------------------------

@@ -26,6 +26,18 @@ from symloss.functions import relu, sigmoid, softplus
 from symloss.problem import problem
 from symloss.proof import check_proof, iter_steps
 
+
+@pytest.fixture(autouse=True)
+def _restore_mpmath_precision():
+    """Tests here raise mpmath's working precision; give it back so other
+    modules in the same session see the default."""
+    import mpmath
+
+    saved = mpmath.mp.prec
+    yield
+    mpmath.mp.prec = saved
+
+
 z, u, x, y, w, b = sp.symbols("z u x y w b", real=True)
 t = sp.Symbol("t", positive=True)
 
