@@ -372,8 +372,14 @@ def _pair_evaluation(claim: Any, values: Mapping, pair: tuple, p: SymlossLatexPr
     except Exception:  # the evaluation is a courtesy; the verdict was checked elsewhere
         return None
     vt = p.doprint(var)
-    head = ("Write $A(%s) = %s$ and $B(%s) = %s$. At $%s = %s$ and $%s = %s$, evaluated exactly,"
-            % (vt, p.doprint(a), vt, p.doprint(b), vt, p.doprint(v1), vt, p.doprint(v2)))
+    defs = [math_block(p.doprint(e), printer=p, inline_ok=True, lead="%s(%s) =" % (name, vt)) for name, e in (("A", a), ("B", b))]
+    if any(not d.startswith("$") or r"\begin{cases}" in d for d in defs):  # a long or piecewise side: one display
+        defs = [math_block(r"\begin{aligned} A(%s) &= %s \\ B(%s) &= %s \end{aligned}" % (vt, p.doprint(a), vt, p.doprint(b)),
+                           printer=p)]
+        head = "Write\n%s\nAt $%s = %s$ and $%s = %s$, evaluated exactly," % (defs[0], vt, p.doprint(v1), vt, p.doprint(v2))
+    else:
+        head = "Write %s and %s. At $%s = %s$ and $%s = %s$, evaluated exactly," % (
+            defs[0], defs[1], vt, p.doprint(v1), vt, p.doprint(v2))
     rows = []
     for v, av, bv in zip((v1, v2), A, B):
         rows.append(r"A\left(%s\right) &= %s, &\qquad B\left(%s\right) &= %s" % (p.doprint(v), _value_latex(av, p), p.doprint(v), _value_latex(bv, p)))
