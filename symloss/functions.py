@@ -45,6 +45,12 @@ def _is_real(arg: sp.Expr):
     return arg.is_extended_real
 
 
+def _is_finite_real(arg: sp.Expr):
+    """Sign and finiteness facts need a finite argument: σ(−∞) = 0 is not
+    positive and softplus(∞) is not finite."""
+    return arg.is_real
+
+
 class sigmoid(sp.Function):
     """The logistic function σ(z) = 1/(1 + e^(−z)); real domain ℝ, range (0, 1).
 
@@ -82,16 +88,16 @@ class sigmoid(sp.Function):
         return self.rewrite(sp.exp)._eval_evalf(prec)
 
     def _eval_is_zero(self):
-        return False if _is_real(self.args[0]) else None
+        return False if _is_finite_real(self.args[0]) else None
 
     def _eval_is_extended_real(self):
         return _is_real(self.args[0])
 
     def _eval_is_positive(self):
-        return True if _is_real(self.args[0]) else None
+        return True if _is_finite_real(self.args[0]) else None
 
     def _eval_is_finite(self):
-        return True if _is_real(self.args[0]) else None
+        return True if _is_finite_real(self.args[0]) else None
 
     def _latex(self, printer, exp=None):
         body = r"\sigma\left(%s\right)" % printer._print(self.args[0])
@@ -147,16 +153,16 @@ class softplus(sp.Function):
         return sp.Float._new(v._mpf_, prec)
 
     def _eval_is_zero(self):
-        return False if _is_real(self.args[0]) else None
+        return False if _is_finite_real(self.args[0]) else None
 
     def _eval_is_extended_real(self):
         return _is_real(self.args[0])
 
     def _eval_is_positive(self):
-        return True if _is_real(self.args[0]) else None
+        return True if _is_finite_real(self.args[0]) else None
 
     def _eval_is_finite(self):
-        return True if _is_real(self.args[0]) else None
+        return True if _is_finite_real(self.args[0]) else None
 
     def _latex(self, printer, exp=None):
         body = r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
@@ -201,7 +207,7 @@ class relu(sp.Function):
         return _is_real(self.args[0])
 
     def _eval_is_nonnegative(self):
-        return True if _is_real(self.args[0]) else None
+        return True if _is_finite_real(self.args[0]) else None
 
     def _eval_is_positive(self):
         z = self.args[0]

@@ -69,7 +69,9 @@ def _sgn(q: sp.Expr) -> int:
 
 
 def _real(e: sp.Expr) -> bool:
-    return e.is_extended_real is True
+    """Known to be a finite real (extended reals may be ±∞, where exp(−∞) = 0
+    is not positive)."""
+    return e.is_real is True
 
 
 # -------------------------------------------------------------- numbers

@@ -305,3 +305,24 @@ def test_grad_at_kinks_follows_torch(model, loss, param, point, expected):
     sym = {s.name: s for s in p.L.free_symbols}
     pt = {sym[k]: sp.sympify(v) for k, v in point.items() if k in sym}
     assert sp.simplify(p.grad(param).xreplace(pt) - expected) == 0
+
+
+# ------------------------------------------------------------------ extended reals
+
+_e = sp.Symbol("e", extended_real=True)  # may be ±oo: exp(-oo) = 0, sigmoid(-oo) = 0
+
+
+@pytest.mark.parametrize("expr, wrong", [
+    (sp.exp(_e), Sign.POSITIVE),
+    (sigmoid(_e), Sign.POSITIVE),
+    (softplus(_e), Sign.POSITIVE),
+    (1 - sigmoid(_e), Sign.POSITIVE),
+])
+def test_extended_real_arguments_get_no_strict_sign(expr, wrong):
+    assert prove_sign(expr, wrong) is None
+
+
+def test_extended_real_function_facts():
+    assert sigmoid(_e).is_positive is not True
+    assert softplus(_e).is_finite is not True
+    assert sigmoid(_x).is_positive is True and softplus(_x).is_finite is True
