@@ -346,3 +346,93 @@ def test_untracked_heads_are_refused():
     with pytest.raises(ProofCheckError, match="not tracked"):
         step.verify()
     relations.FunctionOf(w * x, w * x, w, t, (), None, (relations.Case((), t),)).verify()
+
+
+# ---------------------------------------------------------------------------
+# soundness over the catalogue: whatever the tactics prove holds numerically
+
+
+def _catalogue_pairs(models):
+    from symloss.catalogue import CATALOGUE
+
+    return [(m, l.name) for m in models for l in CATALOGUE.losses
+            if CATALOGUE.compatible(m, l.name).ok]
+
+
+def _numeric_check(claim, kind, seed=0):
+    """Vectorised float oracle: on random admissible points and a grid of the
+    variable, the proved relation must hold (relative tolerance 1e-7)."""
+    import numpy as np
+
+    from symloss.functions import NUMPY_FUNCTIONS
+
+    syms = list(claim.symbols)
+    v = claim.var
+    rng = np.random.default_rng(seed)
+    n = 40
+    cols = []
+    for s in syms:
+        dom = claim.domain_of(s)
+        if dom is not None and dom.is_finite:
+            cols.append(rng.choice(np.array([float(e) for e in dom.elements]), n))
+        elif dom is not None and (s.is_positive or s.is_nonnegative):
+            cols.append(rng.uniform(0.1, 2.5, n))
+        else:
+            cols.append(rng.uniform(-2.5, 2.5, n))
+    grid = np.linspace(-2.0, 2.0, 17)
+    f = lambda e: sp.lambdify(syms + [v], e, modules=[NUMPY_FUNCTIONS, "numpy"])  # noqa: E731
+    A, B = f(claim.a), f(claim.b)
+    hyp = [f(h) for h in claim.hypotheses]
+    with np.errstate(all="ignore"):
+        for i in range(n):
+            pt = [c[i] for c in cols]
+            ok = np.ones_like(grid, dtype=bool)
+            for h in hyp:
+                ok &= np.broadcast_to(np.asarray(h(*pt, grid), dtype=bool), grid.shape)
+            a = np.broadcast_to(np.asarray(A(*pt, grid), dtype=float), grid.shape)[ok]
+            b = np.broadcast_to(np.asarray(B(*pt, grid), dtype=float), grid.shape)[ok]
+            if kind == "proportional":
+                lhs, rhs = np.outer(a, b), np.outer(b, a)
+                assert np.allclose(lhs, rhs, rtol=1e-7, atol=1e-9), (pt, a, b)
+            else:
+                order = np.lexsort((a, b))
+                a, b = a[order], b[order]
+                strict = np.diff(b) > 1e-9 * (1 + np.abs(b[1:]))
+                assert np.all(np.diff(a)[strict] >= -1e-7 * (1 + np.abs(a[1:][strict]))), (pt, a, b)
+
+
+def _soundness(model, loss):
+    p = problem(model, loss)
+    for kind, text in (("proportional", "proportional(d(L, w), L, w)"),
+                       ("nondecreasing", "nondecreasing(abs(d(L, w)), L, w)"),
+                       ("nondecreasing", "nondecreasing(L, abs(d(L, w)), w)")):
+        claim = parse_claim(p, text)
+        tactic = relations.proportional if kind == "proportional" else relations.nondecreasing
+        r = tactic(claim, _ctx())
+        if r is None:
+            continue
+        check_proof(r.proof, set(claim.hypotheses))
+        _numeric_check(claim, kind)
+
+
+@pytest.mark.parametrize("model,loss", [("linear", "squared"), ("linear", "exponential"), ("logistic", "bce"),
+                                        ("linear", "cauchy"), ("poisson", "poisson_nll")])
+def test_soundness_sample(model, loss):
+    _soundness(model, loss)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model,loss", _catalogue_pairs(("linear", "logistic", "poisson", "tanh_neuron",
+                                                         "softplus_neuron", "deep_linear", "cubic")))
+def test_soundness_over_catalogue(model, loss):
+    _soundness(model, loss)
+
+
+@pytest.mark.parametrize("model,loss,kind,text", [
+    ("linear", "cauchy", "nondecreasing", "nondecreasing(abs(d(L, w)), L, w)"),
+    ("linear", "squared", "proportional", "proportional(d(L, w), L, w)"),
+])
+def test_numeric_oracle_can_fail(model, loss, kind, text):
+    """The oracle of the soundness tests rejects false claims."""
+    with pytest.raises(AssertionError):
+        _numeric_check(parse_claim(problem(model, loss), text), kind)
