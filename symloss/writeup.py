@@ -267,7 +267,8 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
     if expl and not (own is not None and own[1]):
         text = escape_text(expl).strip().rstrip(".")
         if own is not None and "false" in own[0]:  # the reason is shown above: this says how the point was found
-            tail = r"{\small (%s.)} %s" % (text[:1].upper() + text[1:], tail)
+            if not re.match(r"(?i)the claim is false here", text):  # (not when it repeats the evaluation)
+                tail = r"{\small (%s.)} %s" % (text[:1].upper() + text[1:], tail)
         else:
             tail = "%s. %s" % (text[:1].upper() + text[1:], tail)
     out.append(tail)
