@@ -322,7 +322,7 @@ def corr(claim, ctx):
     if not isinstance(claim, Pointwise) or not claim.formula.atoms(Corr):
         return None
     step = prove_corr_sign(claim.formula, claim.hypotheses, deadline=ctx.deadline)
-    if step is None:
+    if step is None or step.fact != claim.formula:
         ctx.notes.append("corr: neither a parity argument nor Chebyshev's inequality applied")
         return None
     if isinstance(step.evidence, Parity):

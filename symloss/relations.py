@@ -1054,7 +1054,7 @@ def proportional(claim, ctx):
         return None
     step = prove_proportional(claim.a, claim.b, claim.var, claim.hypotheses, deadline=ctx.deadline,
                               labels=_labels_of(claim))
-    if step is None:
+    if step is None or step.fact != ProportionalFact(claim.a, claim.b, claim.var):
         ctx.notes.append("proportional: no factor free of the variable found")
         return None
     cs = ", ".join(str(c.c) for c in step.cases)
@@ -1072,7 +1072,7 @@ def nondecreasing(claim, ctx):
         return None
     step = prove_nondecreasing(claim.a, claim.b, claim.var, claim.hypotheses, deadline=ctx.deadline,
                                labels=_labels_of(claim))
-    if step is None:
+    if step is None or step.fact != NondecreasingFact(claim.a, claim.b, claim.var):
         ctx.notes.append("nondecreasing: no monotone relation A = h(B) found and z3 did not decide the two-copy form")
         return None
     if isinstance(step, NondecreasingVia):
