@@ -247,8 +247,8 @@ class Minimiser(Step):
     ``G = ∂E/∂u`` (``E`` with ``v`` renamed ``u``), ``G = P·H`` with
     ``positive: P > 0``, ``increasing: ∂H/∂u > 0``, ``existence`` a root of
     ``H`` (closed form or opposite limits), ``E``, ``G``, ``H`` smooth and
-    defined for every real ``u`` (``defined`` proves the conditions that
-    mention ``u``).  Conclusion, for every real ``u``:
+    defined for every real ``u`` (``defined`` proves every definedness
+    condition that is not a hypothesis).  Conclusion, for every real ``u``:
     ``sign(G(u)) = sign(u − argmin(E, v))``; the minimiser ``u*`` is
     defined by ``H(u*) = 0`` (and equals ``root`` when that is given)."""
 
