@@ -466,11 +466,13 @@ class _Structured:
         self.table = _table_copy(problem)
         self.names = _names(problem)
         self.builtins = builtins
+        self.conditions: list = []  # definedness of every sub-expression, recorded before evaluation
 
     def leaf(self, start: int, end: int):
         sub = self.text[start:end]
         try:
-            return self.parse(sub, self.table, builtins=self.builtins, names=self.names)
+            return self.parse(sub, self.table, builtins=self.builtins, names=self.names,
+                              conditions=self.conditions)
         except SymlossSyntaxError as exc:
             col = None if exc.column is None else exc.column + start
             raise SymlossSyntaxError(exc.message, self.text, col) from None
@@ -561,8 +563,12 @@ def _bracket_depth(text: str) -> int:
     return deepest
 
 
-def _parse(problem, text: str, builtins) -> Any:
-    return _Structured(problem, text, builtins).run()
+def _parse(problem, text: str, builtins, conditions: list | None = None) -> Any:
+    st = _Structured(problem, text, builtins)
+    value = st.run()
+    if conditions is not None:
+        conditions.extend(c for c in st.conditions if c not in conditions)
+    return value
 
 
 def _domain(problem, sym):
@@ -604,8 +610,10 @@ def _parse_assumptions(problem, assume: Iterable) -> list:
     return out
 
 
-def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set) -> tuple:
-    """(hypotheses, symbols, domains) for a claim about ``exprs``."""
+def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set, written: Sequence = ()) -> tuple:
+    """(hypotheses, symbols, domains) for a claim about ``exprs``;
+    ``written`` holds definedness conditions recorded while parsing, for
+    sub-expressions that SymPy's evaluation may have cancelled."""
     hyps: list = []
     for h in _as_tuple(problem.hypotheses() if hasattr(problem, "hypotheses") else ()):
         hyps.extend(_split_and(h))
@@ -615,6 +623,9 @@ def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set) -
         for c in definedness_conditions(e):
             if not (c.free_symbols & bound):
                 hyps.append(c)
+    for c in written:
+        if isinstance(c, sp.Basic) and not (c.free_symbols & bound):
+            hyps.append(c)
     syms = set()
     for e in list(exprs) + hyps:
         syms |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
@@ -653,11 +664,12 @@ def parse_claim(problem, text: str, assume=()) -> Claim:
     if not isinstance(text, str):
         raise InvalidArgument(f"a claim must be a string, got {type(text).__name__} ({text!r})")
     builder = _Builder(problem, text)
-    value = _parse(problem, text, claim_builtins(problem, text))
+    written: list = []
+    value = _parse(problem, text, claim_builtins(problem, text), written)
     if isinstance(value, _Relation):
         a, b, v = value.a, value.b, value.var
         free = (a.free_symbols | b.free_symbols) - {v}
-        hyps, syms, doms = _collect(problem, [a, b], assume, set())
+        hyps, syms, doms = _collect(problem, [a, b], assume, set(), written)
         syms = tuple(s for s in syms if s != v)
         doms = tuple((s, d) for s, d in doms if s != v) + ((v, _domain(problem, v)),)
         cls = Proportional if value.kind == "proportional" else Nondecreasing
@@ -671,5 +683,5 @@ def parse_claim(problem, text: str, assume=()) -> Claim:
             f"a claim must be a statement (a comparison, implies, proportional, ...), got {value}", text, 1
         )
     bound = _bound_vars(value)
-    hyps, syms, doms = _collect(problem, [value], assume, bound)
+    hyps, syms, doms = _collect(problem, [value], assume, bound, written)
     return Pointwise(text=text, hypotheses=hyps, symbols=syms, domains=doms, formula=value)

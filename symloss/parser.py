@@ -51,7 +51,7 @@ from sympy.logic.boolalg import Boolean
 
 from .domains import NAME_PATTERN, SymbolTable
 from .errors import DomainError, InvalidArgument, SymlossError, SymlossSyntaxError
-from .functions import VOCABULARY
+from .functions import VOCABULARY, definedness_conditions
 
 __all__ = ["parse", "parse_expr", "Builtin", "ANY_KEYWORD", "LIMITS", "function_names"]
 
@@ -162,6 +162,7 @@ def parse(
     builtins: Mapping[str, Builtin] | None = None,
     names: Mapping[str, Any] | None = None,
     evaluate_conditions: bool = True,
+    conditions: list | None = None,
 ):
     """Parse ``text`` into a SymPy object (or whatever a builtin returns).
 
@@ -172,6 +173,12 @@ def parse(
     builtin registered under the operator's text if there is one: ``+ - *
     / ** < <= > >= == != and or not`` and ``neg``/``pos`` for unary minus
     and plus (``&``/``|``/``~`` use ``and``/``or``/``not``).
+
+    ``conditions``, when a list, receives the definedness condition of every
+    sub-expression as it is built (``log(u)`` needs ``u > 0``, ``1/u`` needs
+    ``u != 0``, ``sqrt(u)`` needs ``u >= 0``) — before SymPy's automatic
+    evaluation can cancel it: ``log(x) - log(x)`` reads as ``0`` but still
+    records ``x > 0``.
 
     With ``evaluate_conditions=False`` comparisons and ``and``/``or``/``not``
     stay as written (a claim such as ``x**2 >= 0`` must not be decided by
@@ -196,7 +203,11 @@ def parse(
         raise InvalidArgument(f"symbols must be a SymbolTable, got {type(symbols).__name__}")
     state = table.checkpoint()
     try:
-        return _Parser(text, table, builtins, names, evaluate_conditions).run()
+        parser = _Parser(text, table, builtins, names, evaluate_conditions)
+        value = parser.run()
+        if conditions is not None:
+            conditions.extend(c for c in parser.conditions if c not in conditions)
+        return value
     except BaseException:
         table.rollback(state)  # a refused text leaves no symbols behind
         raise
@@ -204,6 +215,20 @@ def parse(
 
 #: Alias for :func:`parse`.
 parse_expr = parse
+
+
+def _head_conditions(value: sp.Expr) -> list:
+    """Definedness conditions of the top node of ``value`` only (its
+    sub-expressions were built, and recorded, by earlier calls)."""
+    if isinstance(value, sp.log):
+        return [sp.Gt(value.args[0], 0)]
+    if isinstance(value, sp.Pow):
+        base, exp = value.args
+        if base.is_number:
+            return []
+        d = sp.Dummy("base")
+        return [c.xreplace({d: base}) for c in definedness_conditions(sp.Pow(d, exp, evaluate=False))]
+    return []
 
 
 def _is_expr(v) -> bool:
@@ -225,6 +250,7 @@ class _Parser:
     def __init__(self, text, symbols, builtins, names, evaluate_conditions=True):
         self.text = text
         self.cond_kw = {} if evaluate_conditions else {"evaluate": False}
+        self.conditions: list = []  # definedness of every node built (see parse)
         self.table = symbols if symbols is not None else SymbolTable()
         self.builtins = dict(builtins or {})
         self.names = dict(names or {})
@@ -497,7 +523,12 @@ class _Parser:
 
     def sympy_call(self, node, fn, *args, **kw):
         try:
-            return self.check_value(fn(*args, **kw), node)
+            value = self.check_value(fn(*args, **kw), node)
+            if isinstance(value, sp.Expr):
+                for c in _head_conditions(value):
+                    if c is not sp.true and c not in self.conditions:
+                        self.conditions.append(c)
+            return value
         except SymlossSyntaxError:
             raise
         except (TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError,
@@ -769,12 +800,15 @@ class _Parser:
         self._arity_check(name, arity, len(node.args), node)
         args = []
         for i, a in enumerate(node.args):
+            start = len(self.conditions)
             v = self.build(a, scope)
             if name == "where" and i == 0:
                 if not _is_bool(v):
                     self.fail(f"where() needs a condition first, got {self.segment(a)!r}", self.col(a))
             else:
                 self.expect_expr(v, a, f"{name}()")
+                if name == "where":  # a branch need only be defined where it is selected
+                    self.guard_conditions(self.take_conditions(start), args[0] if i == 1 else sp.Not(args[0]))
             args.append(v)
         if name in ("Eq", "Ne"):
             return self.sympy_call(node, fn, *args, **self.cond_kw)
@@ -819,12 +853,30 @@ class _Parser:
     def build_piecewise(self, node, scope):
         if not node.args or not all(isinstance(a, ast.Tuple) and len(a.elts) == 2 for a in node.args):
             self.fail("Piecewise() takes pairs (value, condition)", self.col(node))
-        pairs = []
+        pairs, earlier = [], []
         for a in node.args:
+            start = len(self.conditions)
             v = self.expect_expr(self.build(a.elts[0], scope), a.elts[0], "Piecewise()")
+            inner = self.take_conditions(start)
             c = self.build(a.elts[1], scope)
             if not _is_bool(c):
                 self.fail(f"Piecewise() needs a condition, got {self.segment(a.elts[1])!r}",
                           self.col(a.elts[1]))
+            # a branch need only be defined where it is the one selected
+            self.guard_conditions(inner, sp.And(c, *[sp.Not(e) for e in earlier]))
+            earlier.append(c)
             pairs.append((v, c))
         return self.sympy_call(node, sp.Piecewise, *pairs)
+
+    def take_conditions(self, start: int) -> list:
+        """Remove and return the conditions recorded since ``start``."""
+        taken = self.conditions[start:]
+        del self.conditions[start:]
+        return taken
+
+    def guard_conditions(self, conds: list, selected) -> None:
+        """Record ``conds`` as needed only where ``selected`` holds."""
+        for c in conds:
+            g = sp.Or(sp.Not(selected), c)
+            if g is not sp.true and g not in self.conditions:
+                self.conditions.append(g)

@@ -155,12 +155,9 @@ _PARSER_DROPS = "parser: automatic evaluation drops undefined subterms (exp(log(
 
 
 @pytest.mark.parametrize("loss, claim, oracle", [
-    pytest.param("x", "exp(log(x)) > 0", lambda x: None if x <= 0 else True,
-                 marks=pytest.mark.xfail(strict=True, reason=_PARSER_DROPS)),
-    pytest.param("x", "log(x) - log(x) + x > 0", lambda x: None if x <= 0 else True,
-                 marks=pytest.mark.xfail(strict=True, reason=_PARSER_DROPS)),
-    pytest.param("x", "sqrt(x)**2 >= 0", lambda x: None if x < 0 else True,
-                 marks=pytest.mark.xfail(strict=True, reason=_PARSER_DROPS)),
+    pytest.param("x", "exp(log(x)) > 0", lambda x: None if x <= 0 else True),
+    pytest.param("x", "log(x) - log(x) + x > 0", lambda x: None if x <= 0 else True),
+    pytest.param("x", "sqrt(x)**2 >= 0", lambda x: None if x < 0 else True),
 ])
 def test_true_where_defined_not_refuted_at_undefined_points(loss, claim, oracle):
     p = symloss.problem(None, loss, params=["x"])
@@ -326,3 +323,41 @@ def test_extended_real_function_facts():
     assert sigmoid(_e).is_positive is not True
     assert softplus(_e).is_finite is not True
     assert sigmoid(_x).is_positive is True and softplus(_x).is_finite is True
+
+
+# ------------------------------------------------------------------ symbolic exponents
+# definedness_conditions used to require base > 0 for any symbolic exponent,
+# which silently dropped x = 0 and negative bases with integer exponents from
+# the claim (functions.py, fixed)
+
+
+@pytest.mark.parametrize("claim, vars, oracle", [
+    ("x**t > 0", {"x": "nonnegative", "t": "positive"},
+     lambda x, t: None if x < 0 or t <= 0 else (x**t > 0 if x > 0 else False)),
+    ("x**n >= 0", {"x": "real", "n": "positive integer"},
+     lambda x, n: None if n < 1 or n != int(n) else x ** int(n) >= 0),
+    ("x**n >= 0", {"x": "real", "n": "integer"},
+     lambda x, n: None if n != int(n) or (x == 0 and n < 0) else x ** int(n) >= 0),
+    ("x**t > 0", {"x": "real", "t": "real"},
+     lambda x, t: (x**t > 0) if x > 0 else (None if t != int(t) or (x == 0 and t <= 0) else x ** int(t) > 0)),
+])
+def test_symbolic_powers_keep_zero_and_negative_bases(claim, vars, oracle):
+    p = symloss.problem(None, "x", params=["x"], vars=vars)
+    r = p.check(claim, timeout=20)
+    assert r.verdict != "proved", r
+    names = sorted(vars)
+    if r.verdict == "refuted":
+        pt = _point(r.counterexample)
+        assert oracle(**{k: pt[k] for k in names}) is False, pt
+
+
+@pytest.mark.parametrize("expr, point, defined", [
+    (_x**_y, {_x: 0, _y: 1}, True),
+    (_x**_y, {_x: 0, _y: 0}, False),
+    (_x**_y, {_x: -1, _y: 2}, True),
+    (_x**sp.Symbol("n", integer=True), {_x: 0, sp.Symbol("n", integer=True): -1}, False),
+    (_x**sp.Symbol("n", integer=True, nonnegative=True), {_x: 0, sp.Symbol("n", integer=True, nonnegative=True): 0}, True),
+])
+def test_symbolic_power_definedness(expr, point, defined):
+    pt = {k: sp.Integer(v) for k, v in point.items()}
+    assert all(bool(c.xreplace(pt)) for c in definedness_conditions(expr)) == defined

@@ -666,3 +666,23 @@ def test_refused_text_leaves_table_unchanged(text):
     with pytest.raises(SymlossSyntaxError):
         parse(text, t)
     assert (list(t), t.symbols(), t.families()) == before
+
+
+# --- definedness recorded before SymPy's evaluation can cancel it ------------------------
+@pytest.mark.parametrize("text, value, conds", [
+    ("log(x) - log(x) + x", "x", {"x > 0"}),
+    ("exp(log(x))", "x", {"x > 0"}),
+    ("sqrt(x)**2", "x", {"x >= 0"}),
+    ("x/x", "1", {"Ne(x, 0)"}),
+    ("where(x != 0, 1/x**2, 0)", None, set()),       # guarded by its own branch: always fine
+    ("where(x > 0, log(x), 0)", None, set()),
+    ("where(x > 1, log(x - 2), 0)", None, {"(x <= 1) | (x - 2 > 0)"}),
+    ("where(x > 1, 0, 1/x)", None, {"(x > 1) | Ne(x, 0)"}),
+    ("x**2 + 1", "x**2 + 1", set()),
+])
+def test_parse_records_definedness_before_evaluation(text, value, conds):
+    got: list = []
+    out = parse(text, conditions=got)
+    if value is not None:
+        assert str(out) == value
+    assert {str(c) for c in got} == conds
