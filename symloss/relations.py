@@ -193,7 +193,8 @@ def _strip_abs(expr: sp.Expr, abs_signs: Sequence[Local], allowed: set, owner: S
 
 
 def split_abs(expr: sp.Expr) -> sp.Expr:
-    """``|p·q| → |p|·|q|`` throughout (an identity for real factors).
+    """``|p·q| → |p|·|q|`` and ``sign(|q|) → |sign(q)|`` throughout
+    (identities for real arguments).
 
     >>> x, y = sp.symbols('x y', real=True)
     >>> split_abs(sp.Abs(x*(y + 1)))
@@ -202,9 +203,11 @@ def split_abs(expr: sp.Expr) -> sp.Expr:
     if not expr.has(sp.Abs):
         return expr
 
-    def split(e):
+    def split(e):  # noqa: D401
         if isinstance(e, sp.Abs) and isinstance(e.args[0], sp.Mul):
             return sp.Mul(*[sp.Abs(f) for f in e.args[0].args])
+        if isinstance(e, sp.sign) and isinstance(e.args[0], sp.Abs):
+            return sp.Abs(sp.sign(e.args[0].args[0]))  # both are 1 off q = 0 and 0 at q = 0
         return e
 
     return sp.bottom_up(expr, split)
@@ -348,13 +351,13 @@ _CONTINUOUS = (sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sigmoid, softplus, sp.tan
 
 
 def _known_heads(h: sp.Expr) -> bool:
-    """Every node of ``h`` is an atom or one of :data:`_CONTINUOUS`, whose
-    domains :func:`~symloss.functions.definedness_conditions` describes
-    completely."""
+    """Every node of ``h`` is an atom, one of :data:`_CONTINUOUS`, ``sign`` or
+    ``Heaviside``: heads whose domains
+    :func:`~symloss.functions.definedness_conditions` describes completely."""
     for node in sp.preorder_traversal(h):
         if isinstance(node, (sp.Atom, sp.Indexed, sp.IndexedBase)):
             continue
-        if not isinstance(node, _CONTINUOUS):
+        if not isinstance(node, _CONTINUOUS + (sp.sign, sp.Heaviside)):
             return False
     return True
 
@@ -627,6 +630,7 @@ def _invert(expr: sp.Expr, s: sp.Symbol, rhs: sp.Expr, depth: int = 0) -> list:
             return _invert(base, s, rhs ** (1 / e), depth + 1)
         return []
     inverses = {
+        sp.Abs: lambda r: [r, -r],
         sp.exp: lambda r: [sp.log(r)],
         sp.log: lambda r: [sp.exp(r)],
         softplus: lambda r: [sp.log(sp.exp(r) - 1)],

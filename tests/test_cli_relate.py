@@ -21,6 +21,7 @@ def _run(capsys, *argv):
     (["--model", "linear", "--loss", "squared"], ["|∂L/∂w| = √2⋅√L⋅│x│", "|∂L/∂b| = √2⋅√L"]),
     (["--model", "linear", "--loss", "mse", "--param", "w,b"], ["|∂L/∂w| = 2⋅√L⋅│x│", "|∂L/∂b| = 2⋅√L"]),
     (["--model", "w*x", "--loss", "exp(-yhat)", "--param", "w"], ["∂L/∂w = -L⋅x"]),
+    (["--model", "linear", "--loss", "absolute", "--param", "w"], ["|∂L/∂w| = │x│⋅sign(L)"]),
 ])
 def test_relation_lines(capsys, argv, lines):
     code, out, err = _run(capsys, *argv)
@@ -54,7 +55,7 @@ def test_json(capsys):
 
 
 def test_unknown_exits_1(capsys):
-    code, out, _ = _run(capsys, "--model", "linear", "--loss", "absolute", "--param", "w", "--timeout", "2")
+    code, out, _ = _run(capsys, "--model", "linear", "--loss", "hinge", "--param", "w", "--timeout", "2")
     assert code == 1 and out.startswith("∂L/∂w: unknown")
 
 
