@@ -326,8 +326,25 @@ def _conditions(node: sp.Basic) -> list:
         elif e.is_negative or (e.is_number and e.is_extended_negative):
             out.append(sp.Ne(base, 0))
         elif not e.is_number:
-            out.append(sp.Gt(base, 0))
+            out += _symbolic_power_conditions(base, e)
     return out
+
+
+def _symbolic_power_conditions(base: sp.Expr, e: sp.Expr) -> list:
+    """Where ``base**e`` with a symbolic exponent may be a defined real.
+
+    The conditions must hold at *every* point where the power is defined
+    (they become hypotheses of claims, so requiring more would shrink the
+    claim: ``x**t > 0`` is false at ``x = 0, t = 1`` and at ``x = -1, t = 1``).
+    Only ``0**e`` with ``e <= 0`` is excluded; a negative base with a
+    non-integer exponent stays admissible and evaluates to a non-real number,
+    which no verifier counts as a counterexample and no rule can sign.
+    """
+    if e.is_integer and e.is_nonnegative:
+        return []  # 0**0 = 1, as in SymPy and torch.pow
+    if e.is_integer:
+        return [sp.Or(sp.Ne(base, 0), sp.Ge(e, 0))]
+    return [sp.Or(sp.Ne(base, 0), sp.Gt(e, 0))]
 
 
 def _np_sigmoid(z):
