@@ -361,3 +361,46 @@ def test_symbolic_powers_keep_zero_and_negative_bases(claim, vars, oracle):
 def test_symbolic_power_definedness(expr, point, defined):
     pt = {k: sp.Integer(v) for k, v in point.items()}
     assert all(bool(c.xreplace(pt)) for c in definedness_conditions(expr)) == defined
+
+
+# ------------------------------------------------------------------ catalogue problems, false at kinks / edges
+# (model, loss, claim, assume, oracle over the counterexample's values)
+
+def _relu(u):
+    return u if u > 0 else 0 * u
+
+
+def _H0(u):  # relu'(u) in PyTorch's convention
+    return 1 if u > 0 else 0
+
+
+CATALOGUE_FALSE = [
+    ("linear", "hinge", "d(L, w) == -y*x*where(1 - y*(w*x+b) >= 0, 1, 0)", [],
+     lambda w, b, x, y: -y * x * _H0(1 - y * (w * x + b)) == -y * x * (1 if 1 - y * (w * x + b) >= 0 else 0)),
+    ("linear", "absolute", "abs(d(L, b)) == 1", [], lambda w, b, x, y: abs(mpmath.sign(w * x + b - y)) == 1),
+    ("linear", "quantile", "d(L, b) != 0", [],
+     lambda w, b, x, y, tau: (-tau if w * x + b < y else (1 - tau if w * x + b > y else (1 - 2 * tau) / 2)) != 0),
+    ("linear", "bce_logits", "L > 1/10**30", [], lambda w, b, x, y: _sp(w * x + b) - y * (w * x + b) > mpmath.mpf(10) ** -30),
+    ("linear", "logistic", "L < 100", [], lambda w, b, x, y: _sp(-y * (w * x + b)) < 100),
+    ("linear", "exponential", "d(L, w)*x*y < 0", [], lambda w, b, x, y: -y * x * mpmath.exp(-y * (w * x + b)) * x * y < 0),
+    ("linear", "huber", "abs(d(L, b)) < delta", [],
+     lambda w, b, x, y, delta: abs(w * x + b - y if abs(w * x + b - y) < delta else delta * mpmath.sign(w * x + b - y)) < delta),
+    ("relu_neuron", "squared", "d(L, b) == 0", ["w*x + b < 1/10**30"],
+     lambda w, b, x, y: (_relu(w * x + b) - y) * _H0(w * x + b) == 0),
+    ("two_layer_relu", "squared", "d(L, w) == v*x*(yhat - y)", ["w*x + b >= 0"],
+     lambda w, b, v, c, x, y: v * x * _H0(w * x + b) * (v * _relu(w * x + b) + c - y) == v * x * (v * _relu(w * x + b) + c - y)),
+    ("softmax3", "softmax_ce", "d(L, b1) >= 0", [],
+     lambda w1, w2, w3, b1, b2, b3, x, y1, y2, y3: mpmath.exp(w1 * x + b1) / sum(
+         mpmath.exp(a * x + c) for a, c in ((w1, b1), (w2, b2), (w3, b3))) - y1 >= 0),
+]
+
+
+@pytest.mark.parametrize("model, loss, claim, assume, oracle", CATALOGUE_FALSE)
+def test_catalogue_claims_false_at_kinks_are_refuted_exactly(model, loss, claim, assume, oracle):
+    p = symloss.problem(model, loss)
+    r = p.check(claim, assume=assume, timeout=30)
+    assert r.verdict != "proved", r
+    if r.verdict == "refuted":
+        with mpmath.workdps(ORACLE_DPS):
+            pt = _point(r.counterexample)
+            assert oracle(**pt) is False, pt
