@@ -25,6 +25,12 @@ after it, so ``u*`` is the unique minimiser: ``argmin(E, v) = u*``.  When
 ``u*`` has no closed form the proof still names it, as ``ArgMin(E, v)``,
 with its defining fact ``H(u*) = 0``.
 
+When ``E`` has kinks (``abs``, ``max``, ``min``, ``relu``) but is
+continuous, :class:`MinimiserBySign` takes a candidate ``r`` (a root of a
+kink's argument) and proves ``sign(G(u)) = sign(u − r)`` for every ``u``
+directly (the pointwise prover, usually z3); the same monotonicity argument
+makes ``r`` the unique minimiser (e.g. the absolute loss, ``w* = (y − b)/x``).
+
 When one of these facts cannot be proved -- e.g. ``x = 0`` is admissible
 (``E`` is then constant in ``w``) or hard labels ``y ∈ {0, 1}`` with the
 cross-entropy (the infimum is not attained) -- the tactics return ``None``
@@ -49,8 +55,8 @@ import sympy as sp
 
 from .claims import ArgMin, Corr, Pointwise
 from .errors import ProofCheckError
-from .functions import definedness_conditions, derivative, sigmoid, softplus
-from .proof import Given, Sign, Step
+from .functions import definedness_conditions, derivative, relu, sigmoid, softplus
+from .proof import Given, Sign, Step, iter_steps
 from .prover import _guard, _is_zero, claim_goal, prove_goal
 from .tactics import Hypothetical, check_context, check_under, substitute
 from .signs import fact_sign, prove_sign
@@ -62,6 +68,7 @@ __all__ = [
     "OppositeLimits",
     "SomeRoot",
     "Minimiser",
+    "MinimiserBySign",
     "ArgminValue",
     "ArgminSign",
     "ArgminSubstitution",
@@ -84,6 +91,26 @@ def _smooth(expr: sp.Expr) -> bool:
     """
     for node in sp.preorder_traversal(expr):
         if not isinstance(node, _SMOOTH):
+            return False
+        if isinstance(node, sp.Pow) and not (node.exp.is_Rational or node.exp.free_symbols == set()):
+            return False
+    return True
+
+
+#: heads that are continuous but may have kinks (allowed in E for the sign route)
+_CONTINUOUS = _SMOOTH + (sp.Abs, sp.Max, sp.Min, relu)
+
+
+def _continuous(expr: sp.Expr) -> bool:
+    """Whether every node of ``expr`` is continuous wherever defined
+    (smooth heads plus ``abs``, ``max``, ``min``, ``relu``).
+
+    >>> w = sp.Symbol('w', real=True)
+    >>> _continuous(sp.Abs(w - 1)), _continuous(sp.sign(w))
+    (True, False)
+    """
+    for node in sp.preorder_traversal(expr):
+        if not isinstance(node, _CONTINUOUS):
             return False
         if isinstance(node, sp.Pow) and not (node.exp.is_Rational or node.exp.free_symbols == set()):
             return False
@@ -316,18 +343,75 @@ class Minimiser(Step):
 
 
 @dataclass(frozen=True)
+class MinimiserBySign(Step):
+    """Existence and uniqueness from the sign of the derivative: ``E``
+    (``v`` renamed ``u``) is continuous in ``u`` (smooth pieces joined by
+    ``abs``/``max``/``min``/``relu`` kinks, finitely many since their
+    arguments are analytic) and defined for every real ``u``, and
+    ``sign_proof`` shows ``sign(G(u)) = sign(u − r)`` for every ``u``
+    (``G = ∂E/∂u`` with the kink conventions, ``r`` free of ``u`` and defined
+    wherever the hypotheses hold).  So ``E`` strictly decreases on
+    ``(−∞, r]`` and strictly increases on ``[r, ∞)``: ``r`` is the unique
+    minimiser, and ``sign(G(u)) = sign(u − argmin(E, v))``."""
+
+    expr: sp.Expr
+    var: sp.Symbol
+    dummy: sp.Symbol
+    value: sp.Expr
+    sign_proof: Step
+    defined: tuple[Step, ...] = ()
+    context: tuple[Given, ...] = ()
+
+    @property
+    def term(self) -> ArgMin:
+        return ArgMin(self.expr, self.var)
+
+    @property
+    def gradient(self) -> sp.Expr:
+        return derivative(self.expr.xreplace({self.var: self.dummy}), self.dummy)
+
+    @property
+    def root(self) -> sp.Expr:
+        return self.value
+
+    @property
+    def fact(self) -> sp.Basic:
+        return sp.Eq(sp.sign(self.gradient), sp.sign(self.dummy - self.term), evaluate=False)
+
+    def verify(self) -> None:
+        check_context(self, self.context)
+        u = self.dummy
+        if not (isinstance(u, sp.Symbol) and u.is_extended_real is True):
+            raise self.fail(f"{u} is not a real variable")
+        if u in self.expr.free_symbols or any(u in g.fact.free_symbols for g in self.context):
+            raise self.fail(f"{u} is not fresh")
+        if u in self.value.free_symbols:
+            raise self.fail(f"the minimiser {self.value} depends on {u}")
+        e = self.expr.xreplace({self.var: u})
+        if not _continuous(e):
+            raise self.fail(f"{e} is not known to be continuous")
+        _covered(self, _conditions([e, self.gradient, self.value]), self.defined, self.context)
+        want = sp.Eq(sp.sign(self.gradient), sp.sign(u - self.value), evaluate=False)
+        if self.sign_proof.fact != want:
+            raise self.fail(f"the sign proof shows {self.sign_proof.fact}, expected {want}")
+
+
+_MINIMISERS = (Minimiser, MinimiserBySign)
+
+
+@dataclass(frozen=True)
 class ArgminValue(Step):
     """``argmin(E, v) = r``: the minimiser exists, is unique, and is the
     closed-form root ``r`` of ``H`` (``minimiser.existence``)."""
 
-    minimiser: Minimiser
+    minimiser: Step
 
     @property
     def fact(self) -> sp.Basic:
         return sp.Eq(self.minimiser.term, self.minimiser.root, evaluate=False)
 
     def verify(self) -> None:
-        if not isinstance(self.minimiser, Minimiser) or self.minimiser.root is None:
+        if not isinstance(self.minimiser, _MINIMISERS) or self.minimiser.root is None:
             raise self.fail("needs a minimiser with a closed-form root")
 
 
@@ -358,7 +442,7 @@ class ArgminSign(Step):
     transitive (and symmetric, for ``flipped``)."""
 
     statement: sp.Basic
-    minimiser: Minimiser
+    minimiser: Step
     link: Step
 
     @property
@@ -371,7 +455,7 @@ class ArgminSign(Step):
             raise self.fail(f"{self.statement} is not sign(A) = sign(v - argmin(E, v))")
         a, term, _ = pat
         m = self.minimiser
-        if not isinstance(m, Minimiser) or m.term != term:
+        if not isinstance(m, _MINIMISERS) or m.term != term:
             raise self.fail(f"the minimiser step is not about {term}")
         inst = m.fact.xreplace({m.dummy: term.var})
         g = inst.lhs.args[0]
@@ -535,9 +619,10 @@ def _limit_existence(h, u, context, env):
     return OppositeLimits(h, u, tuple(candidates), tuple(nonzero), tuple(cases), context)
 
 
-def minimiser(term: ArgMin, context: tuple, env: Env) -> Minimiser | None:
+def minimiser(term: ArgMin, context: tuple, env: Env) -> "Minimiser | MinimiserBySign | None":
     """A :class:`Minimiser` proof for ``term`` under the hypotheses
-    ``context`` (Given steps), or ``None``.
+    ``context`` (Given steps) -- or, when ``E`` has kinks, a
+    :class:`MinimiserBySign` proof -- or ``None``.
 
     >>> w, x, y, b = sp.symbols('w x y b', real=True)
     >>> ctx = (Given(sp.Ne(x, 0), "assumption"),)
@@ -549,11 +634,10 @@ def minimiser(term: ArgMin, context: tuple, env: Env) -> Minimiser | None:
     u = sp.Dummy(v.name, real=True)
     eu = e.xreplace({v: u})
     if not _smooth(eu):
-        env.notes.append(f"argmin: {e} is not smooth in {v}")
-        return None
+        return _by_sign(term, u, context, env)
     g = derivative(eu, u)
     if not _smooth(g):
-        return None
+        return _by_sign(term, u, context, env)
     tried: list = []
     for p, h, pos in _factorisations(g, context, env):
         if env.expired() or not _smooth(h):
@@ -583,6 +667,50 @@ def minimiser(term: ArgMin, context: tuple, env: Env) -> Minimiser | None:
             env.notes.append(f"argmin: minimiser step failed its check ({exc})")
             continue
         return step
+    return None
+
+
+def _kink_arguments(expr: sp.Expr, u) -> list:
+    out = []
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Abs, relu)) and u in node.args[0].free_symbols:
+            out.append(node.args[0])
+        elif isinstance(node, (sp.Max, sp.Min)) and len(node.args) == 2 and u in node.free_symbols:
+            out.append(node.args[0] - node.args[1])
+    return out
+
+
+def _by_sign(term: ArgMin, u, context, env) -> MinimiserBySign | None:
+    """The sign route for a continuous ``E`` with kinks: a candidate ``r``
+    (a root of a kink argument) and a proof that ``sign(G(u)) = sign(u − r)``."""
+    e, v = term.expr, term.var
+    eu = e.xreplace({v: u})
+    if not _continuous(eu):
+        env.notes.append(f"argmin: {e} is not continuous in {v}")
+        return None
+    g = derivative(eu, u)
+    facts = {c.fact for c in context}
+    seen: list = []
+    for arg in _kink_arguments(eu, u):
+        for r in _roots(arg, u):
+            if env.expired() or any(r == t for t in seen):
+                continue
+            seen.append(r)
+            conds = [c for c in _conditions([eu, g, r]) if c not in facts]
+            defined = _prove_all(conds, context, env)
+            if defined is None:
+                continue
+            proof = _prove(sp.Eq(sp.sign(g), sp.sign(u - r), evaluate=False), context, env)
+            if proof is None:
+                continue
+            step = MinimiserBySign(e, v, u, r, proof, defined, context)
+            try:
+                step.verify()
+            except ProofCheckError as exc:
+                env.notes.append(f"argmin: minimiser step failed its check ({exc})")
+                continue
+            return step
+    env.notes.append(f"argmin: no sign change of the derivative of {e} found")
     return None
 
 
@@ -637,9 +765,16 @@ def argmin_claim(claim, ctx) -> "Result | None":
     if step is None:
         return None
     # decide() runs check_proof on every proved result before reporting it
-    return Result("proved", claim, proof=step, method="argmin",
-                  reason="the minimiser exists and is unique: the derivative is a positive factor times "
-                         "a strictly increasing function with a root")
+    by_sign = any(isinstance(x, MinimiserBySign) for x in iter_steps(step))
+    reason = ("the minimiser exists and is unique: the derivative has the sign of w - r for a closed form r"
+              if by_sign else "the minimiser exists and is unique: the derivative is a positive factor times "
+                              "a strictly increasing function with a root")
+    return Result("proved", claim, proof=step, method="argmin", reason=reason.replace("w - r", f"{_var(claim)} - r"))
+
+
+def _var(claim) -> str:
+    terms = sorted(claim.formula.atoms(ArgMin), key=sp.default_sort_key)
+    return str(terms[0].var) if terms else "v"
 
 
 def register(registry) -> None:

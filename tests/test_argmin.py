@@ -12,12 +12,20 @@ import sympy as sp
 from scipy.optimize import minimize_scalar
 
 from symloss import argmin, prover
-from symloss.argmin import ArgminSign, ArgminSubstitution, ArgminValue, Minimiser, OppositeLimits, RootExists
+from symloss.argmin import (
+    ArgminSign,
+    ArgminSubstitution,
+    ArgminValue,
+    Minimiser,
+    MinimiserBySign,
+    OppositeLimits,
+    RootExists,
+)
 from symloss.claims import ArgMin, parse_claim
 from symloss.counterexample import verify
 from symloss.decide import TACTICS, Context, decide
 from symloss.errors import ProofCheckError
-from symloss.functions import NUMPY_FUNCTIONS, derivative, sigmoid
+from symloss.functions import NUMPY_FUNCTIONS, derivative, relu, sigmoid
 from symloss.problem import problem
 from symloss.proof import Given, check_proof, iter_steps
 from symloss.tactics import Env
@@ -110,6 +118,9 @@ PROVED = [
     # over b the coefficient of b in η is 1: no assumption on x is needed
     ("logistic", "bce_soft", "sign(d(L, b)) == sign(b - argmin(L, b))", ("y > 0", "y < 1")),
     ("linear", "squared", "sign(w - argmin(L, w)) == sign(d(L, w))", ("x != 0",)),  # sides swapped
+    # kinks: |r| is continuous and ∂L/∂w = x·sign(r) has the sign of x²(w − w*)
+    ("linear", "absolute", SIGN, ("x != 0",)),
+    ("linear", "absolute", "argmin(L, w) == (y - b)/x", ("x != 0",)),
 ]
 # bce_logits has hard labels y ∈ {0, 1}: σ(η*) = y has no solution (see FAILS)
 
@@ -130,7 +141,7 @@ def test_argmin_claims_are_proved_and_agree_with_a_numeric_minimiser(model, loss
     r = decide(claim, tactics=REG, timeout=30)
     assert r.verdict == "proved", r.reason
     check_proof(r.proof, set(claim.hypotheses))
-    assert any(isinstance(s, Minimiser) for s in iter_steps(r.proof))
+    assert any(isinstance(s, (Minimiser, MinimiserBySign)) for s in iter_steps(r.proof))
     assert _numeric_check(claim) == 0
 
 
@@ -208,9 +219,12 @@ def test_no_minimiser_without_x_nonzero_or_with_hard_labels():
     assert argmin.minimiser(ArgMin(bce, w), (XNZ, hard), Env()) is None
 
 
-def test_kinks_are_refused():
-    # |w − y| has a kink and sign(w − y) a jump: the smooth-argument does not apply
-    assert argmin.minimiser(ArgMin(sp.Abs(w - y), w), (), Env()) is None
+def test_jumps_are_refused_and_kinks_take_the_sign_route():
+    # sign(w − y) jumps: E is not continuous, no monotonicity argument applies
+    assert argmin.minimiser(ArgMin(sp.sign(w - y) + w**2, w), (), Env()) is None
+    # |w − y| has a kink at its minimiser y
+    m = argmin.minimiser(ArgMin(sp.Abs(w - y), w), (), Env())
+    assert isinstance(m, MinimiserBySign) and m.root == y
 
 
 def test_tampered_minimiser_steps_fail():
@@ -291,3 +305,19 @@ def test_definedness_of_every_piece_must_be_proved():
     assert m.defined
     with pytest.raises(ProofCheckError):
         dataclasses.replace(m, defined=()).verify()
+
+
+def test_minimiser_by_sign_for_a_kink_and_its_tampering():
+    m = argmin.minimiser(ArgMin(sp.Abs(w * x + b - y), w), (XNZ,), Env())
+    assert isinstance(m, MinimiserBySign)
+    check_proof(m, {XNZ.fact})
+    assert sp.simplify(m.root - (y - b) / x) == 0  # test-only comparison
+    with pytest.raises(ProofCheckError):
+        dataclasses.replace(m, value=y / x).verify()  # the sign proof is about (y − b)/x
+    with pytest.raises(ProofCheckError):
+        dataclasses.replace(m, expr=sp.sign(w * x + b - y)).verify()  # a jump is not continuous
+    with pytest.raises(ProofCheckError):
+        check_proof(m, set())  # x ≠ 0 is needed
+    # hinge: relu(1 − yη) is flat on yη ≥ 1, so no sign change and no proof
+    hinge = ArgMin(relu(1 - y * (w * x + b)), w)
+    assert argmin.minimiser(hinge, (XNZ,), Env()) is None
