@@ -38,7 +38,7 @@ import sympy as sp
 from .claims import Corr, NormalDist, Pointwise, UniformDist
 from .functions import derivative
 from .proof import Given, Sign, Step
-from .relations import Local, _continuous, _is_zero, givens
+from .function_of import Local, _is_zero, continuous_in, givens
 
 __all__ = ["Parity", "Chebyshev", "CorrelationSign", "prove_corr_sign", "corr", "register"]
 
@@ -112,7 +112,7 @@ def _symmetric(expr: sp.Expr, v: sp.Symbol, m: sp.Expr, parity: int) -> bool:
     f = expr.xreplace({v: m + s}) - parity * expr.xreplace({v: m - s})
     if _is_zero(f):
         return True
-    if definedness_conditions(expr) or not _continuous(expr, v):
+    if definedness_conditions(expr) or not continuous_in(expr, v):
         return False
     at0 = sp.S.Zero if parity == 1 else 2 * expr.xreplace({v: m})
     return _is_zero(at0) and _is_zero(derivative(f, s))
@@ -202,7 +202,7 @@ class CorrelationSign(Step):
             loc.check(allowed, cond, self, support)
         dirs = []
         for expr, loc in ((a, self.evidence.da), (b, self.evidence.db)):
-            if not _continuous(expr, v):
+            if not continuous_in(expr, v):
                 raise self.fail(f"{expr} may be discontinuous in {v}")
             fact = loc.proof.fact
             d = derivative(expr, v)
@@ -292,11 +292,11 @@ def prove_corr_sign(formula: sp.Basic, hypotheses, *, deadline: float | None = N
         candidates += [Parity("A"), Parity("B")]
     if allowed != frozenset({0}):
         support = _support(dist, v)
-        das = _derivative_sign(a, v, hyps, support, deadline) if _continuous(a, v) else []
-        dbs = _derivative_sign(b, v, hyps, support, deadline) if das and _continuous(b, v) else []
+        das = _derivative_sign(a, v, hyps, support, deadline) if continuous_in(a, v) else []
+        dbs = _derivative_sign(b, v, hyps, support, deadline) if das and continuous_in(b, v) else []
         defined = []
         for cond in _conditions_in(a, b, v) if dbs else ():
-            from .relations import _prove_condition
+            from .function_of import _prove_condition
 
             loc = _prove_condition(cond, hyps, support, deadline)
             if loc is None:

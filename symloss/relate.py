@@ -30,7 +30,7 @@ import sympy as sp
 from .errors import InvalidArgument, ProofCheckError
 from .functions import definedness_conditions
 from .proof import check_proof
-from .relations import FunctionOf, prove_function_of
+from .function_of import FunctionOf, prove_function_of
 from .verdict import Counterexample, value_text
 
 __all__ = ["Relation", "relation", "LOSS_SYMBOL"]
