@@ -492,8 +492,21 @@ class StepPrinterMixin:
                   root, self.doprint(step.var)))
         return self.step_line(step, why, cite=False)
 
+    def _print_MinimiserBySign(self, step) -> str:
+        u = self.doprint(step.dummy)
+        e = step.expr.xreplace({step.var: step.dummy})
+        ref = self.ref(step.sign_proof)
+        why = ("with $E(%s) = %s$, continuous in $%s$ (finitely many kinks): $E'(%s)$ has the sign of $%s - %s$%s, "
+               "so $E$ strictly decreases up to $%s$ and strictly increases after it, and $%s$ is the unique "
+               "minimiser, $\\operatorname*{arg\\,min}_{%s} E$"
+               % (u, self.doprint(e), u, u, u, self.doprint(step.value), (" by " + ref) if ref else "",
+                  self.doprint(step.value), self.doprint(step.value), self.doprint(step.var)))
+        return self.step_line(step, why, cite=False)
+
     def _print_ArgminValue(self, step) -> str:
-        return self.step_line(step, "the unique minimiser %s is the root of $H$ found there" % self.ref(step.minimiser), cite=False)
+        ref = self.ref(step.minimiser)
+        return self.step_line(step, "the minimiser exists, is unique and has this closed form" + (" by " + ref if ref else ""),
+                              cite=False)
 
     def _print_ArgminSign(self, step) -> str:
         u, v = self.doprint(step.minimiser.dummy), self.doprint(step.minimiser.var)

@@ -685,3 +685,20 @@ def test_obvious_and_weakening_lines_are_not_listed():
     assert shown.rstrip().endswith("The last line is the claim.")
     last = re.findall(r"\\item\[\(\d+\)\] (.*)", shown)[-1]
     assert last.startswith("$" + latex(res.step.fact))  # the root is never folded away
+
+
+def test_minimiser_by_sign_rendering():
+    argmin = pytest.importorskip("symloss.argmin")
+    if not hasattr(argmin, "MinimiserBySign"):
+        pytest.skip("no sign-route minimiser in this argmin module")
+    claims = pytest.importorskip("symloss.claims")
+    tactics = pytest.importorskip("symloss.tactics")
+    xnz = Given(sp.Ne(x, 0), "hypothesis")
+    m = argmin.minimiser(claims.ArgMin(sp.Abs(w * x + b - y), w), (xnz,), tactics.Env())
+    assert isinstance(m, argmin.MinimiserBySign)
+    check_proof(m, {xnz.fact})
+    tex = proof_latex(m)
+    assert r"$E(w) = \left|{w x + b - y}\right|$, continuous in $w$" in tex
+    assert r"has the sign of $w - %s$ by (2)" % latex(m.value) in tex and "unique minimiser" in tex
+    assert "rule \\textsf" not in tex and tex.count(r"\begin{") == tex.count(r"\end{")
+    assert re.findall(r"\\item\[\((\d+)\)\]", tex)[-1] == "3"  # hypothesis, sign proof, then the minimiser
