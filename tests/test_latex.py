@@ -483,7 +483,7 @@ PIPELINE_STEPS = [
     ("linear", "bce_logits", "(L > 0) & (d(L, w, 2) >= 0)", (), "AndIntro", "ach part holds"),
     ("linear", "bce_logits", "L > 0", (), "Decided", r"after substituting $t_{1} = \operatorname{softplus}"),
     ("linear", "squared", "sigmoid(1) > 1/2", (), "ExactEvaluation", "by exact evaluation"),
-    ("linear", "squared", "argmin(L, w) == (y - b)/x", ("x != 0",), "ArgminValue", "unique minimiser"),
+    ("linear", "squared", "argmin(L, w) == (y - b)/x", ("x != 0",), "ArgminValue", "is unique and has this closed form"),
     ("linear", "squared", "argmin(L, w) == (y - b)/x", ("x != 0",), "ArgminSubstitution", "replaced by its closed form"),
     ("linear", "squared", "argmin(L, w) == (y - b)/x", ("x != 0",), "Identity", "rewrites to 0 exactly"),
     ("linear", "squared", "argmin(L, w) == (y - b)/x", ("x != 0",), "RootExists", "gives 0 identically"),
