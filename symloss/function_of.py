@@ -595,10 +595,12 @@ def _plausible(a_c: sp.Expr, b_c: sp.Expr, h: sp.Expr, t: sp.Symbol, hyps: Seque
                         sp.lambdify(syms, hh, modules=[NUMPY_FUNCTIONS, "numpy"])(*cols), dtype=bool), (n,))
             vals = np.broadcast_to(np.asarray(
                 sp.lambdify(syms, diff, modules=[NUMPY_FUNCTIONS, "numpy"])(*cols), dtype=float), (n,))
+            scale = np.broadcast_to(np.asarray(
+                sp.lambdify(syms, a_c, modules=[NUMPY_FUNCTIONS, "numpy"])(*cols), dtype=float), (n,))
     except Exception:  # noqa: BLE001 - cannot evaluate: do not filter
         return True
-    vals = vals[mask & np.isfinite(vals)]
-    return not np.any(np.abs(vals) > 1e-7)
+    keep = mask & np.isfinite(vals) & np.isfinite(scale)
+    return not np.any(np.abs(vals[keep]) > 1e-7 * (1 + np.abs(scale[keep])))
 
 
 def _build_case(a_c, b_c, h, t, values, hyps, deadline) -> Case | None:
