@@ -466,6 +466,10 @@ def _query(goal, hypotheses, abstraction: Abstraction | None, ctx, fixed: bool):
     if abstraction is None:
         abstraction = _abstraction(tr, [goal, *hypotheses])
     axioms = [tr.boolean(a.statement) for a in abstraction.axioms]
+    if not fixed and len(tr.order) != len(abstraction.terms):
+        # an axiom mentioned a term the statements did not (cosh(E) >= 1 + E**2/2
+        # brings in exp(2)): record it, or the proof could not be rebuilt
+        abstraction = Abstraction(tuple(tr.order), abstraction.axioms)
     return tr, premises + axioms + [negated], abstraction
 
 

@@ -404,3 +404,21 @@ def test_catalogue_claims_false_at_kinks_are_refuted_exactly(model, loss, claim,
         with mpmath.workdps(ORACLE_DPS):
             pt = _point(r.counterexample)
             assert oracle(**pt) is False, pt
+
+
+# ------------------------------------------------------------------ z3 proofs re-check
+
+_p = sp.Symbol("p", positive=True)
+
+
+@pytest.mark.parametrize("goal, hyps", [
+    # cosh's axiom cosh(u) >= 1 + u**2/2 brings in E**2 = exp(2), a term the
+    # goal does not mention; the recorded abstraction must include it
+    (sp.Min(sp.exp(_p), sp.cosh(sp.E)) > -_x, [_x > 1]),
+    (sp.cosh(sp.E * sp.sqrt(_x)) > sp.Rational(1, 2), [_x > 1]),
+])
+def test_z3_proofs_with_terms_from_axioms_recheck(goal, hyps):
+    from symloss.z3bridge import decide
+    d = decide(goal, hyps)
+    assert d.status == "proved"
+    check_proof(d.step, set(hyps))
