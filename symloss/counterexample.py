@@ -288,8 +288,9 @@ def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None):
         b1, b2 = substitute(claim.b, at1), substitute(claim.b, at2)
         evals = (("A(v1)", a1), ("A(v2)", a2), ("B(v1)", b1), ("B(v2)", b2))
         if isinstance(claim, Proportional):
-            why = (f"A/B is not constant in {v}: A·B' = {value_text(a1 * b2)} but A'·B = {value_text(a2 * b1)} "
-                   f"at {v} = {value_text(v1)}, {value_text(v2)}")
+            w1, w2 = value_text(v1), value_text(v2)
+            why = (f"A/B is not constant in {v}: A({w1})·B({w2}) = {value_text(a1 * b2)} but "
+                   f"A({w2})·B({w1}) = {value_text(a2 * b1)} (A = {claim.a}, B = {claim.b})")
         else:
             why = (f"B does not decrease from {v} = {value_text(v1)} to {value_text(v2)} "
                    f"({value_text(b1)} ≤ {value_text(b2)}) but A decreases ({value_text(a1)} > {value_text(a2)})")
