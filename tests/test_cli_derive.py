@@ -80,3 +80,15 @@ def test_console_script():
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == "∂L/∂w = x⋅(σ(b + w⋅x) - y)"
+
+
+def test_steps_show_the_chain_rule_and_end_at_the_closed_form(capsys):
+    from symloss.cli import main
+
+    assert main(["derive", "--model", "logistic", "--loss", "bce", "--param", "w", "--steps"]) == 0
+    out = capsys.readouterr().out
+    assert "chain rule through ŷ" in out and "∂ŷ/∂w = x⋅(1 - σ(b + w⋅x))⋅σ(b + w⋅x)" in out
+    assert out.rstrip().splitlines()[-1].startswith("  ∂L/∂w = x⋅(σ(b + w⋅x) - y)")
+    assert main(["derive", "--model", "logistic", "--loss", "bce", "--param", "w", "--steps", "--latex"]) == 0
+    tex = capsys.readouterr().out
+    assert "chain rule" in tex and r"\sigma" in tex

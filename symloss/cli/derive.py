@@ -43,6 +43,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--hyper", action="append", default=[], metavar="NAME=VALUE",
                         help="fix a hyper-parameter to an exact value, e.g. delta=1/2 (repeatable)")
     parser.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
+    parser.add_argument("--steps", action="store_true",
+                        help="show the derivation step by step (chain rule, outer and inner derivatives, "
+                             "rewrites); with --latex, as a LaTeX fragment")
     parser.add_argument("--list", action="store_true", help="list the catalogue of models and losses")
     parser.set_defaults(run=run)
     return parser
@@ -148,8 +151,31 @@ def run(args) -> int:
     prob = problem(args.model, args.loss, params=params, vars=list(args.vars), hyper=_hyper(args.hyper) or None)
     for p in prob.params:
         g = prob.grad(p)
-        if args.latex:
+        if getattr(args, "steps", False):
+            _print_steps(prob.derivation(p), p, latex_output=args.latex)
+        elif args.latex:
             print(r"\frac{\partial L}{\partial %s} = %s" % (latex(p), latex(g)))
         else:
             print(f"∂L/∂{p} = {one_line(g)}")
     return 0
+
+
+def _print_steps(derivation, param, *, latex_output: bool) -> None:
+    """One derivation, re-verified before it is shown."""
+    derivation.verify()
+    if latex_output:
+        print(derivation.latex())
+        return
+    print(f"∂L/∂{param}:")
+    for i, step in enumerate(derivation.steps, 1):
+        kind = type(step).__name__
+        if kind == "ChainRule":
+            outer = ", ".join(one_line(o.derivative) for o in step.outer)
+            inner = ", ".join(one_line(d.derivative) for d in step.inner)
+            print(f"  ({i}) chain rule through ŷ: ∂ℓ/∂ŷ = {outer};  ∂ŷ/∂{param} = {inner}")
+            print(f"      ∂L/∂{param} = {one_line(step.result)}")
+        elif kind == "Rewrite":
+            print(f"  ({i}) {step.rule}: = {one_line(step.after)}")
+        else:
+            print(f"  ({i}) {one_line(step.fact.lhs)} = {one_line(step.fact.rhs)}")
+    print(f"  ∂L/∂{param} = {one_line(derivation.result)}   (every step re-verified)")
