@@ -327,8 +327,9 @@ def samples(problem, *, magnitude: int = 10, max_denominator: int = 10) -> st.Se
     nonzero real by a sign times ``p/q`` in ``(0, magnitude]`` (to 1); an
     integer domain by integers (towards 0 or its lower end); a one-hot label
     by the position of its 1 (to the first).  Hypotheses the structure
-    cannot express (``relu(w x + b) > 0``, ``0 < w x + b < 1``) are solved
-    for one variable they are linear in, when there is one, and every point
+    cannot express (``relu(w x + b) > 0``, ``0 < w x + b < 1``, an assumption
+    ``w x + b == y``) are solved for one variable they are linear in, when
+    there is one, and every point
     is finally checked exactly (:func:`symloss.exact.point_is_admissible`),
     so a point that slips through the structure is filtered out.
 
@@ -375,12 +376,12 @@ def samples(problem, *, magnitude: int = 10, max_denominator: int = 10) -> st.Se
         lambda point: {v: point[v] for v in variables})
 
 
-_INEQ = (sp.Lt, sp.Le, sp.Gt, sp.Ge)
+_INEQ = (sp.Lt, sp.Le, sp.Gt, sp.Ge, sp.Eq)
 
 
 def _linear_form(h, s):
     """``(a, c, kind)`` when ``h`` says ``a·s + c  kind  0`` with ``a``, ``c``
-    free of ``s`` (``kind`` one of ``> >= < <=``), else ``None``."""
+    free of ``s`` (``kind`` one of ``> >= < <= ==``), else ``None``."""
     if not isinstance(h, _INEQ) or s not in h.free_symbols:
         return None
     # only a proposal (the final exact check decides): relu(z) > 0 and
@@ -392,7 +393,7 @@ def _linear_form(h, s):
     c = sp.expand(diff - a * s)
     if s in c.free_symbols:
         return None
-    kind = {sp.Gt: ">", sp.Ge: ">=", sp.Lt: "<", sp.Le: "<="}[type(h)]
+    kind = {sp.Gt: ">", sp.Ge: ">=", sp.Lt: "<", sp.Le: "<=", sp.Eq: "=="}[type(h)]
     return a, c, kind
 
 
@@ -422,6 +423,14 @@ def _solve_last(s, dom, forms, point, magnitude, den) -> st.SearchStrategy:
         if not sa or c.free_symbols:
             continue
         bound = -c / a
+        if kind == "==":  # an exact value, when it is rational and in range
+            if not bound.is_Rational:
+                continue
+            if not ((bound > lo or (bound == lo and not lo_open)) and (bound < hi or (bound == hi and not hi_open))):
+                return st.nothing()
+            lo = hi = bound
+            lo_open = hi_open = False
+            continue
         upper = (kind in ("<", "<=")) == (sa > 0)
         strict = kind in ("<", ">")
         if not bound.is_Rational:  # a rational just inside a closed-form bound

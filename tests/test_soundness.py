@@ -34,7 +34,7 @@ import sympy as sp
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from symloss.claims import ArgMin, Corr, Nondecreasing, Pointwise, Proportional, parse_claim
+from symloss.claims import ArgMin, Corr, Pointwise, Proportional, parse_claim
 from symloss.decide import TACTICS, decide
 from symloss.errors import SymlossError
 from symloss.exact import point_is_admissible, truth

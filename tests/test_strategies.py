@@ -166,6 +166,23 @@ def test_samples_shrink_towards_simple_values(domain, target):
     assert point[q] == target and p.domain(q).contains(point[q])
 
 
+@pytest.mark.parametrize("model,loss,assume", [
+    ("linear", "squared", ["w*x + b == y"]),                  # solved for one variable exactly
+    ("linear", "squared", ["w*x + b > y + 3", "x != 0"]),
+    ("two_layer", "hinge", ["c >= 2*v*tanh(w*x + b)"]),         # a closed-form bound, rational just inside
+    ("relu_neuron", "poisson_nll_identity", ["b < 1/2"]),
+])
+def test_samples_meet_user_assumptions(model, loss, assume):
+    p = problem(model, loss, assume=assume)
+
+    @settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(samples(p))
+    def check(point):
+        _check_point(p, point)
+
+    check()
+
+
 def test_one_hot_labels_are_drawn_without_rejection():
     p = problem("softmax3", "softmax_ce")
     ys = [p.symbols.symbol(f"y{k}") for k in (1, 2, 3)]
