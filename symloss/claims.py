@@ -227,6 +227,13 @@ def _expectation(expr: sp.Expr, v: sp.Symbol, dist: sp.Basic) -> sp.Expr | None:
     return None
 
 
+def _variance(a: sp.Expr, v: sp.Symbol, dist: sp.Basic) -> sp.Expr | None:
+    ea, eaa = _expectation(a, v, dist), _expectation(a * a, v, dist)
+    if ea is None or eaa is None:
+        return None
+    return sp.factor(sp.expand(eaa - ea ** 2))
+
+
 def pearson(a: sp.Expr, b: sp.Expr, v: sp.Symbol, dist: sp.Basic) -> sp.Expr:
     """The Pearson correlation of ``a`` and ``b`` for ``v ~ dist``: exact when
     both are polynomials in ``v``, else an unevaluated :class:`Corr`.
@@ -262,9 +269,10 @@ class _Builder:
     """Per-parse state: the problem, the text (for error columns), the names
     the problem knows."""
 
-    def __init__(self, problem, text: str):
+    def __init__(self, problem, text: str, conditions: list | None = None):
         self.problem = problem
         self.text = text
+        self.conditions = conditions if conditions is not None else []
         table = getattr(problem, "symbols", None)
         self.known = {n for n in (table or ()) if n not in RESERVED}
         for s in self._problem_symbols():
@@ -388,7 +396,17 @@ class _Builder:
         dist = args[3]
         if not isinstance(dist, (UniformDist, NormalDist)):
             raise _syntax(f"corr: the fourth argument must be uniform(lo, hi) or normal(mu, sigma), got {dist}", self.text, column)
-        return pearson(a, b, v, dist)
+        value = pearson(a, b, v, dist)
+        if not isinstance(value, Corr):
+            # the correlation is defined only where both variances are positive
+            # (a covariance of 0 does not make an undefined correlation 0)
+            for side in (a, b):
+                var = _variance(side, v, dist)
+                if var is not None:
+                    cond = sp.Gt(var, 0)
+                    if cond is not sp.true and cond not in self.conditions:
+                        self.conditions.append(cond)
+        return value
 
     def uniform(self, args, kwargs, column):
         lo, hi = (self.expr_arg("uniform", a, column, "a number") for a in args)
@@ -406,12 +424,14 @@ class _Builder:
         return sp.Implies(self.resolve(p), self.resolve(q), evaluate=False)
 
 
-def claim_builtins(problem, text: str = "") -> dict:
+def claim_builtins(problem, text: str = "", conditions: list | None = None) -> dict:
     """The parser built-ins of the claim language for ``problem`` (``text`` is
-    only used for error columns)."""
+    only used for error columns; ``conditions``, when a list, receives the
+    definedness conditions built-ins add, such as positive variances for an
+    exact correlation)."""
     from .parser import ANY_KEYWORD, Builtin
 
-    b = _Builder(problem, text)
+    b = _Builder(problem, text, conditions)
     names = frozenset({ANY_KEYWORD})
     spec = [
         ("d", b.d, (1, 3), frozenset(), "derivative: d(L, w), d(L, w, 2)"),
@@ -665,7 +685,7 @@ def parse_claim(problem, text: str, assume=()) -> Claim:
         raise InvalidArgument(f"a claim must be a string, got {type(text).__name__} ({text!r})")
     builder = _Builder(problem, text)
     written: list = []
-    value = _parse(problem, text, claim_builtins(problem, text), written)
+    value = _parse(problem, text, claim_builtins(problem, text, written), written)
     if isinstance(value, _Relation):
         a, b, v = value.a, value.b, value.var
         free = (a.free_symbols | b.free_symbols) - {v}

@@ -263,8 +263,11 @@ def _run(tname: str, tactic: Tactic, claim: Claim, ctx: Context) -> Result | Non
 
 
 def _finish(result: Result, claim: Claim, ctx: Context, start: float, name: str | None) -> Result:
+    reason = result.reason
+    if result.verdict == "proved" and any(h is sp.false for h in claim.hypotheses):
+        reason = f"vacuously: the claim is defined nowhere (a hypothesis is false); {reason}"
     return Result(result.verdict, claim, proof=result.proof, counterexample=result.counterexample,
-                  reason=result.reason, method=result.method, evidence=ctx.evidence(),
+                  reason=reason, method=result.method, evidence=ctx.evidence(),
                   seconds=time.monotonic() - start, name=name)
 
 

@@ -128,3 +128,20 @@ def test_hostile_claim_text_is_refused_quickly(text):
     with pytest.raises(symloss.SymlossSyntaxError):
         symloss.parse_claim(p, text)
     assert time.perf_counter() - start < 1.0
+
+
+# --- an exact correlation is defined only where both variances are positive -------------
+@pytest.mark.parametrize("text, expected", [
+    ("corr(x, w, w, uniform(-1, 1)) != 0", "vacuously"),           # Var(x) = 0: defined nowhere
+    ("corr(d(L, w), w, w, uniform(-1, 1)) == 1", "x**4/3 > 0"),     # needs x != 0
+])
+def test_exact_correlation_records_positive_variances(text, expected):
+    import symloss
+
+    p = symloss.problem(model="linear", loss="squared")
+    claim = symloss.parse_claim(p, text)
+    if expected == "vacuously":
+        assert sp.false in claim.hypotheses
+        assert p.check(text).reason.startswith("vacuously")
+    else:
+        assert expected in {str(h) for h in claim.hypotheses}
