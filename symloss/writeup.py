@@ -127,6 +127,9 @@ def quantifier_latex(symbols: Iterable[Any], hypotheses: Iterable[Any] = (), pri
     'For all $w \\in \\mathbb{R}$ and $y \\in \\left\\{0, 1\\right\\}$ with $w \\neq 0$'
     """
     p = printer or SymlossLatexPrinter()
+    hypotheses = list(hypotheses)
+    if any(h is sp.false or h is False for h in hypotheses):
+        return "Under hypotheses that never hold together (one of them is literally false)"
     groups, rest = _domains(symbols, hypotheses)
     if not groups:
         head = "For the values considered"
@@ -425,6 +428,13 @@ def _claim_paragraph(claim: Any, p: SymlossLatexPrinter) -> str:
     return r"\texttt{%s}, that is, %s" % (escape_text(text), body[:1].lower() + body[1:])
 
 
+def _sentence(text: Any) -> str:
+    """User or engine text as a sentence: escaped, capitalised, full stop."""
+    out = escape_text(text).strip()
+    out = out[:1].upper() + out[1:]
+    return out + ("" if out.endswith((".", "!", "?")) else ".")
+
+
 def _verdict(result: Any) -> str:
     v = getattr(result, "verdict", "unknown")
     v = getattr(v, "value", v)
@@ -460,6 +470,8 @@ def result_latex(result: Any, printer: SymlossLatexPrinter | None = None) -> str
     cx = getattr(result, "counterexample", None)
     reason = getattr(result, "reason", None)
     if verdict == "proved" and isinstance(proof, Step):
+        if reason and "vacuous" in str(reason).lower():  # true only because it is defined nowhere: say so first
+            out.append(r"\paragraph{Note.} " + _sentence(reason))
         out.append("\\begin{proof}\\leavevmode\n%s\n\\end{proof}" % proof_latex(proof, p))
     elif verdict == "refuted" and cx is not None:
         out.append(r"\paragraph{Counterexample.} " + counterexample_latex(cx, claim, p))
@@ -467,9 +479,7 @@ def result_latex(result: Any, printer: SymlossLatexPrinter | None = None) -> str
         if isinstance(proof, Step):
             out.append(r"\paragraph{Partial argument.} " + proof_latex(proof, p))
         if reason:
-            text = escape_text(reason).strip()
-            text = text[:1].upper() + text[1:]
-            out.append(r"\paragraph{Reason.} " + text + ("" if text.endswith((".", "!", "?")) else "."))
+            out.append(r"\paragraph{Reason.} " + _sentence(reason))
     return "\n\n".join(out)
 
 

@@ -702,3 +702,20 @@ def test_minimiser_by_sign_rendering():
     assert r"has the sign of $w - %s$ by (2)" % latex(m.value) in tex and "unique minimiser" in tex
     assert "rule \\textsf" not in tex and tex.count(r"\begin{") == tex.count(r"\end{")
     assert re.findall(r"\\item\[\((\d+)\)\]", tex)[-1] == "3"  # hypothesis, sign proof, then the minimiser
+
+
+def test_vacuous_proof_says_so_before_the_proof():
+    r = NS(verdict="proved", claim=NS(text="x > 0", formula=x > 0, hypotheses=(), symbols=(x,)),
+           proof=Given(x > 0, "hypothesis"), counterexample=None, method="pointwise prover", seconds=0.1,
+           reason="vacuously: the claim is defined nowhere (a hypothesis is false); proved")
+    tex = result_latex(r)
+    assert r"\paragraph{Note.} Vacuously: the claim is defined nowhere" in tex
+    assert tex.index("Note.") < tex.index(r"\begin{proof}")
+    r2 = NS(**{**vars(r), "reason": "proved by the sign engine"})
+    assert "Note." not in result_latex(r2)
+
+
+def test_contradictory_hypotheses_are_named():
+    claim = NS(text="x > 0", formula=x > 0, hypotheses=(sp.false,), symbols=(x,))
+    tex = claim_latex(claim)
+    assert tex.startswith("Under hypotheses that never hold together") and r"\text{False}" not in tex
