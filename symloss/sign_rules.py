@@ -769,7 +769,9 @@ class BranchProof:
     proof: Step
 
 
-def _branch_conditions(pw: sp.Piecewise) -> list[tuple[sp.Expr, tuple]]:
+def piecewise_branches(pw: sp.Piecewise) -> list[tuple[sp.Expr, tuple]]:
+    """``(value, conditions)`` per branch of ``pw``: its own condition and the
+    negations of the earlier ones (together the branches cover every point)."""
     out, earlier = [], []
     for value, cond in pw.args:
         conds = tuple(c for c in [cond, *(sp.Not(e) for e in earlier)] if c is not sp.true)
@@ -791,7 +793,7 @@ class PiecewiseSign(SignStep):
     def verify(self) -> None:
         if not isinstance(self.expr, sp.Piecewise):
             raise self.fail(f"{self.expr} is not Piecewise")
-        expected = _branch_conditions(self.expr)
+        expected = piecewise_branches(self.expr)
         if len(expected) != len(self.branches):
             raise self.fail("one proof per branch is needed")
         allowed = {g.fact for g in self.context}
@@ -812,7 +814,7 @@ def piecewise_rule(expr, ctx):
     <Sign.NONNEGATIVE: '>= 0'>
     """
     branches, possible = [], frozenset()
-    for value, conds in _branch_conditions(expr):
+    for value, conds in piecewise_branches(expr):
         r = ctx.sign_under(value, conds)
         if r is None:
             return None

@@ -48,6 +48,7 @@ import sympy as sp
 from .errors import InvalidArgument, ProofCheckError
 from .functions import relu
 from .proof import Given, Step, check_proof
+from .sign_rules import piecewise_branches
 
 __all__ = [
     "Goal",
@@ -497,17 +498,6 @@ class KinkCases(Step):
                          (cond(self.kink),))
 
 
-def _piecewise_branches(pw: sp.Piecewise) -> list:
-    """``(value, conditions)`` per branch: its own condition and the
-    negations of the earlier ones (the branches cover every point)."""
-    out, earlier = [], []
-    for value, cond in pw.args:
-        conds = tuple(c for c in [cond, *(sp.Not(e) for e in earlier)] if c is not sp.true)
-        out.append((value, conds))
-        earlier.append(cond)
-    return out
-
-
 @dataclass(frozen=True)
 class PiecewiseCases(Step):
     """Case split on the branches of ``piecewise`` (each branch's condition
@@ -532,7 +522,7 @@ class PiecewiseCases(Step):
             raise self.fail(f"{pw} is not a Piecewise with an otherwise branch")
         if not self.statement.has(pw):
             raise self.fail(f"{pw} does not occur in the statement")
-        branches = _piecewise_branches(pw)
+        branches = piecewise_branches(pw)
         if len(branches) != len(self.cases):
             raise self.fail("one case per branch is needed")
         for (value, conds), case in zip(branches, self.cases):
@@ -603,7 +593,7 @@ def piecewise_split(goal: Goal) -> Split | None:
     if not pws:
         return None
     pw = pws[0]
-    branches = _piecewise_branches(pw)
+    branches = piecewise_branches(pw)
     cases = tuple(Goal(substitute(goal.statement, {pw: value}), goal.context).assuming(conds, "branch")
                   for value, conds in branches)
 
