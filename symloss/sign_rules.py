@@ -771,7 +771,11 @@ class BranchProof:
 
 def piecewise_branches(pw: sp.Piecewise) -> list[tuple[sp.Expr, tuple]]:
     """``(value, conditions)`` per branch of ``pw``: its own condition and the
-    negations of the earlier ones (together the branches cover every point)."""
+    negations of the earlier ones.  Together they cover every point only when
+    the last condition is ``True``; without an otherwise-branch the points no
+    condition selects are where ``pw`` is undefined (see
+    :func:`~symloss.functions.definedness_conditions`), so a case split must
+    check for the otherwise-branch itself."""
     out, earlier = [], []
     for value, cond in pw.args:
         conds = tuple(c for c in [cond, *(sp.Not(e) for e in earlier)] if c is not sp.true)
