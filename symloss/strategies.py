@@ -486,19 +486,22 @@ def _atoms(problem) -> list:
         out.append("yhat")
         if any(s.name == "y" for s in problem.labels):
             out.append("(yhat - y)")
+    data = [s for s in (*problem.inputs, *problem.labels) if isinstance(s, sp.Symbol)]
+    out += [s.name for s in sorted(data, key=lambda s: s.name)]
     return out
 
 
 def terms(problem, *, max_leaves: int = 3) -> st.SearchStrategy[str]:
     """Expression strings of the claim grammar::
 
-        term := L | d(L, w) | d(L, w, 2) | yhat | (yhat - y)
+        term := L | d(L, w) | d(L, w, 2) | yhat | (yhat - y) | x | y
               | abs(term) | sign(term) | (term op term) | (c*term)
         op   := + | - | *        c := 0 | 1 | -1 | 2 | 1/2
 
-    with ``w`` ranging over the problem's parameters and at most
-    ``max_leaves`` atoms.  Shrinks towards ``L`` (then first derivatives,
-    then second ones; fewer wrappers, fewer operators).
+    with ``w`` ranging over the problem's parameters, ``x``/``y`` over its
+    inputs and labels, and at most ``max_leaves`` atoms.  Shrinks towards
+    ``L`` (then first derivatives, then second ones, then ŷ and the data;
+    fewer wrappers, fewer operators).
 
     >>> from hypothesis import find, settings
     >>> nodb = settings(database=None)
