@@ -98,7 +98,15 @@ def one_line(expr: sp.Basic) -> str:
         parts = [f"{one_line(e)} if {one_line(c)}" if c is not sp.true else f"{one_line(e)} otherwise"
                  for e, c in expr.args]
         return "; ".join(parts)
-    text = _Pretty({"use_unicode": True, "wrap_line": False}).doprint(expr)
+    # SymPy's symbol tables read a process-wide unicode switch that depends
+    # on the stream in use; pin it so the output is the same everywhere.
+    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+
+    previous = pretty_use_unicode(True)
+    try:
+        text = _Pretty({"use_unicode": True, "wrap_line": False}).doprint(expr)
+    finally:
+        pretty_use_unicode(previous)
     if "\n" not in text:
         return text
     plain = _Str().doprint(expr)
