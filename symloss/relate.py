@@ -75,7 +75,7 @@ class Relation:
 
     def __repr__(self) -> str:
         if self.status == "proved":
-            from .cli.derive import one_line
+            from .pretty import one_line
 
             return f"{self.lhs_text} = {one_line(self.expr)}"
         if self.status == "refuted":
