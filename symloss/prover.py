@@ -578,19 +578,62 @@ def pointwise(claim, ctx) -> "Result | None":
         tried = sorted(set(env.tried))
         ctx.notes.append("prover tactics: " + ", ".join(tried) if tried else "prover: nothing applied")
     if step is not None:
-        return Result("proved", claim, proof=step, reason=_reason(step), method="pointwise prover")
+        return Result("proved", claim, proof=step, reason=_reason(step), method=_method(step))
     return _candidate_result(claim, env)
 
 
-def _reason(step: Step) -> str:
+#: What each step kind contributes, in words, for one-line reasons.
+_STEP_WORDS = {
+    "Decided": "a decision procedure for real arithmetic (z3)",
+    "FiniteCases": "cases over a finite label set",
+    "KinkCases": "cases at the kinks",
+    "PiecewiseCases": "cases over the branches",
+    "PiecewiseSign": "signs of each branch",
+    "Identity": "an identity checked by zero-equivalence",
+    "SameSign": "a positive factor between the two sides",
+    "ImpliesIntro": "assuming the premise",
+    "SumOfSquares": "a sum of squares",
+    "Rewrite": "a checked factorisation",
+    "MonotoneDifference": "monotonicity",
+    "RangeBound": "ranges such as σ ∈ (0, 1)",
+    "FunctionSign": "signs of exp, σ, softplus, |·|, …",
+    "LogSign": "the sign of log",
+    "ExtremumSign": "signs of max/min",
+    "ProductSign": "signs of products",
+    "PowSign": "signs of powers",
+    "AddSign": "signs of sums",
+    "HypothesisSign": "the hypotheses",
+    "AssumptionSign": "the domains",
+}
+
+
+def _kinds(step: Step) -> list:
     from .proof import iter_steps
 
-    kinds = []
+    kinds: list = []
     for s in iter_steps(step):
         name = type(s).__name__
-        if name not in kinds and name != "Given":
+        if name not in kinds:
             kinds.append(name)
-    return "proved by " + ", ".join(kinds[:6])
+    return kinds
+
+
+def _method(step: Step) -> str:
+    """How the proof was obtained, for the verdict's ``method``."""
+    kinds = set(_kinds(step))
+    cases = kinds & {"FiniteCases", "KinkCases", "PiecewiseCases"}
+    if "Decided" in kinds:
+        base = "decision procedure (z3)"
+    elif kinds & {"Identity"} and not kinds & set(_STEP_WORDS) - {"Identity"}:
+        base = "zero-equivalence"
+    else:
+        base = "sign proof"
+    return f"case analysis + {base}" if cases else base
+
+
+def _reason(step: Step) -> str:
+    words = [_STEP_WORDS[k] for k in _kinds(step) if k in _STEP_WORDS]
+    return "proved from " + ", ".join(words[:6]) if words else "proved by the sign rules"
 
 
 def register(registry) -> None:
