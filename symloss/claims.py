@@ -39,6 +39,7 @@ import sympy as sp
 
 from .errors import InvalidArgument, SymlossSyntaxError
 from .functions import definedness_conditions, derivative
+from .proof import Step
 
 __all__ = [
     "ArgMin",
@@ -52,6 +53,7 @@ __all__ = [
     "parse_claim",
     "claim_builtins",
     "pearson",
+    "CorrClosedForm",
 ]
 
 RESERVED = ("L", "yhat")
@@ -143,6 +145,9 @@ class Claim:
     hypotheses: tuple
     symbols: tuple
     domains: tuple = ()
+    #: steps taken while reading the claim (e.g. an exact correlation
+    #: replaced by its closed form); each is re-checked with any verdict
+    readings: tuple = ()
 
     def domain_of(self, sym):
         """The Domain of ``sym`` (``None`` if unknown)."""
@@ -227,11 +232,64 @@ def _expectation(expr: sp.Expr, v: sp.Symbol, dist: sp.Basic) -> sp.Expr | None:
     return None
 
 
-def _variance(a: sp.Expr, v: sp.Symbol, dist: sp.Basic) -> sp.Expr | None:
-    ea, eaa = _expectation(a, v, dist), _expectation(a * a, v, dist)
-    if ea is None or eaa is None:
+def _integrated_mean(expr: sp.Expr, v: sp.Symbol, dist: sp.Basic) -> sp.Expr:
+    """E[expr] for v ~ dist by integrating against the density (a route
+    independent of the moment formulas of :func:`_expectation`)."""
+    if isinstance(dist, UniformDist):
+        lo, hi = dist.args
+        return sp.integrate(sp.expand(expr), (v, lo, hi)) / (hi - lo)
+    mu, sigma = dist.args
+    density = sp.exp(-(v - mu) ** 2 / (2 * sigma ** 2)) / (sigma * sp.sqrt(2 * sp.pi))
+    return sp.integrate(sp.expand(expr) * density, (v, -sp.oo, sp.oo), conds="none")
+
+
+@dataclass(frozen=True)
+class CorrClosedForm(Step):
+    """corr(A, B; v ~ D) = cov/√(var_A·var_B): the Pearson correlation of two
+    polynomials in v from the exact moments of D.  Checked by recomputing the
+    covariance and both variances by integration against D's density."""
+
+    a: sp.Expr
+    b: sp.Expr
+    var: sp.Symbol
+    dist: sp.Basic
+    cov: sp.Expr
+    var_a: sp.Expr
+    var_b: sp.Expr
+    value: sp.Expr
+
+    @property
+    def fact(self) -> sp.Basic:
+        return sp.Eq(Corr(self.a, self.b, self.var, self.dist), self.value, evaluate=False)
+
+    def verify(self) -> None:
+        v, d = self.var, self.dist
+        mean = lambda e: _integrated_mean(e, v, d)  # noqa: E731
+        ea, eb = mean(self.a), mean(self.b)
+        checks = {
+            "covariance": (mean(self.a * self.b) - ea * eb, self.cov),
+            "variance of A": (mean(self.a ** 2) - ea ** 2, self.var_a),
+            "variance of B": (mean(self.b ** 2) - eb ** 2, self.var_b),
+        }
+        for what, (integrated, stated) in checks.items():
+            if sp.expand(sp.simplify(integrated) - stated) != 0:
+                raise self.fail(f"{what}: integration gives {integrated}, not {stated}")
+        expected = sp.S.Zero if self.cov == 0 else self.cov / sp.sqrt(self.var_a * self.var_b)
+        if self.value != expected:
+            raise self.fail(f"{self.value} is not cov/sqrt(var_A var_B) = {expected}")
+
+
+def _closed_form_step(a, b, v, dist) -> "CorrClosedForm | None":
+    ea, eb = _expectation(a, v, dist), _expectation(b, v, dist)
+    eab = _expectation(a * b, v, dist)
+    eaa, ebb = _expectation(a * a, v, dist), _expectation(b * b, v, dist)
+    if None in (ea, eb, eab, eaa, ebb):
         return None
-    return sp.factor(sp.expand(eaa - ea ** 2))
+    cov = sp.factor(sp.expand(eab - ea * eb))
+    va = sp.factor(sp.expand(eaa - ea ** 2))
+    vb = sp.factor(sp.expand(ebb - eb ** 2))
+    value = sp.S.Zero if cov == 0 else cov / sp.sqrt(va * vb)
+    return CorrClosedForm(a, b, v, dist, cov, va, vb, value)
 
 
 def pearson(a: sp.Expr, b: sp.Expr, v: sp.Symbol, dist: sp.Basic) -> sp.Expr:
@@ -244,17 +302,8 @@ def pearson(a: sp.Expr, b: sp.Expr, v: sp.Symbol, dist: sp.Basic) -> sp.Expr:
     >>> pearson(w**2, w, w, NormalDist(0, 1))
     0
     """
-    ea, eb = _expectation(a, v, dist), _expectation(b, v, dist)
-    eab = _expectation(a * b, v, dist)
-    eaa, ebb = _expectation(a * a, v, dist), _expectation(b * b, v, dist)
-    if None in (ea, eb, eab, eaa, ebb):
-        return Corr(a, b, v, dist)
-    cov = sp.factor(sp.expand(eab - ea * eb))
-    va = sp.factor(sp.expand(eaa - ea ** 2))
-    vb = sp.factor(sp.expand(ebb - eb ** 2))
-    if cov == 0:
-        return sp.S.Zero
-    return cov / sp.sqrt(va * vb)
+    step = _closed_form_step(a, b, v, dist)
+    return Corr(a, b, v, dist) if step is None else step.value
 
 
 # ---------------------------------------------------------------------------
@@ -269,10 +318,11 @@ class _Builder:
     """Per-parse state: the problem, the text (for error columns), the names
     the problem knows."""
 
-    def __init__(self, problem, text: str, conditions: list | None = None):
+    def __init__(self, problem, text: str, conditions: list | None = None, readings: list | None = None):
         self.problem = problem
         self.text = text
         self.conditions = conditions if conditions is not None else []
+        self.readings = readings if readings is not None else []
         table = getattr(problem, "symbols", None)
         self.known = {n for n in (table or ()) if n not in RESERVED}
         for s in self._problem_symbols():
@@ -396,17 +446,18 @@ class _Builder:
         dist = args[3]
         if not isinstance(dist, (UniformDist, NormalDist)):
             raise _syntax(f"corr: the fourth argument must be uniform(lo, hi) or normal(mu, sigma), got {dist}", self.text, column)
-        value = pearson(a, b, v, dist)
-        if not isinstance(value, Corr):
-            # the correlation is defined only where both variances are positive
-            # (a covariance of 0 does not make an undefined correlation 0)
-            for side in (a, b):
-                var = _variance(side, v, dist)
-                if var is not None:
-                    cond = sp.Gt(var, 0)
-                    if cond is not sp.true and cond not in self.conditions:
-                        self.conditions.append(cond)
-        return value
+        step = _closed_form_step(a, b, v, dist)
+        if step is None:
+            return Corr(a, b, v, dist)
+        # the correlation is defined only where both variances are positive
+        # (a covariance of 0 does not make an undefined correlation 0)
+        for var in (step.var_a, step.var_b):
+            cond = sp.Gt(var, 0)
+            if cond is not sp.true and cond not in self.conditions:
+                self.conditions.append(cond)
+        if step not in self.readings:
+            self.readings.append(step)
+        return step.value
 
     def uniform(self, args, kwargs, column):
         lo, hi = (self.expr_arg("uniform", a, column, "a number") for a in args)
@@ -424,14 +475,14 @@ class _Builder:
         return sp.Implies(self.resolve(p), self.resolve(q), evaluate=False)
 
 
-def claim_builtins(problem, text: str = "", conditions: list | None = None) -> dict:
+def claim_builtins(problem, text: str = "", conditions: list | None = None, readings: list | None = None) -> dict:
     """The parser built-ins of the claim language for ``problem`` (``text`` is
     only used for error columns; ``conditions``, when a list, receives the
     definedness conditions built-ins add, such as positive variances for an
     exact correlation)."""
     from .parser import ANY_KEYWORD, Builtin
 
-    b = _Builder(problem, text, conditions)
+    b = _Builder(problem, text, conditions, readings)
     names = frozenset({ANY_KEYWORD})
     spec = [
         ("d", b.d, (1, 3), frozenset(), "derivative: d(L, w), d(L, w, 2)"),
@@ -685,7 +736,8 @@ def parse_claim(problem, text: str, assume=()) -> Claim:
         raise InvalidArgument(f"a claim must be a string, got {type(text).__name__} ({text!r})")
     builder = _Builder(problem, text)
     written: list = []
-    value = _parse(problem, text, claim_builtins(problem, text, written), written)
+    readings: list = []
+    value = _parse(problem, text, claim_builtins(problem, text, written, readings), written)
     if isinstance(value, _Relation):
         a, b, v = value.a, value.b, value.var
         free = (a.free_symbols | b.free_symbols) - {v}
@@ -694,7 +746,8 @@ def parse_claim(problem, text: str, assume=()) -> Claim:
         doms = tuple((s, d) for s, d in doms if s != v) + ((v, _domain(problem, v)),)
         cls = Proportional if value.kind == "proportional" else Nondecreasing
         del free
-        return cls(text=text, hypotheses=hyps, symbols=syms, domains=doms, a=a, b=b, var=v)
+        return cls(text=text, hypotheses=hyps, symbols=syms, domains=doms, a=a, b=b, var=v,
+                   readings=tuple(readings))
     value = builder.resolve(value)
     if isinstance(value, bool):
         value = sp.true if value else sp.false
@@ -704,4 +757,5 @@ def parse_claim(problem, text: str, assume=()) -> Claim:
         )
     bound = _bound_vars(value)
     hyps, syms, doms = _collect(problem, [value], assume, bound, written)
-    return Pointwise(text=text, hypotheses=hyps, symbols=syms, domains=doms, formula=value)
+    return Pointwise(text=text, hypotheses=hyps, symbols=syms, domains=doms, formula=value,
+                     readings=tuple(readings))

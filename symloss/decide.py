@@ -271,8 +271,23 @@ def _finish(result: Result, claim: Claim, ctx: Context, start: float, name: str 
                   seconds=time.monotonic() - start, name=name)
 
 
+def _readings_check(claim: Claim, ctx: Context) -> bool:
+    """Every step taken while reading the claim (a closed-form correlation)
+    re-checks; a verdict about the claim as read is only about the claim as
+    written when they do."""
+    for step in getattr(claim, "readings", ()):
+        try:
+            check_proof(step, set(claim.hypotheses))
+        except ProofCheckError as exc:
+            ctx.notes.append(f"reading the claim failed its check ({exc})")
+            return False
+    return True
+
+
 def _checked(result: Result, claim: Claim, ctx: Context, tactic: str) -> bool:
     """Whether a ``proved``/``refuted`` result from a tactic may be reported."""
+    if result.verdict in ("proved", "refuted") and not _readings_check(claim, ctx):
+        return False
     if result.verdict == "proved":
         if result.proof is None:
             ctx.notes.append(f"{tactic}: 'proved' without a proof ignored")

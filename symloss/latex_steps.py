@@ -366,6 +366,11 @@ class StepPrinterMixin:
         return self.step_line(step, "the difference of the two sides rewrites to 0 exactly (our functions written "
                               "with $\\exp$, then common denominators, expansion and cancellation)")
 
+    def _print_CorrClosedForm(self, step) -> str:
+        return self.step_line(step, "from the exact moments of %s: the covariance is %s and the variances are %s "
+                              "and %s (each recomputed by integrating against the density)"
+                              % (self._m(step.dist), self._m(step.cov), self._m(step.var_a), self._m(step.var_b)))
+
     def _print_Tautology(self, step) -> str:
         return self.step_line(step, "the statement is literally true once parsed")
 

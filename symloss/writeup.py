@@ -469,6 +469,10 @@ def result_latex(result: Any, printer: SymlossLatexPrinter | None = None) -> str
     proof = getattr(result, "proof", None)
     cx = getattr(result, "counterexample", None)
     reason = getattr(result, "reason", None)
+    readings = [r for r in getattr(claim, "readings", ()) if isinstance(r, Step)]
+    if readings and verdict in ("proved", "refuted"):
+        out.append(r"\paragraph{Reading the claim.} "
+                   + " ".join(proof_latex(r, p, closing=False) for r in readings))
     if verdict == "proved" and isinstance(proof, Step):
         if reason and "vacuous" in str(reason).lower():  # true only because it is defined nowhere: say so first
             out.append(r"\paragraph{Note.} " + _sentence(reason))

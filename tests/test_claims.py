@@ -145,3 +145,38 @@ def test_exact_correlation_records_positive_variances(text, expected):
         assert p.check(text).reason.startswith("vacuously")
     else:
         assert expected in {str(h) for h in claim.hypotheses}
+
+
+# --- a closed-form correlation is a re-checked reading of the claim -----------------------
+@pytest.mark.parametrize("text, dist", [
+    ("corr(d(L, w), w, w, uniform(-1, 1)) == 1", "UniformDist"),
+    ("corr(d(L, w), L, w, uniform(0, 2)) >= 0", "UniformDist"),
+    ("corr(w**2, w, w, normal(0, 1)) == 0", "NormalDist"),
+])
+def test_closed_form_correlation_is_recorded_and_rechecks(text, dist):
+    import symloss
+    from symloss.claims import CorrClosedForm
+    from symloss.proof import check_proof
+
+    p = symloss.problem(model="linear", loss="squared")
+    claim = symloss.parse_claim(p, text)
+    (step,) = claim.readings
+    assert isinstance(step, CorrClosedForm) and type(step.dist).__name__ == dist
+    check_proof(step, set(claim.hypotheses))
+
+
+def test_tampered_correlation_reading_fails_and_blocks_the_verdict():
+    import dataclasses
+
+    import symloss
+    from symloss.decide import decide
+    from symloss.errors import ProofCheckError
+
+    p = symloss.problem(model="linear", loss="squared")
+    claim = symloss.parse_claim(p, "corr(d(L, w), w, w, uniform(-1, 1)) == 1", assume=["x != 0"])
+    (step,) = claim.readings
+    bad = dataclasses.replace(step, var_b=step.var_b * 2)
+    with pytest.raises(ProofCheckError):
+        bad.verify()
+    tampered = dataclasses.replace(claim, readings=(bad,))
+    assert decide(tampered, timeout=10).verdict == "unknown"
