@@ -389,7 +389,7 @@ def build_document(results: Any, *, title: str = "symloss report", derivations: 
     for k, e in enumerate(entries, 1):
         body.append(r"\section{\texorpdfstring{%s}{%s}}\label{claim:%d}" % (escape_text(e.name), _pdf_string(e.name), k))
         if e.file:
-            body.append(r"\noindent\textit{from %s}" % escape_text(e.file))
+            body.append(r"\noindent\textit{from %s}" % escape_text(_shown_path(e.file)))
             body.append("")
         try:
             body.append(result_latex(e.result))
@@ -542,3 +542,13 @@ def write_document(results: Any, tex_path: str | os.PathLike | None = None, pdf_
                 src.write_text(text, encoding="utf-8")
                 compile_pdf(src, pdf_path, timeout=timeout)
     return text
+
+
+def _shown_path(path) -> str:
+    """A conjecture file's path as the reader typed it: relative to the
+    working directory when it lies below it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
