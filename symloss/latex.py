@@ -457,7 +457,10 @@ def _pieces(expr: Any, p: SymlossLatexPrinter) -> list[str]:
     if isinstance(expr, sp.Mul):
         tex = p.doprint(expr)
         m = re.fullmatch(r"(.*?)\\left\((.*)\\right\)(.*)", tex)
-        if m and _balanced(m.group(2)) and len(_split_top_level(m.group(2))) > 1:
+        # the bracket must sit at the top level: not inside a \frac{...}{...} or
+        # another group, where a line break would leave braces open
+        if (m and _balanced(m.group(1)) and _balanced(m.group(2)) and _balanced(m.group(3))
+                and len(_split_top_level(m.group(2))) > 1):
             inner = _split_top_level(m.group(2))
             inner[0] = m.group(1) + r"\bigl(" + inner[0]
             inner[-1] = inner[-1] + r"\bigr)" + m.group(3)

@@ -719,3 +719,23 @@ def test_contradictory_hypotheses_are_named():
     claim = NS(text="x > 0", formula=x > 0, hypotheses=(sp.false,), symbols=(x,))
     tex = claim_latex(claim)
     assert tex.startswith("Under hypotheses that never hold together") and r"\text{False}" not in tex
+
+
+def test_line_breaks_never_split_inside_a_fraction():
+    """A bracket inside \\frac{...}{...} is not a place to break: the CI run
+    of proofs/ once failed with 'Missing } inserted' from such a break."""
+    import re
+
+    from symloss.latex import math_block
+
+    x, y, b = sp.symbols("x y b", real=True)
+    value = -sp.sqrt(15) * x * (y - b) / (sp.sqrt(15 * b**2 + x**2 + 15 * y**2 - 30 * b * y) * sp.Abs(x))
+    for width in (20, 40, 60):
+        tex = math_block(sp.Eq(sp.Symbol("corr"), value), width=width)
+        body = re.sub(r"\\(begin|end)\{multline\*\}", "", tex)
+        for line in body.split(r"\\"):
+            depth = 0
+            for ch in line:
+                depth += {"{": 1, "}": -1}.get(ch, 0)
+                assert depth >= 0, line
+            assert depth == 0, line
