@@ -282,14 +282,28 @@ class Problem:
             return Result("unknown", claim_text, reason=f"time limit of {timeout:g} s reached (worker killed)",
                           method="timeout", evidence=Evidence(), seconds=float(timeout))
 
-    def relation(self, param, *, timeout: float = 10.0):
+    def relation(self, param, *, timeout: float = 10.0, hard: bool = True):
         """∂L/∂param (or |∂L/∂param|) as a function of the loss value, with a
         re-checked proof, or two parameter values of equal loss and
         different gradient magnitude showing that none exists
-        (see :mod:`symloss.relate`)."""
-        from .relate import relation
+        (see :mod:`symloss.relate`).  Like :meth:`check`, it runs in a
+        worker killed after ``timeout`` seconds when ``hard``.
+        """
+        from functools import partial
 
-        return relation(self, param, timeout=timeout)
+        from .relate import LOSS_SYMBOL, Relation, relation
+
+        if not hard:
+            return relation(self, param, timeout=timeout)
+        from .errors import WorkerTimeout
+        from .runner import call_with_timeout
+
+        try:
+            return call_with_timeout(partial(relation, timeout=timeout), self, param, timeout=timeout + 2.0)
+        except WorkerTimeout:
+            p = self._param(param)
+            return Relation(p, self.grad(p), self.L, LOSS_SYMBOL, "unknown",
+                            reason=f"time limit of {timeout:g} s reached (worker killed)")
 
     # -- display ------------------------------------------------------------------
     def _describe(self, spec, expr) -> str:

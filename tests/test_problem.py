@@ -245,3 +245,13 @@ def test_indexed_hessian_entry_matches_explicit_n3(model, ik):
     explicit = derivative(derivative(L3, W[ik[0]]), W[ik[1]])
     entry = H[r, r].xreplace({n: 3, i: ik[0], k: ik[1]}).doit()
     assert is_zero(sp.expand(entry - explicit)) is True
+
+
+def test_relation_runs_under_a_hard_time_limit():
+    import time
+
+    start = time.monotonic()
+    rel = problem("linear", "huber").relation("w", timeout=0.5)
+    assert rel.status in ("proved", "refuted", "unknown")
+    assert time.monotonic() - start < 6.0
+    assert str(problem("linear", "squared").relation("w")) == "|∂L/∂w| = √2⋅√L⋅│x│"
