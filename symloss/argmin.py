@@ -268,8 +268,26 @@ class OppositeLimits(Step):
                 check_under(self, self.context, proof, rel(value, 0, evaluate=False), assumed)
 
 
+class _SignOfGradient:
+    """What both minimiser steps state: with ``E`` (field ``expr``) in ``v``
+    (field ``var``) renamed ``u`` (field ``dummy``), the sign of ``∂E/∂u``
+    is the sign of ``u − argmin(E, v)``."""
+
+    @property
+    def term(self) -> ArgMin:
+        return ArgMin(self.expr, self.var)
+
+    @property
+    def gradient(self) -> sp.Expr:
+        return derivative(self.expr.xreplace({self.var: self.dummy}), self.dummy)
+
+    @property
+    def fact(self) -> sp.Basic:
+        return sp.Eq(sp.sign(self.gradient), sp.sign(self.dummy - self.term), evaluate=False)
+
+
 @dataclass(frozen=True)
-class Minimiser(Step):
+class Minimiser(_SignOfGradient, Step):
     """Existence and uniqueness of the minimiser (see the module doc): with
     ``G = ∂E/∂u`` (``E`` with ``v`` renamed ``u``), ``G = P·H`` with
     ``positive: P > 0``, ``increasing: ∂H/∂u > 0``, ``existence`` a root of
@@ -290,21 +308,11 @@ class Minimiser(Step):
     defined: tuple[Step, ...] = ()
     context: tuple[Given, ...] = ()
 
-    @property
-    def term(self) -> ArgMin:
-        return ArgMin(self.expr, self.var)
-
-    @property
-    def gradient(self) -> sp.Expr:
-        return derivative(self.expr.xreplace({self.var: self.dummy}), self.dummy)
 
     @property
     def root(self) -> sp.Expr | None:
         return self.existence.root if isinstance(self.existence, RootExists) else None
 
-    @property
-    def fact(self) -> sp.Basic:
-        return sp.Eq(sp.sign(self.gradient), sp.sign(self.dummy - self.term), evaluate=False)
 
     @property
     def defining_fact(self) -> sp.Basic:
@@ -343,7 +351,7 @@ class Minimiser(Step):
 
 
 @dataclass(frozen=True)
-class MinimiserBySign(Step):
+class MinimiserBySign(_SignOfGradient, Step):
     """Existence and uniqueness from the sign of the derivative: ``E``
     (``v`` renamed ``u``) is continuous in ``u`` (smooth pieces joined by
     ``abs``/``max``/``min``/``relu`` kinks, finitely many since their
@@ -362,21 +370,11 @@ class MinimiserBySign(Step):
     defined: tuple[Step, ...] = ()
     context: tuple[Given, ...] = ()
 
-    @property
-    def term(self) -> ArgMin:
-        return ArgMin(self.expr, self.var)
-
-    @property
-    def gradient(self) -> sp.Expr:
-        return derivative(self.expr.xreplace({self.var: self.dummy}), self.dummy)
 
     @property
     def root(self) -> sp.Expr:
         return self.value
 
-    @property
-    def fact(self) -> sp.Basic:
-        return sp.Eq(sp.sign(self.gradient), sp.sign(self.dummy - self.term), evaluate=False)
 
     def verify(self) -> None:
         check_context(self, self.context)
