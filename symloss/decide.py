@@ -303,6 +303,25 @@ def _checked(result: Result, claim: Claim, ctx: Context, tactic: str) -> bool:
     return False
 
 
+def _in_domains(claim: Claim, ce) -> bool:
+    """Every value of the counterexample (both copies of a pair) lies in its
+    symbol's declared domain, decided exactly.  Checked on its own because a
+    domain condition rewritten onto a copy of the variable that carries the
+    domain's assumptions evaluates to ``True`` and drops out of the
+    hypotheses (``w < 0`` for a negative ``w``)."""
+    doms = dict(claim.domains)
+    values = dict(ce.values)
+    pair = getattr(ce, "pair", None)
+    checks = list(values.items())
+    if pair is not None:
+        checks += [(pair[0], pair[1]), (pair[0], pair[2])]
+    for s, value in checks:
+        dom = doms.get(s)
+        if dom is not None and not dom.contains(value):
+            return False
+    return True
+
+
 def _recheck_counterexample(claim: Claim, ce) -> bool:
     """Independent exact re-check of a counterexample against the claim."""
     from .claims import Nondecreasing, Proportional
@@ -310,6 +329,8 @@ def _recheck_counterexample(claim: Claim, ce) -> bool:
     from .exact import point_is_admissible
 
     if ce is None:
+        return False
+    if not _in_domains(claim, ce):
         return False
     if isinstance(claim, (Proportional, Nondecreasing)):
         if ce.pair is None:

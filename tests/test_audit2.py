@@ -1,0 +1,100 @@
+"""Second soundness audit: relations, argmin, correlation, pointwise tactics,
+the relation finder and the claim reader, attacked end to end.
+
+Each case has an independent mpmath oracle (not SymPy, not symloss).  For a
+pointwise claim ``oracle(**point)`` is ``True``/``False``, or ``None`` where
+the claim is undefined.  For ``nondecreasing``/``proportional`` claims the
+oracle gives ``(A, B)`` at a point (``None`` where undefined or outside the
+domain) and the pair property is checked on a grid of pairs.  ``proved`` must
+agree with the oracle everywhere on the grid; ``refuted`` must come with a
+point (or pair) where the oracle says the claim is false.  Cases that still
+fail in a module this audit does not own are ``xfail(strict=True)`` naming it.
+"""
+
+import itertools
+
+import mpmath
+import pytest
+import sympy as sp
+
+import symloss
+
+DPS = 300
+GRID = [mpmath.mpf(k) / 4 for k in range(-16, 17)] + [mpmath.mpf(v) for v in (-100, -7, 7, 100)]
+
+
+def _sig(u):
+    return 1 / (1 + mpmath.exp(-u))
+
+
+def _close(a, b):
+    return abs(a - b) <= mpmath.mpf(10) ** -60 * (1 + abs(a) + abs(b))
+
+
+def _pt(values) -> dict:
+    return {s.name: mpmath.mpf(sp.N(v, 80)) for s, v in values.items()}
+
+
+# ------------------------------------------------------------------ relations
+# (loss, vars, claim, assume, oracle(v, **fixed) -> (A, B) or None, fixed grid)
+
+
+def _pair_false(kind, ab1, ab2):
+    (a1, b1), (a2, b2) = ab1, ab2
+    if kind == "nondecreasing":
+        return b1 <= b2 and a1 > a2 and not _close(a1, a2)
+    return not _close(a1 * b2, a2 * b1)
+
+
+def _assert_pair_sound(r, kind, var, oracle, fixed_grid):
+    with mpmath.workdps(DPS):
+        if r.verdict == "refuted":
+            ce = r.counterexample
+            assert ce.pair is not None, r
+            fixed = {s.name: mpmath.mpf(sp.N(v, 80)) for s, v in ce.values.items() if s.name != var}
+            v1, v2 = (mpmath.mpf(sp.N(u, 80)) for u in ce.pair[1:])
+            ab1, ab2 = oracle(v1, **fixed), oracle(v2, **fixed)
+            assert ab1 is not None and ab2 is not None, f"counterexample outside the domain: {ce.to_json()}"
+            assert _pair_false(kind, ab1, ab2), f"bogus counterexample {ce.to_json()}: {ab1} {ab2}"
+        elif r.verdict == "proved":
+            for fixed in fixed_grid:
+                vals = [(u, oracle(u, **fixed)) for u in GRID]
+                vals = [(u, ab) for u, ab in vals if ab is not None]
+                for (u1, ab1), (u2, ab2) in itertools.product(vals, repeat=2):
+                    assert not _pair_false(kind, ab1, ab2), f"proved, but false at {fixed}, {u1} vs {u2}"
+
+
+def _neg(f):
+    return lambda w, **k: f(w, **k) if w < 0 else None
+
+
+RELATIONS = [
+    # a negative w: L = w**2 decreasing, so w is a nondecreasing function of L.
+    # The refutation search used copies of w whose domain condition evaluated
+    # away, and offered w = 1 (decide.py re-check now checks domains)
+    ("w**2", {"w": "negative"}, "nondecreasing(w, L, w)", (), _neg(lambda w: (w, w**2)), [{}]),
+    ("w**2", {"w": "negative"}, "proportional(w**3, w*L, w)", (), _neg(lambda w: (w**3, w**3)), [{}]),
+    ("w**2", {}, "nondecreasing(w, L, w)", ("w > -1",),
+     lambda w: (w, w**2) if w > -1 else None, [{}]),
+    ("w**2", {}, "nondecreasing(abs(w), L, w)", (), lambda w: (abs(w), w**2), [{}]),
+    ("sqrt(w)", {}, "nondecreasing(w, L, w)", (), lambda w: (w, mpmath.sqrt(w)) if w >= 0 else None, [{}]),
+    ("w**2", {}, "nondecreasing(log(w), L, w)", (), lambda w: (mpmath.log(w), w**2) if w > 0 else None, [{}]),
+    ("w**3", {}, "nondecreasing(w**2, L, w)", (), lambda w: (w**2, w**3), [{}]),
+    ("where(w > 0, w + 1, w)", {}, "nondecreasing(w**2, L, w)", (),
+     lambda w: (w**2, w + 1 if w > 0 else w), [{}]),
+    ("where(w > 0, w, w - 1)", {}, "nondecreasing(w, L, w)", (), lambda w: (w, w if w > 0 else w - 1), [{}]),
+    ("(w - y)**2", {"y": "{0, 1}"}, "nondecreasing(abs(w - y), L, w)", (),
+     lambda w, y: (abs(w - y), (w - y) ** 2), [{"y": 0}, {"y": 1}]),
+    ("w", {"y": "[0, 1]"}, "nondecreasing(where(y > 1/2, w, -w), w, w)", (),
+     lambda w, y: (w if y > 0.5 else -w, w), [{"y": mpmath.mpf(1) / 2}, {"y": 1}]),
+    ("w", {"y": "{-1, 1}"}, "proportional(y*abs(w), w, w)", (),
+     lambda w, y: (y * abs(w), w), [{"y": -1}, {"y": 1}]),
+    ("w", {}, "proportional(sqrt(w)**2, w, w)", (), lambda w: (w, w) if w >= 0 else None, [{}]),
+]
+
+
+@pytest.mark.parametrize("loss, vars, claim, assume, oracle, fixed_grid", RELATIONS)
+def test_relations_sound(loss, vars, claim, assume, oracle, fixed_grid):
+    p = symloss.problem(None, loss, params=["w"], vars=vars)
+    r = p.check(claim, assume=list(assume), timeout=20)
+    _assert_pair_sound(r, claim.split("(")[0], "w", oracle, fixed_grid)
