@@ -327,14 +327,15 @@ def argmin_closed_form(term: ArgMin):
     return sp.cancel(-b / (2 * a)), sp.Gt(sp.factor(a), 0)
 
 
-def _resolve(formula: sp.Basic, values: Mapping) -> tuple[sp.Basic | None, str | None]:
+def _resolve(formula: sp.Basic, values: Mapping, cache: dict | None = None,
+             deadline: float | None = None) -> tuple[sp.Basic | None, str | None]:
     """Replace each ArgMin term by its exact value at ``values``.  Returns
     ``(formula, None)``, or ``(None, why)`` when some minimiser does not
     exist or is not unique, or ``(None, None)`` when undecided."""
     repl = {}
     for term in formula.atoms(ArgMin):
         others = {k: v for k, v in values.items() if k != term.var}
-        status = argmin_status(substitute(term.expr, others), term.var)
+        status = argmin_status(substitute(term.expr, others), term.var, deadline, cache)
         if status is None:
             return None, None
         if status[0] != "unique":
@@ -349,9 +350,11 @@ def _resolve(formula: sp.Basic, values: Mapping) -> tuple[sp.Basic | None, str |
 # exact verification
 
 
-def verify(formula: sp.Basic, hypotheses: Sequence[sp.Basic], values: Mapping) -> bool:
+def verify(formula: sp.Basic, hypotheses: Sequence[sp.Basic], values: Mapping,
+           cache: dict | None = None, deadline: float | None = None) -> bool:
     """True when every hypothesis holds at ``values`` and ``formula`` is
-    false there, both decided exactly.
+    false there, both decided exactly.  (``cache``: minimisers already
+    decided in this search, see :func:`argmin_status`.)
 
     >>> x = sp.Symbol('x', real=True)
     >>> verify(x**2 > x, [x > 0], {x: sp.Rational(1, 2)}), verify(x**2 > x, [x > 0], {x: 2})
@@ -359,13 +362,13 @@ def verify(formula: sp.Basic, hypotheses: Sequence[sp.Basic], values: Mapping) -
     """
     hyps = []
     for h in hypotheses:
-        r, why = _resolve(h, values)
+        r, why = _resolve(h, values, cache, deadline)
         if r is None:
             return False
         hyps.append(r)
     if point_is_admissible(hyps, values) is not True:
         return False
-    f, why = _resolve(formula, values)
+    f, why = _resolve(formula, values, cache, deadline)
     if f is None:
         return False
     return truth(f, values) is False
@@ -397,7 +400,7 @@ def rationalise(point: Mapping[sp.Symbol, float], integer: Iterable = ()) -> Ite
 
 
 def shrink(formula, hypotheses, values: dict, symbols: Sequence, deadline: float | None = None,
-           holds=None) -> dict:
+           holds=None, cache: dict | None = None) -> dict:
     """Move each value to a simpler one (see :data:`SIMPLE`) while the point
     stays a verified counterexample (or, when given, while ``holds(point)``).
 
@@ -416,7 +419,7 @@ def shrink(formula, hypotheses, values: dict, symbols: Sequence, deadline: float
                     break
                 trial = dict(values)
                 trial[s] = c
-                ok = holds(trial) if holds is not None else verify(formula, hypotheses, trial)
+                ok = holds(trial) if holds is not None else verify(formula, hypotheses, trial, cache, deadline)
                 if ok:
                     values = trial
                     changed = True
@@ -474,10 +477,12 @@ def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None):
             why = (f"B does not decrease from {v} = {value_text(v1)} to {value_text(v2)} "
                    f"({value_text(b1)} ≤ {value_text(b2)}) but A decreases ({value_text(a1)} > {value_text(a2)})")
         return evals, why
-    f, _ = _resolve(formula, values)
-    if isinstance(f, sp.Rel):
-        lhs, rhs = substitute(f.lhs, values), substitute(f.rhs, values)
-        return (("lhs", lhs), ("rhs", rhs)), f"the claim is false here: left side {value_text(lhs)}, right side {value_text(rhs)}"
+    if isinstance(formula, sp.Rel):
+        lhs, _ = _resolve(formula.lhs, values)
+        rhs, _ = _resolve(formula.rhs, values)
+        if lhs is not None and rhs is not None:
+            lhs, rhs = substitute(lhs, values), substitute(rhs, values)
+            return (("lhs", lhs), ("rhs", rhs)), f"the claim is false here: left side {value_text(lhs)}, right side {value_text(rhs)}"
     return (), "the claim is false here (checked exactly)"
 
 
@@ -550,10 +555,11 @@ def _fill(point: dict, symbols, domains) -> dict:
     return out
 
 
-def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, n_random):
-    """Yield verified exact counterexample points (shrunk) and finally the
-    number of points tested (as the last item, an int)."""
+def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, n_random, cache=None):
+    """``(point, tested, notes)``: a verified exact counterexample point
+    (shrunk) or ``None``, the number of points tested, and notes."""
     notes = []
+    cache = {} if cache is None else cache
     integer = [s for s in symbols if s.is_integer]
     sampling_formula = formula
     sampling_hyps = list(hypotheses)
@@ -561,9 +567,9 @@ def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, 
         cf = argmin_closed_form(term)
         if cf is None:
             notes.append(f"no closed form for {term}: exact scan of simple points only")
-            point, tested = _exact_scan(formula, hypotheses, symbols, domains, deadline, seed)
+            point, tested = _exact_scan(formula, hypotheses, symbols, domains, deadline, seed, cache)
             if point is not None:
-                return shrink(formula, hypotheses, point, symbols, deadline), tested, notes
+                return point, tested, notes
             return None, tested, notes
         sampling_formula = sampling_formula.xreplace({term: cf[0]})
     sampling_hyps = [h for h in sampling_hyps if not h.atoms(ArgMin, Corr)]
@@ -590,8 +596,8 @@ def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, 
         for exact in trials:
             if _past(deadline):
                 break
-            if verify(formula, hypotheses, exact):
-                return shrink(formula, hypotheses, exact, symbols, deadline), tested, notes
+            if verify(formula, hypotheses, exact, cache, deadline):
+                return shrink(formula, hypotheses, exact, symbols, deadline, cache=cache), tested, notes
     if not formula.atoms(ArgMin) and (deadline is None or deadline - time.monotonic() > 2.0):
         found = _hypothesis_search(formula, hypotheses, symbols, domains, deadline)
         notes.append("hypothesis search" + (": found a point" if found else ": nothing"))
@@ -625,21 +631,56 @@ def _simple_points(symbols, domains, seed, n_grid=60, n_random=40):
         yield tuple(pt)
 
 
-def _exact_scan(formula, hypotheses, symbols, domains, deadline, seed):
-    """The first simple exact point that verifies, and how many admissible
-    points were looked at."""
+def _at_minimiser(values: dict, term: ArgMin, domains, cache, deadline) -> dict | None:
+    """``values`` with the minimisation variable moved to the unique
+    minimiser at the other values (where claims like
+    ``sign(d(L, w)) == sign(w - argmin(L, w))`` fail at a kink), or ``None``."""
+    v = term.var
+    others = {k: x for k, x in values.items() if k != v}
+    status = argmin_status(substitute(term.expr, others), v, deadline, cache)
+    if status is None or status[0] != "unique" or status[1].free_symbols:
+        return None
+    m = status[1]
+    if v in domains and m.is_Rational and not domains[v].contains(m):
+        return None
+    return {**values, v: m}
+
+
+def _exact_scan(formula, hypotheses, symbols, domains, deadline, seed, cache=None):
+    """The first simple exact point that verifies (shrunk), and how many
+    admissible points were looked at.  When the minimisation variable of an
+    ``argmin`` is also a free symbol, the point with that variable placed
+    exactly at the minimiser is tried too (and kept there while shrinking)."""
+    cache = {} if cache is None else cache
     tested = 0
+    movable = [t for t in sorted(formula.atoms(ArgMin), key=sp.default_sort_key) if t.var in symbols]
     for point in _simple_points(symbols, domains, seed):
         if _past(deadline):
             break
         values = dict(zip(symbols, point))
-        if verify(formula, hypotheses, values):
-            return values, tested + 1
         tested += 1
+        if verify(formula, hypotheses, values, cache, deadline):
+            return shrink(formula, hypotheses, values, symbols, deadline, cache=cache), tested
+        for term in movable:
+            moved = _at_minimiser(values, term, domains, cache, deadline)
+            if moved is None or moved == values:
+                continue
+            tested += 1
+            if verify(formula, hypotheses, moved, cache, deadline):
+                def holds(trial, term=term):
+                    at = _at_minimiser(trial, term, domains, cache, deadline)
+                    return at is not None and verify(formula, hypotheses, at, cache, deadline)
+
+                rest = [s for s in symbols if s != term.var]
+                shrunk = shrink(None, None, moved, rest, deadline, holds=holds)
+                at = _at_minimiser(shrunk, term, domains, cache, deadline)
+                if at is not None and verify(formula, hypotheses, at, cache, deadline):
+                    return at, tested
+                return moved, tested
     return None, tested
 
 
-def _argmin_failure(claim: Pointwise, deadline, seed):
+def _argmin_failure(claim: Pointwise, deadline, seed, cache=None):
     """A verified point where some ``argmin`` term has no unique minimiser."""
     terms = claim.formula.atoms(ArgMin)
     if not terms:
@@ -653,7 +694,7 @@ def _argmin_failure(claim: Pointwise, deadline, seed):
             return None
         for term in sorted(terms, key=sp.default_sort_key):
             others = {k: v for k, v in values.items() if k != term.var}
-            status = argmin_status(substitute(term.expr, others), term.var)
+            status = argmin_status(substitute(term.expr, others), term.var, deadline, cache)
             if status is not None and status[0] != "unique":
                 return f"argmin over {term.var} fails: {status[1]}"
         return None
@@ -689,13 +730,14 @@ def refute(claim: Claim, *, seed: int = 0, deadline: float | None = None, n_rand
         return Search(None, 0, (f"cannot refute a {type(claim).__name__}",))
     # a generic counterexample first (more informative), then missing minimisers
     domains = dict(claim.domains)
+    cache: dict = {}
     point, tested, notes = _search_pointwise(claim.formula, claim.hypotheses, list(claim.symbols), domains,
-                                             seed=seed, deadline=deadline, n_random=n_random)
+                                             seed=seed, deadline=deadline, n_random=n_random, cache=cache)
     if point is not None:
         evals, why = _explain(claim, claim.formula, point)
         ce = Counterexample(point, evaluations=evals, explanation=why)
         return Search(ce, tested, tuple(notes), "exact counterexample")
-    fail = _argmin_failure(claim, deadline, seed)
+    fail = _argmin_failure(claim, deadline, seed, cache)
     if fail is not None:
         values, why = fail
         hyps = [h for h in claim.hypotheses if not h.atoms(ArgMin, Corr)]
