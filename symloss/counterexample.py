@@ -460,6 +460,18 @@ def pair_form(claim: Claim):
     return formula, hyps, symbols, domains, v1, v2
 
 
+def _at_minimiser_note(formula: sp.Basic, values: dict) -> str:
+    """`` (at w = argmin …)`` when a minimisation variable sits exactly at its
+    minimiser (the point where a kink convention decides the claim)."""
+    notes = []
+    for term in sorted(formula.atoms(ArgMin), key=sp.default_sort_key):
+        if term.var in values:
+            m, _ = _resolve(term, values)
+            if m is not None and sign_of(m - values[term.var]) == 0:
+                notes.append(f"{term.var} = {value_text(values[term.var])} is exactly the minimiser over {term.var}")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
 def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None):
     """(evaluations, explanation) at a verified counterexample."""
     if pair is not None:
@@ -482,7 +494,8 @@ def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None):
         rhs, _ = _resolve(formula.rhs, values)
         if lhs is not None and rhs is not None:
             lhs, rhs = substitute(lhs, values), substitute(rhs, values)
-            return (("lhs", lhs), ("rhs", rhs)), f"the claim is false here: left side {value_text(lhs)}, right side {value_text(rhs)}"
+            why = f"the claim is false here: left side {value_text(lhs)}, right side {value_text(rhs)}"
+            return (("lhs", lhs), ("rhs", rhs)), why + _at_minimiser_note(formula, values)
     return (), "the claim is false here (checked exactly)"
 
 
