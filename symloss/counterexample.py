@@ -134,6 +134,14 @@ def _checked_z3(statement: sp.Basic, deadline=None) -> bool:
     return True
 
 
+def _implied(cond: sp.Basic, hypotheses, deadline=None) -> bool:
+    """Whether the strict condition ``cond`` (``a != b``, ``a > b``, ``a < b``)
+    follows from ``hypotheses`` by a re-checked sign proof."""
+    goal = {sp.Unequality: Sign.NONZERO, sp.StrictGreaterThan: Sign.POSITIVE,
+            sp.StrictLessThan: Sign.NEGATIVE}.get(type(cond))
+    return goal is not None and _checked_sign(cond.lhs - cond.rhs, goal, hypotheses, deadline)
+
+
 def _polynomial_status(poly: sp.Poly, var: sp.Symbol):
     """:func:`argmin_status` for a polynomial with closed (number)
     coefficients."""
@@ -192,8 +200,9 @@ def _smooth_status(expr: sp.Expr, var: sp.Symbol, deadline=None):
     if not all(isinstance(c, _STRICT) for c in conds):
         return None
     d = derivative(expr, var)
-    if not set(definedness_conditions(d)) <= set(conds):
-        return None
+    for c in definedness_conditions(d):  # the derivative exists wherever the function is defined
+        if c not in conds and not _implied(c, conds, deadline):
+            return None
     for goal, word, end in ((Sign.POSITIVE, "increasing", "−∞"), (Sign.NEGATIVE, "decreasing", "+∞")):
         if _checked_sign(d, goal, conds, deadline):
             where = "" if not conds else " wherever it is defined"

@@ -16,6 +16,7 @@ import sympy as sp
 from symloss.claims import ArgMin, Nondecreasing, Pointwise, Proportional, parse_claim
 from symloss.counterexample import argmin_status, rationalise, refute, shrink, verify
 from symloss.decide import check_claim
+from symloss.functions import relu, sigmoid
 from symloss.parser import parse
 from symloss.problem import problem
 
@@ -151,9 +152,22 @@ R = sp.Rational
     (-w ** 2, "none"),
     (w ** 3, "none"),
     ((w ** 2 - 1) ** 2, "many"),
-    ((w ** 2 - 1) ** 2 + w, None),           # irrational critical points: undecided
+    ((w ** 2 - 1) ** 2 + w, None),           # critical points only as CRootOf: undecided
     (sp.log(1 + sp.exp(-w)), "none"),       # logistic loss, separable: not attained
-    (sp.exp(w) + sp.exp(-w), None),          # unique minimiser, but not shown here
+    (sp.exp(w) + sp.exp(-w), ("unique", 0)),  # strictly convex, critical point 0
+    (w ** 4 - w, ("unique", 2 ** R(1, 3) / 2)),   # irrational root of 4w^3 - 1
+    (sp.exp(w) + sp.exp(-2 * w), ("unique", sp.log(2) / 3)),
+    (sigmoid(w), "none"),                   # derivative > 0 (sign proof)
+    (-sigmoid(w), "none"),
+    (sp.log(w), "none"),                    # defined on w > 0 only, derivative > 0 there
+    (1 / w, "none"),                        # derivative < 0 wherever defined
+    (sp.sqrt(w), None),                     # minimiser at the boundary w = 0: never "none"
+    (w * sp.exp(w), None),                  # minimiser -1, but not convex: undecided
+    (relu(1 - w), "many"),                  # zero on [1, oo)
+    (sp.Abs(w - 1), ("unique", 1)),
+    (sp.Max(w / 2, -w / 3), ("unique", 0)),  # pinball loss shape
+    (relu(w) + relu(-w) - sp.Abs(w), "many"),  # identically 0
+    (-sp.Abs(w), None),                     # unbounded below, no lower bound to prove
 ])
 def test_argmin_status(expr, status):
     got = argmin_status(expr, w)
