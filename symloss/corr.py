@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .claims import Corr, NormalDist, Pointwise, UniformDist
-from .functions import derivative
+from .functions import derivative, relu, sigmoid, softplus
 from .proof import Given, Sign, Step
 from .function_of import Local, _is_zero, continuous_in, givens
 
@@ -118,6 +118,40 @@ def _symmetric(expr: sp.Expr, v: sp.Symbol, m: sp.Expr, parity: int) -> bool:
     return _is_zero(at0) and _is_zero(derivative(f, s))
 
 
+def _tame(expr: sp.Expr, v: sp.Symbol) -> bool:
+    """``|expr| ≤ C·(1 + |v|)**k·exp(c·|v|)`` wherever ``expr`` is defined, read
+    off its syntax: polynomials, positive powers, sums, products, max/min,
+    ``abs``, ``relu``, ``softplus``, ``log∘cosh``, ``log∘σ`` of tame arguments, ``exp``/``cosh``/``sinh``
+    of arguments affine in ``v``, bounded heads (σ, tanh, sign) of anything.
+    Such a function has every moment under a normal distribution and is
+    bounded on a bounded interval where it is defined everywhere.
+
+    >>> w = sp.Symbol('w', real=True)
+    >>> _tame(w**3*sp.exp(2*w - 1) + sigmoid(w**5), w), _tame(sp.exp(w**2), w), _tame(1/w, w)
+    (True, False, False)
+    """
+    if v not in expr.free_symbols:
+        return True
+    if expr == v:
+        return True
+    if isinstance(expr, (sp.Add, sp.Mul, sp.Max, sp.Min, sp.Abs, relu, softplus)):
+        return all(_tame(a, v) for a in expr.args)
+    if isinstance(expr, sp.Pow):
+        base, e = expr.args
+        return v not in e.free_symbols and e.is_positive is True and _tame(base, v)
+    if isinstance(expr, (sp.exp, sp.cosh, sp.sinh)):
+        arg = sp.expand(expr.args[0])
+        return arg.is_polynomial(v) and sp.degree(arg, v) <= 1
+    if isinstance(expr, (sigmoid, sp.tanh, sp.sign, sp.Heaviside)):
+        return True
+    if isinstance(expr, sp.log) and isinstance(expr.args[0], (sp.cosh, sigmoid)):
+        # 0 <= log(cosh(u)) <= |u| and 0 < -log(sigmoid(u)) <= |u| + log 2
+        return _tame(expr.args[0].args[0], v)
+    if isinstance(expr, sp.Piecewise):
+        return all(_tame(e, v) for e, _ in expr.args)
+    return False
+
+
 # ---------------------------------------------------------------------------
 # steps
 
@@ -128,6 +162,7 @@ class Parity:
     the centre of the distribution (the other is odd)."""
 
     even: str  # "A" or "B"
+    defined: tuple = ()  # Local proofs that A and B are defined on the support
 
 
 @dataclass(frozen=True)
@@ -154,7 +189,14 @@ class CorrelationSign(Step):
     on the support by the signs of their derivatives, so by Chebyshev's
     integral inequality the covariance has the sign of the product of the
     monotonicity directions (strict when both are strict and the
-    distribution is not a point mass)."""
+    distribution is not a point mass).
+
+    Either way both sides must have finite second moments, or the
+    correlation does not exist (``1/w`` on ``uniform(-1, 1)``, ``exp(w**2)``
+    under a normal): each side is defined on the whole support (a proof per
+    definedness condition that mentions ``v``) and, on a bounded uniform
+    support, continuous or of tame growth; under a normal, of tame growth
+    (:func:`_tame`)."""
 
     formula: sp.Basic
     context: tuple
@@ -169,6 +211,8 @@ class CorrelationSign(Step):
         if allowed is None:
             raise self.fail(f"{self.formula} is not a comparison of a correlation with 0")
         a, b, v, dist = _term(self.formula).args
+        if isinstance(self.evidence, (Parity, Chebyshev)):
+            self._moments(a, b, v, dist)
         if isinstance(self.evidence, Parity):
             got = self._parity(a, b, v, dist)
         elif isinstance(self.evidence, Chebyshev):
@@ -177,6 +221,23 @@ class CorrelationSign(Step):
             raise self.fail(f"unknown evidence {self.evidence!r}")
         if not got <= allowed:
             raise self.fail(f"the correlation has sign in {sorted(got)}, which does not give {self.formula}")
+
+    def _moments(self, a, b, v, dist) -> None:
+        """Both sides are defined on the support and square-integrable."""
+        if not isinstance(dist, (UniformDist, NormalDist)):
+            raise self.fail(f"unknown distribution {dist}")
+        support = _support(dist, v)
+        allowed = {g.fact for g in self.context}
+        by_fact = {loc.proof.fact: loc for loc in self.evidence.defined}
+        for cond in _conditions_in(a, b, v):
+            loc = by_fact.get(cond)
+            if loc is None:
+                raise self.fail(f"no proof that the sides are defined on the support ({cond})")
+            loc.check(allowed, cond, self, support)
+        for expr in (a, b):
+            bounded_support = isinstance(dist, UniformDist)
+            if not (_tame(expr, v) or (bounded_support and continuous_in(expr, v))):
+                raise self.fail(f"{expr} may lack a finite second moment under {dist}")
 
     def _parity(self, a, b, v, dist) -> frozenset:
         m = _centre(dist)
@@ -194,12 +255,6 @@ class CorrelationSign(Step):
             raise self.fail(f"unknown distribution {dist}")
         support = _support(dist, v)
         allowed = {g.fact for g in self.context}
-        by_fact = {loc.proof.fact: loc for loc in self.evidence.defined}
-        for cond in _conditions_in(a, b, v):
-            loc = by_fact.get(cond)
-            if loc is None:
-                raise self.fail(f"no proof that the sides are defined on the support ({cond})")
-            loc.check(allowed, cond, self, support)
         dirs = []
         for expr, loc in ((a, self.evidence.da), (b, self.evidence.db)):
             if not continuous_in(expr, v):
@@ -287,23 +342,23 @@ def prove_corr_sign(formula: sp.Basic, hypotheses, *, deadline: float | None = N
     hyps = [h for h in hypotheses if h is not sp.true]
     context = givens(hyps)
     a, b, v, dist = _term(formula).args
+    from .function_of import _prove_condition
+
+    support = _support(dist, v)
+    defined = []
+    for cond in _conditions_in(a, b, v):
+        loc = _prove_condition(cond, hyps, support, deadline)
+        if loc is None:
+            return None  # a side is undefined somewhere on the support
+        defined.append(loc)
+    defined = tuple(defined)
     candidates = []
     if 0 in allowed:
-        candidates += [Parity("A"), Parity("B")]
+        candidates += [Parity("A", defined), Parity("B", defined)]
     if allowed != frozenset({0}):
-        support = _support(dist, v)
         das = _derivative_sign(a, v, hyps, support, deadline) if continuous_in(a, v) else []
         dbs = _derivative_sign(b, v, hyps, support, deadline) if das and continuous_in(b, v) else []
-        defined = []
-        for cond in _conditions_in(a, b, v) if dbs else ():
-            from .function_of import _prove_condition
-
-            loc = _prove_condition(cond, hyps, support, deadline)
-            if loc is None:
-                dbs = []
-                break
-            defined.append(loc)
-        candidates += [Chebyshev(da, db, tuple(defined)) for da in das for db in dbs]
+        candidates += [Chebyshev(da, db, defined) for da in das for db in dbs]
     for ev in candidates:
         step = CorrelationSign(formula, context, ev)
         try:

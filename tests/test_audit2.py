@@ -98,3 +98,69 @@ def test_relations_sound(loss, vars, claim, assume, oracle, fixed_grid):
     p = symloss.problem(None, loss, params=["w"], vars=vars)
     r = p.check(claim, assume=list(assume), timeout=20)
     _assert_pair_sound(r, claim.split("(")[0], "w", oracle, fixed_grid)
+
+
+# ------------------------------------------------------------------ correlation
+# A correlation exists only when both sides have finite second moments.  The
+# oracle is a truncated second moment of the offending side at two truncation
+# levels: it must blow up (checked here, so a case cannot be mis-filed), and
+# then no proof may be reported (corr.py: parity and Chebyshev arguments now
+# require both sides defined on the support and of tame growth).
+
+def _phi(w):
+    return mpmath.exp(-w**2 / 2) / mpmath.sqrt(2 * mpmath.pi)
+
+
+def _near0(f):  # ∫ f² over [-1, 1] without (-eps, eps)
+    return lambda k: 2 * mpmath.quad(lambda w: f(w) ** 2, [mpmath.mpf(10) ** (-4 * k), 1])
+
+
+def _tails(f):  # ∫ f² φ over [-R, R]
+    return lambda k: mpmath.quad(lambda w: f(w) ** 2 * _phi(w), [-4 * k, 0, 4 * k])
+
+
+NO_CORRELATION = [
+    ("corr(1/w, w**2, w, uniform(-1, 1)) == 0", _near0(lambda w: 1 / w)),
+    ("corr(1/abs(w), w, w, uniform(-1, 1)) == 0", _near0(lambda w: 1 / w)),
+    ("corr(1/w**2, w, w, uniform(-1, 1)) == 0", _near0(lambda w: 1 / w**2)),
+    ("corr(w**2, 1/w, w, normal(0, 1)) == 0", _near0(lambda w: 1 / w)),
+    ("corr(exp(w**2), w**3, w, normal(0, 1)) == 0", _tails(lambda w: mpmath.exp(w**2))),
+    ("corr(w, exp(w**2), w, normal(0, 1)) == 0", _tails(lambda w: mpmath.exp(w**2))),
+    ("corr(exp(w), exp(exp(w)), w, normal(0, 1)) > 0", _tails(lambda w: mpmath.exp(mpmath.exp(w)))),
+    ("corr(w, w*exp(w**2), w, normal(0, 1)) > 0", _tails(lambda w: w * mpmath.exp(w**2))),
+]
+
+
+@pytest.mark.parametrize("claim, moment", NO_CORRELATION)
+def test_correlation_that_does_not_exist_is_not_proved(claim, moment):
+    with mpmath.workdps(30):
+        assert moment(2) > 10 * moment(1)  # the oracle: the second moment diverges
+    r = symloss.problem(None, "w", params=["w"]).check(claim, timeout=20)
+    assert r.verdict != "proved", r
+
+
+def _corr_quad(fa, fb, lo, hi):
+    with mpmath.workdps(30):
+        mean = lambda f: mpmath.quad(f, [lo, 0, hi]) / (hi - lo)  # noqa: E731
+        ea, eb = mean(fa), mean(fb)
+        cov = mean(lambda w: (fa(w) - ea) * (fb(w) - eb))
+        va, vb = mean(lambda w: (fa(w) - ea) ** 2), mean(lambda w: (fb(w) - eb) ** 2)
+        return cov / mpmath.sqrt(va * vb)
+
+
+# still proved where the correlation exists (and the oracle agrees)
+@pytest.mark.parametrize("claim, fa, fb, lo, hi, op", [
+    ("corr(abs(w), w, w, uniform(-1, 1)) == 0", abs, lambda w: w, -1, 1, "=="),
+    ("corr(relu(w), w**3, w, uniform(-1, 1)) >= 0", lambda w: max(w, 0), lambda w: w**3, -1, 1, ">="),
+    ("corr(log(cosh(w)), tanh(w), w, normal(0, 2)) == 0", None, None, None, None, "=="),
+    ("corr(x*w**2 + w, w, w, uniform(-1, 1)) > 0", lambda w: 3 * w**2 + w, lambda w: w, -1, 1, ">"),
+])
+def test_correlation_still_proved(claim, fa, fb, lo, hi, op):
+    r = symloss.problem(None, "w", params=["w"]).check(claim, timeout=20)
+    assert r.verdict == "proved", r
+    if fa is None:  # normal: parity makes it 0; the moments are finite
+        with mpmath.workdps(30):
+            assert _tails(lambda w: mpmath.log(mpmath.cosh(w)))(2) < 2 * _tails(lambda w: mpmath.log(mpmath.cosh(w)))(1)
+        return
+    c = _corr_quad(fa, fb, lo, hi)
+    assert {"==": abs(c) < 1e-20, ">=": c >= -1e-20, ">": c > 0}[op]
