@@ -265,3 +265,96 @@ def test_hypothesis_search_finds_and_shrinks():
     got = _hypothesis_search(x + y < 3, [y > 0], [x, y], {x: parse_domain("real"), y: parse_domain("positive")},
                              None, max_examples=300)
     assert got is not None and verify(x + y < 3, [y > 0], got)
+
+
+# ---------------------------------------------------------------------------
+# false argmin claims: refuted at exact points, re-checked by an oracle that
+# knows the minimiser (written by hand below) or the kind of failure
+
+def _numeric_minimiser_check(e, var, m, unique=True):
+    """Numeric evidence (not proof) that m minimises e over var: e(m) is at
+    most e on a grid and below e at nearby points."""
+    em = num(e.xreplace({var: m}))
+    grid = [num(e.xreplace({var: m + sp.Rational(k, 16)})) for k in range(-64, 65) if k]
+    assert all(g >= em - mpmath.mpf(10) ** -40 for g in grid), f"{m} is not a minimiser of {e}"
+    if unique:
+        assert all(g > em for g in grid), f"{m} is not the unique minimiser of {e}"
+
+
+def _recheck_with_minimiser(p, text, assume, r, minimiser):
+    """Oracle for claims whose argmin has a hand-derived closed form
+    ``minimiser`` (text in the problem's symbols, evaluated at the point)."""
+    with mpmath.workdps(DIGITS):
+        assert r.verdict == "refuted"
+        claim = parse_claim(p, text, assume=assume)
+        values, _ = _read_back(p, claim, r.counterexample.to_json())
+        assert set(values) == set(claim.symbols)
+        _admissible(p, claim, values, assume)
+        (term,) = claim.formula.atoms(ArgMin)
+        others = {k: v for k, v in values.items() if k != term.var}
+        m = p.parse(minimiser).xreplace(others)
+        _numeric_minimiser_check(term.expr.xreplace(others), term.var, m)
+        formula = claim.formula.xreplace({term: m}).xreplace(values)  # SymPy's exact evaluation
+        assert formula is sp.false or not _holds(formula, {}), f"claim holds at {values}"
+
+
+def _recheck_many(p, text, assume, r):
+    """Oracle for 'minimisers w = a, b': both points give the same value,
+    which is at most the value on a grid (numeric evidence)."""
+    import re
+
+    with mpmath.workdps(DIGITS):
+        claim = parse_claim(p, text, assume=assume)
+        values, _ = _read_back(p, claim, r.counterexample.to_json())
+        _admissible(p, claim, values, assume)
+        (term,) = claim.formula.atoms(ArgMin)
+        found = re.search(r"minimisers \w+ = ([^,]+), ([^ ]+) ", r.counterexample.explanation)
+        assert found, r.counterexample.explanation
+        a, b = parse(found.group(1)), parse(found.group(2))
+        e = term.expr.xreplace({k: v for k, v in values.items() if k != term.var})
+        assert a != b and abs(num(e.xreplace({term.var: a})) - num(e.xreplace({term.var: b}))) < mpmath.mpf(10) ** -40
+        _numeric_minimiser_check(e, term.var, a, unique=False)
+
+
+ARGMIN_FALSE = [
+    # (model, loss, params, claim, assume, hand-derived minimiser or the kind of failure)
+    (None, "sigmoid(w)", ["w"], "argmin(sigmoid(w), w) == 0", [], "none"),
+    (None, "sigmoid(w)", ["w"], "argmin(L, w) >= -100", [], "none"),
+    (None, "w**4 - w", ["w"], "argmin(w**4 - w, w) == 63/100", [], "4**(-1/3)"),
+    (None, "exp(w) + exp(-2*w)", ["w"], "argmin(exp(w) + exp(-2*w), w) == 0", [], "log(2)/3"),
+    (None, "exp(w) + exp(-2*w)", ["w"], "argmin(L, w) > 1/4", [], "log(2)/3"),
+    ("linear", "hinge", None, "sign(d(L, w)) == sign(w - argmin(L, w))", [], "many"),
+    ("linear", "hinge", None, "sign(d(L, w)) == sign(w - argmin(L, w))", ["x != 0"], "many"),
+    ("linear", "quantile", None, "sign(d(L, w)) == sign(w - argmin(L, w))", ["x != 0"], "(y - b)/x"),
+    ("linear", "quantile", None, "sign(d(L, w)) == sign(w - argmin(L, w))", ["x > 0", "y > b"], "(y - b)/x"),
+]
+
+
+@pytest.mark.parametrize("model, loss, params, text, assume, oracle", ARGMIN_FALSE)
+def test_false_argmin_claims_refuted(model, loss, params, text, assume, oracle):
+    p = problem(model, loss, **({"params": params} if params else {}))
+    r = check_claim(p, text, assume=assume, timeout=20)
+    assert r.verdict == "refuted", r
+    if oracle == "none":
+        recheck(p, text, assume, r)  # strictly monotone on the grid
+    elif oracle == "many":
+        _recheck_many(p, text, assume, r)
+    else:
+        _recheck_with_minimiser(p, text, assume, r, oracle)
+
+
+@pytest.mark.parametrize("model, loss, params, text, assume", [
+    (None, "w**4 - w", ["w"], "argmin(L, w) == 4**(-1/3)", []),
+    (None, "w**4 - w", ["w"], "argmin(L, w) > 3/5", []),
+    (None, "exp(w) + exp(-2*w)", ["w"], "argmin(L, w) == log(2)/3", []),
+    (None, "exp(w) + exp(-w)", ["w"], "argmin(L, w) == 0", []),
+    (None, "(w - 1)**2 + sigmoid(w)", ["w"], "argmin(L, w) < 1", []),
+    ("linear", "absolute", None, "argmin(L, w) == (y - b)/x", ["x != 0"]),
+    ("linear", "quantile", None, "argmin(L, w) == (y - b)/x", ["x != 0"]),
+    ("linear", "quantile", None, "implies(w != argmin(L, w), sign(d(L, w)) == sign(w - argmin(L, w)))", ["x != 0"]),
+    ("linear", "absolute", None, "at(L, w=argmin(L, w)) == 0", ["x != 0"]),
+])
+def test_true_argmin_claims_never_refuted(model, loss, params, text, assume):
+    p = problem(model, loss, **({"params": params} if params else {}))
+    r = check_claim(p, text, assume=assume, timeout=10)
+    assert r.verdict in ("proved", "unknown"), r
