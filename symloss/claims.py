@@ -459,12 +459,27 @@ class _Builder:
             self.readings.append(step)
         return step.value
 
+    def _parameter_condition(self, cond, what: str, column) -> None:
+        """Record a distribution's validity condition (``lo < hi``,
+        ``sigma > 0``) with the claim's definedness conditions; one that is
+        false as written is a syntax error naming the distribution."""
+        if cond is sp.false:
+            raise _syntax(f"{what} is not a distribution", self.text, column)
+        if cond is not sp.true and cond not in self.conditions:
+            self.conditions.append(cond)
+
     def uniform(self, args, kwargs, column):
+        if len(args) != 2:
+            raise _syntax(f"uniform takes (lo, hi), got {len(args)} arguments", self.text, column)
         lo, hi = (self.expr_arg("uniform", a, column, "a number") for a in args)
+        self._parameter_condition(sp.Lt(lo, hi), f"uniform({lo}, {hi}) (needs lo < hi)", column)
         return UniformDist(lo, hi)
 
     def normal(self, args, kwargs, column):
+        if len(args) != 2:
+            raise _syntax(f"normal takes (mu, sigma), got {len(args)} arguments", self.text, column)
         mu, sigma = (self.expr_arg("normal", a, column, "a number") for a in args)
+        self._parameter_condition(sp.Gt(sigma, 0), f"normal({mu}, {sigma}) (needs sigma > 0)", column)
         return NormalDist(mu, sigma)
 
     def implies(self, args, kwargs, column):

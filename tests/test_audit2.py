@@ -164,3 +164,31 @@ def test_correlation_still_proved(claim, fa, fb, lo, hi, op):
         return
     c = _corr_quad(fa, fb, lo, hi)
     assert {"==": abs(c) < 1e-20, ">=": c >= -1e-20, ">": c > 0}[op]
+
+
+# a distribution's parameters must describe one (claims.py): a point mass or
+# reversed interval raised TypeError or was read as a different distribution
+@pytest.mark.parametrize("claim", [
+    "corr(w, w, w, uniform(1, 1)) == 1",
+    "corr(w, w, w, uniform(2, 1)) == 1",
+    "corr(w, w, w, normal(0, 0)) == 1",
+    "corr(w, w, w, normal(0, -1)) == 1",
+])
+def test_invalid_distribution_is_a_syntax_error(claim):
+    with pytest.raises(symloss.SymlossSyntaxError, match="not a distribution"):
+        symloss.problem(None, "w", params=["w"]).check(claim, timeout=20, hard=False)
+
+
+@pytest.mark.parametrize("claim, valid, cov", [
+    # cov(w, w**2) under U(a, b) is (a + b)(b - a)**2/12: false when a + b < 0
+    ("corr(w, w**2, w, uniform(a, b)) >= 0", lambda a, b: a < b, lambda a, b: (a + b) * (b - a) ** 2 / 12),
+    # under N(m, s**2) it is 2 m s**2
+    ("corr(w, w**2, w, normal(m, s)) >= 0", lambda m, s: s > 0, lambda m, s: 2 * m * s**2),
+])
+def test_distribution_counterexample_is_a_distribution(claim, valid, cov):
+    r = symloss.problem(None, "w", params=["w"]).check(claim, timeout=20)
+    assert r.verdict != "proved", r
+    if r.verdict == "refuted":
+        pt = _pt(r.counterexample.values)
+        assert valid(**pt), f"not a distribution: {pt}"
+        assert cov(**pt) < 0, f"bogus counterexample {pt}"
