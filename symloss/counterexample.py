@@ -93,7 +93,8 @@ def _heads_ok(expr: sp.Expr, var: sp.Symbol, heads) -> bool:
             return False
         if isinstance(node, sp.Pow) and var in node.base.free_symbols and not node.exp.is_Integer:
             return False
-        if isinstance(node, sp.Pow) and var in node.exp.free_symbols and node.base.free_symbols:
+        if isinstance(node, sp.Pow) and var in node.exp.free_symbols and not (
+                not node.base.free_symbols and node.base.is_positive):
             return False
     return True
 
@@ -261,6 +262,8 @@ def _kink_status(expr: sp.Expr, var: sp.Symbol, deadline=None):
     e = expr.xreplace({var: u})
     for c in _kink_candidates(expr, var)[:4]:
         m = substitute(expr, {var: c})
+        if truth(sp.Eq(expr, m), {var: c}) is not True:  # E(c) = m, decided exactly
+            continue
         if not _checked_z3(sp.Ge(e, m), deadline):
             continue
         for other in [c + k for k in (1, -1, 2, -2, sp.Rational(1, 2), sp.Rational(-1, 2))]:
