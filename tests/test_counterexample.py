@@ -16,7 +16,7 @@ import sympy as sp
 from symloss.claims import ArgMin, Nondecreasing, Pointwise, Proportional, parse_claim
 from symloss.counterexample import argmin_status, rationalise, refute, shrink, verify
 from symloss.decide import check_claim
-from symloss.functions import relu, sigmoid
+from symloss.functions import relu, sigmoid, softplus
 from symloss.parser import parse
 from symloss.problem import problem
 
@@ -157,6 +157,8 @@ R = sp.Rational
     (sp.exp(w) + sp.exp(-w), ("unique", 0)),  # strictly convex, critical point 0
     (w ** 4 - w, ("unique", 2 ** R(1, 3) / 2)),   # irrational root of 4w^3 - 1
     (sp.exp(w) + sp.exp(-2 * w), ("unique", sp.log(2) / 3)),
+    (softplus(w) - w / 3, ("unique", -sp.log(2))),   # soft-label logistic: sigmoid(w*) = 1/3
+    (sp.cosh(w) + w, ("unique", sp.log(sp.sqrt(2) - 1))),  # sinh(w*) = -1
     (sigmoid(w), "none"),                   # derivative > 0 (sign proof)
     (-sigmoid(w), "none"),
     (sp.log(w), "none"),                    # defined on w > 0 only, derivative > 0 there
