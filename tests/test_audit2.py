@@ -69,9 +69,9 @@ def _neg(f):
 
 
 RELATIONS = [
-    # a negative w: L = w**2 decreasing, so w is a nondecreasing function of L.
-    # The refutation search used copies of w whose domain condition evaluated
-    # away, and offered w = 1 (decide.py re-check now checks domains)
+    # a negative w (false: w = -1 vs -2).  The refutation search used copies
+    # of w whose domain condition evaluated away and offered w = 1 vs -1,
+    # outside the domain (decide.py's re-check now checks domains)
     ("w**2", {"w": "negative"}, "nondecreasing(w, L, w)", (), _neg(lambda w: (w, w**2)), [{}]),
     ("w**2", {"w": "negative"}, "proportional(w**3, w*L, w)", (), _neg(lambda w: (w**3, w**3)), [{}]),
     ("w**2", {}, "nondecreasing(w, L, w)", ("w > -1",),
