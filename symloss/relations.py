@@ -166,6 +166,11 @@ class TwoCopy(Step):
         v, v1, v2 = self.var, self.v1, self.v2
         if not (isinstance(v1, sp.Dummy) and isinstance(v2, sp.Dummy)) or v1 == v2:
             raise self.fail("the copies must be two distinct fresh Dummies")
+        for c in (v1, v2):
+            # the decision procedure reads assumptions off symbols: a copy
+            # assumed positive would prove the claim for positive v only
+            if c.assumptions0 != v.assumptions0:
+                raise self.fail(f"the copy {c} must carry exactly the assumptions of {v}")
         ctx_facts = {g.fact for g in self.context}
         for e in [self.a, self.b, *ctx_facts]:
             if {v1, v2} & e.free_symbols:

@@ -192,3 +192,25 @@ def test_distribution_counterexample_is_a_distribution(claim, valid, cov):
         pt = _pt(r.counterexample.values)
         assert valid(**pt), f"not a distribution: {pt}"
         assert cov(**pt) < 0, f"bogus counterexample {pt}"
+
+
+# ------------------------------------------------------------------ proof steps
+# A TwoCopy step whose copies of w carry stronger assumptions than w (positive
+# copies of a real w) proved "w nondecreasing in w**2", false at w = 1 vs -1:
+# z3 reads the copies' assumptions (relations.py: the copies must carry
+# exactly w's assumptions).
+
+def test_two_copy_copies_carry_the_variables_assumptions():
+    from symloss.errors import ProofCheckError
+    from symloss.proof import check_proof
+    from symloss.relations import Local, TwoCopy
+    from symloss.z3bridge import decide
+
+    w = sp.Symbol("w", real=True)
+    with mpmath.workdps(DPS):  # the oracle: the fact is false for real w
+        assert _pair_false("nondecreasing", (mpmath.mpf(1), mpmath.mpf(1)), (mpmath.mpf(-1), mpmath.mpf(1)))
+    v1, v2 = sp.Dummy("w1", positive=True), sp.Dummy("w2", positive=True)
+    d = decide(sp.Implies(sp.Le(v1**2, v2**2), sp.Le(v1, v2), evaluate=False), (), timeout_ms=5000)
+    assert d.status == "proved"
+    with pytest.raises(ProofCheckError):
+        check_proof(TwoCopy(w, w**2, w, v1, v2, (), Local((), d.step)), set())
