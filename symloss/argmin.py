@@ -136,6 +136,21 @@ def _covered(step: Step, conditions, proofs, context) -> None:
             raise step.fail(f"definedness condition {c} is not proved")
 
 
+def _plain_real(u) -> bool:
+    """``u`` is a symbol assumed real and nothing more: the premises are
+    proved for every value ``u`` may take, and the conclusion is stated for
+    every real ``u`` (a ``u`` assumed positive would prove them for ``u > 0``
+    only).
+
+    >>> _plain_real(sp.Dummy('u', real=True)), _plain_real(sp.Dummy('u', positive=True))
+    (True, False)
+    """
+    return isinstance(u, sp.Symbol) and u.assumptions0 == _REAL_ASSUMPTIONS
+
+
+_REAL_ASSUMPTIONS = sp.Dummy("u", real=True).assumptions0
+
+
 @dataclass(frozen=True)
 class RootExists(Step):
     """``H(r) = 0`` for the closed form ``r`` (free of ``u``): substituting
@@ -322,8 +337,8 @@ class Minimiser(_SignOfGradient, Step):
     def verify(self) -> None:
         check_context(self, self.context)
         u = self.dummy
-        if not (isinstance(u, sp.Symbol) and u.is_extended_real is True):
-            raise self.fail(f"{u} is not a real variable")
+        if not _plain_real(u):
+            raise self.fail(f"{u} is not a real variable free of further assumptions")
         if u in self.expr.free_symbols or any(u in g.fact.free_symbols for g in self.context):
             raise self.fail(f"{u} is not fresh")
         e = self.expr.xreplace({self.var: u})
@@ -379,8 +394,8 @@ class MinimiserBySign(_SignOfGradient, Step):
     def verify(self) -> None:
         check_context(self, self.context)
         u = self.dummy
-        if not (isinstance(u, sp.Symbol) and u.is_extended_real is True):
-            raise self.fail(f"{u} is not a real variable")
+        if not _plain_real(u):
+            raise self.fail(f"{u} is not a real variable free of further assumptions")
         if u in self.expr.free_symbols or any(u in g.fact.free_symbols for g in self.context):
             raise self.fail(f"{u} is not fresh")
         if u in self.value.free_symbols:

@@ -245,8 +245,10 @@ class FunctionOf(Step):
 
     def verify(self) -> None:
         ctx_facts = {g.fact for g in self.context}
-        if not isinstance(self.t, sp.Dummy):
-            raise self.fail(f"the placeholder {self.t} must be a fresh Dummy")
+        if not isinstance(self.t, sp.Dummy) or self.t.assumptions0 != sp.Dummy("t", real=True).assumptions0:
+            # h's definedness and monotonicity are proved for every value t
+            # may take: a t assumed positive would cover t > 0 only
+            raise self.fail(f"the placeholder {self.t} must be a fresh Dummy assumed real and nothing more")
         for e in [self.a, self.b, *ctx_facts]:
             if self.t in e.free_symbols:
                 raise self.fail(f"the placeholder {self.t} occurs in {e}")

@@ -214,3 +214,31 @@ def test_two_copy_copies_carry_the_variables_assumptions():
     assert d.status == "proved"
     with pytest.raises(ProofCheckError):
         check_proof(TwoCopy(w, w**2, w, v1, v2, (), Local((), d.step)), set())
+
+
+# A Minimiser whose u is assumed positive proved P = u > 0, so "w**3/3 has a
+# unique minimiser" re-checked (argmin.py: u real and nothing more).  The
+# oracle: w**3/3 is unbounded below.
+def test_minimiser_variable_is_plain_real():
+    from symloss.argmin import Minimiser, RootExists
+    from symloss.errors import ProofCheckError
+    from symloss.proof import Sign, check_proof
+    from symloss.signs import prove_sign
+
+    with mpmath.workdps(DPS):
+        assert mpmath.mpf(-10) ** 3 / 3 < mpmath.mpf(0) ** 3 / 3 < mpmath.mpf(10) ** 3 / 3
+    w = sp.Symbol("w", real=True)
+    u = sp.Dummy("u", positive=True)
+    pos = prove_sign(u, Sign.POSITIVE, []).step
+    inc = prove_sign(sp.S.One, Sign.POSITIVE, []).step
+    with pytest.raises(ProofCheckError):
+        check_proof(Minimiser(w**3 / 3, w, u, u, u, pos, inc, RootExists(u, u, sp.S.Zero)), set())
+
+
+# the placeholder t of A = h(B) must range over all reals (function_of.py)
+@pytest.mark.parametrize("t, found", [(sp.Dummy("t", real=True), True), (sp.Dummy("t", positive=True), False)])
+def test_function_of_placeholder_is_plain_real(t, found):
+    from symloss.function_of import prove_function_of
+
+    w = sp.Symbol("w", real=True)
+    assert (prove_function_of(sp.Abs(w), w**2, w, [], t=t) is not None) == found
