@@ -121,9 +121,11 @@ def _check_point(p, point):
         assert p.domain(sym).contains(value), f"{sym} = {value} outside {p.domain(sym).text}"
     assert point_is_admissible(p.hypotheses(), point) is True
     assert point_is_admissible(definedness_conditions(p.L), point) is True
-    # an independent look: L is a finite real number there (50 digits)
+    # an independent look: L is a finite real number there.  Samples reach
+    # |w x| ~ 100, where 1 - tanh(w x) ~ e^-200: 50 digits would round it to
+    # 0 and log(0) to -inf, so evaluate with 400.
     syms = sorted(point, key=str)
-    with mpmath.workdps(50):
+    with mpmath.workdps(400):
         f = sp.lambdify(syms, p.L, modules=[MPMATH_FUNCTIONS, "mpmath"])
         value = f(*[mpmath.mpf(int(point[s].p)) / int(point[s].q) for s in syms])
         assert mpmath.isfinite(value) and mpmath.im(value) == 0
