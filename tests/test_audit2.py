@@ -242,3 +242,45 @@ def test_function_of_placeholder_is_plain_real(t, found):
 
     w = sp.Symbol("w", real=True)
     assert (prove_function_of(sp.Abs(w), w**2, w, [], t=t) is not None) == found
+
+
+# A kink split on sign(w) rewrote the bound w inside argmin(E, w) too, so three
+# true cases (argmin((w-2)**2, w) = 2 for w > 0, ...) re-checked the false
+# "argmin(E, w) == 2*sign(w)" (tactics.py: substitutions respect bound
+# variables).  The oracle: E's minimum over a grid is at w = 2 (E = 0 there).
+def test_kink_split_does_not_rewrite_bound_variables():
+    from symloss.argmin import prove_argmin_goal
+    from symloss.claims import ArgMin
+    from symloss.errors import ProofCheckError
+    from symloss.proof import check_proof
+    from symloss.tactics import _KINK_CONDITIONS, Env, Goal, Hypothetical, KinkCases
+
+    def e_num(u):
+        s = mpmath.sign(u)
+        return (u - 2 * s) ** 2 + 1 - s
+
+    with mpmath.workdps(DPS):
+        best = min(GRID, key=e_num)
+        assert best == 2 and all(e_num(u) > 0 for u in GRID if u != 2)  # argmin is 2, not 2*sign(w) at w = -1
+    w = sp.Symbol("w", real=True)
+    E = (w - 2 * sp.sign(w)) ** 2 + 1 - sp.sign(w)
+    subs = []
+    for s, cond in _KINK_CONDITIONS:
+        stmt = sp.Eq(ArgMin(E.xreplace({sp.sign(w): s}), w), 2 * s, evaluate=False)
+        p = prove_argmin_goal(Goal(stmt).assuming([cond(w)], "kink case"), Env())
+        assert p is not None
+        subs.append(Hypothetical((cond(w),), p))
+    with pytest.raises(ProofCheckError):
+        check_proof(KinkCases(sp.Eq(ArgMin(E, w), 2 * sp.sign(w), evaluate=False), w, (), tuple(subs)), set())
+
+
+@pytest.mark.parametrize("claim", [
+    "argmin((w - 2*sign(w))**2 + 1 - sign(w), w) == 2*sign(w)",
+    "argmin(where(w > 0, (w - 2)**2, (w + 2)**2 + 1), w) == where(w > 0, 2, -2)",
+])
+def test_bound_variable_claims_not_proved(claim):
+    # false at w = -1: the minimiser is 2 whatever the free w is
+    r = symloss.problem(None, "w", params=["w"]).check(claim, timeout=20)
+    assert r.verdict != "proved", r
+    if r.verdict == "refuted":
+        assert _pt(r.counterexample.values)["w"] <= 0
