@@ -412,7 +412,9 @@ class _Builder:
         for var, value in pairs:
             var = self.var_arg("at", var, column)
             repl[var] = self.expr_arg("at", value, column, "a value")
-        return e.subs(repl, simultaneous=True)
+        from .tactics import _replace  # the variable argmin/corr range over is not substituted
+
+        return _replace(e, repl)
 
     def problem_symbol_by_name(self, name: str, column):
         if name not in self.known:

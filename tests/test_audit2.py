@@ -284,3 +284,24 @@ def test_bound_variable_claims_not_proved(claim):
     assert r.verdict != "proved", r
     if r.verdict == "refuted":
         assert _pt(r.counterexample.values)["w"] <= 0
+
+
+# at(E, w=value) substituted into the w that argmin ranges over, so the true
+# "at(argmin(L, w), w=0) == y" was refuted with argmin over the number 0
+# (claims.py: at() leaves bound variables alone).  Oracle: the minimiser of
+# (w - y)**2 on a grid is y.
+@pytest.mark.parametrize("claim, truth", [
+    ("at(argmin(L, w), w=0) == y", lambda y: True),
+    ("at(w - argmin(L, w), w=1) == 1 - y", lambda y: True),
+    ("at(argmin(L, w), w=0) == 0", lambda y: y == 0),
+])
+def test_at_leaves_bound_variables_alone(claim, truth):
+    with mpmath.workdps(DPS):
+        for y in (mpmath.mpf(-3) / 2, mpmath.mpf(1)):
+            assert min(GRID, key=lambda u: (u - y) ** 2) == y
+    r = symloss.problem(None, "(w - y)**2", params=["w"]).check(claim, timeout=20)
+    if r.verdict == "refuted":
+        assert truth(**{k: v for k, v in _pt(r.counterexample.values).items() if k == "y"}) is False, r
+    elif r.verdict == "proved":
+        assert all(truth(y) for y in GRID), r
+    assert r.verdict != "unknown", r
