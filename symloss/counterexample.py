@@ -465,6 +465,15 @@ def pair_form(claim: Claim):
         elif h not in hyps:
             hyps.append(h)
     dom = claim.domain_of(v)
+    if dom is not None:
+        # the copies carry v's assumptions, so 'v < 0' substituted into them
+        # evaluates to True and vanishes; state each copy's domain unevaluated
+        # so every candidate pair is checked against it
+        for copy in (v1, v2):
+            cond = dom.condition(copy)
+            for c in (cond.args if isinstance(cond, sp.And) else (cond,)):
+                if c is not sp.true and c not in hyps:
+                    hyps.append(c)
     domains = {s: d for s, d in claim.domains if s != v}
     domains[v1] = dom
     domains[v2] = dom

@@ -360,3 +360,21 @@ def test_true_argmin_claims_never_refuted(model, loss, params, text, assume):
     p = problem(model, loss, **({"params": params} if params else {}))
     r = check_claim(p, text, assume=assume, timeout=10)
     assert r.verdict in ("proved", "unknown"), r
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    ("nondecreasing(w, L, w)", "refuted"),     # on w < 0, L = w**2 falls as w rises
+    ("nondecreasing(-w, L, w)", "proved"),     # -w = sqrt(L) on w < 0
+])
+def test_pair_counterexamples_respect_the_bound_variables_domain(claim, verdict):
+    """The copies of w carry its assumptions, so 'w < 0' substituted into them
+    vanished and w = 1 was once proposed; pairs must lie in w's domain."""
+    import symloss
+
+    p = symloss.problem(None, "w**2", params=["w"], vars={"w": "negative"})
+    r = p.check(claim)
+    assert r.verdict == verdict, r
+    if verdict == "refuted":
+        _, v1, v2 = r.counterexample.pair
+        assert v1 < 0 and v2 < 0                  # both in the domain
+        assert v1 ** 2 <= v2 ** 2 and v1 > v2     # B(v1) <= B(v2) but A(v1) > A(v2), exactly
