@@ -82,6 +82,17 @@ _SMOOTH = (sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sigmoid, softplus, sp.tanh, s
            sp.atan, sp.Symbol, sp.Number, sp.NumberSymbol)
 
 
+def _only_heads(expr: sp.Expr, heads: tuple) -> bool:
+    """Whether every node of ``expr`` has one of ``heads`` (powers only with
+    constant exponents)."""
+    for node in sp.preorder_traversal(expr):
+        if not isinstance(node, heads):
+            return False
+        if isinstance(node, sp.Pow) and not (node.exp.is_Rational or node.exp.free_symbols == set()):
+            return False
+    return True
+
+
 def _smooth(expr: sp.Expr) -> bool:
     """Whether every node of ``expr`` has a smooth head (see module doc).
 
@@ -89,12 +100,7 @@ def _smooth(expr: sp.Expr) -> bool:
     >>> _smooth(sigmoid(w) * w**2), _smooth(sp.Abs(w))
     (True, False)
     """
-    for node in sp.preorder_traversal(expr):
-        if not isinstance(node, _SMOOTH):
-            return False
-        if isinstance(node, sp.Pow) and not (node.exp.is_Rational or node.exp.free_symbols == set()):
-            return False
-    return True
+    return _only_heads(expr, _SMOOTH)
 
 
 #: heads that are continuous but may have kinks (allowed in E for the sign route)
@@ -109,12 +115,7 @@ def _continuous(expr: sp.Expr) -> bool:
     >>> _continuous(sp.Abs(w - 1)), _continuous(sp.sign(w))
     (True, False)
     """
-    for node in sp.preorder_traversal(expr):
-        if not isinstance(node, _CONTINUOUS):
-            return False
-        if isinstance(node, sp.Pow) and not (node.exp.is_Rational or node.exp.free_symbols == set()):
-            return False
-    return True
+    return _only_heads(expr, _CONTINUOUS)
 
 
 def _conditions(exprs) -> list:
