@@ -148,16 +148,18 @@ def _answer(job: Job, budget: float) -> dict:
         if r.counterexample is not None:
             out["counterexample"] = r.counterexample.to_json()
         return out
-    if job.question == "convex":
-        from .convexity import decide_convexity
+    from .decide import check_claim
 
-        res = decide_convexity(prob, job.param, assume=job.assume, timeout=budget)
-    else:
-        from .decide import check_claim
-
-        res = check_claim(prob, job.claim, assume=job.assume, timeout=budget)
+    res = check_claim(prob, job.claim, assume=job.assume, timeout=budget)
     out["verdict"] = res.verdict
     out["reason"] = " ".join(str(res.reason).split())
+    if job.question == "convex" and res.verdict == "unknown":
+        from .convexity import kinks
+
+        ks = kinks(prob.L, prob._param(job.param))
+        if ks:
+            out["reason"] = (f"L has a kink in {job.param} and no exact Jensen violation was found; "
+                             f"one-sided derivatives are not compared yet ({out['reason']})")
     if res.counterexample is not None:
         out["counterexample"] = res.counterexample.to_json()
     return out

@@ -35,10 +35,13 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .claims import Claim
 from .exact import point_is_admissible, sign_of
-from .verdict import Counterexample, Evidence, Result
+from .proof import Step
+from .verdict import Counterexample, Result
 
-__all__ = ["KINKS", "kinks", "decide_convexity", "jensen_gap", "JensenViolation"]
+__all__ = ["KINKS", "kinks", "decide_convexity", "jensen_gap", "JensenViolation", "ConvexClaim", "ConvexFact",
+           "SmoothConvexity", "convexity", "register"]
 
 #: Function heads whose argument makes a function non-smooth.
 KINKS = ("Abs", "Max", "Min", "Piecewise", "Heaviside", "sign", "relu", "DiracDelta")
@@ -94,20 +97,81 @@ class JensenViolation:
         return True
 
 
+
+
+class ConvexFact(sp.Function):
+    """The statement "E is convex (concave when the flag is 1) in v" (a fact marker)."""
+
+    nargs = 3
+
+    def _latex(self, printer, exp=None):
+        e, v, flag = (printer._print(x) for x in self.args)
+        word = "concave" if self.args[2] else "convex"
+        return r"%s \text{ is %s in } %s" % (e, word, v)
+
+
+@dataclass(frozen=True, eq=False)
+class ConvexClaim(Claim):
+    """``convex(E, v)`` (``concave`` with the flag): for every value of the
+    other symbols, E is convex in ``v`` on the (connected) set of admissible
+    ``v``.  ``symbols`` excludes ``var``."""
+
+    expr: sp.Expr = sp.S.Zero
+    var: sp.Symbol | None = None
+    concave: bool = False
+
+    def recheck_counterexample(self, ce) -> bool:
+        """Independent exact re-check of a Jensen counterexample."""
+        if ce is None or ce.pair is None or ce.pair[0] != self.var:
+            return False
+        values = tuple(sorted(ce.values.items(), key=lambda kv: str(kv[0])))
+        f = self.expr.xreplace(dict(values))
+        return JensenViolation(f, self.var, values, ce.pair[1], ce.pair[2], self.concave).verify(self.hypotheses)
+
+
+@dataclass(frozen=True)
+class SmoothConvexity(Step):
+    """Rule: if no kink function (abs, max, min, piecewise, relu, Heaviside,
+    sign) of E depends on v, E is twice differentiable in v; with
+    d²E/dv² >= 0 (<= 0) proved under the claim's hypotheses, E is convex
+    (concave) in v on every interval of admissible v."""
+
+    expr: sp.Expr
+    var: sp.Symbol
+    concave: bool
+    second: sp.Expr
+    premise: Step
+
+    @property
+    def fact(self) -> sp.Basic:
+        return ConvexFact(self.expr, self.var, sp.Integer(int(self.concave)))
+
+    def verify(self) -> None:
+        from .derive import is_zero
+        from .functions import derivative
+
+        if kinks(self.expr, self.var):
+            raise self.fail(f"{self.expr} has a kink in {self.var}")
+        if is_zero(self.second - derivative(self.expr, self.var, 2)) is not True:
+            raise self.fail(f"{self.second} is not the second derivative of {self.expr} in {self.var}")
+        want = (sp.Le if self.concave else sp.Ge)(self.second, 0, evaluate=False)
+        if self.premise.fact != want:
+            raise self.fail(f"the premise proves {self.premise.fact}, not {want}")
+
+
 def _candidate_steps():
     yield from (sp.Integer(1), sp.Integer(2), sp.Rational(1, 2), sp.Integer(4))
     for k in range(2, 24, 3):
         yield sp.Rational(1, 2**k)
 
 
-def _search_jensen(L, v, values, centre, hyps, concave, deadline):
-    f = L.xreplace({k: val for k, val in values.items() if k != v})
+def _search_jensen(f_all, v, values, centre, hyps, concave, deadline):
+    fixed = tuple(sorted(((k, val) for k, val in values.items() if k != v), key=lambda kv: str(kv[0])))
+    f = f_all.xreplace(dict(fixed))
     for h in _candidate_steps():
         if time.monotonic() > deadline:
             return None
-        cand = JensenViolation(f, v, tuple(sorted(((k, val) for k, val in values.items() if k != v),
-                                                  key=lambda kv: str(kv[0]))),
-                               centre - h, centre + h, concave)
+        cand = JensenViolation(f, v, fixed, centre - h, centre + h, concave)
         try:
             if cand.verify(hyps):
                 return cand
@@ -119,10 +183,10 @@ def _search_jensen(L, v, values, centre, hyps, concave, deadline):
 _SIMPLE = (sp.Integer(1), sp.Integer(-1), sp.Integer(2), sp.Rational(1, 2), sp.Integer(0))
 
 
-def _kink_points(L, v, ks, hyps, deadline):
+def _kink_points(E, v, ks, symbols, deadline):
     """(values, centre) pairs: simple exact values of the other symbols and
     a root along ``v`` of a kink's switching expression."""
-    others = sorted((L.free_symbols | set().union(*(h.free_symbols for h in hyps))) - {v}, key=str)
+    others = sorted(set(symbols) - {v}, key=str)
     for k in ks:
         if type(k).__name__ in ("Max", "Min") and len(k.args) == 2:
             switch = k.args[0] - k.args[1]
@@ -146,53 +210,66 @@ def _kink_points(L, v, ks, hyps, deadline):
                         yield values, r
 
 
-def decide_convexity(problem, param, *, concave: bool = False, assume=(), timeout: float = 10.0) -> Result:
-    """Decide ``convex(L, param)`` (``concave`` when asked) for ``problem``.
+def convexity(claim, ctx):
+    """Tactic for ``convex``/``concave`` claims (see the module docstring)."""
+    from .claims import Pointwise
+    from .decide import decide
+    from .functions import derivative
 
-    Returns a :class:`~symloss.verdict.Result` (picklable); see the module
-    docstring for what each verdict rests on.
-    """
-    from .decide import check_claim
+    if not isinstance(claim, ConvexClaim):
+        return None
+    E, v, concave = claim.expr, claim.var, claim.concave
+    hyps = list(claim.hypotheses)
+    ks = kinks(E, v)
+    second = derivative(E, v, 2)
+    formula = (sp.Le if concave else sp.Ge)(second, 0, evaluate=False)  # SymPy does not decide it
+    symbols = tuple(sorted(set(claim.symbols) | {v}, key=str))
+    inner = decide(Pointwise(text=str(formula), hypotheses=claim.hypotheses, symbols=symbols,
+                             domains=claim.domains, formula=formula), deadline=ctx.deadline)
+    word = "d²/d%s² %s 0" % (v, "<=" if concave else ">=")
 
-    start = time.monotonic()
-    deadline = start + float(timeout)
-    word = "concave" if concave else "convex"
-    p = problem._param(param)
-    text = f"{word}(L, {p})"
-    L = problem.L
-    hyps = list(problem.hypotheses()) + [problem.parse(a) for a in assume]
-    ks = kinks(L, p)
-    second = f"d(L, {p}, 2) {'<=' if concave else '>='} 0"
-    inner = check_claim(problem, second, assume=tuple(assume), timeout=max(0.5, deadline - time.monotonic()))
-
-    def done(verdict, reason, method, **kw):
-        return Result(verdict, text, reason=reason, method=method, seconds=time.monotonic() - start,
-                      evidence=getattr(inner, "evidence", Evidence()), **kw)
-
-    def _refuted(found):
+    def refuted(found):
         cmp = "<" if concave else ">"
-        ce = Counterexample(dict(found.values), pair=(p, found.a, found.c), explanation=(
-            f"Jensen fails: L at the midpoint {sp.sstr((found.a + found.c) / 2)} {cmp} the mean of "
-            f"L({sp.sstr(found.a)}) and L({sp.sstr(found.c)}), gap {sp.sstr(sp.simplify(found.gap()))}"))
-        return done("refuted", ce.describe(), "exact Jensen violation", counterexample=ce)
+        ce = Counterexample(dict(found.values), pair=(v, found.a, found.c), explanation=(
+            f"Jensen fails: E at the midpoint {sp.sstr((found.a + found.c) / 2)} {cmp} the mean of "
+            f"E({sp.sstr(found.a)}) and E({sp.sstr(found.c)})"))
+        return Result("refuted", claim, counterexample=ce, method="exact Jensen violation",
+                      reason=ce.describe())
 
-    if inner.verdict == "proved" and not ks:
-        return done("proved", f"L is smooth in {p} and {second} is proved ({inner.reason})",
-                    "second derivative on a smooth function", proof=inner.proof)
+    if inner.verdict == "proved" and not ks and inner.proof is not None:
+        step = SmoothConvexity(E, v, concave, second, inner.proof)
+        return Result("proved", claim, proof=step, method="second derivative on a smooth function",
+                      reason=f"E is smooth in {v} and {word} is proved ({inner.reason})")
     if inner.verdict == "refuted" and inner.counterexample is not None:
         values = inner.counterexample.as_dict()
-        centres = [values[p]] if p in values else list(_SIMPLE)  # f'' free of the parameter
-        for centre in centres:
-            found = _search_jensen(L, p, {**values, p: centre}, centre, hyps, concave, deadline)
+        for centre in ([values[v]] if v in values else list(_SIMPLE)):
+            found = _search_jensen(E, v, {**values, v: centre}, centre, hyps, concave, ctx.deadline)
             if found is not None:
-                return _refuted(found)
-        why = f"{second} is refuted, but no exact Jensen violation was found near its counterexample"
-        return done("unknown", why, "Jensen search")
+                return refuted(found)
+        ctx.notes.append(f"convexity: {word} is refuted, but no exact Jensen violation was found near it")
+        return None
     if ks:
-        for values, centre in _kink_points(L, p, ks, hyps, deadline):
-            found = _search_jensen(L, p, {**values, p: centre}, centre, hyps, concave, deadline)
+        for values, centre in _kink_points(E, v, ks, claim.symbols, ctx.deadline):
+            found = _search_jensen(E, v, {**values, v: centre}, centre, hyps, concave, ctx.deadline)
             if found is not None:
-                return _refuted(found)
-        return done("unknown", f"L has a kink in {p} ({sp.sstr(ks[0])}); one-sided derivatives are not compared yet"
-                    + (f"; {second} is {inner.verdict}" if inner.verdict != "unknown" else ""), "kink")
-    return done("unknown", f"{second} not decided: {inner.reason}", inner.method or "second derivative")
+                return refuted(found)
+        ctx.notes.append(f"convexity: E has a kink in {v} ({sp.sstr(ks[0])}); one-sided derivatives "
+                         f"are not compared yet ({word} is {inner.verdict})")
+        return None
+    ctx.notes.append(f"convexity: {word} not decided ({inner.reason})")
+    return None
+
+
+def register(registry) -> None:
+    """Add the ``convexity`` tactic to ``registry``."""
+    registry.add("convexity", convexity, "prove")
+
+
+def decide_convexity(problem, param, *, concave: bool = False, assume=(), timeout: float = 10.0) -> Result:
+    """``convex(L, param)`` (or ``concave``) about ``problem``, decided by the
+    claim engine: the same as ``problem.check("convex(L, w)")``."""
+    from .decide import check_claim
+
+    p = problem._param(param)
+    return check_claim(problem, f"{'concave' if concave else 'convex'}(L, {p})", assume=tuple(assume),
+                       timeout=timeout)
