@@ -95,7 +95,7 @@ def _param_for(model_spec, param: str) -> str:
 
 
 def build_jobs(models: Sequence[str] | None = None, losses: Sequence[str] | None = None,
-               questions: Sequence[str] | None = None, param: str = "w"):
+               questions: Sequence[str] | None = None, param: str = "w", pairs: Sequence | None = None):
     """``(jobs, pairs, skipped)``: one :class:`Job` per compatible pair and
     question; ``pairs`` lists ``(model, loss, param, assume)`` in order;
     ``skipped`` the incompatible (or unsupported) pairs with the reason."""
@@ -108,22 +108,25 @@ def build_jobs(models: Sequence[str] | None = None, losses: Sequence[str] | None
             raise InvalidArgument(f"unknown question {q!r}; the questions are {', '.join(QUESTIONS)}")
     mlist = [CATALOGUE.model(m) for m in models] if models else list(CATALOGUE.models)
     llist = [CATALOGUE.loss(l) for l in losses] if losses else list(CATALOGUE.losses)
+    if pairs:  # explicit (model, loss) pairs instead of the product
+        chosen = [(CATALOGUE.model(m), CATALOGUE.loss(l)) for m, l in pairs]
+    else:
+        chosen = [(m, l) for m in mlist for l in llist]
     jobs, pairs, skipped = [], [], []
-    for m in mlist:
-        for l in llist:
-            comp = CATALOGUE.compatible(m, l)
-            if not comp.ok:
-                skipped.append({"model": m.name, "loss": l.name, "reason": f"incompatible: {comp.reason}"})
-                continue
-            if m.indexed:
-                skipped.append({"model": m.name, "loss": l.name,
-                                "reason": "indexed parameters (w[i]) are not supported by the atlas yet"})
-                continue
-            p = _param_for(m, param)
-            assume = sign_assumptions(m, p)
-            pairs.append((m.name, l.name, p, assume))
-            for q in qs:
-                jobs.append(Job(m.name, l.name, p, q, assume if q in ("sign", "corr") else ()))
+    for m, l in chosen:
+        comp = CATALOGUE.compatible(m, l)
+        if not comp.ok:
+            skipped.append({"model": m.name, "loss": l.name, "reason": f"incompatible: {comp.reason}"})
+            continue
+        if m.indexed:
+            skipped.append({"model": m.name, "loss": l.name,
+                            "reason": "indexed parameters (w[i]) are not supported by the atlas yet"})
+            continue
+        p = _param_for(m, param)
+        assume = sign_assumptions(m, p)
+        pairs.append((m.name, l.name, p, assume))
+        for q in qs:
+            jobs.append(Job(m.name, l.name, p, q, assume if q in ("sign", "corr") else ()))
     return jobs, pairs, skipped, qs
 
 
@@ -166,11 +169,12 @@ def _answer(job: Job, budget: float) -> dict:
 
 
 def run_atlas(models=None, losses=None, questions=None, param: str = "w", *, timeout: float = 10.0,
-              jobs: int = 1, on_done: Callable[[int, int, Job, dict], None] | None = None) -> Atlas:
+              jobs: int = 1, on_done: Callable[[int, int, Job, dict], None] | None = None,
+              pairs=None) -> Atlas:
     """Decide every cell in worker processes (hard limit ``timeout`` each)."""
     from .runner import Call, _preload, run_calls
 
-    job_list, pairs, skipped, qs = build_jobs(models, losses, questions, param)
+    job_list, pairs, skipped, qs = build_jobs(models, losses, questions, param, pairs)
     _preload()
     calls = [Call(_answer, (j, max(0.1, 0.85 * timeout - 0.2)), timeout=timeout) for j in job_list]
     answers: list = [None] * len(job_list)
@@ -335,3 +339,30 @@ def markdown_cells(text: str) -> dict:
         row = dict(zip(titles, cells))
         out[(row["model"], row["loss"])] = row
     return out
+
+
+#: The pairs of the README's compact table.
+CORE_PAIRS = (("linear", "squared"), ("linear", "absolute"), ("linear", "huber"), ("linear", "log_cosh"),
+              ("linear", "cauchy"), ("linear", "exponential"), ("linear", "hinge"), ("logistic", "bce"),
+              ("poisson", "poisson_nll_identity"), ("two_layer", "squared"))
+
+
+def to_compact(atlas: Atlas, pairs=CORE_PAIRS) -> str:
+    """The README's table: marks only (the relation's formula where proved),
+    for ``pairs`` in that order; details live in docs/atlas.md."""
+    rows = {(r["model"], r["loss"]): r for r in atlas.rows}
+    cols = ["model", "loss"] + [_TITLES[q] for q in atlas.questions]
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for key in pairs:
+        row = rows.get(key)
+        if row is None:
+            continue
+        cells = [row["model"], row["loss"]]
+        for q in atlas.questions:
+            a = row["answers"][q]
+            mark = _MARK.get(a["verdict"], "?")
+            if q == "relation" and a.get("relation"):
+                mark += f" `{a['relation']}`".replace("|", "\\|")
+            cells.append(mark)
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"

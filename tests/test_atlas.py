@@ -51,6 +51,20 @@ def test_cli_bad_model_exits_2(capsys):
     assert "unknown model" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv", [["--pairs", "linear"], ["--pairs", "linear:"], ["--timeout", "0"],
+                                  ["--jobs", "0"], ["--questions", "convexx"], ["--format", "html"]])
+def test_cli_bad_options_exit_2(argv):
+    with pytest.raises(SystemExit) as info:
+        main(["atlas", *argv])
+    assert info.value.code == 2
+
+
+def test_pairs_option_selects_exactly_those_pairs():
+    jobs, pairs, skipped, _ = build_jobs(pairs=[("linear", "squared"), ("logistic", "hinge"), ("linear_n", "mse")])
+    assert [(m, l) for m, l, _, _ in pairs] == [("linear", "squared")]
+    assert [s["reason"].split(":")[0] for s in skipped] == ["incompatible", "indexed parameters (w[i]) are not supported by the atlas yet"]
+
+
 @pytest.fixture(scope="module")
 def small():
     return run_atlas(["linear"], ["squared", "exponential"], ["proportional", "relation", "convex"],
@@ -86,3 +100,66 @@ def test_markdown_and_latex(small):
 
 def test_round_trip_through_json(small):
     assert to_markdown(from_json(to_json(small), timeout=small.timeout, jobs=1)) == to_markdown(small)
+
+
+#: pairs and questions whose cells are decided well within the limit
+SLICE = (["linear"], ["squared", "exponential", "absolute"], ["proportional", "relation", "convex"])
+
+
+def _same_cells(fresh_text, committed_text, titles=None):
+    """Compare cells; a cell that hit the time limit in either run is not a
+    mathematical answer and is left out.  Returns how many were compared."""
+    committed = markdown_cells(committed_text)
+    fresh = markdown_cells(fresh_text)
+    n = 0
+    for key, row in fresh.items():
+        for title, cell in row.items():
+            if titles is not None and title not in titles:
+                continue
+            old = committed[key][title]
+            if "timeout" in cell or "timeout" in old or "time limit" in cell or "time limit" in old:
+                continue
+            assert cell == old, (key, title)
+            n += 1
+    return n
+
+
+def test_committed_atlas_matches_a_fresh_slice():
+    models, losses, questions = SLICE
+    atlas = run_atlas(models, losses, questions, timeout=60, jobs=1)
+    titles = {_TITLE[q] for q in questions}
+    assert _same_cells(to_markdown(atlas), DOC.read_text(encoding="utf-8"), titles) >= 6
+
+
+def _doc_pairs(text):
+    """The ``--pairs`` of the command in the file's header (``None``: every pair)."""
+    m = re.search(r"--pairs (.*?) --", text)
+    return [tuple(w.split(":")) for w in m.group(1).split()] if m else None
+
+
+def test_committed_atlas_lists_every_pair():
+    text = DOC.read_text(encoding="utf-8")
+    _, pairs, skipped, _ = build_jobs(pairs=_doc_pairs(text))
+    assert set(markdown_cells(text)) == {(m, l) for m, l, _, _ in pairs}
+    assert f"## Skipped pairs ({len(skipped)})" in text
+
+
+def test_readme_compact_table_agrees_with_the_atlas():
+    readme = (DOC.parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- atlas:begin -->")[1].split("<!-- atlas:end -->")[0]
+    compact = markdown_cells(block)
+    full = markdown_cells(DOC.read_text(encoding="utf-8"))
+    assert len(compact) >= 8
+    for key, row in compact.items():
+        for title, cell in row.items():
+            if title not in ("model", "loss"):
+                assert cell[0] == full[key][title][0], (key, title)
+
+
+@pytest.mark.slow
+def test_committed_atlas_matches_a_full_run():
+    text = DOC.read_text(encoding="utf-8")
+    limit = float(re.search(r"hard limit (\S+) s per cell", text).group(1))
+    atlas = run_atlas(timeout=limit, jobs=2, pairs=_doc_pairs(text))
+    assert set(markdown_cells(to_markdown(atlas))) == set(markdown_cells(text))
+    assert _same_cells(to_markdown(atlas), text) > 0

@@ -39,6 +39,13 @@ def _count(text: str) -> int:
     return value
 
 
+def _pair(text: str) -> tuple[str, str]:
+    model, sep, loss = text.partition(":")
+    if not sep or not model or not loss:
+        raise argparse.ArgumentTypeError(f"expected MODEL:LOSS, got {text!r}")
+    return model, loss
+
+
 def add_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "atlas",
@@ -48,6 +55,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     parser.add_argument("--models", nargs="+", metavar="M", default=None, help="catalogue models (default: all)")
     parser.add_argument("--losses", nargs="+", metavar="L", default=None, help="catalogue losses (default: all)")
+    parser.add_argument("--pairs", nargs="+", metavar="MODEL:LOSS", default=None, type=_pair,
+                        help="these model:loss pairs instead of every model × loss")
     parser.add_argument("--questions", nargs="+", metavar="Q", default=None, choices=_QUESTIONS,
                         help=f"questions to answer (default: all of {', '.join(_QUESTIONS)})")
     parser.add_argument("--param", default="w", help="the parameter θ (default w; a model without it uses "
@@ -68,6 +77,8 @@ def command_line(args) -> str:
         words += ["--models", *args.models]
     if args.losses:
         words += ["--losses", *args.losses]
+    if args.pairs:
+        words += ["--pairs", *(f"{m}:{l}" for m, l in args.pairs)]
     if args.questions:
         words += ["--questions", *args.questions]
     if args.param != "w":
@@ -81,7 +92,7 @@ def command_line(args) -> str:
 def run(args: argparse.Namespace) -> int:
     from ..atlas import build_jobs, run_atlas, to_json, to_latex, to_markdown
 
-    jobs, pairs, skipped, _ = build_jobs(args.models, args.losses, args.questions, args.param)  # bad names → 2
+    jobs, pairs, skipped, _ = build_jobs(args.models, args.losses, args.questions, args.param, args.pairs)  # bad names → 2
     print(f"atlas: {len(pairs)} pairs, {len(jobs)} cells, {len(skipped)} pairs skipped", file=sys.stderr)
 
     def progress(done, total, job, answer):
@@ -89,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr, flush=True)
 
     atlas = run_atlas(args.models, args.losses, args.questions, args.param, timeout=args.timeout,
-                      jobs=args.jobs, on_done=progress)
+                      jobs=args.jobs, on_done=progress, pairs=args.pairs)
     if args.format == "json":
         text = json.dumps(to_json(atlas), ensure_ascii=False, indent=1) + "\n"
     elif args.format == "latex":
