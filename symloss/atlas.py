@@ -244,10 +244,13 @@ def header(atlas: Atlas, command: str) -> str:
     return "\n".join(lines)
 
 
-def to_markdown(atlas: Atlas, command: str = "symloss atlas") -> str:
-    """The table with footnoted counterexamples, then the skipped pairs."""
+def to_markdown(atlas: Atlas, command: str = "symloss atlas", note: str = "") -> str:
+    """The table with footnoted counterexamples, then the skipped pairs;
+    ``note`` (a sentence about the run) goes under the title."""
     notes: list[str] = []
     out = [header(atlas, command)]
+    if note:
+        out.insert(1, note + "\n")
     cols = ["model", "loss", "θ"] + [_TITLES[q] for q in atlas.questions]
     out.append("| " + " | ".join(cols) + " |")
     out.append("|" + "---|" * len(cols))

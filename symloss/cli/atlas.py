@@ -106,7 +106,9 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "latex":
         text = to_latex(atlas)
     else:
-        text = to_markdown(atlas, command_line(args))
+        partial = args.pairs or args.models or args.losses
+        text = to_markdown(atlas, command_line(args),
+                           "This table covers the pairs the command selects, not the whole catalogue." if partial else "")
     if args.out:
         with open(args.out, "w", encoding="utf-8") as fh:
             fh.write(text)
