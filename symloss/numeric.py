@@ -17,8 +17,15 @@ it to simple values (:func:`symloss.counterexample.shrink`) and only then
 returns a :class:`~symloss.verdict.Counterexample`.  Nothing here ever says a
 claim holds: no failure among the points tried is evidence, not proof.
 
-Claims with ``argmin`` or ``corr`` have no pointwise numeric form; they are
-refused (:class:`NotNumeric`) and left to :mod:`symloss.decide`.
+A claim with one ``argmin(E, w)`` term is screened by :class:`CompiledArgmin`:
+for a batch of data points ``E`` is evaluated on a grid of ``w`` values (one
+matrix, one NumPy call); a row whose grid minimum sits at the edge of the grid
+(no minimiser?) or is matched by a distant second local minimum (not unique?)
+is a candidate, and so is a point where the claim looks false with the grid
+minimiser in place of ``argmin``.  Candidates are decided exactly, argmin
+included (:func:`symloss.counterexample.argmin_status`).  Claims with
+``corr``, several ``argmin`` terms or pairs are refused (:class:`NotNumeric`)
+and left to :mod:`symloss.decide`.
 """
 
 from __future__ import annotations
@@ -30,9 +37,10 @@ import numpy as np
 import sympy as sp
 
 from .claims import ArgMin, Corr, Pointwise
+from .functions import NUMPY_FUNCTIONS
 from .sampling import NumericFormula
 
-__all__ = ["NotNumeric", "CompiledClaim", "Screen", "draw_points", "screen"]
+__all__ = ["NotNumeric", "CompiledClaim", "CompiledArgmin", "Screen", "draw_points", "screen"]
 
 #: Numerators and denominators of the small exact rationals every batch
 #: mixes in (a failure found there rationalises to itself).
@@ -113,6 +121,158 @@ class CompiledClaim:
         return bad
 
 
+def _plainness(point: dict) -> float:
+    """Smaller for points made of small simple rationals (tried first)."""
+    total = 0.0
+    for v in point.values():
+        for q in (1, 2, 3, 4, 5, 10):
+            if abs(v * q - round(v * q)) < 1e-12 and abs(v) <= 12:
+                total += q + abs(v) / 100
+                break
+        else:
+            total += 100 + abs(v)
+    return total
+
+
+#: The grid of the minimisation variable: dense near 0, spread to ±1000.
+_GRID = np.unique(np.concatenate([np.linspace(-4.0, 4.0, 161), np.geomspace(4.0, 1000.0, 60),
+                                  -np.geomspace(4.0, 1000.0, 60)]))
+
+
+class CompiledArgmin:
+    """A pointwise claim with one ``argmin(E, w)`` term, compiled once:
+    ``E`` on a (data × grid of ``w``) matrix, the claim with the grid
+    minimiser in place of the term.  :meth:`candidates` proposes float
+    points, simplest-looking first; nothing is concluded from them.
+
+    >>> from symloss.problem import problem
+    >>> from symloss.claims import parse_claim
+    >>> c = CompiledArgmin(parse_claim(problem('tanh(w*x)', 'squared'),
+    ...                    'sign(d(L, w)) == sign(w - argmin(L, w))', assume=['x != 0']))
+    >>> len(c.candidates(np.random.default_rng(0), 200)) > 0
+    True
+    """
+
+    def __init__(self, claim):
+        if not isinstance(claim, Pointwise) or claim.formula.atoms(Corr):
+            raise NotNumeric("only pointwise claims without corr")
+        terms = claim.formula.atoms(ArgMin)
+        if len(terms) != 1 or any(h.atoms(ArgMin, Corr) for h in claim.hypotheses):
+            raise NotNumeric("one argmin term, outside the hypotheses")
+        (term,) = terms
+        self.claim, self.term, self.var = claim, term, term.var
+        self.domains = dict(claim.domains)
+        dom = self.domains.get(self.var) or claim.domain_of(self.var)
+        if dom is None:
+            from .domains import parse_domain
+
+            dom = parse_domain("real")
+        if dom.kind != "interval":
+            raise NotNumeric("the minimisation variable ranges over an interval")
+        self.grid = _GRID[dom.contains_array(_GRID)]
+        if len(self.grid) < 5:
+            raise NotNumeric("too few grid points inside the domain")
+        self.symbols = list(claim.symbols)
+        self.data = [s for s in self.symbols if s != self.var]
+        wstar = sp.Dummy("wstar", real=True)
+        self.wstar = wstar
+        allsyms = self.data + [self.var]
+        try:
+            self.objective = sp.lambdify(allsyms, term.expr, modules=[NUMPY_FUNCTIONS, "numpy"])
+        except Exception as exc:  # noqa: BLE001 - something NumPy cannot evaluate
+            raise NotNumeric(str(exc)) from None
+        self.formula = NumericFormula(allsyms + [wstar], claim.formula.xreplace({term: wstar}))
+        hyps = [h for h in claim.hypotheses if h is not sp.true]
+        self.hypotheses = NumericFormula(allsyms, sp.And(*hyps)) if hyps else None
+        if not self.formula.ok or (self.hypotheses is not None and not self.hypotheses.ok):
+            raise NotNumeric("a side of the claim or of a hypothesis does not compile to NumPy")
+
+    def candidates(self, rng: np.random.Generator, rows: int) -> list[dict]:
+        """Float points (symbol → float) worth an exact look."""
+        data = draw_points(self.data, self.domains, rng, rows)
+        g = len(self.grid)
+        pts = {s: np.repeat(data[s], g) for s in self.data}
+        pts[self.var] = np.tile(self.grid, rows)
+        n = rows * g
+        with np.errstate(all="ignore"):
+            try:
+                vals = np.broadcast_to(np.asarray(self.objective(*[pts[s] for s in self.data + [self.var]]),
+                                                  dtype=float), (n,)).copy()
+            except Exception:  # noqa: BLE001
+                return []
+        ok = np.isfinite(vals)
+        if self.hypotheses is not None:
+            _, hyp_false = self.hypotheses.judge(pts)
+            ok &= ~hyp_false
+        vals = np.where(ok, vals, np.inf).reshape(rows, g)
+        out: list[tuple] = []
+        best = np.argmin(vals, axis=1)
+        for r in range(rows):
+            row = vals[r]
+            if not np.isfinite(row[best[r]]):
+                continue
+            finite = np.flatnonzero(np.isfinite(row))
+            k, lo = best[r], row[best[r]]
+            point = {s: float(data[s][r]) for s in self.data}
+            simple_w = float(self.grid[np.argmin(np.abs(self.grid - 1.0))])
+            if k in (finite[0], finite[-1]):  # the minimum runs off the grid
+                out.append((0, {**point, self.var: simple_w}))
+                continue
+            inner = row[1:-1]
+            local = np.flatnonzero((inner <= row[:-2]) & (inner <= row[2:])) + 1
+            tol = 1e-9 * (1.0 + abs(lo))
+            if any(abs(j - k) > 3 and row[j] - lo <= tol for j in local):
+                out.append((1, {**point, self.var: simple_w}))
+                continue
+            at = {s: np.full(g, point[s]) for s in self.data}
+            at[self.var] = self.grid
+            at[self.wstar] = np.full(g, float(self.grid[k]))
+            _, bad = self.formula.judge(at)
+            far = np.abs(np.arange(g) - k) > 2
+            hits = np.flatnonzero(bad & far & np.isfinite(row))
+            if len(hits):
+                j = hits[np.argmin(np.abs(self.grid[hits]))]
+                out.append((2, {**point, self.var: float(self.grid[j])}))
+        out.sort(key=lambda kp: (_plainness(kp[1]), kp[0]))
+        return [p for _, p in out]
+
+
+def _argmin_exact(compiled: "CompiledArgmin", point: dict, deadline, cache):
+    """An exact point near ``point`` where the claim fails (argmin decided
+    exactly), with its explanation; or ``None``."""
+    from .counterexample import _explain, _resolve, point_is_admissible, rationalise, verify
+
+    c = compiled.claim
+    integer = [s for s in compiled.symbols if getattr(compiled.domains.get(s), "kind", "") in ("integer", "finite")]
+    hyps = [h for h in c.hypotheses if not h.atoms(ArgMin, Corr)]
+    for i, cand in enumerate(rationalise(point, integer)):
+        if i >= 3 or (deadline is not None and time.monotonic() > deadline):
+            return None
+        if point_is_admissible(hyps, cand) is not True:
+            continue
+        f, why = _resolve(c.formula, cand, cache, deadline)
+        if f is None and why is not None:
+            return cand, (), f"argmin over {compiled.var} fails: {why}"
+        if f is not None and verify(c.formula, c.hypotheses, cand, cache, deadline):
+            evals, text = _explain(c, c.formula, cand)
+            return cand, evals, text
+    return None
+
+
+def _shrink_argmin(compiled, values: dict, deadline, cache, budget: float = 3.0) -> dict:
+    """Simpler exact values that still fail, within ``budget`` seconds."""
+    from .counterexample import shrink
+
+    end = time.monotonic() + budget
+    end = end if deadline is None else min(end, deadline)
+
+    def holds(v):
+        return _argmin_exact(compiled, {s: float(x) for s, x in v.items()}, end, cache) is not None and \
+            _argmin_exact(compiled, {s: float(x) for s, x in v.items()}, end, cache)[0] == v
+
+    return shrink(None, None, values, compiled.symbols, end, holds=holds)
+
+
 @dataclass(frozen=True)
 class Screen:
     """What :func:`screen` found: an exactly verified counterexample or
@@ -151,6 +311,9 @@ def screen(claim, *, points: int = 20000, batch: int = 10000, seed: int = 0,
     from .counterexample import _explain, shrink
     from .verdict import Counterexample
 
+    if isinstance(claim, Pointwise) and claim.formula.atoms(ArgMin):
+        return _screen_argmin(CompiledArgmin(claim), points=points, seed=seed, deadline=deadline,
+                              max_candidates=max_candidates)
     compiled = claim if isinstance(claim, CompiledClaim) else CompiledClaim(claim)
     rng = np.random.default_rng(seed)
     done = 0
@@ -179,3 +342,26 @@ def screen(claim, *, points: int = 20000, batch: int = 10000, seed: int = 0,
         if tried >= 4 * max_candidates:
             break
     return Screen(None, done)
+
+
+def _screen_argmin(compiled: CompiledArgmin, *, points: int, seed: int, deadline, max_candidates: int) -> Screen:
+    """:func:`screen` for a claim with one argmin term."""
+    from .verdict import Counterexample
+
+    rng = np.random.default_rng(seed)
+    rows = max(1, min(400, points // len(compiled.grid)))
+    cache: dict = {}
+    cands = compiled.candidates(rng, rows)
+    judged = rows * len(compiled.grid)
+    for point in cands[:max_candidates]:
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        found = _argmin_exact(compiled, point, deadline, cache)
+        if found is not None:
+            values = _shrink_argmin(compiled, found[0], deadline, cache)
+            again = _argmin_exact(compiled, {s: float(v) for s, v in values.items()}, deadline, cache)
+            if again is None or again[0] != values:  # pragma: no cover - shrink keeps failing points
+                again = found
+            values, evals, why = again
+            return Screen(Counterexample(values, evaluations=evals, explanation=why), judged)
+    return Screen(None, judged)

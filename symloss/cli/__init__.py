@@ -13,7 +13,7 @@ import sys
 
 from ..errors import SymlossError
 
-SUBCOMMANDS = ("derive", "check", "relate")
+SUBCOMMANDS = ("derive", "check", "relate", "explore")
 
 
 def build_parser() -> argparse.ArgumentParser:
