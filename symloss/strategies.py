@@ -55,7 +55,6 @@ __all__ = [
     "problems",
     "model_exprs",
     "problem_specs",
-    "FAMILIES",
     "samples",
     "parameters",
     "terms",
