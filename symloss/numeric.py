@@ -205,57 +205,70 @@ class CompiledArgmin:
             _, hyp_false = self.hypotheses.judge(pts)
             ok &= ~hyp_false
         vals = np.where(ok, vals, np.inf).reshape(rows, g)
-        out: list[tuple] = []
+        finite = np.isfinite(vals)
         best = np.argmin(vals, axis=1)
-        for r in range(rows):
-            row = vals[r]
-            if not np.isfinite(row[best[r]]):
-                continue
-            finite = np.flatnonzero(np.isfinite(row))
-            k, lo = best[r], row[best[r]]
-            point = {s: float(data[s][r]) for s in self.data}
-            simple_w = float(self.grid[np.argmin(np.abs(self.grid - 1.0))])
-            if k in (finite[0], finite[-1]):  # the minimum runs off the grid
-                out.append((0, {**point, self.var: simple_w}))
-                continue
-            inner = row[1:-1]
-            local = np.flatnonzero((inner <= row[:-2]) & (inner <= row[2:])) + 1
-            tol = 1e-9 * (1.0 + abs(lo))
-            if any(abs(j - k) > 3 and row[j] - lo <= tol for j in local):
-                out.append((1, {**point, self.var: simple_w}))
-                continue
-            at = {s: np.full(g, point[s]) for s in self.data}
-            at[self.var] = self.grid
-            at[self.wstar] = np.full(g, float(self.grid[k]))
-            _, bad = self.formula.judge(at)
-            far = np.abs(np.arange(g) - k) > 2
-            hits = np.flatnonzero(bad & far & np.isfinite(row))
-            if len(hits):
-                j = hits[np.argmin(np.abs(self.grid[hits]))]
-                out.append((2, {**point, self.var: float(self.grid[j])}))
+        lo = vals[np.arange(rows), best]
+        usable = np.isfinite(lo)
+        cols = np.arange(g)
+        first = np.where(finite.any(axis=1), np.argmax(finite, axis=1), 0)
+        last = g - 1 - np.argmax(finite[:, ::-1], axis=1)
+        edge = usable & ((best == first) | (best == last))  # the minimum runs off the grid
+        # a distant second local minimum as low as the first: not unique?
+        inner = vals[:, 1:-1]
+        local = np.zeros_like(finite)
+        local[:, 1:-1] = (inner <= vals[:, :-2]) & (inner <= vals[:, 2:])
+        tol = 1e-9 * (1.0 + np.abs(np.where(usable, lo, 0.0)))
+        distant = np.abs(cols[None, :] - best[:, None]) > 3
+        tie = usable & ~edge & (local & distant & (vals - np.where(usable, lo, 0.0)[:, None] <= tol[:, None])).any(axis=1)
+        # the claim with the grid minimiser in place of argmin
+        wstar = np.repeat(self.grid[best], g)
+        _, bad = self.formula.judge({**pts, self.wstar: wstar})
+        bad = bad.reshape(rows, g) & finite & (np.abs(cols[None, :] - best[:, None]) > 2)
+        wrong = usable & ~edge & ~tie & bad.any(axis=1)
+        simple_w = float(self.grid[np.argmin(np.abs(self.grid - 1.0))])
+        out: list[tuple] = []
+        for kind, mask in ((0, edge), (1, tie), (2, wrong)):
+            for r in np.flatnonzero(mask):
+                point = {s: float(data[s][r]) for s in self.data}
+                if kind == 2:
+                    hits = np.flatnonzero(bad[r])
+                    point[self.var] = float(self.grid[hits[np.argmin(np.abs(self.grid[hits]))]])
+                else:
+                    point[self.var] = simple_w
+                out.append((kind, point))
         out.sort(key=lambda kp: (_plainness(kp[1]), kp[0]))
         return [p for _, p in out]
 
 
-def _argmin_exact(compiled: "CompiledArgmin", point: dict, deadline, cache):
-    """An exact point near ``point`` where the claim fails (argmin decided
-    exactly), with its explanation; or ``None``."""
-    from .counterexample import _explain, _resolve, point_is_admissible, rationalise, verify
+def _fails_exactly(compiled: "CompiledArgmin", values: dict, deadline, cache):
+    """``(evaluations, explanation)`` when the claim fails at the exact point
+    ``values`` (argmin decided exactly), else ``None``."""
+    from .counterexample import _explain, _resolve, point_is_admissible, verify
 
     c = compiled.claim
-    integer = [s for s in compiled.symbols if getattr(compiled.domains.get(s), "kind", "") in ("integer", "finite")]
     hyps = [h for h in c.hypotheses if not h.atoms(ArgMin, Corr)]
+    if point_is_admissible(hyps, values) is not True:
+        return None
+    f, why = _resolve(c.formula, values, cache, deadline)
+    if f is None and why is not None:
+        return (), f"argmin over {compiled.var} fails: {why}"
+    if f is not None and verify(c.formula, c.hypotheses, values, cache, deadline):
+        return _explain(c, c.formula, values)
+    return None
+
+
+def _argmin_exact(compiled: "CompiledArgmin", point: dict, deadline, cache):
+    """An exact point near the float ``point`` where the claim fails, with
+    its evaluations and explanation; or ``None``."""
+    from .counterexample import rationalise
+
+    integer = [s for s in compiled.symbols if getattr(compiled.domains.get(s), "kind", "") in ("integer", "finite")]
     for i, cand in enumerate(rationalise(point, integer)):
         if i >= 3 or (deadline is not None and time.monotonic() > deadline):
             return None
-        if point_is_admissible(hyps, cand) is not True:
-            continue
-        f, why = _resolve(c.formula, cand, cache, deadline)
-        if f is None and why is not None:
-            return cand, (), f"argmin over {compiled.var} fails: {why}"
-        if f is not None and verify(c.formula, c.hypotheses, cand, cache, deadline):
-            evals, text = _explain(c, c.formula, cand)
-            return cand, evals, text
+        found = _fails_exactly(compiled, cand, deadline, cache)
+        if found is not None:
+            return (cand, *found)
     return None
 
 
@@ -265,12 +278,8 @@ def _shrink_argmin(compiled, values: dict, deadline, cache, budget: float = 3.0)
 
     end = time.monotonic() + budget
     end = end if deadline is None else min(end, deadline)
-
-    def holds(v):
-        return _argmin_exact(compiled, {s: float(x) for s, x in v.items()}, end, cache) is not None and \
-            _argmin_exact(compiled, {s: float(x) for s, x in v.items()}, end, cache)[0] == v
-
-    return shrink(None, None, values, compiled.symbols, end, holds=holds)
+    return shrink(None, None, values, compiled.symbols, end,
+                  holds=lambda v: _fails_exactly(compiled, v, end, cache) is not None)
 
 
 @dataclass(frozen=True)
@@ -359,9 +368,7 @@ def _screen_argmin(compiled: CompiledArgmin, *, points: int, seed: int, deadline
         found = _argmin_exact(compiled, point, deadline, cache)
         if found is not None:
             values = _shrink_argmin(compiled, found[0], deadline, cache)
-            again = _argmin_exact(compiled, {s: float(v) for s, v in values.items()}, deadline, cache)
-            if again is None or again[0] != values:  # pragma: no cover - shrink keeps failing points
-                again = found
-            values, evals, why = again
+            again = _fails_exactly(compiled, values, None, cache)
+            values, evals, why = (values, *again) if again is not None else found
             return Screen(Counterexample(values, evaluations=evals, explanation=why), judged)
     return Screen(None, judged)
