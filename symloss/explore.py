@@ -186,7 +186,8 @@ class Exploration:
             lines.append("vars = { " + ", ".join(f"{k} = {q(v)}" for k, v in t["vars"].items()) + " }")
         if t["assume"]:
             lines.append("assume = [" + ", ".join(q(a) for a in t["assume"]) + "]")
-        lines += [f"claim = {q(t['claim'])}", 'expect = "refuted"']
+        lines += [f"claim = {q(t['claim'])}", 'expect = "refuted"',
+                  "timeout = 60                 # symloss check searches afresh: give it time"]
         return "\n".join(lines)
 
     def summary(self) -> str:

@@ -365,7 +365,9 @@ def _screen_argmin(compiled: CompiledArgmin, *, points: int, seed: int, deadline
     for point in cands[:max_candidates]:
         if deadline is not None and time.monotonic() > deadline:
             break
-        found = _argmin_exact(compiled, point, deadline, cache)
+        # one candidate may not eat the budget: undecidable minimisers are common
+        cap = time.monotonic() + 1.5
+        found = _argmin_exact(compiled, point, cap if deadline is None else min(cap, deadline), cache)
         if found is not None:
             values = _shrink_argmin(compiled, found[0], deadline, cache)
             again = _fails_exactly(compiled, values, None, cache)
