@@ -44,7 +44,6 @@ __all__ = ["NotNumeric", "CompiledClaim", "CompiledArgmin", "Screen", "draw_poin
 
 #: Numerators and denominators of the small exact rationals every batch
 #: mixes in (a failure found there rationalises to itself).
-_NUMERATORS = np.arange(-12, 13, dtype=float)
 _DENOMINATORS = np.array([1.0, 1.0, 2.0, 2.0, 3.0, 4.0, 5.0, 10.0])
 
 
@@ -72,13 +71,13 @@ def draw_points(symbols, domains, rng: np.random.Generator, n: int, exact_share:
         dom = domains.get(s)
         if dom is None:
             raise NotNumeric(f"no domain for {s}")
-        wide = dom.sample(rng, n)
         if dom.is_finite:
-            out[s] = wide
+            out[s] = dom.sample(rng, n)
             continue
-        small = rng.choice(_NUMERATORS, n) / rng.choice(_DENOMINATORS, n)
-        take = (rng.random(n) < exact_share) & dom.contains_array(small)
-        out[s] = np.where(take, small, wide)
+        small = rng.integers(-12, 13, n) / _DENOMINATORS[rng.integers(0, len(_DENOMINATORS), n)]
+        wide = ~((rng.random(n) < exact_share) & dom.contains_array(small))
+        small[wide] = dom.sample(rng, int(wide.sum()))  # domain draws only where needed
+        out[s] = small
     return out
 
 
