@@ -108,6 +108,17 @@ def recheck(table: Mapping, counterexample: Mapping) -> bool:
         return False
 
 
+def _recheck_limited(table, counterexample, limit: float) -> bool:
+    """:func:`recheck` in a worker killed after ``limit`` seconds (a re-check
+    that does not finish confirms nothing)."""
+    from .runner import call_with_timeout
+
+    try:
+        return bool(call_with_timeout(recheck, table, counterexample, timeout=limit))
+    except Exception:  # noqa: BLE001 - timeout or crash: not confirmed
+        return False
+
+
 def catalogue_model_name(text: str) -> str | None:
     """The catalogue model whose formula is exactly ``text`` (up to
     SymPy's normal form), else ``None``.
@@ -308,7 +319,8 @@ def explore(claim: str, *, family: str = "any", losses: Iterable[str] | None = N
             break
         failure, steps = better, steps + 1
     # the independent re-check, from the text the user will paste
-    while failure is not None and not recheck(failure.spec.table(claim, vars, assume), failure.counterexample):
+    while failure is not None and not _recheck_limited(failure.spec.table(claim, vars, assume),
+                                                       failure.counterexample, 3 * timeout + 10):
         seen[failure.spec] = Trial(failure.spec, "unknown", description="counterexample failed its re-check")
         rest = [t for t in seen.values() if t.verdict == "refuted"]
         failure = min(rest, key=lambda t: t.spec.key()) if rest else None
