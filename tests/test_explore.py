@@ -224,3 +224,20 @@ def test_explore_finds_no_failure_of_the_sign_rule_for_canonical_glms():
                 assume=["x != 0"])
     assert not e.refuted, e.summary()
     assert e.problems_tried >= 5
+
+
+def test_the_printed_claim_table_is_valid_toml_with_the_json_fields():
+    import tomllib
+
+    from symloss.explore import Exploration, Trial
+    from symloss.random_models import ModelExpr, ProblemSpec
+
+    spec = ProblemSpec(ModelExpr("w", None, ("relu",)), "poisson_nll_identity")
+    e = Exploration(SIGN_RULE, Trial(spec, "refuted", {"w": "1", "x": "1", "y": "0"}, "why"),
+                    assume=("x != 0",), problems_tried=1)
+    table = tomllib.loads(e.toml())["claim"][0]
+    doc = e.to_json()
+    assert {k: table[k] for k in ("model", "loss", "vars", "assume", "claim")} == \
+        {k: doc[k] for k in ("model", "loss", "vars", "assume", "claim")}
+    assert doc["assume"] == ["relu(w*x) > 0", "x != 0"] and doc["loss_name"] == "poisson_nll_identity"
+    assert "model_name" not in doc
