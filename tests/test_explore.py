@@ -140,7 +140,9 @@ def test_draw_points_stay_in_their_domains():
 def test_explore_refutes_convexity_and_its_json_round_trips(tmp_path, capsys):
     code = main(["explore", CONVEX, "--family", "polynomial", "--loss", "squared", "--examples", "2",
                  "--seed", "3", "--shrink-time", "10", "--json"])
-    doc = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)  # stdout is exactly one JSON document
+    assert "symloss explore: search: 2/2 problems" in captured.err  # progress lines, not a tty
     assert code == 1 and doc["refuted"] is True
     assert set(doc) >= {"refuted", "model", "loss", "vars", "assume", "claim", "counterexample",
                         "problems_tried", "points_tried", "proved", "loss_name"}
