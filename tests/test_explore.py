@@ -243,3 +243,25 @@ def test_the_printed_claim_table_is_valid_toml_with_the_json_fields():
         {k: doc[k] for k in ("model", "loss", "vars", "assume", "claim")}
     assert doc["assume"] == ["relu(w*x) > 0", "x != 0"] and doc["loss_name"] == "poisson_nll_identity"
     assert "model_name" not in doc
+
+
+def test_explore_loss_option_takes_several_names():
+    from symloss.cli import build_parser
+
+    args = build_parser(["explore"]).parse_args(["explore", CONVEX, "--loss", "squared", "bce", "--loss", "hinge,mse"])
+    assert args.loss == ["squared", "bce", "hinge,mse"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("claim,assume", [
+    (CONVEX, []),
+    ("d(L, w) >= 0", []),
+    ("abs(d(L, w)) <= abs(x)", []),
+    ("d(L, w)**2 <= 2*x**2*L", ["x != 0"]),
+])
+def test_every_reported_counterexample_passes_the_oracle(claim, assume, seed):
+    e = explore(claim, family="any", examples=4, seed=seed, timeout=10, jobs=2, assume=assume, shrink_budget=15)
+    if e.refuted:
+        doc = e.to_json()
+        assert oracle_refutes(doc), doc

@@ -59,8 +59,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("claim", help='the claim, e.g. "d(L, w, 2) >= 0"')
     parser.add_argument("--family", default="any", choices=list(FAMILIES),
                         help="model family to draw from (default: any)")
-    parser.add_argument("--loss", action="append", default=None, metavar="NAME",
-                        help="catalogue loss to pair with (repeatable or comma-separated; default: all compatible)")
+    parser.add_argument("--loss", action="extend", nargs="+", default=None, metavar="NAME",
+                        help="catalogue losses to pair with (several names, repeatable or comma-separated; "
+                             "default: every compatible one)")
     parser.add_argument("--canonical", action="store_true",
                         help="glm only: each link with its canonical losses, labels inside the range "
                              "where the minimiser exists")
