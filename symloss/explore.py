@@ -151,6 +151,7 @@ class Exploration:
     proved: int = 0
     unknown: int = 0
     skipped: int = 0
+    refutations: int = 0
     shrink_steps: int = 0
     seconds: float = 0.0
 
@@ -204,8 +205,8 @@ class Exploration:
     def summary(self) -> str:
         """Human-readable lines (never 'proved': nothing failing is evidence only)."""
         counts = (f"{self.problems_tried} problem{'s' if self.problems_tried != 1 else ''} and "
-                  f"{self.points_tried} points tried; the claim was proved for {self.proved}, "
-                  f"unknown for {self.unknown}")
+                  f"{self.points_tried} points tried; the claim was refuted for {self.refutations}, "
+                  f"proved for {self.proved}, unknown for {self.unknown}")
         if self.skipped:
             counts += f", not applicable to {self.skipped}"
         if self.failure is None:
@@ -329,5 +330,6 @@ def explore(claim: str, *, family: str = "any", losses: Iterable[str] | None = N
         claim=claim, failure=failure, vars=vars, assume=assume, problems_tried=len(trials),
         points_tried=totals["points"], proved=sum(t.verdict == "proved" for t in trials),
         unknown=sum(t.verdict == "unknown" for t in trials), skipped=sum(t.verdict == "error" for t in trials),
+        refutations=sum(t.verdict == "refuted" for t in trials),
         shrink_steps=steps, seconds=time.monotonic() - start,
     )
