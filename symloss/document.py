@@ -392,12 +392,16 @@ def build_document(results: Any, *, title: str = "symloss report", derivations: 
             body.append(r"\noindent\textit{from %s}" % escape_text(_shown_path(e.file)))
             body.append("")
         try:
-            body.append(result_latex(e.result))
+            prob = _entry_problem(e)
+        except Exception:  # a problem that cannot be rebuilt: the section goes without its setting
+            prob = None
+        try:
+            body.append(result_latex(e.result, problem=prob))
         except Exception as exc:  # one unrenderable result must not cost the whole document
             body.append(r"\paragraph{Verdict: %s.} \textit{(this result could not be rendered: %s)}" % (
                 escape_text(getattr(e.result, "verdict", "unknown")), escape_text("%s: %s" % (type(exc).__name__, exc))))
         try:
-            fig = _result_figure(e.result, _entry_problem(e))
+            fig = _result_figure(e.result, prob)
         except Exception as exc:  # a figure must never break the document
             fig = "%% no figure: %s" % _pdf_string(str(exc))
         if fig:

@@ -311,6 +311,10 @@ class SymlossLatexPrinter(StepPrinterMixin, LatexPrinter):
             tex = r"H\left(%s\right)" % z
         return r"\left(%s\right)^{%s}" % (tex, exp) if exp else tex
 
+    def _print_sign(self, expr, exp=None):
+        tex = r"\operatorname{sgn}\left(%s\right)" % self._print(expr.args[0])
+        return r"%s^{%s}" % (tex, exp) if exp else tex
+
     def _print_Piecewise(self, expr):
         rows = []
         for e, c in expr.args:
@@ -523,6 +527,16 @@ def omitted_formula(tex: str, *, lead: str = "") -> str:
     return "\\[ %s%s \\]" % ((lead + " ") if lead else "", body)
 
 
+_FRACTION = re.compile(r"\\[dt]?frac\{")
+_NUMERIC_FRACTION = re.compile(r"\\[dt]?frac\{[^{}\\]{1,6}\}\{[^{}\\]{1,6}\}")
+
+
+def _stacked(tex: str) -> bool:
+    """Whether ``tex`` has a fraction other than a plain number (``1/2``),
+    or cases: set in running text these become tiny, so they go on display."""
+    return bool(_FRACTION.search(_NUMERIC_FRACTION.sub("", tex))) or r"\begin{" in tex
+
+
 def math_block(expr: Any, *, printer: SymlossLatexPrinter | None = None, inline_ok: bool = False,
                width: int = _WIDTH, lead: str = "") -> str:
     r"""Display an expression (or a relation): ``\[ ... \]`` when it fits on
@@ -544,7 +558,7 @@ def math_block(expr: Any, *, printer: SymlossLatexPrinter | None = None, inline_
     if lead:
         whole = lead + " " + whole
     w = visible_width(whole)
-    if inline_ok and w <= width // 2:
+    if inline_ok and w <= width // 2 and not _stacked(whole):
         return "$%s$" % whole
     if w <= width:
         return "\\[ %s \\]" % whole

@@ -224,7 +224,9 @@ class StepPrinterMixin:
         source = str(step.source).strip()
         if not source or re.fullmatch(r"(hypothesis|assumption|assume)(\s*\[?\d+\]?)?", source):
             return self.step_line(step, "by hypothesis")
-        if source in ("local condition", "branch", "branch condition", "kink case", "sign case", "case") or source.startswith("case "):
+        if source == "local condition":
+            return self.step_line(step, "the condition under which this part is shown")
+        if source in ("branch", "branch condition", "kink case", "sign case", "case") or source.startswith("case "):
             return self.step_line(step, "assumed in this case")
         if source == "premise of the implication":
             return self.step_line(step, "assumed (the premise)")
@@ -254,6 +256,11 @@ class StepPrinterMixin:
         return self.step_line(step, "since %s is declared %s" % (self._m(step.expr), word))
 
     def _print_HypothesisSign(self, step) -> str:
+        if step.given.fact is sp.true or step.given.fact is True:
+            # the hypothesis was absorbed by the symbol's own assumptions: say that
+            word = {"> 0": "positive", "< 0": "negative", ">= 0": "nonnegative", "<= 0": "nonpositive",
+                    "!= 0": "nonzero"}.get(getattr(step.sign, "value", ""), "of this sign")
+            return self.step_line(step, "since %s is declared %s" % (self._m(step.expr), word), cite=False)
         return self.step_line(step, "read off the hypothesis $%s$" % self.statement_latex(step.given.fact))
 
     def _print_Combine(self, step) -> str:
@@ -552,7 +559,14 @@ class StepPrinterMixin:
     def _local_latex(self, local, title: str = "") -> str:
         """A sub-proof under local conditions, as a nested numbered list."""
         conds = tuple(getattr(local, "conditions", ()) or ())
-        head = title or ("Under %s:" % join_words([self._m(c) for c in conds]) if conds else "")
+        where = join_words([self._m(c) for c in conds])
+        if title and title.strip() and conds:  # name the condition before its line cites it
+            head = "%s (where %s):" % (title.rstrip().rstrip(":"), where)
+        elif conds:
+            head = "%sunder %s:" % (title.strip() + " " if title.strip() else "", where)
+            head = head[:1].upper() + head[1:]
+        else:
+            head = title
         return (head + " " if head else "") + proof_latex(local.proof, self.nested(), closing=False)
 
     def _case_title(self, values) -> str:
@@ -756,8 +770,8 @@ def proof_latex(root: Step, printer: Any = None, *, closing: bool = True) -> str
         prem = _restates(s) or (_weakens(s) if s is not root else None)
         if prem is not None:
             alias[_step_key(s)] = alias.get(_step_key(prem), _step_key(prem))
-        elif s is not root and _obvious(s):
-            hidden.add(_step_key(s))
+        elif s is not root and (_obvious(s) or (isinstance(s, Given) and s.fact is sp.true)):
+            hidden.add(_step_key(s))  # a number's sign, or a hypothesis that simplified to True
     shown = [s for s in steps if _step_key(s) not in alias and _step_key(s) not in hidden]
     labels = {_step_key(s): k for k, s in enumerate(shown, 1)}
     for key, target in alias.items():
