@@ -288,7 +288,7 @@ def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr
     lines = [
         r"\begin{center}",
         r"\begin{tikzpicture}",
-        r"\begin{axis}[width=0.8\linewidth, height=6cm, xlabel={$%s$}, legend pos=outer north east," % name,
+        r"\begin{axis}[width=0.7\linewidth, height=6cm, xlabel={$%s$}, legend pos=outer north east," % name,
         r"  grid=major, legend cell align=left, scaled ticks=false, tick label style={font=\small}]",
     ]
     if cl:
@@ -412,7 +412,27 @@ def build_document(results: Any, *, title: str = "symloss report", derivations: 
         body.append(r"\section{\texorpdfstring{Derivation of $\partial L/\partial %s$}{Derivation of dL/d%s}}" % (name, _pdf_string(str(param))))
         body.append(derivation_latex(d))
     body.append(r"\end{document}")
-    return _wrap_source("\n\n".join(body) + "\n")
+    return _wrap_source(unsized_inline("\n\n".join(body)) + "\n")
+
+
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:[^$\\]|\\.)+?)\$")
+_SIZED = re.compile(r"\\(left|right)(?![A-Za-z])\s*(\\[{}|]|\\[A-Za-z]+|[()\[\]|.])")
+
+
+def unsized_inline(text: str) -> str:
+    r"""Inline formulas without ``\left``/``\right``: TeX cannot break a
+    line inside a ``\left(...\right)`` group, so a long one sticks out of
+    the margin; plain brackets let the line break at any ``+`` or ``=``.
+    (Fractions are never set inline, so nothing needs the tall brackets.)
+
+    >>> unsized_inline(r"so $\left(a + b\right) \left|c\right| > 0$ and \[ \left(x\right) \]")
+    'so $(a + b) |c| > 0$ and \\[ \\left(x\\right) \\]'
+    """
+    def fix(m):
+        body = _SIZED.sub(lambda k: "" if k.group(2) == "." else k.group(2), m.group(1))
+        return "$%s$" % body
+
+    return _INLINE_MATH.sub(fix, text)
 
 
 def _wrap_source(text: str, width: int = 200) -> str:

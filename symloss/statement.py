@@ -168,7 +168,8 @@ def display_claim(text: str, problem: Any = None) -> Any:
 
 
 def differentiated_params(text: str, problem: Any = None) -> list:
-    """The parameters ``w`` of every ``d(L, w)`` in the claim text, in order."""
+    """The parameters ``w`` of every first derivative ``d(L, w)`` in the
+    claim text, in order."""
     value = display_claim(text, problem)
     if value is None:
         return []
@@ -178,7 +179,8 @@ def differentiated_params(text: str, problem: Any = None) -> list:
         if not isinstance(part, sp.Basic):
             continue
         for t in sp.preorder_traversal(part):
-            if isinstance(t, Partial) and t.args[0] == LOSS and t.args[1] not in out:
+            if (isinstance(t, Partial) and t.args[0] == LOSS and t.args[1] not in out
+                    and (len(t.args) < 3 or t.args[2] == 1)):
                 out.append(t.args[1])
     return out
 

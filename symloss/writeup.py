@@ -536,7 +536,10 @@ def result_latex(result: Any, printer: SymlossLatexPrinter | None = None, *, pro
             out, shown = [], None
     identity = verdict == "proved" and isinstance(proof, Step) and _uses_zero_equivalence(proof)
     if shown is not None:
-        head = _quantifier_of(claim, p) if not isinstance(claim, str) else "The claim"
+        if not isinstance(claim, str):
+            head = _quantifier_of(claim, p)
+        else:  # a runner row: the problem's variables and hypotheses
+            head = quantifier_latex(getattr(problem, "variables", ()), problem.hypotheses() if hasattr(problem, "hypotheses") else (), p)
         para = r"\paragraph{Claim.} " + head + ":\n" + shown + "\n\n" + source_caption(text)
         if params and not identity:
             grads = []
