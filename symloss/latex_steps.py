@@ -213,7 +213,8 @@ class StepPrinterMixin:
             tail += (" " if tail else "") + "(from %s)" % refs
         fact = self.fact_latex(step)
         if tail and not fact.startswith("$"):  # a displayed fact: the reason first, then the formula
-            return "%s%s:\n%s" % (tail[:1].upper(), tail[1:], fact)
+            joint = "\nhence" if tail.rstrip().endswith("\\]") else ":"
+            return "%s%s%s\n%s" % (tail[:1].upper(), tail[1:], joint, fact)
         return "%s%s" % (fact, (" --- " + tail) if tail else "")
 
     def _print_Step(self, step: Step) -> str:
@@ -374,9 +375,10 @@ class StepPrinterMixin:
                               "with $\\exp$, then common denominators, expansion and cancellation)")
 
     def _print_CorrClosedForm(self, step) -> str:
-        return self.step_line(step, "from the exact moments of %s: the covariance is %s and the variances are %s "
-                              "and %s (each recomputed by integrating against the density)"
-                              % (self._m(step.dist), self._m(step.cov), self._m(step.var_a), self._m(step.var_b)))
+        moments = (r"\[ \operatorname{cov} = %s, \qquad \operatorname{var} A = %s, \qquad \operatorname{var} B = %s \]"
+                   % (self.doprint(step.cov), self.doprint(step.var_a), self.doprint(step.var_b)))
+        return self.step_line(step, "from the exact moments of %s (each recomputed by integrating against the "
+                              "density), with $A$ and $B$ the two arguments of corr,\n%s" % (self._m(step.dist), moments))
 
     def _print_Tautology(self, step) -> str:
         return self.step_line(step, "the statement is literally true once parsed")

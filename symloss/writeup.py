@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 import sympy as sp
 
-from .latex import MAX_FORMULA, SymlossLatexPrinter, _SIMPLE_NAME, escape_text, latex, math_block, symbol_latex
+from .latex import MAX_FORMULA, SymlossLatexPrinter, _SIMPLE_NAME, _stacked, escape_text, latex, math_block, symbol_latex
 from .latex_steps import _step_key, join_words, proof_latex
 from .proof import Step
 
@@ -315,11 +315,11 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
     if minimised and expl:
         m = re.match(r"argmin over (\w+) fails: (.*)", str(expl))
         if m:  # "argmin over w fails: <why>" becomes one sentence with the function shown
-            out.append("%s %s." % (minimised, escape_text(m.group(2)).strip().rstrip(".")))
+            out.append("%s %s." % (minimised, symbols_as_math(m.group(2), claim, p).strip().rstrip(".")))
             expl = None
     tail = "Hence the claim is false."
     if expl and not (own is not None and own[1]):
-        text = escape_text(expl).strip().rstrip(".")
+        text = symbols_as_math(expl, claim, p).strip().rstrip(".")
         if own is not None and "false" in own[0]:  # the reason is shown above: this says how the point was found
             if not re.match(r"(?i)the claim is false here", text):  # (not when it repeats the evaluation)
                 tail = r"{\small (%s.)} %s" % (text[:1].upper() + text[1:], tail)
@@ -327,6 +327,19 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
             tail = "%s. %s" % (text[:1].upper() + text[1:], tail)
     out.append(tail)
     return "\n".join(out)
+
+
+def symbols_as_math(text: Any, claim: Any, p: SymlossLatexPrinter) -> str:
+    """Engine text made safe (escaped), with the claim's symbol names set as
+    math: "every w is a minimiser" becomes "every $w$ is a minimiser"."""
+    out = escape_text(text)
+    names = {s for s in list(getattr(claim, "symbols", ()) or ()) + [getattr(claim, "var", None)] if isinstance(s, sp.Symbol)}
+    for s in sorted(names, key=lambda s: -len(s.name)):
+        if s.name in ("a", "A", "I") or not _SIMPLE_NAME.fullmatch(s.name):
+            continue
+        out = re.sub(r"(?<![\\\w$])%s(?![\\\w$])" % re.escape(s.name.replace("_", "\\_")),
+                     lambda m, t=p.doprint(s): "$%s$" % t, out)
+    return out
 
 
 def _argmin_at(claim: Any, values: Mapping, p: SymlossLatexPrinter) -> str:
@@ -400,8 +413,9 @@ def _sides_evaluation(claim: Any, values: Mapping, p: SymlossLatexPrinter) -> tu
     text = ("There, evaluated exactly,\n\\begin{align*}\n\\text{left side} &= %s \\\\\n\\text{right side} &= %s\n\\end{align*}"
             % (_value_latex(lhs, p), _value_latex(rhs, p)))
     if holds is False:
-        text += "so the claim would need $%s %s %s$, which is false." % (
-            p.doprint(lhs), _REL_WORDS.get(formula.rel_op, formula.rel_op), p.doprint(rhs))
+        need = "%s %s %s" % (p.doprint(lhs), _REL_WORDS.get(formula.rel_op, formula.rel_op), p.doprint(rhs))
+        text += ("so the claim would need\n\\[ %s, \\]\nwhich is false." % need if _stacked(need)
+                 else "so the claim would need $%s$, which is false." % need)
         return text, False
     return text, False
 
@@ -549,7 +563,7 @@ def result_latex(result: Any, printer: SymlossLatexPrinter | None = None, *, pro
                 except Exception:  # a gradient that cannot be shown: the claim still stands
                     pass
             if grads:
-                para += "\n\nHere, differentiating $L$ (see \\texttt{symloss derive --steps}),\n" + "\n".join(grads)
+                para += "\n\n\\noindent Here, differentiating $L$ (see \\texttt{symloss derive --steps}),\n" + "\n".join(grads)
         out.append(para)
     else:
         out.append(r"\paragraph{Claim.} " + (_claim_paragraph(claim, p) if claim is not None else "(no claim)"))
