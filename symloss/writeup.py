@@ -654,6 +654,8 @@ def result_repr_latex(result: Any) -> str:
         body = r"\text{%s}" % _mathjax_text(shown if len(shown) <= 100 else shown[:97] + "...")
         if isinstance(formula, sp.Basic):
             body += r"\;\text{(expanded formula of %d characters omitted)}" % len(p.doprint(formula))
+    elif isinstance(formula, sp.Basic) and formula not in (sp.true, sp.false) and len(p.doprint(formula)) > MAX_REPR:
+        body += r"\quad\text{(written out: %d characters of formula, omitted)}" % len(p.doprint(formula))
     rows = [r"\text{%s: }\; %s" % (_mathjax_text(verdict), body)]
     cx = getattr(result, "counterexample", None)
     if verdict == "refuted" and cx is not None:
@@ -668,6 +670,28 @@ def result_repr_latex(result: Any) -> str:
     return r"$$\begin{aligned} & %s \end{aligned}$$" % r" \\ & ".join(rows)
 
 
+def _repr_ratio(claim: Any, values: Mapping, pair: tuple, p: SymlossLatexPrinter) -> str | None:
+    """``A/B = 2 at w = 1 but -2 at w = -1`` for a refuted proportional claim."""
+    tools = _exact_tools()
+    if tools is None or "proportional" not in type(claim).__name__.lower():
+        return None
+    substitute, truth = tools
+    var, v1, v2 = pair
+    try:
+        r = []
+        for v in (v1, v2):
+            pt = {**dict(values), var: v}
+            a, b = substitute(claim.a, pt), substitute(claim.b, pt)
+            if truth(sp.Ne(b, 0, evaluate=False), {}) is not True:
+                return None
+            r.append(sp.simplify(a / b))
+    except Exception:  # the courtesy line is left out
+        return None
+    vt = p.doprint(var)
+    return r"\text{the ratio is } %s \text{ at } %s = %s \text{ but } %s \text{ at } %s = %s" % (
+        _value_latex(r[0], p), vt, p.doprint(v1), _value_latex(r[1], p), vt, p.doprint(v2))
+
+
 def _repr_counterexample(cx: Any, claim: Any, p: SymlossLatexPrinter) -> str:
     """``counterexample: b = 1, x = 0;  left side = 1 ≈ 1.0, right side = 0``."""
     values = dict(getattr(cx, "values", None) or {})
@@ -677,8 +701,11 @@ def _repr_counterexample(cx: Any, claim: Any, p: SymlossLatexPrinter) -> str:
         parts.append(r"%s \in \left\{%s, %s\right\}" % (p.doprint(pair[0]), p.doprint(pair[1]), p.doprint(pair[2])))
     out = r"\text{counterexample: }\; " + r",\ ".join(parts)
     expl = str(getattr(cx, "explanation", "") or "")
-    if pair and expl:
-        out += r";\quad \text{%s}" % _mathjax_text(expl if len(expl) <= 100 else expl[:97] + "...")
+    ratio = _repr_ratio(claim, values, pair, p) if pair else None
+    if ratio:
+        out += r" \\ & " + ratio
+    elif pair and expl:
+        out += r" \\ & \text{%s}" % _mathjax_text(expl if len(expl) <= 70 else expl[:67] + "...")
     own = _sides_evaluation(claim, values, p) if not pair else None
     if own is not None:
         m = re.findall(r"\\text\{(left|right) side\} &= ([^\n]*?)(?: \\\\)?\n", own[0] + "\n")
