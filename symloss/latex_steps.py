@@ -586,12 +586,12 @@ class StepPrinterMixin:
                 parts.append("Every value of %s is at least %s: %s" % (self._m(step.b), self._m(case.lo),
                                                                       self._local_latex(case.range, " ")))
             for loc in getattr(case, "defined", ()) or ():
-                parts.append("$h$ is defined there: " + self._local_latex(loc, " "))
+                parts.append(self._local_latex(loc, "$h$ is defined there"))
             if single:
                 items += [r"\item " + q for q in parts]
             elif parts:
                 items.append(r"\item " + "; ".join(parts))
-        rel = self._m(sp.Eq(step.a, sp.Function("h")(step.b), evaluate=False))
+        rel = _math_block(sp.Eq(step.a, sp.Function("h")(step.b), evaluate=False), printer=self, inline_ok=True)
         if single:
             why = "since %s with $h(%s) = %s$ free of %s (the difference rewrites to 0)" % (
                 rel, t, self.doprint(cases[0].h), self._m(step.var))
@@ -603,8 +603,9 @@ class StepPrinterMixin:
         t = self.doprint(step.function_of.t) if hasattr(step, "function_of") else "t"
         items = [r"\item %s%s" % (self._case_title(c.values), self._local_latex(loc, "$h'(%s) \\geq 0$:" % t))
                  for c, loc in zip(getattr(step.function_of, "cases", ()), step.monotone)]
-        why = ("%s = h(%s)$ with $h$ continuous and $h' \\geq 0$ (except at finitely many kinks), "
-               "so $h$ is nondecreasing by the mean value theorem" % (self._m(step.a)[:-1], self.doprint(step.b)))
+        why = ("%s with $h$ continuous and $h' \\geq 0$ (except at finitely many kinks), "
+               "so $h$ is nondecreasing by the mean value theorem"
+               % _math_block(sp.Eq(step.a, sp.Function("h")(step.b), evaluate=False), printer=self, inline_ok=True))
         return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
 
     def _print_TwoCopy(self, step) -> str:

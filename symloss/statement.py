@@ -219,7 +219,7 @@ def claim_statement_latex(text: str, problem: Any = None, printer: SymlossLatexP
                     "\\[ %s = c\\, %s \\quad \\text{for all } %s, \\]\n"
                     "that is, the ratio %s is constant in %s." % (
                         a, b, v, v, p.doprint(value.a), p.doprint(value.b), p.doprint(value.var),
-                        "$%s / %s$" % (_paren(p, value.a), _paren(p, value.b)), v)).replace("c\\,", p.doprint(c) + "\\,")
+                        "$%s / %s$" % (slashed(_paren(p, value.a)), slashed(_paren(p, value.b))), v)).replace("c\\,", p.doprint(c) + "\\,")
         v1 = sp.Symbol(value.var.name + "_1", real=True)
         v2 = sp.Symbol(value.var.name + "_2", real=True)
         a1, a2 = _at(p, value.a, value.var, v1), _at(p, value.a, value.var, v2)
