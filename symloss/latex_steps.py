@@ -246,7 +246,12 @@ class StepPrinterMixin:
 
     # --- sign steps (symloss.signs / symloss.sign_rules) ----------------
     def _m(self, expr) -> str:
-        return "$%s$" % self.doprint(expr)
+        """Math in a sentence: inline, or on display when it holds a fraction
+        (a stacked fraction in running text is too small to read)."""
+        from .latex import _stacked
+
+        tex = self.doprint(expr)
+        return "\n\\[ %s \\]\n" % tex if _stacked(tex) else "$%s$" % tex
 
     def _print_NumberSign(self, step) -> str:
         return self.step_line(step, "by exact arithmetic")
@@ -389,6 +394,10 @@ class StepPrinterMixin:
 
     def _print_RelationFromSign(self, step) -> str:
         rel = step.relation
+        if not isinstance(rel, sp.core.relational.Relational):
+            # an unevaluated A >= A comes back from a worker process as True (SymPy re-evaluates on unpickling)
+            return ("The claim, written out, compares two sides that are the same expression (their difference "
+                    "is $0$), so it holds")
         diff = sp.Add(rel.lhs, -rel.rhs, evaluate=False)
         if step.form == 0:
             return self.step_line(step, "its two sides are the same expression", cite=False)
