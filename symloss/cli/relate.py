@@ -5,7 +5,7 @@ re-checked proof), or why no such function exists (two parameter values with
 equal loss and different gradient magnitudes, checked exactly)::
 
     $ symloss relate --model linear --loss squared --param w
-    |∂L/∂w| = √2⋅√L⋅│x│
+    |∂L/∂w| = √2⋅√L⋅|x|
     $ symloss relate --model linear --loss exponential --param w
     ∂L/∂w = -L⋅x⋅y
 
