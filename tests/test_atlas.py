@@ -163,3 +163,12 @@ def test_committed_atlas_matches_a_full_run():
     atlas = run_atlas(timeout=limit, jobs=2, pairs=_doc_pairs(text))
     assert set(markdown_cells(to_markdown(atlas))) == set(markdown_cells(text))
     assert _same_cells(to_markdown(atlas), text) > 0
+
+
+def test_cli_json_document_on_stdout(capsys):
+    assert main(["atlas", "--pairs", "linear:exponential", "--questions", "proportional",
+                 "--timeout", "60", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert doc["pairs"][0]["answers"]["proportional"]["verdict"] == "proved"
+    assert "[1/1]" in err  # progress on stderr
