@@ -71,6 +71,8 @@ def format_relation(rel, *, tex: bool = False) -> str:
         d = r"\frac{\partial L}{\partial %s}" % latex(p)
         if rel.status == "proved":
             lhs = r"\left|%s\right|" % d if rel.absolute else d
+            if rel.expr is None:  # proved monotone, no closed form
+                return r"%s = h(L) \text{ for a nondecreasing } h" % lhs
             return f"{lhs} = {latex(rel.expr)}"
         if rel.status == "refuted":
             var, a, b = rel.counterexample.pair
@@ -80,6 +82,8 @@ def format_relation(rel, *, tex: bool = False) -> str:
                     r"\text{ and different } |%s|" % (d, vals or r"\text{any values}", latex(var), latex(a),
                                                       latex(b), d))
         return r"%s\text{: unknown}" % d
+    if rel.status == "proved" and rel.expr is None:
+        return f"{rel.lhs_text} = h(L) for a nondecreasing h ({rel.reason})"
     if rel.status == "proved":
         return f"{rel.lhs_text} = {one_line(rel.expr)}"
     if rel.status == "refuted":
