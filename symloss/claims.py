@@ -8,6 +8,10 @@ built-in                           meaning (example)
 =================================  ===========================================
 ``L``, ``yhat``                    the loss (ŷ replaced by the model), the model
 ``d(E, v)``, ``d(E, v, k)``        derivative (``d(L, w) == x*(w*x - y)``)
+``d(L, yhat)``, ``d(L, yhat, k)``  ∂ℓ/∂ŷ: the loss differentiated in its
+                                   prediction, then the model substituted
+                                   (``d(L, yhat) == tanh(yhat - y)``;
+                                   ``yhat1``.. for vector losses)
 ``argmin(E, v)``                   unique minimiser over real v
                                    (``argmin(L, w) == y/x``)
 ``at(E, v=value)``                 substitution (``at(L, w=0) >= 0``)

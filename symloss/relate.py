@@ -9,8 +9,11 @@ gradient is not determined by ``L``), free of ``w``:
 * logistic regression with hard labels: ``|∂L/∂w| = (1 − e^(−L))·|x|``.
 
 The answer is *proved* with a :class:`~symloss.relations.FunctionOf` proof
-that re-checks ``∂L/∂w − h(L) ≡ 0`` (case by case over finite labels), or
-*refuted* by two parameter values with the same loss and different gradient
+that re-checks ``∂L/∂w − h(L) ≡ 0`` (case by case over finite labels); or
+*proved* without a closed form (``monotone``, ``expr`` ``None``) by the
+re-checked proof of ``nondecreasing(abs(d(L, w)), L, w)`` that ``check``
+finds, which makes ``|∂L/∂w|`` a nondecreasing function of ``L`` (hinge:
+``|x|`` where ``L > 0``, ``0`` where ``L = 0``); or *refuted* by two parameter values with the same loss and different gradient
 magnitudes, checked exactly (:mod:`symloss.exact`), or left *unknown*.
 
 >>> from symloss.problem import problem

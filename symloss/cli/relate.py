@@ -8,6 +8,8 @@ equal loss and different gradient magnitudes, checked exactly)::
     |∂L/∂w| = √2⋅√L⋅│x│
     $ symloss relate --model linear --loss exponential --param w
     ∂L/∂w = -L⋅x⋅y
+    $ symloss relate --model linear --loss hinge --param w
+    |∂L/∂w| = h(L) for a nondecreasing h (nondecreasing(abs(d(L, w)), L, w) proved ...)
 
 Exit status 0 when every relation was decided (proved or refuted), 1 when
 one stayed unknown, 2 for bad input.
