@@ -27,7 +27,7 @@ def _run(capsys, *argv):
     (["--loss", "(w - y)**2", "--param", "w"], ["∂L/∂w = 2⋅(w - y)"]),
     (["--model", "w*x", "--loss", "(yhat - y)**2/2"], ["∂L/∂w = x⋅(w⋅x - y)"]),
     (["--model", "linear", "--loss", "huber", "--param", "b"],
-     ["∂L/∂b = b + w⋅x - y if δ > │b + w⋅x - y│; -δ⋅sign(y - b - w⋅x) otherwise"]),
+     ["∂L/∂b = b + w⋅x - y if δ > |b + w⋅x - y|; -δ⋅sign(y - b - w⋅x) otherwise"]),
 ])
 def test_gradient_lines(capsys, argv, lines):
     code, out, err = _run(capsys, *argv)
@@ -48,7 +48,7 @@ def test_hyper_value(capsys):
 
 def test_vars_change_the_problem(capsys):
     code, out, _ = _run(capsys, "--loss", "sqrt(w)*y", "--vars", "w=positive", "--vars", "y={0, 1}", "--param", "w")
-    assert code == 0 and out.strip() == "∂L/∂w = y/(2⋅sqrt(w))"
+    assert code == 0 and out.strip() == "∂L/∂w = y/(2⋅√w)"
     code, _, err = _run(capsys, "--loss", "sqrt(w)*y", "--vars", "w=positive", "--vars", "w=negative")
     assert code == 2 and "w" in err
 

@@ -289,4 +289,4 @@ def test_relation_runs_under_a_hard_time_limit():
     rel = problem("linear", "huber").relation("w", timeout=0.5)
     assert rel.status in ("proved", "refuted", "unknown")
     assert time.monotonic() - start < 6.0
-    assert str(problem("linear", "squared").relation("w")) == "|∂L/∂w| = √2⋅√L⋅│x│"
+    assert str(problem("linear", "squared").relation("w")) == "|∂L/∂w| = √2⋅√L⋅|x|"

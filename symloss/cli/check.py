@@ -107,6 +107,9 @@ def format_line(report: ClaimReport) -> str:
     if report.as_expected is False:
         text += f"  [expected {report.spec.expect}]"
     detail = report.reason
+    explained = _explained(report)
+    if explained:
+        return f"{text}  {explained}".rstrip()
     if report.verdict == "refuted" and report.counterexample:
         cex = format_counterexample(report.counterexample)
         if detail.startswith(cex):  # the reason already opens with the values
@@ -114,6 +117,21 @@ def format_line(report: ClaimReport) -> str:
         else:
             detail = f"counterexample {cex}" + (f"; {detail}" if detail else "")
     return f"{text}  {detail}".rstrip()
+
+
+def _explained(report: ClaimReport) -> str | None:
+    """The refutation in the user's terms with decimals (symloss.terminal),
+    when the report carries its result."""
+    result = getattr(report, "result", None)
+    if result is None or report.verdict != "refuted":
+        return None
+    try:
+        from ..conjectures import build_problem
+        from ..terminal import refutation_text
+
+        return refutation_text(result, build_problem(report.spec))
+    except Exception:  # the plain reason below still says it
+        return None
 
 
 def summary(reports: Sequence[ClaimReport]) -> str:

@@ -5,7 +5,7 @@ re-checked proof), or why no such function exists (two parameter values with
 equal loss and different gradient magnitudes, checked exactly)::
 
     $ symloss relate --model linear --loss squared --param w
-    |∂L/∂w| = √2⋅√L⋅│x│
+    |∂L/∂w| = √2⋅√L⋅|x|
     $ symloss relate --model linear --loss exponential --param w
     ∂L/∂w = -L⋅x⋅y
     $ symloss relate --model linear --loss hinge --param w
@@ -87,10 +87,16 @@ def format_relation(rel, *, tex: bool = False) -> str:
     if rel.status == "proved" and rel.expr is None:
         return f"{rel.lhs_text} = h(L) for a nondecreasing h ({rel.reason})"
     if rel.status == "proved":
-        return f"{rel.lhs_text} = {one_line(rel.expr)}"
+        d = "∂L/∂%s" % one_line(p)
+        return f"{'|%s|' % d if rel.absolute else d} = {one_line(rel.expr)}"
     if rel.status == "refuted":
-        return f"∂L/∂{p} is not a function of L: {rel.counterexample.describe()}"
-    return f"∂L/∂{p}: unknown ({rel.reason})"
+        try:
+            from ..terminal import relation_refutation_text
+
+            return relation_refutation_text(rel)
+        except Exception:  # the engine's sentence still says it
+            return f"∂L/∂{one_line(p)} is not a function of L: {rel.counterexample.describe()}"
+    return f"∂L/∂{one_line(p)}: unknown ({rel.reason})"
 
 
 def run(args) -> int:
