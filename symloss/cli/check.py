@@ -177,6 +177,24 @@ class _Progress:
             self.stream.flush()
 
 
+def _check_output_paths(args: argparse.Namespace) -> None:
+    """Refuse ``--latex``/``--pdf`` paths that cannot be written before any
+    claim runs (the document is written last, after every claim)."""
+    outputs = [("--latex", args.latex), ("--pdf", args.pdf)]
+    if args.pdf and not args.latex:
+        outputs.append(("--pdf", str(Path(args.pdf).with_suffix(".tex"))))  # written beside the PDF
+    for option, raw in outputs:
+        if not raw:
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            raise InvalidArgument(f"{option} {raw}: is a directory; name the file to write")
+        folder = path.parent
+        if not folder.is_dir():
+            what = "is not a directory" if folder.exists() else "does not exist"
+            raise InvalidArgument(f"{option} {raw}: the folder {folder} {what}; create it first")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``symloss check``; returns the exit status."""
     writer = None
@@ -187,7 +205,13 @@ def run(args: argparse.Namespace) -> int:
             raise InvalidArgument(f"{option} is not available yet: the document module (symloss.document) is not built")
         if args.pdf and shutil.which("pdflatex") is None:  # refuse before the long part
             raise ToolMissing(f"--pdf {args.pdf}: pdflatex is not installed (install TeX Live, or use --latex)")
-    specs = load_all(args.paths)  # SymlossError → exit 2 via the dispatcher
+    _check_output_paths(args)
+    skipped: list = []
+    specs = load_all(args.paths, skipped)  # SymlossError → exit 2 via the dispatcher
+    if skipped:
+        noun = "file" if len(skipped) == 1 else "files"
+        names = ", ".join(str(p) for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        print(f"symloss check: skipped {len(skipped)} {noun} without [[claim]] tables: {names}", file=sys.stderr)
     if not specs:
         raise InvalidArgument(f"no claims in {', '.join(map(str, args.paths))}")
 

@@ -8,6 +8,8 @@ equal loss and different gradient magnitudes, checked exactly)::
     |∂L/∂w| = √2⋅√L⋅|x|
     $ symloss relate --model linear --loss exponential --param w
     ∂L/∂w = -L⋅x⋅y
+    $ symloss relate --model linear --loss hinge --param w
+    |∂L/∂w| = h(L) for a nondecreasing h (nondecreasing(abs(d(L, w)), L, w) proved ...)
 
 Exit status 0 when every relation was decided (proved or refuted), 1 when
 one stayed unknown, 2 for bad input.
@@ -71,6 +73,8 @@ def format_relation(rel, *, tex: bool = False) -> str:
         d = r"\frac{\partial L}{\partial %s}" % latex(p)
         if rel.status == "proved":
             lhs = r"\left|%s\right|" % d if rel.absolute else d
+            if rel.expr is None:  # proved monotone, no closed form
+                return r"%s = h(L) \text{ for a nondecreasing } h" % lhs
             return f"{lhs} = {latex(rel.expr)}"
         if rel.status == "refuted":
             var, a, b = rel.counterexample.pair
@@ -80,6 +84,8 @@ def format_relation(rel, *, tex: bool = False) -> str:
                     r"\text{ and different } |%s|" % (d, vals or r"\text{any values}", latex(var), latex(a),
                                                       latex(b), d))
         return r"%s\text{: unknown}" % d
+    if rel.status == "proved" and rel.expr is None:
+        return f"{rel.lhs_text} = h(L) for a nondecreasing h ({rel.reason})"
     if rel.status == "proved":
         d = "∂L/∂%s" % one_line(p)
         return f"{'|%s|' % d if rel.absolute else d} = {one_line(rel.expr)}"
