@@ -31,7 +31,7 @@ def _oracle_gap(prob, ce, param="w"):
     ("linear", "squared", (), False, "proved"),
     ("logistic", "bce", (), False, "proved"),                  # canonical GLM loss
     ("poisson", "poisson_nll_identity", (), False, "proved"),  # canonical link
-    ("poisson", "poisson_nll", (), False, "refuted"),          # exp(exp(z)) − y·exp(z): not convex
+    (None, "exp(exp(w)) - 10*exp(w)", (), False, "refuted"),  # a log-rate loss fed a rate: not convex
     (None, "-w**2", (), True, "proved"),                       # concave
     (None, "w**3", (), False, "refuted"),                      # smooth, f'' < 0 for w < 0
     ("logistic", "squared", (), False, "refuted"),             # sigmoid + squared error
