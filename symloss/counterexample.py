@@ -169,7 +169,12 @@ def _polynomial_status(poly: sp.Poly, var: sp.Symbol):
     except Exception:  # noqa: BLE001 - non-rational coefficients, ...
         return None
     crit = list(dict.fromkeys(crit))
-    if len(crit) != count or any(r.has(sp.CRootOf, sp.I) for r in crit):
+    if any(r.has(sp.CRootOf) for r in crit):  # algebraic critical points: exact root isolation
+        from .algebraic import polynomial_argmin
+
+        best = polynomial_argmin(poly)
+        return None if best is None else ("unique", best)
+    if len(crit) != count or any(r.has(sp.I) for r in crit):
         return None
     for r in crit:  # each is exactly a real root of the derivative
         if sign_of(dpoly.as_expr().xreplace({var: r})) != 0:

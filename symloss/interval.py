@@ -1013,10 +1013,10 @@ def prove_interval(goal: Goal, env: Env, *, seconds: float = 1.5, boxes: int = 3
 
 
 def interval_tactic(goal: Goal, env: Env) -> Step | None:
-    """Goal tactic: the interval prover on ``f op 0``, with half the time
-    left (at least 1.5 s) at the top level and a sixth (at least 0.4 s)
-    inside case splits and sub-goals."""
-    share, floor = (0.5, 1.5) if env.depth == 0 else (1 / 6, 0.4)
+    """Goal tactic: the interval prover on ``f op 0``, with ``env.share`` of
+    the time left (at least 1.5 s) on a top-level goal and at most a sixth
+    (at least 0.4 s) inside case splits."""
+    share, floor = (env.share, 1.5) if env.depth == 0 else (min(env.share, 1 / 6), 0.4)
     left = None if env.deadline is None else env.deadline - time.monotonic()
-    seconds = floor if left is None else max(floor, share * left)
+    seconds = floor if left is None else min(left, max(floor, share * left))
     return prove_interval(goal, env, seconds=seconds)
