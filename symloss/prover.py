@@ -47,6 +47,7 @@ import sympy as sp
 from .claims import ArgMin, Corr, Pointwise
 from .errors import ProofCheckError, SymlossError
 from .functions import definedness_conditions
+from .absnormal import abs_identity
 from .interval import interval_tactic
 from .proof import Given, Sign, Step, check_proof
 from .signs import fact_sign, prove_sign, sign_set
@@ -514,6 +515,7 @@ _PIPELINE = first(
     named("conjunction", _guard(conjunction)),
     named("implication", _guard(implication)),
     named("identity", _guard(identity)),
+    named("identity through |.| and roots", _guard(abs_identity)),
     named("same sign", _guard(same_sign)),
     named("sign engine", _guard(sign_engine)),
     named("z3", _guard(decision_procedure)),
@@ -573,7 +575,7 @@ def pointwise(claim, ctx) -> "Result | None":
 
     if not isinstance(claim, Pointwise) or claim.formula.atoms(ArgMin, Corr):
         return None
-    env = Env(deadline=getattr(ctx, "deadline", None))
+    env = Env(deadline=getattr(ctx, "deadline", None), share=0.5)
     goal = claim_goal(claim)
     step = prove_goal(goal, env)
     if getattr(ctx, "notes", None) is not None:
@@ -593,6 +595,7 @@ _STEP_WORDS = {
     "PiecewiseCases": "cases over the branches",
     "PiecewiseSign": "signs of each branch",
     "Identity": "an identity checked by zero-equivalence",
+    "AbsIdentity": "an identity after normalising |.| and roots",
     "SameSign": "a positive factor between the two sides",
     "ImpliesIntro": "assuming the premise",
     "SumOfSquares": "a sum of squares",
@@ -629,7 +632,7 @@ def _method(step: Step) -> str:
         base = "interval branch-and-bound"
     elif "Decided" in kinds:
         base = "decision procedure (z3)"
-    elif kinds & {"Identity"} and not kinds & set(_STEP_WORDS) - {"Identity"}:
+    elif kinds & {"Identity", "AbsIdentity"} and not kinds & set(_STEP_WORDS) - {"Identity", "AbsIdentity"}:
         base = "zero-equivalence"
     else:
         base = "sign proof"
