@@ -58,7 +58,7 @@ from .errors import ProofCheckError
 from .functions import definedness_conditions, derivative, relu, sigmoid, softplus
 from .proof import Given, Sign, Step, iter_steps
 from .algebraic import (AlgebraicTruth, PolynomialMinimiser, algebraic_truth, at_minimum,
-                        polynomial_minimiser)
+                        StrictMinimum, polynomial_minimiser, strict_minimum)
 from .prover import _guard, _is_zero, claim_goal, prove_goal
 from .tactics import Hypothetical, check_context, check_under, substitute
 from .signs import fact_sign, prove_sign
@@ -762,8 +762,11 @@ def prove_argmin_goal(goal: Goal, env: Env) -> Step | None:
         if m is None:
             m = minimiser(term, goal.context, env)
             if m is None or m.root is None:
-                return None
-            m = ArgminValue(m)
+                m = strict_minimum(term, env.deadline)  # kinked / piecewise, v alone: z3 lower bound
+                if m is None:
+                    return None
+            else:
+                m = ArgminValue(m)
         values.append(m)
         mapping[term] = m.fact.rhs
     target = substitute(f, mapping)
@@ -793,6 +796,10 @@ def argmin_claim(claim, ctx) -> "Result | None":
         return None
     # decide() runs check_proof on every proved result before reporting it
     by_sign = any(isinstance(x, MinimiserBySign) for x in iter_steps(step))
+    if any(isinstance(x, StrictMinimum) for x in iter_steps(step)):
+        return Result("proved", claim, proof=step, method="argmin (strict lower bound)",
+                      reason="the minimiser is the candidate c from the kinks and pieces: "
+                             "E(u) > E(c) for every u != c (z3, re-checked)")
     if any(isinstance(x, PolynomialMinimiser) for x in iter_steps(step)):
         return Result("proved", claim, proof=step, method="argmin (exact root isolation)",
                       reason="the minimiser is the real critical point with the least value, "

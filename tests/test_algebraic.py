@@ -89,3 +89,19 @@ def test_steps_recheck_and_tampering_fails():
     step.verify()
     with pytest.raises(ProofCheckError):
         AtMinimum(sp.GreaterThan(e, e.xreplace({w: term}) + 1, evaluate=False), m).verify()
+
+
+def test_strict_minimum_of_a_piecewise_loss_rechecks_and_tampering_fails():
+    from dataclasses import replace
+
+    from symloss.algebraic import StrictMinimum, strict_minimum
+
+    e = sp.Piecewise((w ** 2 / 2, sp.Abs(w) <= 1), (sp.Abs(w) - R(1, 2), True))
+    step = strict_minimum(ArgMin(e, w))
+    assert step is not None and step.root == 0
+    step.verify()
+    with pytest.raises(ProofCheckError):
+        replace(step, root=sp.Integer(1)).verify()            # the proof is about 0
+    with pytest.raises(ProofCheckError):
+        replace(step, term=ArgMin(e + w / 4, w)).verify()     # another function
+    assert strict_minimum(ArgMin(sp.Abs(w - 2) + sp.Max(w, 0), w)) is None   # flat bottom: not unique
