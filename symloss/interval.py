@@ -440,6 +440,7 @@ class _Fn:
         self.forms = _forms(expr) if forms else (expr,)
         self._code: list | None = None
         self._d: dict = {}
+        self.rationals: dict = {}  # box end -> its enclosure (computed once per search)
 
     def d(self, v) -> "_Fn":
         if v not in self._d:
@@ -533,8 +534,9 @@ def enclose(expr: sp.Expr, box: dict, order: int = 0, _fn: _Fn | None = None):
     fn = _fn if _fn is not None else _Fn(expr, variables)
     with _precision():
         ivbox = {}
+        cache = fn.rationals
         for v, (lo, hi) in box.items():
-            a, b = _rational(sp.sympify(lo)), _rational(sp.sympify(hi))
+            a, b = (cache[t] if t in cache else cache.setdefault(t, _rational(sp.sympify(t))) for t in (lo, hi))
             ivbox[v] = _make(a._mpi_[0], b._mpi_[1])
         return _enc(fn, ivbox, order)
 
@@ -1014,9 +1016,18 @@ def prove_interval(goal: Goal, env: Env, *, seconds: float = 1.5, boxes: int = 3
 
 def interval_tactic(goal: Goal, env: Env) -> Step | None:
     """Goal tactic: the interval prover on ``f op 0``, with ``env.share`` of
-    the time left (at least 1.5 s) on a top-level goal and at most a sixth
-    (at least 0.4 s) inside case splits."""
-    share, floor = (env.share, 1.5) if env.depth == 0 else (min(env.share, 1 / 6), 0.4)
+    the time left (at least 1.5 s) on a top-level goal.  Inside case splits
+    (many goals, most of them hopeless when the claim is false; the
+    top-level search encloses kinks and label ranges itself) only goals in
+    one variable, with a twentieth of the time left (at least 0.1 s) and at
+    most 200 boxes."""
+    if env.depth == 0:
+        share, floor, boxes = env.share, 1.5, 3000
+    else:
+        found = _sign_goal(goal)
+        if found is None or len(found[0].free_symbols) > 1:
+            return None
+        share, floor, boxes = min(env.share, 0.05), 0.1, 200
     left = None if env.deadline is None else env.deadline - time.monotonic()
     seconds = floor if left is None else min(left, max(floor, share * left))
-    return prove_interval(goal, env, seconds=seconds)
+    return prove_interval(goal, env, seconds=seconds, boxes=boxes)
