@@ -57,6 +57,8 @@ from .claims import ArgMin, Corr, Pointwise
 from .errors import ProofCheckError
 from .functions import definedness_conditions, derivative, relu, sigmoid, softplus
 from .proof import Given, Sign, Step, iter_steps
+from .algebraic import (AlgebraicTruth, PolynomialMinimiser, algebraic_truth, at_minimum,
+                        StrictMinimum, polynomial_minimiser, strict_minimum)
 from .prover import _guard, _is_zero, claim_goal, prove_goal
 from .tactics import Hypothetical, check_context, check_under, substitute
 from .signs import fact_sign, prove_sign
@@ -748,17 +750,31 @@ def prove_argmin_goal(goal: Goal, env: Env) -> Step | None:
         if link is None:
             return None
         return ArgminSign(f, m, link)
+    at_min = at_minimum(f)
+    if at_min is not None:
+        return at_min
     values = []
     mapping = {}
     for term in sorted(f.atoms(ArgMin), key=sp.default_sort_key):
         if term.atoms(ArgMin) - {term}:
             return None
-        m = minimiser(term, goal.context, env)
-        if m is None or m.root is None:
-            return None
-        values.append(ArgminValue(m))
-        mapping[term] = m.root
-    proof = prove_goal(goal.to(substitute(f, mapping)), env)
+        m = polynomial_minimiser(term)  # a polynomial in v alone: exact root isolation
+        if m is None:
+            m = minimiser(term, goal.context, env)
+            if m is None or m.root is None:
+                m = strict_minimum(term, env.deadline)  # kinked / piecewise, v alone: z3 lower bound
+                if m is None:
+                    return None
+            else:
+                m = ArgminValue(m)
+        values.append(m)
+        mapping[term] = m.fact.rhs
+    target = substitute(f, mapping)
+    if target.atoms(sp.CRootOf):  # the pointwise tactics know nothing of CRootOf numbers
+        closed = not target.free_symbols and algebraic_truth(target) is True
+        proof = AlgebraicTruth(target) if closed else None
+    else:
+        proof = prove_goal(goal.to(target), env)
     if proof is None:
         return None
     return ArgminSubstitution(f, tuple(values), proof)
@@ -780,6 +796,14 @@ def argmin_claim(claim, ctx) -> "Result | None":
         return None
     # decide() runs check_proof on every proved result before reporting it
     by_sign = any(isinstance(x, MinimiserBySign) for x in iter_steps(step))
+    if any(isinstance(x, StrictMinimum) for x in iter_steps(step)):
+        return Result("proved", claim, proof=step, method="argmin (strict lower bound)",
+                      reason="the minimiser is the candidate c from the kinks and pieces: "
+                             "E(u) > E(c) for every u != c (z3, re-checked)")
+    if any(isinstance(x, PolynomialMinimiser) for x in iter_steps(step)):
+        return Result("proved", claim, proof=step, method="argmin (exact root isolation)",
+                      reason="the minimiser is the real critical point with the least value, "
+                             "located exactly by root isolation")
     reason = ("the minimiser exists and is unique: the derivative has the sign of w - r for a closed form r"
               if by_sign else "the minimiser exists and is unique: the derivative is a positive factor times "
                               "a strictly increasing function with a root")

@@ -83,6 +83,10 @@ _SMOOTH_HEADS = (sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sigmoid, softplus, sp.t
 #: heads that are continuous but may have kinks (piecewise-linear pieces)
 _KINK_HEADS = (sp.Abs, sp.Max, sp.Min, relu)
 _STRICT = (sp.StrictGreaterThan, sp.StrictLessThan, sp.Unequality)
+#: nodes of ``Piecewise``/``where`` definitions (z3 translates them exactly, so
+#: the lower-bound proofs of :func:`_kink_status` cover them)
+_PIECEWISE_NODES = (sp.Piecewise, sp.functions.elementary.piecewise.ExprCondPair, sp.Rel, sp.And, sp.Or,
+                    sp.Not, sp.logic.boolalg.BooleanAtom)
 
 
 def _heads_ok(expr: sp.Expr, var: sp.Symbol, heads) -> bool:
@@ -169,7 +173,12 @@ def _polynomial_status(poly: sp.Poly, var: sp.Symbol):
     except Exception:  # noqa: BLE001 - non-rational coefficients, ...
         return None
     crit = list(dict.fromkeys(crit))
-    if len(crit) != count or any(r.has(sp.CRootOf, sp.I) for r in crit):
+    if any(r.has(sp.CRootOf) for r in crit):  # algebraic critical points: exact root isolation
+        from .algebraic import polynomial_argmin
+
+        best = polynomial_argmin(poly)
+        return None if best is None else ("unique", best)
+    if len(crit) != count or any(r.has(sp.I) for r in crit):
         return None
     for r in crit:  # each is exactly a real root of the derivative
         if sign_of(dpoly.as_expr().xreplace({var: r})) != 0:
@@ -232,6 +241,9 @@ def _kink_candidates(expr: sp.Expr, var: sp.Symbol) -> list:
     a piecewise-linear function can have its minimisers)."""
     args = []
     for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Piecewise):  # where the branches meet
+            args += [c.lhs - c.rhs for _, cond in node.args for c in sp.And.make_args(cond)
+                     if isinstance(c, sp.Rel)]
         if isinstance(node, (sp.Abs, relu)):
             args.append(node.args[0])
         elif isinstance(node, (sp.Max, sp.Min)):
@@ -247,7 +259,39 @@ def _kink_candidates(expr: sp.Expr, var: sp.Symbol) -> list:
         for r in sp.real_roots(poly):
             if r.is_Rational and r not in out:
                 out.append(r)
+    for r in _piece_critical_points(expr, var):  # smooth minimisers of one piece (an active ReLU)
+        if r not in out:
+            out.append(r)
     return sorted(out, key=_rank)
+
+
+def _piece_critical_points(expr: sp.Expr, var: sp.Symbol) -> list:
+    """Rational critical points of the polynomial pieces of a kinked
+    function: every kink replaced by one of its branches (``relu(u)`` by
+    ``u`` or 0, ``|u|`` by ``±u``, ``max``/``min`` by an argument), the
+    derivative's rational roots.  Only candidates: each is checked by z3."""
+    atoms = [a for a in expr.atoms(sp.Abs, relu, sp.Max, sp.Min, sp.Piecewise) if var in a.free_symbols][:3]
+    branches = []
+    for a in atoms:
+        if isinstance(a, sp.Piecewise):
+            branches.append(tuple(e for e, _ in a.args[:3]))
+        elif isinstance(a, relu):
+            branches.append((a.args[0], sp.S.Zero))
+        elif isinstance(a, sp.Abs):
+            branches.append((a.args[0], -a.args[0]))
+        else:
+            branches.append(tuple(a.args[:3]))
+    out = []
+    for choice in itertools.product(*branches):
+        piece = expr.xreplace(dict(zip(atoms, choice)))
+        try:
+            poly = sp.Poly(sp.expand(sp.diff(piece, var)), var)
+        except sp.PolynomialError:
+            continue
+        if not 1 <= poly.degree() <= 3 or not all(c.is_Rational for c in poly.all_coeffs()):
+            continue
+        out += [r for r in sp.real_roots(poly) if r.is_Rational and r not in out]
+    return out
 
 
 def _kink_status(expr: sp.Expr, var: sp.Symbol, deadline=None):
@@ -256,7 +300,7 @@ def _kink_status(expr: sp.Expr, var: sp.Symbol, deadline=None):
     ``E(v) >= E(c)`` for every ``v``; unique when it proves ``E(v) > E(c)``
     for ``v != c``; not unique when another exact point gives the same
     value."""
-    if definedness_conditions(expr) or not _heads_ok(expr, var, _SMOOTH_HEADS + _KINK_HEADS):
+    if definedness_conditions(expr) or not _heads_ok(expr, var, _SMOOTH_HEADS + _KINK_HEADS + _PIECEWISE_NODES):
         return None
     u = sp.Dummy("u", real=True)
     e = expr.xreplace({var: u})
@@ -493,6 +537,25 @@ def _at_minimiser_note(formula: sp.Basic, values: dict) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
+def _inactive_note(claim, values: dict) -> str:
+    """`` (the unit is inactive here: …)`` when a ReLU of the claim's
+    problem has a negative argument at the point (its gradient vanishes on
+    a whole region there)."""
+    exprs = [getattr(claim, "formula", None)] + list(getattr(claim, "hypotheses", ()))
+    dead = []
+    for e in exprs:
+        if not isinstance(e, sp.Basic):
+            continue
+        for a in e.atoms(relu):
+            u = substitute(a.args[0], values)
+            if not u.free_symbols and sign_of(u) == -1 and a not in dead:
+                dead.append(a)
+    if not dead:
+        return ""
+    where = ", ".join(f"{a.args[0]} < 0" for a in dead[:2])
+    return f" (the unit is inactive here: {where}, so the ReLU and its gradient are 0)"
+
+
 def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None):
     """(evaluations, explanation) at a verified counterexample."""
     if pair is not None:
@@ -516,7 +579,8 @@ def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None):
         if lhs is not None and rhs is not None:
             lhs, rhs = substitute(lhs, values), substitute(rhs, values)
             why = f"the claim is false here: left side {value_text(lhs)}, right side {value_text(rhs)}"
-            return (("lhs", lhs), ("rhs", rhs)), why + _at_minimiser_note(formula, values)
+            return (("lhs", lhs), ("rhs", rhs)), why + _at_minimiser_note(formula, values) + _inactive_note(
+                claim, values)
     return (), "the claim is false here (checked exactly)"
 
 

@@ -163,6 +163,14 @@ def _eval(expr: sp.Basic, prec: int):
             h0 = expr.args[1] if len(expr.args) > 1 else sp.Rational(1, 2)
             return _eval(h0, prec)
         return _iv(1 if s > 0 else 0)
+    if isinstance(expr, sp.CRootOf):  # a real algebraic number: its checked isolating interval
+        from .algebraic import isolating_interval
+
+        try:
+            lo, hi = isolating_interval(expr, min(prec, 256))
+        except ValueError:
+            raise _Undecided(f"{expr} not isolated") from None
+        return mpmath.iv.mpf([_eval(lo, prec).a, _eval(hi, prec).b])
     if isinstance(expr, sp.Piecewise):
         for value, cond in expr.args:
             t = truth(cond, {})

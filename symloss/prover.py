@@ -47,6 +47,8 @@ import sympy as sp
 from .claims import ArgMin, Corr, Pointwise
 from .errors import ProofCheckError, SymlossError
 from .functions import definedness_conditions
+from .absnormal import abs_identity
+from .interval import interval_tactic
 from .proof import Given, Sign, Step, check_proof
 from .signs import fact_sign, prove_sign, sign_set
 from .tactics import (
@@ -513,12 +515,14 @@ _PIPELINE = first(
     named("conjunction", _guard(conjunction)),
     named("implication", _guard(implication)),
     named("identity", _guard(identity)),
+    named("identity through |.| and roots", _guard(abs_identity)),
     named("same sign", _guard(same_sign)),
     named("sign engine", _guard(sign_engine)),
     named("z3", _guard(decision_procedure)),
     named("finite cases", _guard(finite_cases)),
     named("kink cases", _guard(try_each_case(kink_split, _recursive))),
     named("piecewise cases", _guard(try_each_case(piecewise_split, _recursive))),
+    named("interval", _guard(first(interval_tactic, then(to_difference, interval_tactic)))),
 )
 
 
@@ -559,7 +563,7 @@ def _candidate_result(claim, env: Env):
             why = f"the claim is false here: left side {value_text(lhs)}, right side {value_text(rhs)}"
         ce = Counterexample(values, evaluations=evaluations, explanation=why)
         return Result("refuted", claim, counterexample=ce, reason=ce.describe(),
-                      method="exact counterexample (from a z3 model met by the prover)")
+                      method="exact counterexample (from a point met by the prover: a z3 model or an interval box)")
     return None
 
 
@@ -571,7 +575,7 @@ def pointwise(claim, ctx) -> "Result | None":
 
     if not isinstance(claim, Pointwise) or claim.formula.atoms(ArgMin, Corr):
         return None
-    env = Env(deadline=getattr(ctx, "deadline", None))
+    env = Env(deadline=getattr(ctx, "deadline", None), share=0.5)
     goal = claim_goal(claim)
     step = prove_goal(goal, env)
     if getattr(ctx, "notes", None) is not None:
@@ -585,11 +589,13 @@ def pointwise(claim, ctx) -> "Result | None":
 #: What each step kind contributes, in words, for one-line reasons.
 _STEP_WORDS = {
     "Decided": "a decision procedure for real arithmetic (z3)",
+    "IntervalCover": "a certified interval box cover",
     "FiniteCases": "cases over a finite label set",
     "KinkCases": "cases at the kinks",
     "PiecewiseCases": "cases over the branches",
     "PiecewiseSign": "signs of each branch",
     "Identity": "an identity checked by zero-equivalence",
+    "AbsIdentity": "an identity after normalising |.| and roots",
     "SameSign": "a positive factor between the two sides",
     "ImpliesIntro": "assuming the premise",
     "SumOfSquares": "a sum of squares",
@@ -622,9 +628,11 @@ def _method(step: Step) -> str:
     """How the proof was obtained, for the verdict's ``method``."""
     kinds = set(_kinds(step))
     cases = kinds & {"FiniteCases", "KinkCases", "PiecewiseCases"}
-    if "Decided" in kinds:
+    if "IntervalCover" in kinds:
+        base = "interval branch-and-bound"
+    elif "Decided" in kinds:
         base = "decision procedure (z3)"
-    elif kinds & {"Identity"} and not kinds & set(_STEP_WORDS) - {"Identity"}:
+    elif kinds & {"Identity", "AbsIdentity"} and not kinds & set(_STEP_WORDS) - {"Identity", "AbsIdentity"}:
         base = "zero-equivalence"
     else:
         base = "sign proof"

@@ -54,6 +54,7 @@ from .function_of import (  # shared internals of the A = h(B) machinery
     _prove_condition,
     _range_for_monotone,
 )
+from .absnormal import abs_normal
 from .functions import definedness_conditions, derivative, sigmoid, softplus
 from .proof import Given, Sign, Step, check_proof
 
@@ -207,7 +208,8 @@ class PropCase:
 @dataclass(frozen=True)
 class ProportionalVia(Step):
     """``A = c·B`` with ``c`` free of ``var`` in each case: ``A − c·B``
-    rewrites to 0 and ``c`` is defined at every admissible point (sign
+    rewrites to 0 (directly, or after :func:`~symloss.absnormal.abs_normal`
+    rewrites ``|a·b| = |a|·|b|``, ``√(a²) = |a|``, ...) and ``c`` is defined at every admissible point (sign
     proofs of its definedness conditions), so ``A/B`` is the constant ``c``
     wherever ``B ≠ 0`` and ``A = 0`` wherever ``B = 0``."""
 
@@ -236,8 +238,9 @@ class ProportionalVia(Step):
                 if loc is None:
                     raise self.fail(f"no proof that {case.c} is defined ({cond})")
                 loc.check(allowed, cond, self)
-            if not _is_zero(self.a.xreplace(sub) - case.c * self.b.xreplace(sub)):
-                raise self.fail(f"A − ({case.c})·B does not rewrite to 0")
+            diff = self.a.xreplace(sub) - case.c * self.b.xreplace(sub)
+            if not _is_zero(diff) and not _is_zero(abs_normal(diff)):
+                raise self.fail(f"A − ({case.c})·B does not rewrite to 0 (|·| and roots normalised)")
 
 
 def _monotone_proofs(f: FunctionOf, hyps, deadline) -> tuple | None:
@@ -337,7 +340,10 @@ def prove_proportional(a: sp.Expr, b: sp.Expr, v: sp.Symbol, hypotheses: Sequenc
             a_c, b_c = a.xreplace(sub), b.xreplace(sub)
             local_hyps = hyps + sorted(_case_conditions(values), key=str)
             found = None
-            for pa, pb in dict.fromkeys([(a_c, b_c), (_prepare(a_c, labels), _prepare(b_c, labels))]):
+            forms = [(a_c, b_c), (_prepare(a_c, labels), _prepare(b_c, labels))]
+            if a_c.has(sp.Abs, sp.Pow) or b_c.has(sp.Abs, sp.Pow):
+                forms.append((abs_normal(a_c), abs_normal(b_c)))  # |a·b| = |a|·|b|, √(a²) = |a|
+            for pa, pb in dict.fromkeys(forms):
                 c = _factor(pa, pb, v)
                 if c is None:
                     continue

@@ -112,7 +112,8 @@ class Env:
     ``None``), the names of the tactics tried, candidate points the tactics
     stumbled on (each only a *candidate*), notes, the case depth and the
     values ``fixed`` by the enclosing case splits (so that a candidate found
-    inside a case can be completed to a point of the original claim)."""
+    inside a case can be completed to a point of the original claim), and
+    the ``share`` of the time left a last-resort search may use."""
 
     deadline: float | None = None
     tried: list = field(default_factory=list)
@@ -120,6 +121,10 @@ class Env:
     notes: list = field(default_factory=list)
     depth: int = 0
     fixed: dict = field(default_factory=dict)
+    #: fraction of the time left that a last-resort search (the interval
+    #: prover) may spend on a top-level goal; the claim-level pointwise
+    #: tactic raises it, sub-goals of other tactics keep the small default
+    share: float = 1 / 6
 
     def expired(self) -> bool:
         return self.deadline is not None and time.monotonic() > self.deadline

@@ -152,7 +152,8 @@ R = sp.Rational
     (-w ** 2, "none"),
     (w ** 3, "none"),
     ((w ** 2 - 1) ** 2, "many"),
-    ((w ** 2 - 1) ** 2 + w, None),           # critical points only as CRootOf: undecided
+    ((w ** 2 - 1) ** 2 + w, ("unique", sp.CRootOf(4 * sp.Symbol("x") ** 3 - 4 * sp.Symbol("x") + 1, 0))),
+    # critical points only as CRootOf: decided by exact root isolation (symloss.algebraic)
     (sp.log(1 + sp.exp(-w)), "none"),       # logistic loss, separable: not attained
     (sp.exp(w) + sp.exp(-w), ("unique", 0)),  # strictly convex, critical point 0
     (w ** 4 - w, ("unique", 2 ** R(1, 3) / 2)),   # irrational root of 4w^3 - 1

@@ -465,3 +465,83 @@ def test_pointwise_verdicts_are_sound_many(p, data):
 def test_relation_verdicts_are_sound_many(p, data):
     text = data.draw(relation_claims(p), label="claim")
     _check_one(p, text, timeout=4.0, seed=0)
+
+
+# ---------------------------------------------------------------------------
+# issue 11: the interval prover and the algebraic minimisers, attacked
+
+INTERVAL_LOSSES = ["w*exp(w)", "sigmoid(w) - w/4", "tanh(w) - w + w**3/3", "softplus(w) - w/2",
+                   "w**2*exp(-w)", "w*exp(-w**2)", "w*sigmoid(w)", "log(1 + w**2) - w/2", "cosh(w) - w**2/2"]
+INTERVAL_DOMAINS = [None, "nonnegative", "[-2, 3]"]
+
+
+def _fifty_digit_counterexample(p, claim, rng, n=40):
+    """A random 50-digit point (inside the domain of ``w``) where the proved
+    claim fails by more than 1e-40, or ``None``."""
+    (w,) = claim.symbols
+    f = claim.formula
+    lam = sp.lambdify([w], sp.Add(f.lhs, -f.rhs), modules=[MPMATH_FUNCTIONS, "mpmath"])
+    dom = claim.domain_of(w)
+    lo, hi = (-30, 30) if dom is None else (max(-30, float(dom.lo)), min(30, float(dom.hi)))
+    with mpmath.workdps(50):
+        for _ in range(n):
+            t = mpmath.mpf(lo) + (mpmath.mpf(hi) - mpmath.mpf(lo)) * mpmath.mpf(float(rng.random()))
+            t += mpmath.mpf(10) ** -30 * mpmath.mpf(float(rng.random()))
+            d = lam(t)
+            bad = {sp.Ge: d < -1e-40, sp.Gt: d < -1e-40, sp.Le: d > 1e-40, sp.Lt: d > 1e-40}[type(f)]
+            if bad and lo <= t <= hi:
+                return t
+    return None
+
+
+@settings(max_examples=12, **SETTINGS)
+@given(st.sampled_from(INTERVAL_LOSSES), st.sampled_from(INTERVAL_DOMAINS), st.sampled_from([">=", ">", "<=", "<"]),
+       st.integers(-24, 24), st.integers(0, 2 ** 16))
+def test_interval_verdicts_are_sound(loss, domain, op, k, seed):
+    """Tight one-variable bounds ``L op k/8`` (the interval prover's
+    ground): every ``proved`` holds at random 50-digit points, every
+    counterexample re-checks exactly (:func:`_check_one`'s oracles too)."""
+    from symloss.problem import problem
+
+    p = problem(loss=loss, params=["w"], vars={"w": domain} if domain else None)
+    text = f"L {op} {k}/8"
+    verdict = _check_one(p, text, timeout=6.0, seed=seed)
+    if verdict == "proved":
+        claim = parsed(p, text)
+        t = _fifty_digit_counterexample(p, claim, np.random.default_rng(seed))
+        assert t is None, f"SOUNDNESS BUG: {text!r} about {loss!r} proved, false at w = {t}"
+
+
+def _fifty_digit_minimiser(coeffs):
+    """The global minimiser of the polynomial with these coefficients, at 50
+    digits, or ``None`` when two critical values are within 1e-30."""
+    w = sp.Symbol("w", real=True)
+    poly = sp.Poly(sum(c * w ** (len(coeffs) - 1 - i) for i, c in enumerate(coeffs)), w)
+    crit = [sp.re(r) for r in sp.Poly(poly.diff(w), w).sqf_part().nroots(n=50, maxsteps=300)
+            if abs(sp.im(r)) < 1e-40]
+    vals = sorted((poly.as_expr().xreplace({w: r}).evalf(50), r) for r in crit)
+    if len(vals) > 1 and abs(vals[1][0] - vals[0][0]) < 1e-30:
+        return None
+    return vals[0][1]
+
+
+@settings(max_examples=10, **SETTINGS)
+@given(st.lists(st.integers(-8, 8), min_size=3, max_size=3), st.integers(-12, 12), st.sampled_from(["<", ">"]))
+def test_algebraic_minimiser_verdicts_are_sound(low, k, op):
+    """``argmin(w**4/4 + a w**2 + b w + c, w) op k/8``: a ``proved`` or
+    ``refuted`` verdict agrees with the 50-digit minimiser (when it is
+    unique and not within 1e-30 of ``k/8``)."""
+    from symloss.problem import problem
+
+    a, b, c = (sp.Rational(v, 4) for v in low)
+    coeffs = [sp.Rational(1, 4), 0, a, b, c]
+    loss = f"w**4/4 + ({a})*w**2 + ({b})*w + ({c})"
+    claim = parsed(problem(loss=loss, params=["w"]), f"argmin(L, w) {op} {k}/8")
+    if claim is None:
+        return
+    verdict, _, _ = run_pipeline(claim, 6.0, 0)
+    r = _fifty_digit_minimiser(coeffs)
+    if r is None or verdict == "unknown" or abs(r - sp.Rational(k, 8)) < 1e-30:
+        return
+    truth_value = (r < sp.Rational(k, 8)) if op == "<" else (r > sp.Rational(k, 8))
+    assert verdict == ("proved" if truth_value else "refuted"), (loss, op, k, r, verdict)
