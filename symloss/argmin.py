@@ -72,6 +72,7 @@ __all__ = [
     "ArgminValue",
     "ArgminSign",
     "ArgminSubstitution",
+    "ArgminOnDomain",
     "minimiser",
     "argmin_claim",
     "register",
@@ -453,11 +454,14 @@ class ArgminSign(Step):
     """``sign(A) = sign(v − argmin(E, v))``: the minimiser step gives
     ``sign(G(u)) = sign(u − argmin(E, v))`` for every real ``u``; take
     ``u = v``; ``link`` shows ``sign(A) = sign(G(v))``; equality is
-    transitive (and symmetric, for ``flipped``)."""
+    transitive (and symmetric, for ``flipped``).  When ``v`` ranges over a
+    declared domain, ``inside`` proves that the real-line minimiser lies in
+    it, so it is also the minimiser over the domain (:class:`ArgminOnDomain`)."""
 
     statement: sp.Basic
     minimiser: Step
     link: Step
+    inside: tuple = ()
 
     @property
     def fact(self) -> sp.Basic:
@@ -469,15 +473,97 @@ class ArgminSign(Step):
             raise self.fail(f"{self.statement} is not sign(A) = sign(v - argmin(E, v))")
         a, term, _ = pat
         m = self.minimiser
-        if not isinstance(m, _MINIMISERS) or m.term != term:
+        if not isinstance(m, _MINIMISERS) or m.term != _on_line(term):
             raise self.fail(f"the minimiser step is not about {term}")
-        inst = m.fact.xreplace({m.dummy: term.var})
+        if term != m.term:
+            _check_inside(self, m, term, self.inside)
+        inst = m.fact.xreplace({m.dummy: term.var}).xreplace({m.term: term})
         g = inst.lhs.args[0]
         if inst.rhs != sp.sign(sp.Add(term.var, -term)):
             raise self.fail("instantiating the minimiser fact does not give the right side")
         want = sp.Eq(sp.sign(a), sp.sign(g), evaluate=False)
         if self.link.fact != want:
             raise self.fail(f"link shows {self.link.fact}, expected {want}")
+
+
+def _on_line(term: ArgMin) -> ArgMin:
+    """The same minimisation over the whole real line."""
+    return ArgMin(term.expr, term.var)
+
+
+def _check_inside(step: Step, m: Step, term: ArgMin, inside: tuple) -> None:
+    from .claims import membership
+
+    if m.root is None:
+        raise step.fail(f"{term} ranges over {term.range}: the real-line minimiser needs a closed form")
+    want = membership(m.root, term.range)
+    if [p.fact for p in inside] != want:
+        raise step.fail(f"the premises show {[p.fact for p in inside]}, needed {want}")
+
+
+@dataclass(frozen=True)
+class ArgminOnDomain(Step):
+    """``argmin(E, v) = value`` for ``v`` ranging over its declared domain
+    ``D`` (an interval or ℝ∖{0}): the minimiser step gives
+    ``sign(∂E/∂u) = sign(u − r)`` for every real ``u`` (``E`` strictly
+    decreasing up to the real-line minimiser ``r``, strictly increasing
+    after it), so on ``D`` ⊆ ℝ:
+
+    * ``r ∈ D`` (``inside``): ``r`` is the unique minimiser over ``D``;
+    * ``r ≤ lo`` with ``lo`` a closed end of ``D``: ``E`` increases on ``D``
+      and ``lo`` is the unique minimiser (``hi ≤ r`` likewise gives ``hi``).
+
+    ``E`` is read on ``D`` only, so rewrites made with ``v ∈ D`` are sound."""
+
+    term: ArgMin
+    minimiser: Step
+    value: sp.Expr
+    inside: tuple
+
+    @property
+    def fact(self) -> sp.Basic:
+        return sp.Eq(self.term, self.value, evaluate=False)
+
+    def verify(self) -> None:
+        m, term = self.minimiser, self.term
+        if not isinstance(m, _MINIMISERS) or m.term != _on_line(term) or m.root is None:
+            raise self.fail(f"needs a real-line minimiser with a closed form for {term}")
+        rng = term.range
+        if self.value == m.root:
+            _check_inside(self, m, term, self.inside)
+            return
+        if not isinstance(rng, sp.Interval):
+            raise self.fail(f"{self.value} is not the real-line minimiser {m.root}")
+        if self.value == rng.start and rng.start.is_finite and not rng.left_open:
+            want = [sp.LessThan(m.root, rng.start, evaluate=False)]
+        elif self.value == rng.end and rng.end.is_finite and not rng.right_open:
+            want = [sp.LessThan(rng.end, m.root, evaluate=False)]
+        else:
+            raise self.fail(f"{self.value} is neither the real-line minimiser nor a closed end of {rng}")
+        if [p.fact for p in self.inside] != want:
+            raise self.fail(f"the premises show {[p.fact for p in self.inside]}, needed {want}")
+
+
+def _on_domain(term: ArgMin, goal, env) -> Step | None:
+    """An :class:`ArgminOnDomain` proof for a term over a declared domain."""
+    from .claims import membership
+
+    m = minimiser(_on_line(term), goal.context, env)
+    if m is None or m.root is None:
+        return None
+    rng = term.range
+    tries = [(m.root, membership(m.root, rng))]
+    if isinstance(rng, sp.Interval):
+        if rng.start.is_finite and not rng.left_open:
+            tries.append((rng.start, [sp.LessThan(m.root, rng.start, evaluate=False)]))
+        if rng.end.is_finite and not rng.right_open:
+            tries.append((rng.end, [sp.LessThan(rng.end, m.root, evaluate=False)]))
+    for value, conds in tries:
+        proofs = _prove_all(conds, goal.context, env)
+        if proofs is not None:
+            return ArgminOnDomain(term, m, value, proofs)
+    env.notes.append(f"argmin: could not place the minimiser {m.root} relative to {rng}")
+    return None
 
 
 @dataclass(frozen=True)
@@ -737,22 +823,47 @@ def prove_argmin_goal(goal: Goal, env: Env) -> Step | None:
     f = goal.statement
     if f.atoms(Corr) or not f.atoms(ArgMin):
         return None
+    if isinstance(f, sp.Implies) and not f.args[0].atoms(ArgMin):
+        # the premise guards the minimiser's existence: prove the conclusion under it
+        from .prover import ImpliesIntro, _implication_case
+
+        p, q = f.args
+        assumed, expected, _ = _implication_case(p, q, goal.context, ())
+        step = prove_argmin_goal(Goal(expected, goal.context).assuming(assumed, "premise of the implication"), env)
+        if step is not None:
+            return ImpliesIntro(p, q, goal.context, Hypothetical(assumed, step), ())
     pat = _sign_pattern(f)
     if pat is not None:
         a, term, _ = pat
-        m = minimiser(term, goal.context, env)
+        m = minimiser(_on_line(term), goal.context, env)
         if m is None:
             return None
+        inside = ()
+        if term != m.term:
+            from .claims import membership
+
+            if m.root is None:
+                return None
+            inside = _prove_all(membership(m.root, term.range), goal.context, env)
+            if inside is None:
+                return None
         g = m.gradient.xreplace({m.dummy: term.var})
         link = _link(a, g, goal.context, env)
         if link is None:
             return None
-        return ArgminSign(f, m, link)
+        return ArgminSign(f, m, link, inside)
     values = []
     mapping = {}
     for term in sorted(f.atoms(ArgMin), key=sp.default_sort_key):
         if term.atoms(ArgMin) - {term}:
             return None
+        if term != _on_line(term):
+            step = _on_domain(term, goal, env)
+            if step is None:
+                return None
+            values.append(step)
+            mapping[term] = step.value
+            continue
         m = minimiser(term, goal.context, env)
         if m is None or m.root is None:
             return None

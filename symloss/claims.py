@@ -54,22 +54,37 @@ __all__ = [
     "claim_builtins",
     "pearson",
     "CorrClosedForm",
+    "parse_assumptions",
+    "known_names",
+    "domain_set",
+    "membership",
 ]
 
 RESERVED = ("L", "yhat")
 
 
 class ArgMin(sp.Function):
-    """The unique minimiser of ``E`` over real ``v`` (unevaluated; ``v`` is
-    bound, so it is not a free symbol).
+    """The unique minimiser of ``E`` over ``v`` (unevaluated; ``v`` is bound,
+    so it is not a free symbol).  ``v`` ranges over the real line, or over
+    the set given as third argument: the declared domain of ``v`` (a SymPy
+    ``Interval``, ``FiniteSet`` or ``Union``), so that every step -- the
+    parser's rewrites that use ``v``'s domain, the proofs and the exact
+    evaluation -- reads the same range.
 
     >>> w, x = sp.symbols('w x', real=True)
     >>> ArgMin((w - x)**2, w).free_symbols == {x}
     True
+    >>> ArgMin(w, w, sp.Interval.open(0, sp.oo)).range
+    Interval.open(0, oo)
     """
 
-    nargs = 2
+    nargs = (2, 3)
     is_real = True
+
+    @property
+    def range(self) -> sp.Set:
+        """The set ``v`` ranges over (``Reals`` when none is given)."""
+        return self.args[2] if len(self.args) == 3 else sp.S.Reals
 
     @property
     def free_symbols(self):
@@ -310,6 +325,53 @@ def pearson(a: sp.Expr, b: sp.Expr, v: sp.Symbol, dist: sp.Basic) -> sp.Expr:
 # parsing
 
 
+def domain_set(dom) -> sp.Set | None:
+    """The declared domain as a SymPy set (what ``argmin`` ranges over and
+    what a distribution's support must lie in); ``None`` for an integer
+    range, which neither supports.
+
+    >>> from symloss.domains import parse_domain
+    >>> domain_set(parse_domain("positive")), domain_set(parse_domain("{0, 1}"))
+    (Interval.open(0, oo), {0, 1})
+    """
+    if dom.kind == "finite":
+        return sp.FiniteSet(*dom.elements)
+    if dom.kind == "nonzero":
+        return sp.Union(sp.Interval.open(-sp.oo, 0), sp.Interval.open(0, sp.oo))
+    if dom.kind == "integer":
+        return None
+    return sp.Interval(dom.lo, dom.hi, dom.lo_open or not dom.lo.is_finite, dom.hi_open or not dom.hi.is_finite)
+
+
+def membership(value: sp.Expr, rng: sp.Set) -> list:
+    """``value ∈ rng`` as unevaluated comparisons (a list read as a
+    conjunction; ``Or`` of equations for a finite set).
+
+    >>> membership(sp.Symbol('r'), sp.Interval.Lopen(0, 1))
+    [0 < r, r <= 1]
+    """
+    if rng == sp.S.Reals:
+        return []
+    if isinstance(rng, sp.Interval):
+        out = []
+        if rng.start.is_finite:
+            out.append((sp.StrictLessThan if rng.left_open else sp.LessThan)(rng.start, value, evaluate=False))
+        if rng.end.is_finite:
+            out.append((sp.StrictLessThan if rng.right_open else sp.LessThan)(value, rng.end, evaluate=False))
+        return out
+    if isinstance(rng, sp.FiniteSet):
+        eqs = [sp.Eq(value, e, evaluate=False) for e in rng.args]
+        return [eqs[0] if len(eqs) == 1 else sp.Or(*eqs, evaluate=False)]
+    if rng == sp.Union(sp.Interval.open(-sp.oo, 0), sp.Interval.open(0, sp.oo)):
+        return [sp.Ne(value, 0, evaluate=False)]
+    raise ValueError(f"no membership test for {rng}")
+
+
+def _dist_text(dist) -> str:
+    name = "uniform" if isinstance(dist, UniformDist) else "normal"
+    return f"{name}({', '.join(map(str, dist.args))})"
+
+
 def _syntax(message: str, text: str, column) -> SymlossSyntaxError:
     return SymlossSyntaxError(message, text, column)
 
@@ -381,6 +443,15 @@ class _Builder:
             raise _syntax("d needs the variable: d(E, w) or d(E, w, k)", self.text, column)
         e = self.expr_arg("d", args[0], column)
         v = self.var_arg("d", args[1], column)
+        for term in sorted(e.atoms(ArgMin, Corr), key=sp.default_sort_key):
+            if v in term.free_symbols:
+                what = "argmin" if isinstance(term, ArgMin) else "corr"
+                bound = term.args[1] if isinstance(term, ArgMin) else term.args[2]
+                raise _syntax(
+                    f"d: differentiating {what}(...) over {bound} in {v} is not supported (the derivative "
+                    f"of a minimiser or a correlation is not computed here); write its closed form instead, "
+                    f"e.g. d(r, {v}) for a minimiser r proved by the claim argmin(L, {bound}) == r",
+                    self.text, column)
         order = 1
         if len(args) == 3:
             k = args[2]
@@ -394,7 +465,12 @@ class _Builder:
             raise _syntax("argmin needs the variable to minimise over: argmin(E, w)", self.text, column)
         e = self.expr_arg("argmin", args[0], column)
         v = self.var_arg("argmin", args[1], column)
-        return ArgMin(e, v)
+        dom = _domain(self.problem, v)
+        rng = domain_set(dom)
+        if rng is None:
+            raise _syntax(f"argmin over {v}: its domain {dom.text} is not supported (declare an interval "
+                          f"or a finite set)", self.text, column)
+        return ArgMin(e, v) if rng == sp.S.Reals else ArgMin(e, v, rng)
 
     def at(self, args, kwargs, column):
         if not args:
@@ -448,9 +524,21 @@ class _Builder:
         dist = args[3]
         if not isinstance(dist, (UniformDist, NormalDist)):
             raise _syntax(f"corr: the fourth argument must be uniform(lo, hi) or normal(mu, sigma), got {dist}", self.text, column)
+        if v in dist.free_symbols:
+            raise _syntax(f"corr: the distribution {_dist_text(dist)} of {v} mentions {v} itself; its parameters "
+                          f"must not depend on the variable it draws", self.text, column)
+        self._support_inside(v, dist, column)
+        for side in (a, b):
+            if v not in side.free_symbols:
+                raise _syntax(f"corr: {side} does not vary with {v}, so it has variance 0 and the correlation "
+                              f"does not exist", self.text, column)
         step = _closed_form_step(a, b, v, dist)
         if step is None:
             return Corr(a, b, v, dist)
+        for side, var in ((a, step.var_a), (b, step.var_b)):
+            if var == 0:
+                raise _syntax(f"corr: {side} has variance 0 under {_dist_text(dist)}, so the correlation "
+                              f"does not exist", self.text, column)
         # the correlation is defined only where both variances are positive
         # (a covariance of 0 does not make an undefined correlation 0)
         for var in (step.var_a, step.var_b):
@@ -460,6 +548,41 @@ class _Builder:
         if step not in self.readings:
             self.readings.append(step)
         return step.value
+
+    def _support_inside(self, v, dist, column) -> None:
+        """The support of ``dist`` must lie in the declared domain of ``v``:
+        the claim (and every fact a proof uses, such as ``v > 0`` for a
+        positive ``v``, or a rewrite the parser made with it) is about
+        ``v`` in that domain.  Exact bounds are decided here; bounds with
+        symbols become conditions of the claim, like ``lo < hi``."""
+        from .domains import _le
+
+        dom = _domain(self.problem, v)
+        rng = domain_set(dom)
+        where = f"{_dist_text(dist)} is not inside the domain {dom.text} of {v}"
+        if rng is None or isinstance(rng, sp.FiniteSet):
+            raise _syntax(f"corr: {v} has the domain {dom.text}; a continuous distribution such as "
+                          f"{_dist_text(dist)} cannot range over it", self.text, column)
+        if rng == sp.S.Reals or dom.kind == "nonzero":  # ℝ∖{0}: a null set away
+            return
+        if isinstance(dist, NormalDist):
+            raise _syntax(f"corr: the support of {_dist_text(dist)} is the whole real line, {where}; "
+                          f"use uniform(lo, hi) inside the domain", self.text, column)
+        lo, hi = dist.args
+        for low, high in ((rng.start, lo), (hi, rng.end)):
+            if not (low.is_finite and high.is_finite):
+                if (low is sp.S.Infinity) or (high is sp.S.NegativeInfinity):
+                    raise _syntax(f"corr: {where}", self.text, column)
+                continue
+            if low.free_symbols or high.free_symbols:
+                self._parameter_condition(sp.Le(low, high, evaluate=False), where, column)
+                continue
+            ok = _le(low, high)
+            if ok is False:
+                raise _syntax(f"corr: {where}", self.text, column)
+            if ok is None:
+                raise _syntax(f"corr: cannot decide exactly whether {_dist_text(dist)} lies inside the domain "
+                              f"{dom.text} of {v}", self.text, column)
 
     def _parameter_condition(self, cond, what: str, column) -> None:
         """Record a distribution's validity condition (``lo < hi``,
@@ -651,9 +774,107 @@ def _bracket_depth(text: str) -> int:
     return deepest
 
 
+_LEIBNIZ = re.compile(r"(?<![A-Za-z0-9_])d([A-Za-z][A-Za-z0-9_]*)\s*/\s*d([A-Za-z][A-Za-z0-9_]*)")
+
+
+def known_names(problem) -> set | None:
+    """The names a claim or assumption about ``problem`` may use: every
+    symbol of the problem (model, loss, declared ``vars``, parameters,
+    catalogue domains and hyper-parameters) and ``L`` (and ``yhat`` when the
+    problem has one); ``None`` when ``problem`` has no symbol table (then no
+    name is checked)."""
+    table = getattr(problem, "symbols", None)
+    if table is None or not hasattr(table, "is_indexed"):
+        return None
+    names = set(table) | {"L"}
+    for attr in ("params", "variables"):
+        for s in getattr(problem, attr, ()) or ():
+            names.add(str(s.base) if isinstance(s, sp.Indexed) else getattr(s, "name", str(s)))
+    return names
+
+
+def _name_column(text: str, name: str) -> int | None:
+    m = re.search(r"(?<![A-Za-z0-9_.])%s(?![A-Za-z0-9_])" % re.escape(name), text)
+    return None if m is None else m.start() + 1
+
+
+def _suggest(name: str, known) -> str | None:
+    import difflib
+
+    pool = sorted(known)
+    squeezed = {k.replace("_", "").lower(): k for k in pool}
+    key = name.replace("_", "").lower()
+    if key in squeezed:
+        return squeezed[key]
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _check_leibniz(problem, text: str) -> None:
+    """``dL/dw`` reads as a quotient of two new symbols ``dL`` and ``dw``:
+    refuse it and name the notation that means the derivative."""
+    known = known_names(problem)
+    if known is None:
+        return
+    for m in _LEIBNIZ.finditer(text):
+        top, bottom = "d" + m.group(1), "d" + m.group(2)
+        if top in known or bottom in known:
+            continue
+        raise SymlossSyntaxError(
+            f"{m.group(0)!r} is not notation here: write d({m.group(1)}, {m.group(2)})", text, m.start() + 1)
+
+
+def _check_names(problem, text: str, value, created=()) -> None:
+    """Every free name of a parsed claim or assumption must be a symbol of
+    the problem: a misspelt name would otherwise become a new universally
+    quantified symbol and the verdict would be about another claim.
+    ``created``: names the parse added to the symbol table (a name that
+    SymPy's arithmetic then cancelled, as in ``0*z``, is still refused)."""
+    known = known_names(problem)
+    if known is None:
+        return
+    for name in created:
+        if name not in known:
+            value = sp.Symbol(name)  # report it like a free name
+            break
+    if isinstance(value, _Relation):
+        exprs = [value.a, value.b, value.var]
+    elif isinstance(value, sp.Basic):
+        exprs = [value]
+    else:
+        return
+    used: dict = {}
+    for e in exprs:
+        for s in e.free_symbols:
+            if isinstance(s, sp.Indexed):
+                name = str(s.base)
+            elif isinstance(s, sp.IndexedBase):
+                name = str(s.label)
+            elif isinstance(s, sp.Symbol):
+                name = s.name
+            else:
+                continue
+            if name not in known:
+                used[name] = _name_column(text, name)
+    if not used:
+        return
+    name = min(used, key=lambda n: (used[n] is None, used[n] or 0, n))
+    hint = _suggest(name, known | {"yhat"} if "yhat" in known else known)
+    did = f"; did you mean {hint!r}?" if hint else ""
+    raise SymlossSyntaxError(
+        f"unknown name {name!r}{did} (names here are the problem's symbols: "
+        f"{', '.join(sorted(known))}; to state something for every value of a new symbol, "
+        f"declare it in vars, e.g. vars = {{ {name} = \"real\" }})", text, used[name])
+
+
 def _parse(problem, text: str, builtins, conditions: list | None = None) -> Any:
+    _check_leibniz(problem, text)
     st = _Structured(problem, text, builtins)
+    before = set(st.table)
     value = st.run()
+    created = [n for n in st.table if n not in before and not st.table.is_indexed(n)
+               and st.table.domain(n).kind != "integer"]  # summation indices and bounds are bound names
+    _check_names(problem, text, value, created)
     if conditions is not None:
         conditions.extend(c for c in st.conditions if c not in conditions)
     return value
@@ -684,7 +905,13 @@ def _split_and(h: sp.Basic) -> list:
     return [h]
 
 
-def _parse_assumptions(problem, assume: Iterable) -> list:
+def parse_assumptions(problem, assume: Iterable) -> list:
+    """Assumptions (strings in the claim language, or SymPy booleans) →
+    SymPy booleans.  ``yhat``, ``L`` and ``d(...)`` mean what they mean in a
+    claim (the model's prediction, the loss, its derivatives); a name that
+    is not a symbol of the problem is a syntax error; ``argmin``, ``corr``
+    and the relations are claims, not conditions on a point, and are
+    refused."""
     out = []
     for a in _as_tuple(assume) if not isinstance(assume, str) else (assume,):
         if isinstance(a, str):
@@ -692,10 +919,20 @@ def _parse_assumptions(problem, assume: Iterable) -> list:
             value = b.resolve(_parse(problem, a, claim_builtins(problem, a)))
         else:
             value = a
+        if isinstance(value, _Relation):
+            raise SymlossSyntaxError(f"an assumption is a condition on a point, not {value.kind}(...): {a!r}",
+                                     a if isinstance(a, str) else "", None)
         if isinstance(value, sp.Expr) or not isinstance(value, sp.Basic):
             raise SymlossSyntaxError(f"an assumption must be a statement such as 'x != 0', got {a!r}", a if isinstance(a, str) else "", None)
+        if value.atoms(ArgMin, Corr):
+            raise SymlossSyntaxError(
+                f"argmin and corr cannot be assumed (an assumption is a condition on a point); "
+                f"state it in the claim, e.g. implies(..., ...): {a!r}", a if isinstance(a, str) else "", None)
         out.append(value)
     return out
+
+
+_parse_assumptions = parse_assumptions
 
 
 def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set, written: Sequence = ()) -> tuple:

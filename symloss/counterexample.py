@@ -339,6 +339,13 @@ def argmin_closed_form(term: ArgMin):
     return sp.cancel(-b / (2 * a)), sp.Gt(sp.factor(a), 0)
 
 
+def term_status(term: ArgMin, values: Mapping, deadline=None, cache=None):
+    """How ``term`` is minimised, over its range, with the other symbols at ``values``."""
+    from .ranges import term_status as on_range
+
+    return on_range(term, values, deadline, cache)
+
+
 def _resolve(formula: sp.Basic, values: Mapping, cache: dict | None = None,
              deadline: float | None = None) -> tuple[sp.Basic | None, str | None]:
     """Replace each ArgMin term by its exact value at ``values``.  Returns
@@ -347,7 +354,7 @@ def _resolve(formula: sp.Basic, values: Mapping, cache: dict | None = None,
     repl = {}
     for term in formula.atoms(ArgMin):
         others = {k: v for k, v in values.items() if k != term.var}
-        status = argmin_status(substitute(term.expr, others), term.var, deadline, cache)
+        status = term_status(term, values, deadline, cache)
         if status is None:
             return None, None
         if status[0] != "unique":
@@ -671,7 +678,7 @@ def _at_minimiser(values: dict, term: ArgMin, domains, cache, deadline) -> dict 
     ``sign(d(L, w)) == sign(w - argmin(L, w))`` fail at a kink), or ``None``."""
     v = term.var
     others = {k: x for k, x in values.items() if k != v}
-    status = argmin_status(substitute(term.expr, others), v, deadline, cache)
+    status = term_status(term, values, deadline, cache)
     if status is None or status[0] != "unique" or status[1].free_symbols:
         return None
     m = status[1]
@@ -724,14 +731,12 @@ def _argmin_failure(claim: Pointwise, deadline, seed, cache=None):
     doms = dict(claim.domains)
 
     def failure(values):
+        from .ranges import failure_reason
+
         if point_is_admissible(hyps, values) is not True:
             return None
-        for term in sorted(terms, key=sp.default_sort_key):
-            others = {k: v for k, v in values.items() if k != term.var}
-            status = argmin_status(substitute(term.expr, others), term.var, deadline, cache)
-            if status is not None and status[0] != "unique":
-                return f"argmin over {term.var} fails: {status[1]}"
-        return None
+        # a missing minimiser refutes the claim unless a false premise guards it
+        return failure_reason(claim.formula, values, deadline, cache)
 
     for point in _simple_points(symbols, doms, seed):
         if _past(deadline):

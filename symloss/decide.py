@@ -346,10 +346,9 @@ def _recheck_counterexample(claim: Claim, ce) -> bool:
     # an argmin failure: admissible point at which a minimiser is missing
     hyps = [h for h in claim.hypotheses if not h.atoms(ArgMin, Corr)]
     if claim.formula.atoms(ArgMin) and point_is_admissible(hyps, ce.values) is True:
-        from .counterexample import _resolve
+        from .ranges import failure_reason
 
-        f, why = _resolve(claim.formula, ce.values)
-        return f is None and why is not None
+        return failure_reason(claim.formula, ce.values) is not None
     return False
 
 
