@@ -924,10 +924,10 @@ def parse_assumptions(problem, assume: Iterable) -> list:
                                      a if isinstance(a, str) else "", None)
         if isinstance(value, sp.Expr) or not isinstance(value, sp.Basic):
             raise SymlossSyntaxError(f"an assumption must be a statement such as 'x != 0', got {a!r}", a if isinstance(a, str) else "", None)
-        if value.atoms(ArgMin, Corr):
+        if value.atoms(Corr) or (isinstance(a, str) and re.search(r"\bcorr\s*\(", a)):
             raise SymlossSyntaxError(
-                f"argmin and corr cannot be assumed (an assumption is a condition on a point); "
-                f"state it in the claim, e.g. implies(..., ...): {a!r}", a if isinstance(a, str) else "", None)
+                f"corr cannot be assumed; state it in the claim, e.g. implies(corr(...) > 0, ...): {a!r}",
+                a if isinstance(a, str) else "", None)
         out.append(value)
     return out
 

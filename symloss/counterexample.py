@@ -605,7 +605,9 @@ def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, 
     sampling_formula = formula
     sampling_hyps = list(hypotheses)
     for term in formula.atoms(ArgMin):
-        cf = argmin_closed_form(term)
+        # the closed form is the real-line minimiser: over a declared domain
+        # it may not be the minimiser at all, so only the exact scan applies
+        cf = argmin_closed_form(term) if term.range == sp.S.Reals else None
         if cf is None:
             notes.append(f"no closed form for {term}: exact scan of simple points only")
             point, tested = _exact_scan(formula, hypotheses, symbols, domains, deadline, seed, cache)
@@ -727,13 +729,13 @@ def _argmin_failure(claim: Pointwise, deadline, seed, cache=None):
     if not terms:
         return None
     symbols = list(claim.symbols)
-    hyps = [h for h in claim.hypotheses if not h.atoms(ArgMin, Corr)]
+    hyps = list(claim.hypotheses)  # assumptions about argmin too: they must hold at the point
     doms = dict(claim.domains)
 
     def failure(values):
-        from .ranges import failure_reason
+        from .ranges import admissible, failure_reason
 
-        if point_is_admissible(hyps, values) is not True:
+        if admissible(hyps, values, deadline, cache) is not True:
             return None
         # a missing minimiser refutes the claim unless a false premise guards it
         return failure_reason(claim.formula, values, deadline, cache)
@@ -778,9 +780,10 @@ def refute(claim: Claim, *, seed: int = 0, deadline: float | None = None, n_rand
         return Search(ce, tested, tuple(notes), "exact counterexample")
     fail = _argmin_failure(claim, deadline, seed, cache)
     if fail is not None:
+        from .ranges import admissible
+
         values, why = fail
-        hyps = [h for h in claim.hypotheses if not h.atoms(ArgMin, Corr)]
-        if point_is_admissible(hyps, values) is True:
+        if admissible(claim.hypotheses, values, deadline, cache) is True:
             ce = Counterexample(values, explanation=why)
             return Search(ce, tested, tuple(notes) + ("argmin scan",), "exact counterexample (no unique minimiser)")
     return Search(None, tested, tuple(notes))

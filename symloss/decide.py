@@ -326,7 +326,6 @@ def _recheck_counterexample(claim: Claim, ce) -> bool:
     """Independent exact re-check of a counterexample against the claim."""
     from .claims import Nondecreasing, Proportional
     from .counterexample import pair_form, verify
-    from .exact import point_is_admissible
 
     if ce is None:
         return False
@@ -344,8 +343,9 @@ def _recheck_counterexample(claim: Claim, ce) -> bool:
     if verify(claim.formula, claim.hypotheses, ce.values):
         return True
     # an argmin failure: admissible point at which a minimiser is missing
-    hyps = [h for h in claim.hypotheses if not h.atoms(ArgMin, Corr)]
-    if claim.formula.atoms(ArgMin) and point_is_admissible(hyps, ce.values) is True:
+    from .ranges import admissible
+
+    if claim.formula.atoms(ArgMin) and admissible(claim.hypotheses, ce.values) is True:
         from .ranges import failure_reason
 
         return failure_reason(claim.formula, ce.values) is not None

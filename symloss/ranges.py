@@ -302,3 +302,22 @@ def failure_reason(formula: sp.Basic, values, deadline=None, cache=None) -> str 
     """
     v, why = _guarded(formula, values, deadline, cache)
     return why if v == _UNDEF else None
+
+
+def admissible(hypotheses, values, deadline=None, cache=None) -> bool | None:
+    """:func:`exact.point_is_admissible` for hypotheses that may mention
+    ``argmin`` (an assumption such as ``argmin(L, w) > 0``): such a
+    hypothesis holds only where each minimiser exists and the resolved
+    statement holds; one that cannot be resolved is not known to hold."""
+    from .counterexample import _resolve
+    from .exact import point_is_admissible
+
+    resolved = []
+    for h in hypotheses:
+        if h.atoms(ArgMinTerm()):
+            r, why = _resolve(h, values, cache, deadline)
+            if r is None:
+                return False if why is not None else None
+            h = r
+        resolved.append(h)
+    return point_is_admissible(resolved, values)

@@ -56,7 +56,7 @@ def test_refuted_point_satisfies_the_assumption_with_the_model_substituted():
     assert yhat != vals["y"] and (yhat - vals["y"]) ** 2 / 2 <= 1
 
 
-@pytest.mark.parametrize("assume", ["argmin(L, w) == 0", "proportional(L, L, w)"])
+@pytest.mark.parametrize("assume", ["corr(L, w, w, uniform(0, 1)) > 0", "proportional(L, L, w)"])
 def test_assumption_must_be_a_condition_on_a_point(assume):
     with pytest.raises(SymlossSyntaxError):
         symloss.problem(**LIN_SQ).check("L >= 0", assume=[assume], hard=False)
@@ -186,6 +186,15 @@ def test_derivative_in_the_bound_variable_is_zero():
     ({"w": "positive", "a": "positive"}, "(w - a)**2", "argmin(L, w) == a", "proved"),
     ({"w": "positive"}, "(w - a)**2", "argmin(L, w) == a", "refuted"),
     ({"w": "positive", "a": "positive"}, "(w - a)**2", "sign(d(L, w)) == sign(w - argmin(L, w))", "proved"),
+    # strictly monotone on the whole line: the closed end is the minimiser
+    ({"w": "[0, 1]"}, "exp(w)", "argmin(L, w) == 0", "proved"),
+    ({"w": "[1, 2]"}, "cosh(w)", "argmin(L, w) == 1", "proved"),
+    ({"w": "[1, 2]", "x": "positive"}, "w*x", "argmin(L, w) == 1", "proved"),
+    ({"w": "[1, 2]", "x": "negative"}, "w*x", "argmin(L, w) == 2", "proved"),
+    # the real-line minimiser 4 is not a point of {1, 2, 3}: the minimiser is 3
+    ({"w": "{1, 2, 3}"}, "(w - 4)**2", "argmin(L, w) == 4", "refuted"),
+    ({"w": "{1, 2, 3}"}, "(w - 4)**2", "argmin(L, w) == 3", "proved"),
+    ({"w": "[1, 2]"}, "(w - 1)**2", "argmin(L, w) == 3", "refuted"),
 ])
 def test_argmin_ranges_over_the_declared_domain(vars_, loss, claim, verdict):
     if "a" in loss and "a" not in vars_:
@@ -194,6 +203,15 @@ def test_argmin_ranges_over_the_declared_domain(vars_, loss, claim, verdict):
     if verdict == "proved" and r.verdict == "unknown":
         pytest.xfail(f"not proved yet: {r.reason}")
     assert r.verdict == verdict, r
+
+
+def test_assumed_minimiser_must_exist_at_a_counterexample():
+    # argmin(L, var) exists only where yhat != y (and is (yhat - y)**2):
+    # a refutation may not use a point where the assumed minimiser is missing
+    r = _check(dict(model="linear", loss="gaussian_nll"), "abs(yhat - y) == 1", ("argmin(L, var) == 1",))
+    assert r.verdict != "refuted", r
+    r = _check(LIN_SQ, "(y - b)/x > 0", ("x != 0", "argmin(L, w) > 0"))
+    assert r.verdict != "refuted", r
 
 
 def test_open_end_reason_names_the_domain():
