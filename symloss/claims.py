@@ -99,7 +99,10 @@ class ArgMin(sp.Function):
         return self.args[1]
 
     def _latex(self, printer, exp=None):
-        body = r"\operatorname*{argmin}_{%s} %s" % (printer._print(self.args[1]), printer._print(self.args[0]))
+        sub = printer._print(self.args[1])
+        if len(self.args) == 3:
+            sub += r" \in %s" % printer._print(self.args[2])
+        body = r"\operatorname*{argmin}_{%s} %s" % (sub, printer._print(self.args[0]))
         return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
 
 
@@ -940,9 +943,23 @@ def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set, w
     ``written`` holds definedness conditions recorded while parsing, for
     sub-expressions that SymPy's evaluation may have cancelled."""
     hyps: list = []
+    free = set().union(*(e.free_symbols for e in exprs)) if exprs else set()
+    bound_only = set(bound) - free  # variables the claim only binds (argmin over w, corr over w)
+    user = set(getattr(problem, "assumptions", ()) or ())
     for h in _as_tuple(problem.hypotheses() if hasattr(problem, "hypotheses") else ()):
+        if h not in user and h.free_symbols and h.free_symbols <= bound_only:
+            continue  # the domain of a bound variable is its range, not a condition on a point
         hyps.extend(_split_and(h))
-    for h in _parse_assumptions(problem, assume):
+    extra = _parse_assumptions(problem, assume)
+    for h in list(user) + extra:
+        clash = sorted(h.free_symbols & bound_only, key=str)
+        if clash:
+            v = clash[0]
+            raise SymlossSyntaxError(
+                f"the assumption {h} mentions {v}, which the claim only binds (argmin/corr over {v}); an "
+                f"assumption cannot restrict the range of a bound variable: declare its domain in vars "
+                f"(e.g. vars = {{ {v} = \"positive\" }})", str(h), None)
+    for h in extra:
         hyps.extend(_split_and(h))
     for e in exprs:
         for c in definedness_conditions(e):

@@ -87,7 +87,14 @@ def _status(expr, var, rng, deadline, cache):
             poly = None
         if poly is not None and all(c.is_number for c in poly.all_coeffs()):
             return _polynomial(poly, u, var, rng)
-    elif rng != _nonzero_set():
+    elif rng == _nonzero_set():
+        try:
+            poly = sp.Poly(sp.expand(e), u)
+        except sp.PolynomialError:
+            poly = None
+        if poly is not None and all(c.is_number for c in poly.all_coeffs()):
+            return _polynomial(poly, u, var, sp.Interval(-sp.oo, sp.oo), holes=(sp.S.Zero,), where=_text(var, rng))
+    else:
         return None
     # the real-line minimiser, when unique and inside the range
     if var not in expr.free_symbols:
@@ -166,8 +173,10 @@ def _finite(e, u, var, points):
     return ("unique", points[best[0]])
 
 
-def _polynomial(poly: sp.Poly, u, var, rng: sp.Interval):
-    where = _text(var, rng)
+def _polynomial(poly: sp.Poly, u, var, rng: sp.Interval, holes=(), where=None):
+    """``holes``: points removed from the interval (0 for ℝ∖{0}); each is an
+    open end on both sides."""
+    where = where or _text(var, rng)
     if poly.degree() <= 0:
         return ("many", f"the function does not depend on {var}: every {var} in {where} is a minimiser")
     dpoly = poly.diff(u)
@@ -186,9 +195,9 @@ def _polynomial(poly: sp.Poly, u, var, rng: sp.Interval):
         inside = _inside(r, sp.Interval.open(rng.start, rng.end))
         if inside is None:
             return None
-        if inside:
+        if inside and all(r != h for h in holes):
             cands.append(r)
-    ends = []  # (end, value or ±oo) for ends that are not points of the range
+    ends = [(h, poly.as_expr().xreplace({u: h})) for h in holes]  # (end, value or ±oo): ends not in the range
     lc = sign_of(poly.LC())
     if lc is None:
         return None

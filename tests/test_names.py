@@ -195,6 +195,9 @@ def test_derivative_in_the_bound_variable_is_zero():
     ({"w": "{1, 2, 3}"}, "(w - 4)**2", "argmin(L, w) == 4", "refuted"),
     ({"w": "{1, 2, 3}"}, "(w - 4)**2", "argmin(L, w) == 3", "proved"),
     ({"w": "[1, 2]"}, "(w - 1)**2", "argmin(L, w) == 3", "refuted"),
+    # on w != 0, w**2 approaches 0 at the hole w = 0 without attaining it
+    ({"w": "nonzero"}, "w**2", "argmin(L, w) == 0", "refuted"),
+    ({"w": "nonzero"}, "(w - 1)**2", "argmin(L, w) == 1", "proved"),
 ])
 def test_argmin_ranges_over_the_declared_domain(vars_, loss, claim, verdict):
     if "a" in loss and "a" not in vars_:
@@ -212,6 +215,20 @@ def test_assumed_minimiser_must_exist_at_a_counterexample():
     assert r.verdict != "refuted", r
     r = _check(LIN_SQ, "(y - b)/x > 0", ("x != 0", "argmin(L, w) > 0"))
     assert r.verdict != "refuted", r
+
+
+def test_assumption_cannot_restrict_a_bound_variable():
+    p = symloss.problem(loss="abs(w)", vars={"w": "positive"})
+    with pytest.raises(SymlossSyntaxError, match="cannot restrict the range of a bound variable"):
+        p.check("argmin(L, w) == 0", assume=["w > 1"], hard=False)
+    # a free w (as well as the bound one) may be restricted
+    r = _check(LIN_SQ, "sign(d(L, w)) == sign(w - argmin(L, w))", ("x != 0", "w > 0"))
+    assert r.verdict == "proved"
+
+
+def test_bound_only_variable_is_not_a_free_symbol():
+    c = parse_claim(symloss.problem(loss="abs(w)", vars={"w": "positive"}), "argmin(L, w) == 1")
+    assert c.symbols == ()
 
 
 def test_open_end_reason_names_the_domain():
