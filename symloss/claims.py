@@ -491,6 +491,7 @@ class _Builder:
         for var, value in pairs:
             var = self.var_arg("at", var, column)
             repl[var] = self.expr_arg("at", value, column, "a value")
+            self._value_inside(var, repl[var], column)
         from .tactics import _replace  # the variable argmin/corr range over is not substituted
 
         return _replace(e, repl)
@@ -551,6 +552,25 @@ class _Builder:
         if step not in self.readings:
             self.readings.append(step)
         return step.value
+
+    def _value_inside(self, v, value, column) -> None:
+        """``at(E, v=value)``: ``E`` may have been rewritten with the domain of
+        ``v`` (``abs(w)`` is ``w`` for a positive ``w``), so ``value`` must lie
+        in that domain: a number is checked exactly here, an expression
+        with symbols adds its membership to the claim's conditions."""
+        dom = _domain(self.problem, v)
+        rng = domain_set(dom)
+        if rng == sp.S.Reals:
+            return
+        if not value.free_symbols:
+            inside = dom.decide(value)
+            if inside is True:
+                return
+            raise _syntax(f"at: {v} = {value} is {'outside' if inside is False else 'not known to lie in'} "
+                          f"the domain {dom.text} of {v}", self.text, column)
+        conds = membership(value, rng) if rng is not None else [dom.condition(value)]
+        for cond in conds:
+            self._parameter_condition(cond, f"at: {v} = {value} is outside the domain {dom.text} of {v}", column)
 
     def _support_inside(self, v, dist, column) -> None:
         """The support of ``dist`` must lie in the declared domain of ``v``:
@@ -917,9 +937,10 @@ def parse_assumptions(problem, assume: Iterable) -> list:
     refused."""
     out = []
     for a in _as_tuple(assume) if not isinstance(assume, str) else (assume,):
+        side: list = []  # conditions the built-ins record (at(E, w=a) needs a in w's domain)
         if isinstance(a, str):
             b = _Builder(problem, a)
-            value = b.resolve(_parse(problem, a, claim_builtins(problem, a)))
+            value = b.resolve(_parse(problem, a, claim_builtins(problem, a, side), side))
         else:
             value = a
         if isinstance(value, _Relation):
@@ -931,6 +952,7 @@ def parse_assumptions(problem, assume: Iterable) -> list:
             raise SymlossSyntaxError(
                 f"corr cannot be assumed; state it in the claim, e.g. implies(corr(...) > 0, ...): {a!r}",
                 a if isinstance(a, str) else "", None)
+        out.extend(c for c in side if isinstance(c, sp.Basic) and c is not sp.true)
         out.append(value)
     return out
 

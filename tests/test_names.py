@@ -284,3 +284,20 @@ def test_unguarded_missing_minimiser_refutes():
     r = _check(LIN_SQ, "x*argmin(L, w) == y - b")
     assert r.verdict == "refuted"
     assert r.counterexample.values[symloss.problem(**LIN_SQ).symbols.symbol("x")] == 0
+
+
+# ---------------------------------------------------------------------------
+# at(E, w=value): E may have been rewritten with w's domain, so the value must
+# lie in it (abs(w) + w is 2w for a positive w, but 0 at w = -1)
+
+def test_at_value_outside_the_domain_is_a_syntax_error():
+    p = symloss.problem(loss="abs(w) + w", vars={"w": "positive"})
+    with pytest.raises(SymlossSyntaxError, match="outside the domain positive of w"):
+        parse_claim(p, "at(L, w=-1) == -2")
+
+
+def test_at_symbolic_value_is_restricted_to_the_domain():
+    p = symloss.problem(loss="abs(w) + w", vars={"w": "positive", "a": "real"})
+    c = parse_claim(p, "at(L, w=a) == 2*a")
+    assert any(str(h) == "0 < a" for h in c.hypotheses)
+    assert _check(dict(loss="abs(w) + w", vars={"w": "positive", "a": "real"}), "at(L, w=a) == 2*a").verdict == "proved"
