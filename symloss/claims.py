@@ -965,22 +965,17 @@ def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set, w
     ``written`` holds definedness conditions recorded while parsing, for
     sub-expressions that SymPy's evaluation may have cancelled."""
     hyps: list = []
-    free = set().union(*(e.free_symbols for e in exprs)) if exprs else set()
-    bound_only = set(bound) - free  # variables the claim only binds (argmin over w, corr over w)
     user = set(getattr(problem, "assumptions", ()) or ())
+    extra = _parse_assumptions(problem, assume)
+    free = set().union(*(e.free_symbols for e in list(exprs) + list(user) + extra))
+    # a variable the claim only binds (argmin over w, corr over w): its domain
+    # is the range of the binder, not a condition on a free w (a w in an
+    # assumption is free, another variable than the bound one)
+    bound_only = set(bound) - free
     for h in _as_tuple(problem.hypotheses() if hasattr(problem, "hypotheses") else ()):
         if h not in user and h.free_symbols and h.free_symbols <= bound_only:
-            continue  # the domain of a bound variable is its range, not a condition on a point
+            continue
         hyps.extend(_split_and(h))
-    extra = _parse_assumptions(problem, assume)
-    for h in list(user) + extra:
-        clash = sorted(h.free_symbols & bound_only, key=str)
-        if clash:
-            v = clash[0]
-            raise SymlossSyntaxError(
-                f"the assumption {h} mentions {v}, which the claim only binds (argmin/corr over {v}); an "
-                f"assumption cannot restrict the range of a bound variable: declare its domain in vars "
-                f"(e.g. vars = {{ {v} = \"positive\" }})", str(h), None)
     for h in extra:
         hyps.extend(_split_and(h))
     for e in exprs:

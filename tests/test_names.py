@@ -217,10 +217,14 @@ def test_assumed_minimiser_must_exist_at_a_counterexample():
     assert r.verdict != "refuted", r
 
 
-def test_assumption_cannot_restrict_a_bound_variable():
-    p = symloss.problem(loss="abs(w)", vars={"w": "positive"})
-    with pytest.raises(SymlossSyntaxError, match="cannot restrict the range of a bound variable"):
-        p.check("argmin(L, w) == 0", assume=["w > 1"], hard=False)
+def test_assumption_does_not_restrict_a_bound_variable():
+    # the w of the assumption is free, another variable than the bound one:
+    # argmin over w > 0 of |w| still does not exist
+    r = _check(dict(loss="abs(w)", vars={"w": "positive"}), "argmin(L, w) == 0", ("w > 1",))
+    assert r.verdict == "refuted", r
+    # and w**2 on w >= 0 is minimised at 0 whatever the assumption says about a free w
+    r = _check(dict(loss="w**2", vars={"w": "nonnegative"}), "argmin(L, w) == 0", ("w > 1",))
+    assert r.verdict == "proved", r
     # a free w (as well as the bound one) may be restricted
     r = _check(LIN_SQ, "sign(d(L, w)) == sign(w - argmin(L, w))", ("x != 0", "w > 0"))
     assert r.verdict == "proved"
