@@ -8,8 +8,8 @@ built-in                           meaning (example)
 =================================  ===========================================
 ``L``, ``yhat``                    the loss (ŷ replaced by the model), the model
 ``d(E, v)``, ``d(E, v, k)``        derivative (``d(L, w) == x*(w*x - y)``)
-``argmin(E, v)``                   unique minimiser over real v
-                                   (``argmin(L, w) == y/x``)
+``argmin(E, v)``                   unique minimiser over the declared
+                                   domain of v (``argmin(L, w) == y/x``)
 ``at(E, v=value)``                 substitution (``at(L, w=0) >= 0``)
 ``proportional(A, B, v)``          A = c·B with c free of v
                                    (``proportional(d(L, w), yhat - y, w)``)
@@ -22,7 +22,11 @@ built-in                           meaning (example)
 
 Every claim is universally quantified over its free symbols, in their
 domains, under the problem's hypotheses, the user's assumptions and the
-definedness conditions of everything it mentions.  The claim objects are
+definedness conditions of everything it mentions.  Names are bound by one
+set of rules (proofs/README.md, "Names and scoping"): a name must be a
+symbol of the problem or a word of the language; ``L``/``yhat`` mean the
+loss and the model's prediction in claims and assumptions alike; a bound
+variable ranges over its declared domain in every step.  The claim objects are
 :class:`Pointwise` (a SymPy boolean, possibly holding :class:`ArgMin` and
 :class:`Corr` terms), :class:`Proportional` and :class:`Nondecreasing`.
 """
@@ -39,6 +43,15 @@ import sympy as sp
 
 from .errors import InvalidArgument, SymlossSyntaxError
 from .functions import definedness_conditions, derivative
+from .names import (  # noqa: F401 - domain_set, membership, known_names are re-exported
+    check_leibniz,
+    check_names,
+    domain_set,
+    known_names,
+    membership,
+    support_conditions,
+    value_conditions,
+)
 from .proof import Step
 
 __all__ = [
@@ -328,48 +341,6 @@ def pearson(a: sp.Expr, b: sp.Expr, v: sp.Symbol, dist: sp.Basic) -> sp.Expr:
 # parsing
 
 
-def domain_set(dom) -> sp.Set | None:
-    """The declared domain as a SymPy set (what ``argmin`` ranges over and
-    what a distribution's support must lie in); ``None`` for an integer
-    range, which neither supports.
-
-    >>> from symloss.domains import parse_domain
-    >>> domain_set(parse_domain("positive")), domain_set(parse_domain("{0, 1}"))
-    (Interval.open(0, oo), {0, 1})
-    """
-    if dom.kind == "finite":
-        return sp.FiniteSet(*dom.elements)
-    if dom.kind == "nonzero":
-        return sp.Union(sp.Interval.open(-sp.oo, 0), sp.Interval.open(0, sp.oo))
-    if dom.kind == "integer":
-        return None
-    return sp.Interval(dom.lo, dom.hi, dom.lo_open or not dom.lo.is_finite, dom.hi_open or not dom.hi.is_finite)
-
-
-def membership(value: sp.Expr, rng: sp.Set) -> list:
-    """``value ∈ rng`` as unevaluated comparisons (a list read as a
-    conjunction; ``Or`` of equations for a finite set).
-
-    >>> membership(sp.Symbol('r'), sp.Interval.Lopen(0, 1))
-    [0 < r, r <= 1]
-    """
-    if rng == sp.S.Reals:
-        return []
-    if isinstance(rng, sp.Interval):
-        out = []
-        if rng.start.is_finite:
-            out.append((sp.StrictLessThan if rng.left_open else sp.LessThan)(rng.start, value, evaluate=False))
-        if rng.end.is_finite:
-            out.append((sp.StrictLessThan if rng.right_open else sp.LessThan)(value, rng.end, evaluate=False))
-        return out
-    if isinstance(rng, sp.FiniteSet):
-        eqs = [sp.Eq(value, e, evaluate=False) for e in rng.args]
-        return [eqs[0] if len(eqs) == 1 else sp.Or(*eqs, evaluate=False)]
-    if rng == sp.Union(sp.Interval.open(-sp.oo, 0), sp.Interval.open(0, sp.oo)):
-        return [sp.Ne(value, 0, evaluate=False)]
-    raise ValueError(f"no membership test for {rng}")
-
-
 def _dist_text(dist) -> str:
     name = "uniform" if isinstance(dist, UniformDist) else "normal"
     return f"{name}({', '.join(map(str, dist.args))})"
@@ -554,58 +525,25 @@ class _Builder:
         return step.value
 
     def _value_inside(self, v, value, column) -> None:
-        """``at(E, v=value)``: ``E`` may have been rewritten with the domain of
-        ``v`` (``abs(w)`` is ``w`` for a positive ``w``), so ``value`` must lie
-        in that domain: a number is checked exactly here, an expression
-        with symbols adds its membership to the claim's conditions."""
-        dom = _domain(self.problem, v)
-        rng = domain_set(dom)
-        if rng == sp.S.Reals:
-            return
-        if not value.free_symbols:
-            inside = dom.decide(value)
-            if inside is True:
-                return
-            raise _syntax(f"at: {v} = {value} is {'outside' if inside is False else 'not known to lie in'} "
-                          f"the domain {dom.text} of {v}", self.text, column)
-        conds = membership(value, rng) if rng is not None else [dom.condition(value)]
+        """``at(E, v=value)`` needs ``value`` in the domain of ``v``
+        (:func:`symloss.names.value_conditions`)."""
+        try:
+            conds = value_conditions(v, _domain(self.problem, v), value)
+        except ValueError as exc:
+            raise _syntax(f"at: {exc}", self.text, column) from None
         for cond in conds:
-            self._parameter_condition(cond, f"at: {v} = {value} is outside the domain {dom.text} of {v}", column)
+            self._parameter_condition(cond, f"at: {v} = {value} is outside the domain of {v}", column)
 
     def _support_inside(self, v, dist, column) -> None:
-        """The support of ``dist`` must lie in the declared domain of ``v``:
-        the claim (and every fact a proof uses, such as ``v > 0`` for a
-        positive ``v``, or a rewrite the parser made with it) is about
-        ``v`` in that domain.  Exact bounds are decided here; bounds with
-        symbols become conditions of the claim, like ``lo < hi``."""
-        from .domains import _le
-
-        dom = _domain(self.problem, v)
-        rng = domain_set(dom)
-        where = f"{_dist_text(dist)} is not inside the domain {dom.text} of {v}"
-        if rng is None or isinstance(rng, sp.FiniteSet):
-            raise _syntax(f"corr: {v} has the domain {dom.text}; a continuous distribution such as "
-                          f"{_dist_text(dist)} cannot range over it", self.text, column)
-        if rng == sp.S.Reals or dom.kind == "nonzero":  # ℝ∖{0}: a null set away
-            return
-        if isinstance(dist, NormalDist):
-            raise _syntax(f"corr: the support of {_dist_text(dist)} is the whole real line, {where}; "
-                          f"use uniform(lo, hi) inside the domain", self.text, column)
-        lo, hi = dist.args
-        for low, high in ((rng.start, lo), (hi, rng.end)):
-            if not (low.is_finite and high.is_finite):
-                if (low is sp.S.Infinity) or (high is sp.S.NegativeInfinity):
-                    raise _syntax(f"corr: {where}", self.text, column)
-                continue
-            if low.free_symbols or high.free_symbols:
-                self._parameter_condition(sp.Le(low, high, evaluate=False), where, column)
-                continue
-            ok = _le(low, high)
-            if ok is False:
-                raise _syntax(f"corr: {where}", self.text, column)
-            if ok is None:
-                raise _syntax(f"corr: cannot decide exactly whether {_dist_text(dist)} lies inside the domain "
-                              f"{dom.text} of {v}", self.text, column)
+        """The support of ``dist`` must lie in the domain of ``v``
+        (:func:`symloss.names.support_conditions`)."""
+        name = "uniform" if isinstance(dist, UniformDist) else "normal"
+        try:
+            conds = support_conditions(v, _domain(self.problem, v), name, dist.args)
+        except ValueError as exc:
+            raise _syntax(f"corr: {exc}", self.text, column) from None
+        for cond in conds:
+            self._parameter_condition(cond, f"{_dist_text(dist)} is not inside the domain of {v}", column)
 
     def _parameter_condition(self, cond, what: str, column) -> None:
         """Record a distribution's validity condition (``lo < hi``,
@@ -797,107 +735,15 @@ def _bracket_depth(text: str) -> int:
     return deepest
 
 
-_LEIBNIZ = re.compile(r"(?<![A-Za-z0-9_])d([A-Za-z][A-Za-z0-9_]*)\s*/\s*d([A-Za-z][A-Za-z0-9_]*)")
-
-
-def known_names(problem) -> set | None:
-    """The names a claim or assumption about ``problem`` may use: every
-    symbol of the problem (model, loss, declared ``vars``, parameters,
-    catalogue domains and hyper-parameters) and ``L`` (and ``yhat`` when the
-    problem has one); ``None`` when ``problem`` has no symbol table (then no
-    name is checked)."""
-    table = getattr(problem, "symbols", None)
-    if table is None or not hasattr(table, "is_indexed"):
-        return None
-    names = set(table) | {"L"}
-    for attr in ("params", "variables"):
-        for s in getattr(problem, attr, ()) or ():
-            names.add(str(s.base) if isinstance(s, sp.Indexed) else getattr(s, "name", str(s)))
-    return names
-
-
-def _name_column(text: str, name: str) -> int | None:
-    m = re.search(r"(?<![A-Za-z0-9_.])%s(?![A-Za-z0-9_])" % re.escape(name), text)
-    return None if m is None else m.start() + 1
-
-
-def _suggest(name: str, known) -> str | None:
-    import difflib
-
-    pool = sorted(known)
-    squeezed = {k.replace("_", "").lower(): k for k in pool}
-    key = name.replace("_", "").lower()
-    if key in squeezed:
-        return squeezed[key]
-    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-def _check_leibniz(problem, text: str) -> None:
-    """``dL/dw`` reads as a quotient of two new symbols ``dL`` and ``dw``:
-    refuse it and name the notation that means the derivative."""
-    known = known_names(problem)
-    if known is None:
-        return
-    for m in _LEIBNIZ.finditer(text):
-        top, bottom = "d" + m.group(1), "d" + m.group(2)
-        if top in known or bottom in known:
-            continue
-        raise SymlossSyntaxError(
-            f"{m.group(0)!r} is not notation here: write d({m.group(1)}, {m.group(2)})", text, m.start() + 1)
-
-
-def _check_names(problem, text: str, value, created=()) -> None:
-    """Every free name of a parsed claim or assumption must be a symbol of
-    the problem: a misspelt name would otherwise become a new universally
-    quantified symbol and the verdict would be about another claim.
-    ``created``: names the parse added to the symbol table (a name that
-    SymPy's arithmetic then cancelled, as in ``0*z``, is still refused)."""
-    known = known_names(problem)
-    if known is None:
-        return
-    for name in created:
-        if name not in known:
-            value = sp.Symbol(name)  # report it like a free name
-            break
-    if isinstance(value, _Relation):
-        exprs = [value.a, value.b, value.var]
-    elif isinstance(value, sp.Basic):
-        exprs = [value]
-    else:
-        return
-    used: dict = {}
-    for e in exprs:
-        for s in e.free_symbols:
-            if isinstance(s, sp.Indexed):
-                name = str(s.base)
-            elif isinstance(s, sp.IndexedBase):
-                name = str(s.label)
-            elif isinstance(s, sp.Symbol):
-                name = s.name
-            else:
-                continue
-            if name not in known:
-                used[name] = _name_column(text, name)
-    if not used:
-        return
-    name = min(used, key=lambda n: (used[n] is None, used[n] or 0, n))
-    hint = _suggest(name, known | {"yhat"} if "yhat" in known else known)
-    did = f"; did you mean {hint!r}?" if hint else ""
-    raise SymlossSyntaxError(
-        f"unknown name {name!r}{did} (names here are the problem's symbols: "
-        f"{', '.join(sorted(known))}; to state something for every value of a new symbol, "
-        f"declare it in vars, e.g. vars = {{ {name} = \"real\" }})", text, used[name])
-
-
 def _parse(problem, text: str, builtins, conditions: list | None = None) -> Any:
-    _check_leibniz(problem, text)
+    check_leibniz(problem, text)
     st = _Structured(problem, text, builtins)
     before = set(st.table)
     value = st.run()
     created = [n for n in st.table if n not in before and not st.table.is_indexed(n)
                and st.table.domain(n).kind != "integer"]  # summation indices and bounds are bound names
-    _check_names(problem, text, value, created)
+    exprs = [value.a, value.b, value.var] if isinstance(value, _Relation) else [value]
+    check_names(problem, text, exprs, created)
     if conditions is not None:
         conditions.extend(c for c in st.conditions if c not in conditions)
     return value
