@@ -42,7 +42,7 @@ __all__ = ["ArgminOnDomain", "ArgminFinite", "ArgminAtEnd", "on_domain"]
 @dataclass(frozen=True)
 class ArgminOnDomain(Step):
     """``argmin(E, v) = value`` for ``v`` ranging over its declared domain
-    ``D`` (an interval or ℝ∖{0}): the minimiser step gives
+    ``D`` (an interval, ℝ∖{0} or a range of integers): the minimiser step gives
     ``sign(∂E/∂u) = sign(u − r)`` for every real ``u`` (``E`` strictly
     decreasing up to the real-line minimiser ``r``, strictly increasing
     after it), so on ``D`` ⊆ ℝ:
@@ -70,16 +70,30 @@ class ArgminOnDomain(Step):
         if self.value == m.root:
             _check_inside(self, m, term, self.inside)
             return
-        if not isinstance(rng, sp.Interval):
+        ends = _closed_ends(rng)
+        if ends is None:
             raise self.fail(f"{self.value} is not the real-line minimiser {m.root}")
-        if self.value == rng.start and rng.start.is_finite and not rng.left_open:
-            want = [sp.LessThan(m.root, rng.start, evaluate=False)]
-        elif self.value == rng.end and rng.end.is_finite and not rng.right_open:
-            want = [sp.LessThan(rng.end, m.root, evaluate=False)]
+        lo, hi = ends
+        if lo is not None and self.value == lo:
+            want = [sp.LessThan(m.root, lo, evaluate=False)]
+        elif hi is not None and self.value == hi:
+            want = [sp.LessThan(hi, m.root, evaluate=False)]
         else:
             raise self.fail(f"{self.value} is neither the real-line minimiser nor a closed end of {rng}")
         if [p.fact for p in self.inside] != want:
             raise self.fail(f"the premises show {[p.fact for p in self.inside]}, needed {want}")
+
+
+def _closed_ends(rng):
+    """``(lo, hi)``: the finite ends of an interval or integer range that
+    belong to it (``None`` for an open or infinite end); ``None`` for other
+    sets."""
+    if isinstance(rng, sp.Interval):
+        return (rng.start if rng.start.is_finite and not rng.left_open else None,
+                rng.end if rng.end.is_finite and not rng.right_open else None)
+    if isinstance(rng, sp.Range):
+        return (rng.inf if rng.inf.is_finite else None, rng.sup if rng.sup.is_finite else None)
+    return None
 
 
 def _finite_goal(term: ArgMin, value: sp.Expr) -> sp.Basic:
@@ -197,11 +211,11 @@ def on_domain(term: ArgMin, goal, env) -> Step | None:
         return _at_end(term, goal, env)
     rng = term.range
     tries = [(m.root, membership(m.root, rng))]
-    if isinstance(rng, sp.Interval):
-        if rng.start.is_finite and not rng.left_open:
-            tries.append((rng.start, [sp.LessThan(m.root, rng.start, evaluate=False)]))
-        if rng.end.is_finite and not rng.right_open:
-            tries.append((rng.end, [sp.LessThan(rng.end, m.root, evaluate=False)]))
+    lo, hi = _closed_ends(rng) or (None, None)
+    if lo is not None:
+        tries.append((lo, [sp.LessThan(m.root, lo, evaluate=False)]))
+    if hi is not None:
+        tries.append((hi, [sp.LessThan(hi, m.root, evaluate=False)]))
     for value, conds in tries:
         proofs = _prove_all(conds, goal.context, env)
         if proofs is not None:

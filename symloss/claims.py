@@ -441,9 +441,6 @@ class _Builder:
         v = self.var_arg("argmin", args[1], column)
         dom = _domain(self.problem, v)
         rng = domain_set(dom)
-        if rng is None:
-            raise _syntax(f"argmin over {v}: its domain {dom.text} is not supported (declare an interval "
-                          f"or a finite set)", self.text, column)
         return ArgMin(e, v) if rng == sp.S.Reals else ArgMin(e, v, rng)
 
     def at(self, args, kwargs, column):

@@ -39,7 +39,12 @@ def domain_set(dom) -> sp.Set | None:
     if dom.kind == "nonzero":
         return sp.Union(sp.Interval.open(-sp.oo, 0), sp.Interval.open(0, sp.oo))
     if dom.kind == "integer":
-        return None
+        lo, hi = dom.lo, dom.hi  # the least and the greatest integer inside the ends
+        if lo.is_finite:
+            lo = sp.floor(lo) + 1 if dom.lo_open else sp.ceiling(lo)
+        if hi.is_finite:
+            hi = sp.ceiling(hi) - 1 if dom.hi_open else sp.floor(hi)
+        return sp.Range(lo, hi + 1 if hi.is_finite else hi)
     return sp.Interval(dom.lo, dom.hi, dom.lo_open or not dom.lo.is_finite, dom.hi_open or not dom.hi.is_finite)
 
 
@@ -58,6 +63,14 @@ def membership(value: sp.Expr, rng: sp.Set) -> list:
             out.append((sp.StrictLessThan if rng.left_open else sp.LessThan)(rng.start, value, evaluate=False))
         if rng.end.is_finite:
             out.append((sp.StrictLessThan if rng.right_open else sp.LessThan)(value, rng.end, evaluate=False))
+        return out
+    if isinstance(rng, sp.Range):
+        known = value.is_integer is True and not value.free_symbols  # a whole number: nothing to show
+        out = [] if known else [sp.Contains(value, sp.Integers, evaluate=False)]
+        if rng.inf.is_finite:
+            out.append(sp.LessThan(rng.inf, value, evaluate=False))
+        if rng.sup.is_finite:
+            out.append(sp.LessThan(value, rng.sup, evaluate=False))
         return out
     if isinstance(rng, sp.FiniteSet):
         eqs = [sp.Eq(value, e, evaluate=False) for e in rng.args]
@@ -197,7 +210,7 @@ def support_conditions(v, dom, kind: str, params) -> list:
     text = f"{kind}({', '.join(map(str, params))})"
     rng = domain_set(dom)
     where = f"{text} is not inside the domain {dom.text} of {v}"
-    if rng is None or isinstance(rng, sp.FiniteSet):
+    if rng is None or isinstance(rng, (sp.FiniteSet, sp.Range)):
         raise ValueError(f"{v} has the domain {dom.text}; a continuous distribution such as {text} "
                          f"cannot range over it")
     if rng == sp.S.Reals or dom.kind == "nonzero":  # ℝ∖{0}: a null set away

@@ -80,6 +80,8 @@ def _status(expr, var, rng, deadline, cache):
     e = expr.xreplace({var: u})
     if isinstance(rng, sp.FiniteSet):
         return _finite(e, u, var, list(rng.args))
+    if isinstance(rng, sp.Range):
+        return _integers(e, u, var, rng, deadline, cache)
     if isinstance(rng, sp.Interval):
         try:
             poly = sp.Poly(sp.expand(e), u)
@@ -106,7 +108,55 @@ def _status(expr, var, rng, deadline, cache):
     return st if inside is True else None
 
 
+def _integers(e, u, var, rng: sp.Range, deadline, cache):
+    """Integers in ``rng``: a bounded range of at most 2000 points is
+    compared point by point; otherwise ``E`` must be a polynomial, which is
+    monotone before its least and after its greatest real critical point,
+    so only the integers between them (and the finite ends) can be the
+    minimiser, and at an infinite end ``E`` must grow."""
+    lo, hi = rng.inf, rng.sup
+    if lo.is_finite and hi.is_finite and hi - lo <= 2000:
+        return _finite(e, u, var, list(rng))
+    try:
+        poly = sp.Poly(sp.expand(e), u)
+    except sp.PolynomialError:
+        return None
+    if not all(c.is_number for c in poly.all_coeffs()):
+        return None
+    where = f"the integers in {_text(var, rng)}"
+    if poly.degree() <= 0:
+        return ("many", f"the function does not depend on {var}: every {var} in {where} is a minimiser")
+    lc = sign_of(poly.LC())
+    if lc is None:
+        return None
+    for end, at_plus in ((lo, False), (hi, True)):
+        if end.is_finite:
+            continue
+        up = lc > 0 if (at_plus or poly.degree() % 2 == 0) else lc < 0
+        if not up:
+            return ("none", f"on {where} the function is unbounded below as {var} → {end}: no minimiser")
+    dpoly = poly.diff(u)
+    try:
+        crit = sp.real_roots(dpoly) if dpoly.degree() > 0 else []
+    except Exception:  # noqa: BLE001
+        return None
+    pts = set()
+    for end in (lo, hi):
+        if end.is_finite:
+            pts.add(end)
+    if crit:
+        a, b = sp.floor(min(crit, key=lambda r: float(r))), sp.ceiling(max(crit, key=lambda r: float(r)))
+        if not (a.is_Integer and b.is_Integer) or b - a > 2000:
+            return None
+        pts |= {sp.Integer(k) for k in range(int(a), int(b) + 1) if rng.contains(sp.Integer(k)) is sp.true}
+    if not pts:
+        return None
+    return _finite(e, u, var, sorted(pts))
+
+
 def _text(var, rng) -> str:
+    if isinstance(rng, sp.Range):
+        return f"{{{rng.inf}, ..., {rng.sup}}}"
     if isinstance(rng, sp.FiniteSet):
         return f"{{{', '.join(map(str, rng.args))}}}"
     if rng == _nonzero_set():
@@ -125,6 +175,9 @@ def _inside(m, rng) -> bool | None:
 
     verdicts = []
     for cond in membership(m, rng):
+        if isinstance(cond, sp.Contains):
+            verdicts.append(bool(m.is_integer) if m.is_integer is not None else None)
+            continue
         if isinstance(cond, sp.Or):
             verdicts.append(any(sign_of(a.lhs - a.rhs) == 0 for a in cond.args) or None)
             continue

@@ -198,6 +198,11 @@ def test_derivative_in_the_bound_variable_is_zero():
     # on w != 0, w**2 approaches 0 at the hole w = 0 without attaining it
     ({"w": "nonzero"}, "w**2", "argmin(L, w) == 0", "refuted"),
     ({"w": "nonzero"}, "(w - 1)**2", "argmin(L, w) == 1", "proved"),
+    # integers: a tie between 0 and 1; the least positive integer; the nearest integer
+    ({"w": "integer"}, "(w - 1/2)**2", "argmin(L, w) == 0", "refuted"),
+    ({"w": "integer"}, "(w - 1)**2", "argmin(L, w) == 1", "proved"),
+    ({"w": "positive integer"}, "(w + 3)**2", "argmin(L, w) == 1", "proved"),
+    ({"w": "positive integer"}, "(w - 7/3)**2", "argmin(L, w) == 3", "refuted"),
 ])
 def test_argmin_ranges_over_the_declared_domain(vars_, loss, claim, verdict):
     if "a" in loss and "a" not in vars_:
