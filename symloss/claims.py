@@ -613,6 +613,10 @@ def _names(problem) -> dict:
     model = getattr(problem, "model", None)
     if isinstance(model, sp.Basic):
         names["yhat"] = model
+    elif isinstance(model, tuple):  # a vector model: yhat1, yhat2, ... are its outputs
+        for k, out in enumerate(model, start=1):
+            if isinstance(out, sp.Basic):
+                names[f"yhat{k}"] = out
     return names
 
 

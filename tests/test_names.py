@@ -46,6 +46,14 @@ def test_assumption_on_yhat_is_not_refuted_by_a_fresh_yhat(kw, claim, assume):
     assert r.verdict != "refuted", r
 
 
+def test_vector_model_outputs_are_the_model_in_claims_and_assumptions():
+    p = symloss.problem("softmax3", "softmax_ce")
+    c = parse_claim(p, "yhat1 == w1*x + b1")
+    assert all(not s.name.startswith("yhat") for s in c.symbols)
+    assert p.check("yhat1 == w1*x + b1", timeout=20).verdict == "proved"
+    assert p.check("yhat1 > b1", assume=["w1*x > 0"], timeout=20).verdict == "proved"
+
+
 def test_refuted_point_satisfies_the_assumption_with_the_model_substituted():
     p = symloss.problem(**LIN_SQ)
     r = p.check("L > 1", assume=["yhat != y"], timeout=30)
