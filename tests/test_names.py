@@ -46,6 +46,19 @@ def test_assumption_on_yhat_is_not_refuted_by_a_fresh_yhat(kw, claim, assume):
     assert r.verdict != "refuted", r
 
 
+def test_gaussian_nll_free_var_in_assumption_does_not_guard_the_minimiser():
+    # the var of the assumption is free (argmin binds its own var); at yhat = y
+    # the assumption holds and argmin over var of log(var)/2 does not exist
+    p = symloss.problem("linear", "gaussian_nll")
+    r = p.check("argmin(L, var) == (yhat - y)**2", assume=["var >= (yhat - y)**2"], timeout=30)
+    if r.verdict == "unknown":
+        pytest.skip(r.reason)
+    assert r.verdict == "refuted"
+    v = {s.name: x for s, x in r.counterexample.values.items()}
+    yhat = v["w"] * v["x"] + v["b"]
+    assert yhat == v["y"] and v["var"] >= (yhat - v["y"]) ** 2
+
+
 def test_vector_model_outputs_are_the_model_in_claims_and_assumptions():
     p = symloss.problem("softmax3", "softmax_ce")
     c = parse_claim(p, "yhat1 == w1*x + b1")
