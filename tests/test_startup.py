@@ -41,7 +41,7 @@ def test_a_public_name_loads_on_first_use():
     assert "sympy" in _loaded("import symloss\nsymloss.problem")
 
 
-@pytest.mark.parametrize("name", ["problem", "decide"])
+@pytest.mark.parametrize("name", ["problem", "decide", "explore"])
 def test_function_named_like_its_module_stays_the_function(name):
     # importing the submodule binds it on the package; the public function must win
     body = f"import symloss, symloss.{name}\nassert callable(symloss.{name}) and not hasattr(symloss.{name}, '__path__')\n" \

@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "derive": "print the closed-form gradient of a model/loss pair",
     "check": "check the claims of conjecture files (proved / refuted / unknown)",
     "relate": "express the gradient as a function of the loss value (or show none exists)",
+    "explore": "search random models for a counterexample to a claim",
 }
 
 
