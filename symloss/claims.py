@@ -568,6 +568,18 @@ class _Builder:
     def nondecreasing(self, args, kwargs, column):
         return self._relation("nondecreasing", args, column)
 
+    def convex(self, args, kwargs, column):
+        return self._shape("convex", args, column)
+
+    def concave(self, args, kwargs, column):
+        return self._shape("concave", args, column)
+
+    def _shape(self, kind, args, column):  # the claim itself: symloss.convexity
+        if len(args) != 2:
+            raise _syntax(f"{kind} takes (E, v), got {len(args)} arguments", self.text, column)
+        e = self.expr_arg(kind, args[0], column)
+        return _Relation(kind, e, e, self.var_arg(kind, args[1], column))
+
     def corr(self, args, kwargs, column):
         if len(args) != 4:
             raise _syntax("corr takes (A, B, v, uniform(lo, hi)) or (A, B, v, normal(mu, sigma))", self.text, column)
@@ -670,6 +682,8 @@ def claim_builtins(problem, text: str = "", conditions: list | None = None, read
         ("proportional", b.proportional, (3, 3), frozenset(), "proportional(A, B, w)"),
         ("nondecreasing", b.nondecreasing, (3, 3), frozenset(), "nondecreasing(A, B, w)"),
         ("corr", b.corr, (4, 4), frozenset(), "corr(A, B, w, uniform(0, 1))"),
+        ("convex", b.convex, (2, 2), frozenset(), "convexity along w: convex(L, w)"),
+        ("concave", b.concave, (2, 2), frozenset(), "concavity along w: concave(L, w)"),
         ("uniform", b.uniform, (2, 2), frozenset(), "uniform(lo, hi)"),
         ("normal", b.normal, (2, 2), frozenset(), "normal(mu, sigma)"),
         ("implies", b.implies, (2, 2), frozenset(), "implies(p, q)"),
@@ -960,6 +974,11 @@ def parse_claim(problem, text: str, assume=()) -> Claim:
         hyps, syms, doms = _collect(problem, [a, b], assume, set(), written)
         syms = tuple(s for s in syms if s != v)
         doms = tuple((s, d) for s, d in doms if s != v) + ((v, _domain(problem, v)),)
+        if value.kind in ("convex", "concave"):
+            from .convexity import ConvexClaim
+
+            return ConvexClaim(text=text, hypotheses=hyps, symbols=syms, domains=doms, expr=a, var=v,
+                               concave=value.kind == "concave", readings=tuple(readings))
         cls = Proportional if value.kind == "proportional" else Nondecreasing
         del free
         return cls(text=text, hypotheses=hyps, symbols=syms, domains=doms, a=a, b=b, var=v,

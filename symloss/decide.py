@@ -232,12 +232,12 @@ def default_tactics() -> TacticRegistry:
     >>> default_tactics().names('prove')[0]
     'zero-equivalence'
     """
-    from . import argmin, corr, prover, relations
+    from . import argmin, convexity, corr, prover, relations
 
     reg = TacticRegistry()
     reg.add("zero-equivalence", zero_equivalence, "prove")
     reg.add("exact evaluation", closed_evaluation, "prove")
-    for module in (prover, argmin, relations, corr):
+    for module in (prover, argmin, relations, corr, convexity):
         module.register(reg)
     return reg
 
@@ -339,6 +339,8 @@ def _recheck_counterexample(claim: Claim, ce) -> bool:
         point = dict(ce.values)
         point[v1], point[v2] = ce.pair[1], ce.pair[2]
         return verify(formula, hyps, point)
+    if hasattr(claim, "recheck_counterexample"):  # a claim kind that re-checks its own (convexity)
+        return claim.recheck_counterexample(ce)
     if not isinstance(claim, Pointwise):
         return False
     if verify(claim.formula, claim.hypotheses, ce.values):

@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     "check": "check the claims of conjecture files (proved / refuted / unknown)",
     "relate": "express the gradient as a function of the loss value (or show none exists)",
     "explore": "search random models for a counterexample to a claim",
+    "atlas": "answer the loss/gradient questions for every compatible model/loss pair",
 }
 
 

@@ -1,0 +1,86 @@
+"""convex(L, w) / concave(L, w): sound on smooth and kinked cases, checked by
+an independent oracle (exact Jensen gaps at rational points, mpmath at 50 digits)."""
+
+import mpmath
+import pytest
+import sympy as sp
+
+from symloss.convexity import JensenViolation, decide_convexity, jensen_gap, kinks
+from symloss.problem import problem
+
+mpmath.mp.dps = 50
+
+
+def _prob(model, loss):
+    return problem(model=model, loss=loss, params=["w"]) if model is None else problem(model, loss)
+
+
+def _oracle_gap(prob, ce, param="w"):
+    """The Jensen gap at the counterexample, evaluated by mpmath at 50 digits."""
+    sym = {str(s): s for s in prob.L.free_symbols}
+    a, c = (sp.Rational(v) for v in ce[param])
+    vals = {sym[k]: sp.Rational(v) for k, v in ce.items() if k != param and k in sym}
+    f = prob.L.xreplace(vals)
+    p = prob._param(param)
+    gap = f.subs(p, (a + c) / 2) - (f.subs(p, a) + f.subs(p, c)) / 2
+    return mpmath.mpf(sp.N(gap.rewrite(sp.exp), 50))
+
+
+@pytest.mark.parametrize("model, loss, assume, concave, verdict", [
+    (None, "w**2", (), False, "proved"),                       # smooth, f'' = 2
+    ("linear", "squared", (), False, "proved"),
+    ("logistic", "bce", (), False, "proved"),                  # canonical GLM loss
+    ("poisson", "poisson_nll_identity", (), False, "proved"),  # canonical link
+    (None, "exp(exp(w)) - 10*exp(w)", (), False, "refuted"),  # a log-rate loss fed a rate: not convex
+    (None, "-w**2", (), True, "proved"),                       # concave
+    (None, "w**3", (), False, "refuted"),                      # smooth, f'' < 0 for w < 0
+    ("logistic", "squared", (), False, "refuted"),             # sigmoid + squared error
+    (None, "-abs(w)", (), False, "refuted"),                   # d(L, w, 2) >= 0 holds, not convex
+    ("relu_neuron", "squared", ("y > 0",), False, "refuted"),  # downward kink
+    (None, "w**2", (), True, "refuted"),
+])
+def test_verdict(model, loss, assume, concave, verdict):
+    prob = _prob(model, loss)
+    r = decide_convexity(prob, "w", assume=assume, concave=concave, timeout=20)
+    assert r.verdict == verdict, r.reason
+    if verdict == "refuted":
+        gap = _oracle_gap(prob, r.counterexample.to_json())
+        assert (gap < 0) if concave else (gap > 0)
+
+
+@pytest.mark.parametrize("loss", ["-abs(w)", "Max(w, -w) - 2*abs(w)"])
+def test_kinked_never_proved(loss):
+    r = decide_convexity(_prob(None, loss), "w", timeout=10)
+    assert r.verdict != "proved"
+
+
+@pytest.mark.parametrize("loss", ["abs(w)", "Max(w, 0)"])
+def test_kinked_convex_is_not_refuted(loss):  # convex with a kink: unknown until one-sided derivatives land
+    assert decide_convexity(_prob(None, loss), "w", timeout=10).verdict in ("proved", "unknown")
+
+
+def test_second_derivative_claim_differs_from_convexity():
+    prob = _prob(None, "-abs(w)")
+    assert prob.check("d(L, w, 2) >= 0", hard=False).verdict == "proved"
+    assert decide_convexity(prob, "w", timeout=10).verdict == "refuted"
+
+
+@pytest.mark.parametrize("expr, a, c, sign", [("w**2", -1, 1, -1), ("-abs(w)", -1, 1, 1), ("w**3", -2, 0, 1)])
+def test_jensen_gap_exact(expr, a, c, sign):
+    w = sp.Symbol("w", real=True)
+    f = sp.sympify(expr, locals={"w": w})
+    assert sp.sign(jensen_gap(f, w, a, c)) == sign
+
+
+def test_violation_verify_rejects_a_wrong_triple():
+    w = sp.Symbol("w", real=True)
+    assert not JensenViolation(w**2, w, (), sp.Integer(-1), sp.Integer(1), False).verify()
+    assert JensenViolation(-sp.Abs(w), w, (), sp.Integer(-1), sp.Integer(1), False).verify()
+
+
+@pytest.mark.parametrize("expr, n", [("-abs(w)", 1), ("abs(x)*w**2", 0), ("Max(w, x) + relu(w)", 2)])
+def test_kinks(expr, n):
+    w, x = sp.symbols("w x", real=True)
+    from symloss.functions import relu
+    f = sp.sympify(expr, locals={"w": w, "x": x, "relu": relu, "Max": sp.Max})
+    assert len(kinks(f, w)) == n
