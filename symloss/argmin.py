@@ -455,11 +455,14 @@ class ArgminSign(Step):
     """``sign(A) = sign(v − argmin(E, v))``: the minimiser step gives
     ``sign(G(u)) = sign(u − argmin(E, v))`` for every real ``u``; take
     ``u = v``; ``link`` shows ``sign(A) = sign(G(v))``; equality is
-    transitive (and symmetric, for ``flipped``)."""
+    transitive (and symmetric, for ``flipped``).  When ``v`` ranges over a
+    declared domain, ``inside`` proves that the real-line minimiser lies in
+    it, so it is also the minimiser over the domain (:class:`ArgminOnDomain`)."""
 
     statement: sp.Basic
     minimiser: Step
     link: Step
+    inside: tuple = ()
 
     @property
     def fact(self) -> sp.Basic:
@@ -471,15 +474,32 @@ class ArgminSign(Step):
             raise self.fail(f"{self.statement} is not sign(A) = sign(v - argmin(E, v))")
         a, term, _ = pat
         m = self.minimiser
-        if not isinstance(m, _MINIMISERS) or m.term != term:
+        if not isinstance(m, _MINIMISERS) or m.term != _on_line(term):
             raise self.fail(f"the minimiser step is not about {term}")
-        inst = m.fact.xreplace({m.dummy: term.var})
+        if term != m.term:
+            _check_inside(self, m, term, self.inside)
+        inst = m.fact.xreplace({m.dummy: term.var}).xreplace({m.term: term})
         g = inst.lhs.args[0]
         if inst.rhs != sp.sign(sp.Add(term.var, -term)):
             raise self.fail("instantiating the minimiser fact does not give the right side")
         want = sp.Eq(sp.sign(a), sp.sign(g), evaluate=False)
         if self.link.fact != want:
             raise self.fail(f"link shows {self.link.fact}, expected {want}")
+
+
+def _on_line(term: ArgMin) -> ArgMin:
+    """The same minimisation over the whole real line."""
+    return ArgMin(term.expr, term.var)
+
+
+def _check_inside(step: Step, m: Step, term: ArgMin, inside: tuple) -> None:
+    from .claims import membership
+
+    if m.root is None:
+        raise step.fail(f"{term} ranges over {term.range}: the real-line minimiser needs a closed form")
+    want = membership(m.root, term.range)
+    if [p.fact for p in inside] != want:
+        raise step.fail(f"the premises show {[p.fact for p in inside]}, needed {want}")
 
 
 @dataclass(frozen=True)
@@ -739,25 +759,53 @@ def prove_argmin_goal(goal: Goal, env: Env) -> Step | None:
     f = goal.statement
     if f.atoms(Corr) or not f.atoms(ArgMin):
         return None
+    if isinstance(f, sp.Implies) and not f.args[0].atoms(ArgMin):
+        # the premise guards the minimiser's existence: prove the conclusion under it
+        from .prover import ImpliesIntro, _implication_case
+
+        p, q = f.args
+        assumed, expected, _ = _implication_case(p, q, goal.context, ())
+        step = prove_argmin_goal(Goal(expected, goal.context).assuming(assumed, "premise of the implication"), env)
+        if step is not None:
+            return ImpliesIntro(p, q, goal.context, Hypothetical(assumed, step), ())
     pat = _sign_pattern(f)
     if pat is not None:
         a, term, _ = pat
-        m = minimiser(term, goal.context, env)
+        m = minimiser(_on_line(term), goal.context, env)
         if m is None:
             return None
+        inside = ()
+        if term != m.term:
+            from .claims import membership
+
+            if m.root is None:
+                return None
+            inside = _prove_all(membership(m.root, term.range), goal.context, env)
+            if inside is None:
+                return None
         g = m.gradient.xreplace({m.dummy: term.var})
         link = _link(a, g, goal.context, env)
         if link is None:
             return None
-        return ArgminSign(f, m, link)
-    at_min = at_minimum(f)
-    if at_min is not None:
-        return at_min
+        return ArgminSign(f, m, link, inside)
+    if all(t == _on_line(t) for t in f.atoms(ArgMin)):  # at(E, v=argmin(E, v)) over the real line only
+        at_min = at_minimum(f)
+        if at_min is not None:
+            return at_min
     values = []
     mapping = {}
     for term in sorted(f.atoms(ArgMin), key=sp.default_sort_key):
         if term.atoms(ArgMin) - {term}:
             return None
+        if term != _on_line(term):  # a declared domain: the minimisation ranges over it
+            from .argmin_domain import on_domain
+
+            step = on_domain(term, goal, env)
+            if step is None:
+                return None
+            values.append(step)
+            mapping[term] = step.value
+            continue
         m = polynomial_minimiser(term)  # a polynomial in v alone: exact root isolation
         if m is None:
             m = minimiser(term, goal.context, env)
@@ -795,19 +843,29 @@ def argmin_claim(claim, ctx) -> "Result | None":
     if step is None:
         return None
     # decide() runs check_proof on every proved result before reporting it
-    by_sign = any(isinstance(x, MinimiserBySign) for x in iter_steps(step))
-    if any(isinstance(x, StrictMinimum) for x in iter_steps(step)):
+    from .argmin_domain import ArgminAtEnd, ArgminFinite, ArgminOnDomain
+
+    steps = list(iter_steps(step))
+    by_sign = any(isinstance(x, MinimiserBySign) for x in steps)
+    if any(isinstance(x, StrictMinimum) for x in steps):
         return Result("proved", claim, proof=step, method="argmin (strict lower bound)",
                       reason="the minimiser is the candidate c from the kinks and pieces: "
                              "E(u) > E(c) for every u != c (z3, re-checked)")
-    if any(isinstance(x, PolynomialMinimiser) for x in iter_steps(step)):
+    if any(isinstance(x, PolynomialMinimiser) for x in steps):
         return Result("proved", claim, proof=step, method="argmin (exact root isolation)",
                       reason="the minimiser is the real critical point with the least value, "
                              "located exactly by root isolation")
     reason = ("the minimiser exists and is unique: the derivative has the sign of w - r for a closed form r"
               if by_sign else "the minimiser exists and is unique: the derivative is a positive factor times "
                               "a strictly increasing function with a root")
-    return Result("proved", claim, proof=step, method="argmin", reason=reason.replace("w - r", f"{_var(claim)} - r"))
+    if any(isinstance(x, ArgminFinite) for x in steps):
+        reason = "the minimiser over the finitely many values of w is unique: E is smallest there at every admissible point"
+    elif any(isinstance(x, ArgminAtEnd) for x in steps):
+        reason = "the minimiser over the declared domain of w is its closed end: E is strictly monotone in w"
+    elif any(isinstance(x, ArgminOnDomain) for x in steps):
+        reason += "; over the declared domain of w it is that root, or the closed end nearest to it"
+    return Result("proved", claim, proof=step, method="argmin",
+                  reason=reason.replace("w - r", f"{_var(claim)} - r").replace("of w", f"of {_var(claim)}"))
 
 
 def _var(claim) -> str:

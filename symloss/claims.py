@@ -12,8 +12,8 @@ built-in                           meaning (example)
                                    prediction, then the model substituted
                                    (``d(L, yhat) == tanh(yhat - y)``;
                                    ``yhat1``.. for vector losses)
-``argmin(E, v)``                   unique minimiser over real v
-                                   (``argmin(L, w) == y/x``)
+``argmin(E, v)``                   unique minimiser over the declared
+                                   domain of v (``argmin(L, w) == y/x``)
 ``at(E, v=value)``                 substitution (``at(L, w=0) >= 0``)
 ``proportional(A, B, v)``          A = c·B with c free of v
                                    (``proportional(d(L, w), yhat - y, w)``)
@@ -26,7 +26,11 @@ built-in                           meaning (example)
 
 Every claim is universally quantified over its free symbols, in their
 domains, under the problem's hypotheses, the user's assumptions and the
-definedness conditions of everything it mentions.  The claim objects are
+definedness conditions of everything it mentions.  Names are bound by one
+set of rules (proofs/README.md, "Names and scoping"): a name must be a
+symbol of the problem or a word of the language; ``L``/``yhat`` mean the
+loss and the model's prediction in claims and assumptions alike; a bound
+variable ranges over its declared domain in every step.  The claim objects are
 :class:`Pointwise` (a SymPy boolean, possibly holding :class:`ArgMin` and
 :class:`Corr` terms), :class:`Proportional` and :class:`Nondecreasing`.
 """
@@ -43,6 +47,15 @@ import sympy as sp
 
 from .errors import InvalidArgument, SymlossSyntaxError
 from .functions import definedness_conditions, derivative
+from .names import (  # noqa: F401 - domain_set, membership, known_names are re-exported
+    check_leibniz,
+    check_names,
+    domain_set,
+    known_names,
+    membership,
+    support_conditions,
+    value_conditions,
+)
 from .proof import Step
 
 __all__ = [
@@ -58,22 +71,37 @@ __all__ = [
     "claim_builtins",
     "pearson",
     "CorrClosedForm",
+    "parse_assumptions",
+    "known_names",
+    "domain_set",
+    "membership",
 ]
 
 RESERVED = ("L", "yhat")
 
 
 class ArgMin(sp.Function):
-    """The unique minimiser of ``E`` over real ``v`` (unevaluated; ``v`` is
-    bound, so it is not a free symbol).
+    """The unique minimiser of ``E`` over ``v`` (unevaluated; ``v`` is bound,
+    so it is not a free symbol).  ``v`` ranges over the real line, or over
+    the set given as third argument: the declared domain of ``v`` (a SymPy
+    ``Interval``, ``FiniteSet`` or ``Union``), so that every step -- the
+    parser's rewrites that use ``v``'s domain, the proofs and the exact
+    evaluation -- reads the same range.
 
     >>> w, x = sp.symbols('w x', real=True)
     >>> ArgMin((w - x)**2, w).free_symbols == {x}
     True
+    >>> ArgMin(w, w, sp.Interval.open(0, sp.oo)).range
+    Interval.open(0, oo)
     """
 
-    nargs = 2
+    nargs = (2, 3)
     is_real = True
+
+    @property
+    def range(self) -> sp.Set:
+        """The set ``v`` ranges over (``Reals`` when none is given)."""
+        return self.args[2] if len(self.args) == 3 else sp.S.Reals
 
     @property
     def free_symbols(self):
@@ -88,7 +116,10 @@ class ArgMin(sp.Function):
         return self.args[1]
 
     def _latex(self, printer, exp=None):
-        body = r"\operatorname*{argmin}_{%s} %s" % (printer._print(self.args[1]), printer._print(self.args[0]))
+        sub = printer._print(self.args[1])
+        if len(self.args) == 3:
+            sub += r" \in %s" % printer._print(self.args[2])
+        body = r"\operatorname*{argmin}_{%s} %s" % (sub, printer._print(self.args[0]))
         return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
 
 
@@ -314,6 +345,11 @@ def pearson(a: sp.Expr, b: sp.Expr, v: sp.Symbol, dist: sp.Basic) -> sp.Expr:
 # parsing
 
 
+def _dist_text(dist) -> str:
+    name = "uniform" if isinstance(dist, UniformDist) else "normal"
+    return f"{name}({', '.join(map(str, dist.args))})"
+
+
 def _syntax(message: str, text: str, column) -> SymlossSyntaxError:
     return SymlossSyntaxError(message, text, column)
 
@@ -468,6 +504,15 @@ class _Builder:
         if pred is not None:  # ∂/∂ŷ: the loss in its prediction argument, then the model substituted
             return self._d_prediction(e, pred, order, column)
         v = self.var_arg("d", args[1], column)
+        for term in sorted(e.atoms(ArgMin, Corr), key=sp.default_sort_key):
+            if v in term.free_symbols:
+                what = "argmin" if isinstance(term, ArgMin) else "corr"
+                bound = term.args[1] if isinstance(term, ArgMin) else term.args[2]
+                raise _syntax(
+                    f"d: differentiating {what}(...) over {bound} in {v} is not supported (the derivative "
+                    f"of a minimiser or a correlation is not computed here); write its closed form instead, "
+                    f"e.g. d(r, {v}) for a minimiser r proved by the claim argmin(L, {bound}) == r",
+                    self.text, column)
         return _tidy(derivative(e, v, order), getattr(self.problem, "labels", ()))
 
     def argmin(self, args, kwargs, column):
@@ -475,7 +520,9 @@ class _Builder:
             raise _syntax("argmin needs the variable to minimise over: argmin(E, w)", self.text, column)
         e = self.expr_arg("argmin", args[0], column)
         v = self.var_arg("argmin", args[1], column)
-        return ArgMin(e, v)
+        dom = _domain(self.problem, v)
+        rng = domain_set(dom)
+        return ArgMin(e, v) if rng == sp.S.Reals else ArgMin(e, v, rng)
 
     def at(self, args, kwargs, column):
         if not args:
@@ -493,6 +540,7 @@ class _Builder:
         for var, value in pairs:
             var = self.var_arg("at", var, column)
             repl[var] = self.expr_arg("at", value, column, "a value")
+            self._value_inside(var, repl[var], column)
         from .tactics import _replace  # the variable argmin/corr range over is not substituted
 
         return _replace(e, repl)
@@ -541,9 +589,21 @@ class _Builder:
         dist = args[3]
         if not isinstance(dist, (UniformDist, NormalDist)):
             raise _syntax(f"corr: the fourth argument must be uniform(lo, hi) or normal(mu, sigma), got {dist}", self.text, column)
+        if v in dist.free_symbols:
+            raise _syntax(f"corr: the distribution {_dist_text(dist)} of {v} mentions {v} itself; its parameters "
+                          f"must not depend on the variable it draws", self.text, column)
+        self._support_inside(v, dist, column)
+        for side in (a, b):
+            if v not in side.free_symbols:
+                raise _syntax(f"corr: {side} does not vary with {v}, so it has variance 0 and the correlation "
+                              f"does not exist", self.text, column)
         step = _closed_form_step(a, b, v, dist)
         if step is None:
             return Corr(a, b, v, dist)
+        for side, var in ((a, step.var_a), (b, step.var_b)):
+            if var == 0:
+                raise _syntax(f"corr: {side} has variance 0 under {_dist_text(dist)}, so the correlation "
+                              f"does not exist", self.text, column)
         # the correlation is defined only where both variances are positive
         # (a covariance of 0 does not make an undefined correlation 0)
         for var in (step.var_a, step.var_b):
@@ -553,6 +613,27 @@ class _Builder:
         if step not in self.readings:
             self.readings.append(step)
         return step.value
+
+    def _value_inside(self, v, value, column) -> None:
+        """``at(E, v=value)`` needs ``value`` in the domain of ``v``
+        (:func:`symloss.names.value_conditions`)."""
+        try:
+            conds = value_conditions(v, _domain(self.problem, v), value)
+        except ValueError as exc:
+            raise _syntax(f"at: {exc}", self.text, column) from None
+        for cond in conds:
+            self._parameter_condition(cond, f"at: {v} = {value} is outside the domain of {v}", column)
+
+    def _support_inside(self, v, dist, column) -> None:
+        """The support of ``dist`` must lie in the domain of ``v``
+        (:func:`symloss.names.support_conditions`)."""
+        name = "uniform" if isinstance(dist, UniformDist) else "normal"
+        try:
+            conds = support_conditions(v, _domain(self.problem, v), name, dist.args)
+        except ValueError as exc:
+            raise _syntax(f"corr: {exc}", self.text, column) from None
+        for cond in conds:
+            self._parameter_condition(cond, f"{_dist_text(dist)} is not inside the domain of {v}", column)
 
     def _parameter_condition(self, cond, what: str, column) -> None:
         """Record a distribution's validity condition (``lo < hi``,
@@ -627,6 +708,10 @@ def _names(problem) -> dict:
     model = getattr(problem, "model", None)
     if isinstance(model, sp.Basic):
         names["yhat"] = model
+    elif isinstance(model, tuple):  # a vector model: yhat1, yhat2, ... are its outputs
+        for k, out in enumerate(model, start=1):
+            if isinstance(out, sp.Basic):
+                names[f"yhat{k}"] = out
     return names
 
 
@@ -747,8 +832,14 @@ def _bracket_depth(text: str) -> int:
 
 
 def _parse(problem, text: str, builtins, conditions: list | None = None) -> Any:
+    check_leibniz(problem, text)
     st = _Structured(problem, text, builtins)
+    before = set(st.table)
     value = st.run()
+    created = [n for n in st.table if n not in before and not st.table.is_indexed(n)
+               and st.table.domain(n).kind != "integer"]  # summation indices and bounds are bound names
+    exprs = [value.a, value.b, value.var] if isinstance(value, _Relation) else [value]
+    check_names(problem, text, exprs, created)
     if conditions is not None:
         conditions.extend(c for c in st.conditions if c not in conditions)
     return value
@@ -779,18 +870,36 @@ def _split_and(h: sp.Basic) -> list:
     return [h]
 
 
-def _parse_assumptions(problem, assume: Iterable) -> list:
+def parse_assumptions(problem, assume: Iterable) -> list:
+    """Assumptions (strings in the claim language, or SymPy booleans) →
+    SymPy booleans.  ``yhat``, ``L`` and ``d(...)`` mean what they mean in a
+    claim (the model's prediction, the loss, its derivatives); a name that
+    is not a symbol of the problem is a syntax error; ``argmin``, ``corr``
+    and the relations are claims, not conditions on a point, and are
+    refused."""
     out = []
     for a in _as_tuple(assume) if not isinstance(assume, str) else (assume,):
+        side: list = []  # conditions the built-ins record (at(E, w=a) needs a in w's domain)
         if isinstance(a, str):
             b = _Builder(problem, a)
-            value = b.resolve(_parse(problem, a, claim_builtins(problem, a)))
+            value = b.resolve(_parse(problem, a, claim_builtins(problem, a, side), side))
         else:
             value = a
+        if isinstance(value, _Relation):
+            raise SymlossSyntaxError(f"an assumption is a condition on a point, not {value.kind}(...): {a!r}",
+                                     a if isinstance(a, str) else "", None)
         if isinstance(value, sp.Expr) or not isinstance(value, sp.Basic):
             raise SymlossSyntaxError(f"an assumption must be a statement such as 'x != 0', got {a!r}", a if isinstance(a, str) else "", None)
+        if value.atoms(Corr) or (isinstance(a, str) and re.search(r"\bcorr\s*\(", a)):
+            raise SymlossSyntaxError(
+                f"corr cannot be assumed; state it in the claim, e.g. implies(corr(...) > 0, ...): {a!r}",
+                a if isinstance(a, str) else "", None)
+        out.extend(c for c in side if isinstance(c, sp.Basic) and c is not sp.true)
         out.append(value)
     return out
+
+
+_parse_assumptions = parse_assumptions
 
 
 def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set, written: Sequence = ()) -> tuple:
@@ -798,9 +907,18 @@ def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set, w
     ``written`` holds definedness conditions recorded while parsing, for
     sub-expressions that SymPy's evaluation may have cancelled."""
     hyps: list = []
+    user = set(getattr(problem, "assumptions", ()) or ())
+    extra = _parse_assumptions(problem, assume)
+    free = set().union(*(e.free_symbols for e in list(exprs) + list(user) + extra))
+    # a variable the claim only binds (argmin over w, corr over w): its domain
+    # is the range of the binder, not a condition on a free w (a w in an
+    # assumption is free, another variable than the bound one)
+    bound_only = set(bound) - free
     for h in _as_tuple(problem.hypotheses() if hasattr(problem, "hypotheses") else ()):
+        if h not in user and h.free_symbols and h.free_symbols <= bound_only:
+            continue
         hyps.extend(_split_and(h))
-    for h in _parse_assumptions(problem, assume):
+    for h in extra:
         hyps.extend(_split_and(h))
     for e in exprs:
         for c in definedness_conditions(e):

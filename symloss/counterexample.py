@@ -383,6 +383,13 @@ def argmin_closed_form(term: ArgMin):
     return sp.cancel(-b / (2 * a)), sp.Gt(sp.factor(a), 0)
 
 
+def term_status(term: ArgMin, values: Mapping, deadline=None, cache=None):
+    """How ``term`` is minimised, over its range, with the other symbols at ``values``."""
+    from .ranges import term_status as on_range
+
+    return on_range(term, values, deadline, cache)
+
+
 def _resolve(formula: sp.Basic, values: Mapping, cache: dict | None = None,
              deadline: float | None = None) -> tuple[sp.Basic | None, str | None]:
     """Replace each ArgMin term by its exact value at ``values``.  Returns
@@ -391,7 +398,7 @@ def _resolve(formula: sp.Basic, values: Mapping, cache: dict | None = None,
     repl = {}
     for term in formula.atoms(ArgMin):
         others = {k: v for k, v in values.items() if k != term.var}
-        status = argmin_status(substitute(term.expr, others), term.var, deadline, cache)
+        status = term_status(term, values, deadline, cache)
         if status is None:
             return None, None
         if status[0] != "unique":
@@ -662,7 +669,9 @@ def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, 
     sampling_formula = formula
     sampling_hyps = list(hypotheses)
     for term in formula.atoms(ArgMin):
-        cf = argmin_closed_form(term)
+        # the closed form is the real-line minimiser: over a declared domain
+        # it may not be the minimiser at all, so only the exact scan applies
+        cf = argmin_closed_form(term) if term.range == sp.S.Reals else None
         if cf is None:
             notes.append(f"no closed form for {term}: exact scan of simple points only")
             point, tested = _exact_scan(formula, hypotheses, symbols, domains, deadline, seed, cache)
@@ -735,7 +744,7 @@ def _at_minimiser(values: dict, term: ArgMin, domains, cache, deadline) -> dict 
     ``sign(d(L, w)) == sign(w - argmin(L, w))`` fail at a kink), or ``None``."""
     v = term.var
     others = {k: x for k, x in values.items() if k != v}
-    status = argmin_status(substitute(term.expr, others), v, deadline, cache)
+    status = term_status(term, values, deadline, cache)
     if status is None or status[0] != "unique" or status[1].free_symbols:
         return None
     m = status[1]
@@ -784,18 +793,16 @@ def _argmin_failure(claim: Pointwise, deadline, seed, cache=None):
     if not terms:
         return None
     symbols = list(claim.symbols)
-    hyps = [h for h in claim.hypotheses if not h.atoms(ArgMin, Corr)]
+    hyps = list(claim.hypotheses)  # assumptions about argmin too: they must hold at the point
     doms = dict(claim.domains)
 
     def failure(values):
-        if point_is_admissible(hyps, values) is not True:
+        from .ranges import admissible, failure_reason
+
+        if admissible(hyps, values, deadline, cache) is not True:
             return None
-        for term in sorted(terms, key=sp.default_sort_key):
-            others = {k: v for k, v in values.items() if k != term.var}
-            status = argmin_status(substitute(term.expr, others), term.var, deadline, cache)
-            if status is not None and status[0] != "unique":
-                return f"argmin over {term.var} fails: {status[1]}"
-        return None
+        # a missing minimiser refutes the claim unless a false premise guards it
+        return failure_reason(claim.formula, values, deadline, cache)
 
     for point in _simple_points(symbols, doms, seed):
         if _past(deadline):
@@ -837,9 +844,10 @@ def refute(claim: Claim, *, seed: int = 0, deadline: float | None = None, n_rand
         return Search(ce, tested, tuple(notes), "exact counterexample")
     fail = _argmin_failure(claim, deadline, seed, cache)
     if fail is not None:
+        from .ranges import admissible
+
         values, why = fail
-        hyps = [h for h in claim.hypotheses if not h.atoms(ArgMin, Corr)]
-        if point_is_admissible(hyps, values) is True:
+        if admissible(claim.hypotheses, values, deadline, cache) is True:
             ce = Counterexample(values, explanation=why)
             return Search(ce, tested, tuple(notes) + ("argmin scan",), "exact counterexample (no unique minimiser)")
     return Search(None, tested, tuple(notes))

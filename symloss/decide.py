@@ -327,7 +327,6 @@ def _recheck_counterexample(claim: Claim, ce) -> bool:
     """Independent exact re-check of a counterexample against the claim."""
     from .claims import Nondecreasing, Proportional
     from .counterexample import pair_form, verify
-    from .exact import point_is_admissible
 
     if ce is None:
         return False
@@ -347,12 +346,12 @@ def _recheck_counterexample(claim: Claim, ce) -> bool:
     if verify(claim.formula, claim.hypotheses, ce.values):
         return True
     # an argmin failure: admissible point at which a minimiser is missing
-    hyps = [h for h in claim.hypotheses if not h.atoms(ArgMin, Corr)]
-    if claim.formula.atoms(ArgMin) and point_is_admissible(hyps, ce.values) is True:
-        from .counterexample import _resolve
+    from .ranges import admissible
 
-        f, why = _resolve(claim.formula, ce.values)
-        return f is None and why is not None
+    if claim.formula.atoms(ArgMin) and admissible(claim.hypotheses, ce.values) is True:
+        from .ranges import failure_reason
+
+        return failure_reason(claim.formula, ce.values) is not None
     return False
 
 

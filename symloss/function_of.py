@@ -252,6 +252,10 @@ class FunctionOf(Step):
         for e in [self.a, self.b, *ctx_facts]:
             if self.t in e.free_symbols:
                 raise self.fail(f"the placeholder {self.t} occurs in {e}")
+        if self.label is not None and self.label == self.var:
+            # a case split on the variable itself gives one h per value of v:
+            # A would then be "a function of B" only pointwise, which says nothing
+            raise self.fail(f"the cases split on {self.var}, the variable that varies; h must not depend on it")
         _check_cover(self, self.context, self.label, [c.values for c in self.cases])
         for case in self.cases:
             self._verify_case(case, ctx_facts)
@@ -375,12 +379,16 @@ def _label_splits(exprs: Sequence[sp.Expr], hyps: Sequence) -> list:
     return out
 
 
-def _case_list(exprs, hyps, deadline):
-    """Case splits to try: none, then each finite label."""
+def _case_list(exprs, hyps, deadline, exclude=None):
+    """Case splits to try: none, then each finite label other than
+    ``exclude`` (the variable that varies: splitting on it would let the
+    relation change from one of its values to the next)."""
     yield None, [()]
     for label, vals in _label_splits(exprs, hyps):
         if _past(deadline):
             return
+        if exclude is not None and label == exclude:
+            continue
         yield label, [((label, v),) for v in vals]
 
 
@@ -676,7 +684,7 @@ def prove_function_of(a: sp.Expr, b: sp.Expr, v: sp.Symbol, hypotheses: Sequence
     t = t if t is not None else sp.Dummy("t", real=True)
     hyps = [h for h in hypotheses if h is not sp.true]
     context = givens(hyps)
-    for label, case_values in _case_list([a, b], hyps, deadline):
+    for label, case_values in _case_list([a, b], hyps, deadline, exclude=v):
         cases = []
         for values in case_values:
             if _past(deadline):

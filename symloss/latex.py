@@ -375,7 +375,10 @@ class SymlossLatexPrinter(StepPrinterMixin, LatexPrinter):
 
     def _print_ArgMin(self, expr):
         body, var = expr.args[0], expr.args[1]
-        return r"\operatorname*{arg\,min}_{%s} \left(%s\right)" % (self._print(var), self._print(body))
+        sub = self._print(var)
+        if len(expr.args) == 3:  # over the declared domain of var
+            sub += r" \in %s" % self._print(expr.args[2])
+        return r"\operatorname*{arg\,min}_{%s} \left(%s\right)" % (sub, self._print(body))
 
     def _print_Corr(self, expr):
         a, b, var = expr.args[:3]

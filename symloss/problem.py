@@ -547,11 +547,7 @@ def problem(
             param_syms.append(table.symbol(name))
     requirements += [h for h in dict.fromkeys(index_hyps)]
 
-    assumptions = []
-    for a in (assume,) if isinstance(assume, str) else assume:
-        assumptions.append(_parse(a, table) if isinstance(a, str) else a)
-
-    return Problem(
+    built = Problem(
         symbols=table,
         model=model_field,
         loss=loss_expr,
@@ -561,11 +557,20 @@ def problem(
         labels=labels,
         inputs=tuple(sorted(inputs, key=sp.default_sort_key)),
         hyper=hyper_syms,
-        assumptions=tuple(assumptions),
+        assumptions=(),
         requirements=tuple(requirements),
         model_spec=mspec,
         loss_spec=lspec,
     )
+    if not assume:
+        return built
+    # assumptions are written in the claim language: yhat, L and d(...) are
+    # the model's prediction, the loss and its derivatives, as in a claim
+    from dataclasses import replace
+
+    from .claims import parse_assumptions
+
+    return replace(built, assumptions=tuple(parse_assumptions(built, assume)))
 
 
 def _check_worker(prob: "Problem", text: str, assume: tuple, timeout: float):

@@ -68,6 +68,8 @@ __all__ = [
     "PropCase",
     "NondecreasingVia",
     "TwoCopy",
+    "FinitePoints",
+    "finite_formula",
     "finite_values",
     "givens",
     "split_abs",
@@ -226,6 +228,9 @@ class ProportionalVia(Step):
 
     def verify(self) -> None:
         ctx_facts = {g.fact for g in self.context}
+        if self.label is not None and self.label == self.var:
+            # one factor per value of v is not a factor free of v
+            raise self.fail(f"the cases split on {self.var}, the variable c must be free of")
         _check_cover(self, self.context, self.label, [c.values for c in self.cases])
         for case in self.cases:
             if self.var in case.c.free_symbols:
@@ -331,7 +336,7 @@ def prove_proportional(a: sp.Expr, b: sp.Expr, v: sp.Symbol, hypotheses: Sequenc
 
     hyps = [h for h in hypotheses if h is not sp.true]
     context = givens(hyps)
-    for label, case_values in _case_list([a, b], hyps, deadline):
+    for label, case_values in _case_list([a, b], hyps, deadline, exclude=v):
         cases = []
         for values in case_values:
             if _past(deadline):
@@ -390,6 +395,133 @@ def _factor(a, b, v):
 
 
 # ---------------------------------------------------------------------------
+# a variable with finitely many values
+
+
+def _at_point(fact: sp.Basic, v: sp.Symbol, value: sp.Expr) -> sp.Basic:
+    """``fact`` with ``v = value``: arithmetic is evaluated (exactly), the
+    logical skeleton and comparisons are rebuilt *unevaluated*, so no
+    comparison of closed numbers is decided by SymPy here."""
+    if isinstance(fact, sp.Expr):
+        return fact.xreplace({v: value})
+    if isinstance(fact, sp.core.relational.Relational):
+        return type(fact)(fact.lhs.xreplace({v: value}), fact.rhs.xreplace({v: value}), evaluate=False)
+    if isinstance(fact, (sp.And, sp.Or, sp.Not, sp.Implies)):
+        return type(fact)(*[_at_point(a, v, value) for a in fact.args], evaluate=False)
+    return fact.xreplace({v: value})
+
+
+def finite_formula(kind: str, a: sp.Expr, b: sp.Expr, v: sp.Symbol, points: Sequence, facts: Sequence) -> sp.Basic:
+    """The pointwise statement, over the other symbols, that is equivalent
+    to the relation when ``v`` takes only the values ``points``; ``facts``
+    holding ``v`` (domain, definedness, assumptions) are stated at each
+    point, so a point where they fail is left out.
+
+    * ``proportional``: one common ratio exists iff for every two admissible
+      points ``A_i·B_j = A_j·B_i`` and at every admissible point ``B_i = 0``
+      gives ``A_i = 0``;
+    * ``nondecreasing``: for every ordered pair of admissible points,
+      ``B_i ≤ B_j ⇒ A_i ≤ A_j``.
+    """
+    with_v = [f for f in facts if v in f.free_symbols]
+
+    def admissible(*idx):
+        parts = [_at_point(f, v, points[i]) for i in idx for f in with_v]
+        return sp.And(*parts, evaluate=False) if len(parts) > 1 else (parts[0] if parts else sp.true)
+
+    A = [a.xreplace({v: p}) for p in points]
+    B = [b.xreplace({v: p}) for p in points]
+    parts = []
+    n = len(points)
+    if kind == "proportional":
+        for i in range(n):
+            for j in range(i + 1, n):
+                parts.append(sp.Implies(admissible(i, j), sp.Eq(A[i] * B[j], A[j] * B[i], evaluate=False),
+                                        evaluate=False))
+        for i in range(n):
+            premise = sp.And(admissible(i), sp.Eq(B[i], 0, evaluate=False), evaluate=False)
+            parts.append(sp.Implies(premise, sp.Eq(A[i], 0, evaluate=False), evaluate=False))
+    else:
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    premise = sp.And(admissible(i, j), sp.Le(B[i], B[j], evaluate=False), evaluate=False)
+                    parts.append(sp.Implies(premise, sp.Le(A[i], A[j], evaluate=False), evaluate=False))
+    return sp.And(*parts, evaluate=False) if len(parts) > 1 else (parts[0] if parts else sp.true)
+
+
+@dataclass(frozen=True)
+class FinitePoints(Step):
+    """The relation over a variable with finitely many values: a hypothesis
+    says ``v`` takes only the values ``points``, and ``inner`` proves, under
+    the hypotheses free of ``v``, the statement of :func:`finite_formula`
+    (every pair of admissible points checked exactly: one common ratio for
+    ``proportional``, order preserved for ``nondecreasing``)."""
+
+    kind: str
+    a: sp.Expr
+    b: sp.Expr
+    var: sp.Symbol
+    points: tuple
+    context: tuple
+    inner: Local
+
+    @property
+    def fact(self) -> sp.Basic:
+        cls = ProportionalFact if self.kind == "proportional" else NondecreasingFact
+        return cls(self.a, self.b, self.var)
+
+    def verify(self) -> None:
+        if self.kind not in ("proportional", "nondecreasing"):
+            raise self.fail(f"unknown relation {self.kind}")
+        ctx_facts = [g.fact for g in self.context]
+        if not any((vals := finite_values(f, self.var)) is not None and vals <= set(self.points) for f in ctx_facts):
+            raise self.fail(f"no hypothesis restricts {self.var} to {list(self.points)}")
+        goal = finite_formula(self.kind, self.a, self.b, self.var, self.points, ctx_facts)
+        self.inner.check({f for f in ctx_facts if self.var not in f.free_symbols}, goal, self)
+
+
+def prove_finite(claim, ctx) -> "FinitePoints | None":
+    """Decide the relation of ``claim`` over the finitely many values of its
+    variable by proving the pointwise statement of :func:`finite_formula`
+    (with the ordinary pipeline); ``None`` when that is not proved."""
+    from .claims import Pointwise, Proportional
+    from .decide import decide
+
+    v = claim.var
+    dom = claim.domain_of(v)
+    points = tuple(dom.elements)
+    kind = "proportional" if isinstance(claim, Proportional) else "nondecreasing"
+    hyps = [h for h in claim.hypotheses if h is not sp.true]
+    formula = finite_formula(kind, claim.a, claim.b, v, points, hyps)
+    fixed = tuple(h for h in hyps if v not in h.free_symbols)
+    inner_claim = Pointwise(text=f"{claim.text} at {v} in {{{', '.join(map(str, points))}}}", hypotheses=fixed,
+                            symbols=claim.symbols, domains=tuple((s, d) for s, d in claim.domains if s != v),
+                            formula=formula)
+    left = ctx.left()
+    if left < 0.2:
+        return None
+    result = decide(inner_claim, deadline=time.monotonic() + left * 0.8, seed=ctx.seed)
+    if result.verdict != "proved" or result.proof is None:
+        ctx.notes.append(f"{kind} over the {len(points)} values of {v}: the pointwise statement was {result.verdict}")
+        return None
+    step = FinitePoints(kind, claim.a, claim.b, v, points, givens(hyps), Local((), result.proof))
+    from .errors import ProofCheckError
+
+    try:
+        check_proof(step, set(hyps))
+    except ProofCheckError as exc:
+        ctx.notes.append(f"{kind} over finitely many values: {exc}")
+        return None
+    return step
+
+
+def _finite_var(claim) -> bool:
+    dom = claim.domain_of(claim.var)
+    return dom is not None and dom.is_finite
+
+
+# ---------------------------------------------------------------------------
 # tactics
 
 
@@ -406,6 +538,13 @@ def proportional(claim, ctx):
 
     if not isinstance(claim, Proportional):
         return None
+    if _finite_var(claim):
+        step = prove_finite(claim, ctx)
+        if step is None:
+            return None
+        return Result("proved", claim, proof=step, method="proportional: finitely many values",
+                      reason=f"{claim.var} takes the values {', '.join(map(str, step.points))}: "
+                             f"A_i·B_j = A_j·B_i for every two of them, and A = 0 where B = 0 (one common ratio)")
     step = prove_proportional(claim.a, claim.b, claim.var, claim.hypotheses, deadline=ctx.deadline,
                               labels=_labels_of(claim))
     if step is None or step.fact != ProportionalFact(claim.a, claim.b, claim.var):
@@ -424,6 +563,13 @@ def nondecreasing(claim, ctx):
 
     if not isinstance(claim, Nondecreasing):
         return None
+    if _finite_var(claim):
+        step = prove_finite(claim, ctx)
+        if step is None:
+            return None
+        return Result("proved", claim, proof=step, method="nondecreasing: finitely many values",
+                      reason=f"{claim.var} takes the values {', '.join(map(str, step.points))}: "
+                             f"B_i <= B_j gives A_i <= A_j for every ordered pair of them")
     step = prove_nondecreasing(claim.a, claim.b, claim.var, claim.hypotheses, deadline=ctx.deadline,
                                labels=_labels_of(claim))
     if step is None or step.fact != NondecreasingFact(claim.a, claim.b, claim.var):

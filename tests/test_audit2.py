@@ -156,7 +156,7 @@ def _corr_quad(fa, fb, lo, hi):
     ("corr(x*w**2 + w, w, w, uniform(-1, 1)) > 0", lambda w: 3 * w**2 + w, lambda w: w, -1, 1, ">"),
 ])
 def test_correlation_still_proved(claim, fa, fb, lo, hi, op):
-    r = symloss.problem(None, "w", params=["w"]).check(claim, timeout=20)
+    r = symloss.problem(None, "w", params=["w"], vars={"x": "real"}).check(claim, timeout=20)
     assert r.verdict == "proved", r
     if fa is None:  # normal: parity makes it 0; the moments are finite
         with mpmath.workdps(30):
@@ -186,7 +186,9 @@ def test_invalid_distribution_is_a_syntax_error(claim):
     ("corr(w, w**2, w, normal(m, s)) >= 0", lambda m, s: s > 0, lambda m, s: 2 * m * s**2),
 ])
 def test_distribution_counterexample_is_a_distribution(claim, valid, cov):
-    r = symloss.problem(None, "w", params=["w"]).check(claim, timeout=20)
+    # a new universally quantified symbol is declared in vars (an undeclared
+    # name in a claim is a syntax error)
+    r = symloss.problem(None, "w", params=["w"], vars={n: "real" for n in "abms"}).check(claim, timeout=20)
     assert r.verdict != "proved", r
     if r.verdict == "refuted":
         pt = _pt(r.counterexample.values)
