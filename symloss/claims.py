@@ -408,13 +408,57 @@ class _Builder:
         pairs += [(self.problem_symbol_by_name(k, column), v) for k, v in kwargs.items()]
         if not pairs:
             raise _syntax("at needs a substitution: at(E, w=0)", self.text, column)
-        repl = {}
-        for var, value in pairs:
-            var = self.var_arg("at", var, column)
-            repl[var] = self.expr_arg("at", value, column, "a value")
+        repl = self._at_mapping(pairs, column)
         from .tactics import _replace  # the variable argmin/corr range over is not substituted
 
         return _replace(e, repl)
+
+    def _at_mapping(self, pairs, column) -> dict:
+        repl = {}
+        for var, value in pairs:
+            var = self.var_arg("at", var, column)
+            value = self.expr_arg("at", value, column, "a value")
+            if value.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+                raise _syntax(f"at: {var} = {value} is not a real number (infinity is a limit, not a value)",
+                              self.text, column)
+            repl[var] = value
+        return repl
+
+    def at_scope(self, arg_conds, kw_conds, args, kwargs) -> list:
+        """E's conditions hold at the point: ``at(E, w=a)`` puts ``a`` into
+        them (so they become conditions on ``a``), and never constrains the
+        other occurrences of ``w``; the value's own conditions stay."""
+        from .tactics import _replace
+
+        pairs = [(args[1], args[2])] if len(args) == 3 else []
+        pairs += [(self.problem_symbol_by_name(k, None), v) for k, v in kwargs.items()]
+        repl = self._at_mapping(pairs, None)
+        out = []
+        for c in arg_conds[0] if arg_conds else []:
+            put = _replace(c, repl)
+            if put is sp.false:
+                point = ", ".join(f"{k} = {v}" for k, v in repl.items())
+                raise InvalidArgument(f"the expression is not defined at {point} (it needs {c})")
+            out.append(put)
+        for conds in arg_conds[1:]:
+            out += conds
+        for conds in kw_conds.values():
+            out += conds
+        return out
+
+    def bound_scope(self, position: int):
+        """The scope of a built-in binding the variable in argument
+        ``position`` (``argmin(E, w)``, ``corr(A, B, w, ·)``): conditions
+        about the bound variable belong to the built-in's own meaning, not to
+        the claim's free ``w``."""
+        def scope(arg_conds, kw_conds, args, kwargs):
+            v = args[position] if len(args) > position else None
+            v = self.problem_symbol(v) if isinstance(v, sp.Symbol) else v
+            out = []
+            for conds in list(arg_conds) + list(kw_conds.values()):
+                out += [c for c in conds if v is None or v not in c.free_symbols]
+            return out
+        return scope
 
     def problem_symbol_by_name(self, name: str, column):
         if name not in self.known:
@@ -502,17 +546,18 @@ def claim_builtins(problem, text: str = "", conditions: list | None = None, read
     b = _Builder(problem, text, conditions, readings)
     names = frozenset({ANY_KEYWORD})
     spec = [
-        ("d", b.d, (1, 3), frozenset(), "derivative: d(L, w), d(L, w, 2)"),
-        ("argmin", b.argmin, (1, 2), frozenset(), "unique minimiser: argmin(L, w)"),
-        ("at", b.at, (1, 3), names, "substitution: at(L, w=0)"),
-        ("proportional", b.proportional, (3, 3), frozenset(), "proportional(A, B, w)"),
-        ("nondecreasing", b.nondecreasing, (3, 3), frozenset(), "nondecreasing(A, B, w)"),
-        ("corr", b.corr, (4, 4), frozenset(), "corr(A, B, w, uniform(0, 1))"),
-        ("uniform", b.uniform, (2, 2), frozenset(), "uniform(lo, hi)"),
-        ("normal", b.normal, (2, 2), frozenset(), "normal(mu, sigma)"),
-        ("implies", b.implies, (2, 2), frozenset(), "implies(p, q)"),
+        ("d", b.d, (1, 3), frozenset(), "derivative: d(L, w), d(L, w, 2)", None),
+        ("argmin", b.argmin, (1, 2), frozenset(), "unique minimiser: argmin(L, w)", b.bound_scope(1)),
+        ("at", b.at, (1, 3), names, "substitution: at(L, w=0)", b.at_scope),
+        ("proportional", b.proportional, (3, 3), frozenset(), "proportional(A, B, w)", None),
+        ("nondecreasing", b.nondecreasing, (3, 3), frozenset(), "nondecreasing(A, B, w)", None),
+        ("corr", b.corr, (4, 4), frozenset(), "corr(A, B, w, uniform(0, 1))", b.bound_scope(2)),
+        ("uniform", b.uniform, (2, 2), frozenset(), "uniform(lo, hi)", None),
+        ("normal", b.normal, (2, 2), frozenset(), "normal(mu, sigma)", None),
+        ("implies", b.implies, (2, 2), frozenset(), "implies(p, q)", None),
     ]
-    return {name: Builtin(name, call, arity=arity, keywords=kw, doc=doc) for name, call, arity, kw, doc in spec}
+    return {name: Builtin(name, call, arity=arity, keywords=kw, doc=doc, scope=scope)
+            for name, call, arity, kw, doc, scope in spec}
 
 
 def _table_copy(problem):
@@ -535,6 +580,19 @@ def _names(problem) -> dict:
     return names
 
 
+def _name_conditions(problem) -> dict:
+    """Definedness conditions carried by the reserved names: ``L`` is defined
+    where the loss and the model are, ``yhat`` where the model is."""
+    out = {}
+    loss = getattr(problem, "conditions", None)
+    if loss:
+        out["L"] = tuple(loss)
+    model = getattr(problem, "model_conditions", None)
+    if model:
+        out["yhat"] = tuple(model)
+    return out
+
+
 _CMP = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge, ast.Eq: sp.Eq, ast.NotEq: sp.Ne}
 
 
@@ -553,6 +611,7 @@ class _Structured:
         self.text = text
         self.table = _table_copy(problem)
         self.names = _names(problem)
+        self.name_conditions = _name_conditions(problem)
         self.builtins = builtins
         self.conditions: list = []  # definedness of every sub-expression, recorded before evaluation
 
@@ -560,7 +619,7 @@ class _Structured:
         sub = self.text[start:end]
         try:
             return self.parse(sub, self.table, builtins=self.builtins, names=self.names,
-                              conditions=self.conditions)
+                              conditions=self.conditions, name_conditions=self.name_conditions)
         except SymlossSyntaxError as exc:
             col = None if exc.column is None else exc.column + start
             raise SymlossSyntaxError(exc.message, self.text, col) from None
@@ -687,15 +746,31 @@ def _split_and(h: sp.Basic) -> list:
 def _parse_assumptions(problem, assume: Iterable) -> list:
     out = []
     for a in _as_tuple(assume) if not isinstance(assume, str) else (assume,):
+        written: list = []
         if isinstance(a, str):
             b = _Builder(problem, a)
-            value = b.resolve(_parse(problem, a, claim_builtins(problem, a)))
+            value = b.resolve(_parse(problem, a, claim_builtins(problem, a, written), written))
         else:
             value = a
         if isinstance(value, sp.Expr) or not isinstance(value, sp.Basic):
             raise SymlossSyntaxError(f"an assumption must be a statement such as 'x != 0', got {a!r}", a if isinstance(a, str) else "", None)
+        # an assumption holds only where it is defined: exp(log(x)) > -1 says x > 0
+        out.extend(c for c in written if isinstance(c, sp.Basic))
+        out.extend(_free_conditions(value))
         out.append(value)
     return out
+
+
+def _free_conditions(e: sp.Basic) -> list:
+    """Definedness conditions of ``e`` outside its argmin/corr terms (inside
+    them the variable is bound: its conditions are the term's own business,
+    and a condition on the bound ``w`` says nothing about a free ``w``)."""
+    terms = sorted(e.atoms(ArgMin, Corr), key=sp.default_sort_key) if isinstance(e, sp.Basic) else []
+    if not terms:
+        return definedness_conditions(e)
+    masks = {t: sp.Dummy("bound", real=True) for t in terms}
+    back = {m: t for t, m in masks.items()}
+    return [c.xreplace(back) for c in definedness_conditions(e.xreplace(masks))]
 
 
 def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set, written: Sequence = ()) -> tuple:
@@ -708,11 +783,9 @@ def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set, w
     for h in _parse_assumptions(problem, assume):
         hyps.extend(_split_and(h))
     for e in exprs:
-        for c in definedness_conditions(e):
-            if not (c.free_symbols & bound):
-                hyps.append(c)
-    for c in written:
-        if isinstance(c, sp.Basic) and not (c.free_symbols & bound):
+        hyps.extend(_free_conditions(e))
+    for c in written:  # recorded while parsing, already scoped (at, argmin, corr, where)
+        if isinstance(c, sp.Basic):
             hyps.append(c)
     syms = set()
     for e in list(exprs) + hyps:

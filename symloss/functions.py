@@ -34,11 +34,27 @@ __all__ = [
     "relu",
     "derivative",
     "definedness_conditions",
+    "needs_kernel",
     "NUMPY_FUNCTIONS",
     "MPMATH_FUNCTIONS",
     "FunctionSpec",
     "VOCABULARY",
 ]
+
+
+def needs_kernel(e) -> bool:
+    """Whether ``e`` holds a closed sub-expression that is not a rational
+    number: SymPy would guess such a number's sign with a low-precision
+    ``evalf``, so only the trusted kernel (:mod:`symloss.kernel`) decides it.
+
+    >>> needs_kernel(sp.Symbol('w') + 1), needs_kernel(sp.log(2) * sp.Symbol('w'))
+    (False, True)
+    """
+    if not isinstance(e, sp.Basic):
+        return False
+    if isinstance(e, sp.Expr) and e.is_number:
+        return not isinstance(e, sp.Rational) and e not in (sp.S.Infinity, sp.S.NegativeInfinity)
+    return any(needs_kernel(a) for a in e.args)
 
 
 def _is_real(arg: sp.Expr):
@@ -184,6 +200,8 @@ class relu(sp.Function):
 
     @classmethod
     def eval(cls, z):
+        if needs_kernel(z):
+            return None  # a closed number's sign is the kernel's decision (kernel.build)
         if z.is_nonnegative:
             return z
         if z.is_nonpositive:
@@ -211,6 +229,8 @@ class relu(sp.Function):
 
     def _eval_is_positive(self):
         z = self.args[0]
+        if needs_kernel(z):
+            return None
         if z.is_positive:
             return True
         if z.is_nonpositive:
@@ -323,9 +343,13 @@ def _conditions(node: sp.Basic) -> list:
             # for odd denominators (x**(1/3) at x = -1), so every
             # fractional power needs a nonnegative base.
             out.append(sp.Ge(base, 0) if e > 0 else sp.Gt(base, 0))
-        elif e.is_negative or (e.is_number and e.is_extended_negative):
-            out.append(sp.Ne(base, 0))
-        elif not e.is_number:
+        elif e.is_Rational:
+            if e.is_negative:
+                out.append(sp.Ne(base, 0))
+        elif e.is_number and not needs_kernel(e):
+            if e.is_extended_negative:
+                out.append(sp.Ne(base, 0))
+        else:  # symbolic exponent, or a closed one whose sign SymPy would guess
             out += _symbolic_power_conditions(base, e)
     return out
 

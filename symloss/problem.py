@@ -70,10 +70,23 @@ def _name(s) -> str:
     return getattr(s, "name", str(s))
 
 
-def _parse(text: str, table: SymbolTable) -> sp.Basic:
+def _parse(text: str, table: SymbolTable, conditions: list | None = None) -> sp.Basic:
     from .parser import parse  # imported here: the parser module is optional at import time
 
-    return parse(text, table)
+    return parse(text, table, conditions=conditions)
+
+
+def _defined(exprs, written=()) -> tuple:
+    """The definedness conditions of ``exprs``: those recorded while their
+    text was read (before SymPy's rewrites) and those of the built
+    expressions, without repeats."""
+    from .functions import definedness_conditions
+
+    out: list = []
+    for c in list(written) + [c for e in exprs for c in definedness_conditions(e)]:
+        if c is not sp.true and c not in out:
+            out.append(c)
+    return tuple(out)
 
 
 def _rebind(expr: sp.Basic, table: SymbolTable) -> sp.Basic:
@@ -128,6 +141,11 @@ class Problem:
     hyper: tuple = ()
     assumptions: tuple = ()
     requirements: tuple = ()
+    #: where L is defined (the model's and the loss's definedness, as
+    #: written); a hypothesis of every claim that mentions L or ŷ
+    conditions: tuple = ()
+    #: where the model ŷ is defined
+    model_conditions: tuple = ()
     model_spec: ModelSpec | None = None
     loss_spec: LossSpec | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
@@ -423,13 +441,15 @@ def problem(
     elif hyper is not None:
         hyper_names.extend(hyper)
 
-    # model
+    # model (definedness conditions of text are recorded as written)
+    model_written: list = []
+    loss_written: list = []
     if model is None:
         model_out, yhat = None, None
     elif mspec is not None:
         model_out = tuple(_rebind(e, table) for e in mspec.outputs)
     elif isinstance(model, str):
-        model_out = (_parse(model, table),)
+        model_out = (_parse(model, table, model_written),)
     else:
         raise InvalidArgument(f"model must be a catalogue name or expression text, got {model!r}")
 
@@ -439,7 +459,7 @@ def problem(
         constraints = [_rebind(c, table) for c in lspec.constraints]
         arity = lspec.arity
     elif isinstance(loss, str):
-        loss_expr = _parse(loss, table)
+        loss_expr = _parse(loss, table, loss_written)
         constraints = []
         arity = 1 if model_out is None else len(model_out)
     else:
@@ -469,7 +489,15 @@ def problem(
         if model_out is not None:
             model_out = tuple(m.xreplace(subs) for m in model_out)
 
+    if hyper_values:
+        loss_written = [c.xreplace(subs) for c in loss_written]
+        model_written = [c.xreplace(subs) for c in model_written]
     L = loss_expr if model_out is None else loss_expr.xreplace(dict(zip(yhat, model_out)))
+    model_conditions = () if model_out is None else _defined(model_out, model_written)
+    if model_out is not None:
+        into_model = dict(zip(yhat, model_out))
+        loss_written = [c.xreplace(into_model) for c in loss_written]
+    conditions = _defined([L], list(model_conditions) + loss_written)
     yhat_field = None if model_out is None else (yhat[0] if len(yhat) == 1 else yhat)
     model_field = None if model_out is None else (model_out[0] if len(model_out) == 1 else model_out)
 
@@ -543,7 +571,13 @@ def problem(
 
     assumptions = []
     for a in (assume,) if isinstance(assume, str) else assume:
-        assumptions.append(_parse(a, table) if isinstance(a, str) else a)
+        if isinstance(a, str):
+            written: list = []
+            value = _parse(a, table, written)
+            assumptions.extend(c for c in _defined([value], written) if c not in assumptions)
+            assumptions.append(value)
+        else:
+            assumptions.append(a)
 
     return Problem(
         symbols=table,
@@ -557,6 +591,8 @@ def problem(
         hyper=hyper_syms,
         assumptions=tuple(assumptions),
         requirements=tuple(requirements),
+        conditions=conditions,
+        model_conditions=model_conditions,
         model_spec=mspec,
         loss_spec=lspec,
     )
