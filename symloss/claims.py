@@ -424,41 +424,66 @@ class _Builder:
             repl[var] = value
         return repl
 
-    def at_scope(self, arg_conds, kw_conds, args, kwargs) -> list:
-        """E's conditions hold at the point: ``at(E, w=a)`` puts ``a`` into
-        them (so they become conditions on ``a``), and never constrains the
-        other occurrences of ``w``; the value's own conditions stay."""
+    def at_scoped(self, args, kwargs, column, arg_conds, kw_conds):
+        """``at`` with its conditions scoped: E's conditions hold at the point
+        (``at(E, w=a)`` puts ``a`` into them, so they become conditions on
+        ``a``) and never constrain the other occurrences of ``w``; the
+        value's own conditions stay."""
         from .tactics import _replace
 
+        value = self.at(args, kwargs, column)
         pairs = [(args[1], args[2])] if len(args) == 3 else []
-        pairs += [(self.problem_symbol_by_name(k, None), v) for k, v in kwargs.items()]
-        repl = self._at_mapping(pairs, None)
+        pairs += [(self.problem_symbol_by_name(k, column), v) for k, v in kwargs.items()]
+        repl = self._at_mapping(pairs, column)
         out = []
-        for c in arg_conds[0] if arg_conds else []:
+        for c in arg_conds[0]:
             put = _replace(c, repl)
             if put is sp.false:
                 point = ", ".join(f"{k} = {v}" for k, v in repl.items())
-                raise InvalidArgument(f"the expression is not defined at {point} (it needs {c})")
+                raise _syntax(f"at: the expression is not defined at {point} (it needs {c})", self.text, column)
             out.append(put)
-        for conds in arg_conds[1:]:
+        for conds in arg_conds[1:] + list(kw_conds.values()):
             out += conds
-        for conds in kw_conds.values():
-            out += conds
-        return out
+        return value, out
 
-    def bound_scope(self, position: int):
-        """The scope of a built-in binding the variable in argument
-        ``position`` (``argmin(E, w)``, ``corr(A, B, w, ·)``): conditions
-        about the bound variable belong to the built-in's own meaning, not to
-        the claim's free ``w``."""
-        def scope(arg_conds, kw_conds, args, kwargs):
-            v = args[position] if len(args) > position else None
-            v = self.problem_symbol(v) if isinstance(v, sp.Symbol) else v
-            out = []
-            for conds in list(arg_conds) + list(kw_conds.values()):
-                out += [c for c in conds if v is None or v not in c.free_symbols]
-            return out
-        return scope
+    def argmin_scoped(self, args, kwargs, column, arg_conds, kw_conds):
+        """``argmin(E, w)`` minimises over the ``w`` where E is defined as
+        written: conditions on the bound ``w`` that SymPy's rewriting dropped
+        from E (``sqrt(w)**2`` reads as ``w``) are put back into E as a
+        Piecewise without otherwise-branch; they never constrain a free w."""
+        value = self.argmin(args, kwargs, column)
+        return self._bind(value, value.expr, value.var, arg_conds[0], lambda e: ArgMin(e, value.var)), \
+            [c for conds in arg_conds[1:] for c in conds] + self._free_of(value.var, arg_conds[0])
+
+    def corr_scoped(self, args, kwargs, column, arg_conds, kw_conds):
+        """``corr(A, B, w, D)``: conditions on the bound ``w`` belong to the
+        correlation (A and B must be defined for every w the distribution
+        draws); none of them constrains a free w."""
+        value = self.corr(args, kwargs, column)
+        v = self.var_arg("corr", args[2], column)
+        a, b = (self.expr_arg("corr", x, column) for x in args[:2])
+        own = definedness_conditions(a) + definedness_conditions(b)
+        missing = [c for conds in arg_conds[:2] for c in conds if v in c.free_symbols and c not in own]
+        if missing:  # SymPy's rewriting hid them from the correlation's own checks
+            raise _syntax(f"corr: the expressions are not defined for every value of {v} "
+                          f"(they need {', '.join(map(str, missing))})", self.text, column)
+        out = [c for conds in arg_conds for c in conds if v not in c.free_symbols]
+        return value, out
+
+    @staticmethod
+    def _free_of(v, conds) -> list:
+        return [c for c in conds if v not in c.free_symbols]
+
+    @staticmethod
+    def _bind(value, expr, v, conds, rebuild):
+        """``value`` (a term binding ``v`` over ``expr``) with the recorded
+        conditions on ``v`` that ``expr``'s own definedness misses put back
+        into ``expr``."""
+        own = definedness_conditions(expr)
+        missing = [c for c in conds if v in c.free_symbols and c not in own]
+        if not missing:
+            return value
+        return rebuild(sp.Piecewise((expr, sp.And(*missing))))
 
     def problem_symbol_by_name(self, name: str, column):
         if name not in self.known:
@@ -547,11 +572,11 @@ def claim_builtins(problem, text: str = "", conditions: list | None = None, read
     names = frozenset({ANY_KEYWORD})
     spec = [
         ("d", b.d, (1, 3), frozenset(), "derivative: d(L, w), d(L, w, 2)", None),
-        ("argmin", b.argmin, (1, 2), frozenset(), "unique minimiser: argmin(L, w)", b.bound_scope(1)),
-        ("at", b.at, (1, 3), names, "substitution: at(L, w=0)", b.at_scope),
+        ("argmin", b.argmin, (1, 2), frozenset(), "unique minimiser: argmin(L, w)", b.argmin_scoped),
+        ("at", b.at, (1, 3), names, "substitution: at(L, w=0)", b.at_scoped),
         ("proportional", b.proportional, (3, 3), frozenset(), "proportional(A, B, w)", None),
         ("nondecreasing", b.nondecreasing, (3, 3), frozenset(), "nondecreasing(A, B, w)", None),
-        ("corr", b.corr, (4, 4), frozenset(), "corr(A, B, w, uniform(0, 1))", b.bound_scope(2)),
+        ("corr", b.corr, (4, 4), frozenset(), "corr(A, B, w, uniform(0, 1))", b.corr_scoped),
         ("uniform", b.uniform, (2, 2), frozenset(), "uniform(lo, hi)", None),
         ("normal", b.normal, (2, 2), frozenset(), "normal(mu, sigma)", None),
         ("implies", b.implies, (2, 2), frozenset(), "implies(p, q)", None),
@@ -587,9 +612,10 @@ def _name_conditions(problem) -> dict:
     loss = getattr(problem, "conditions", None)
     if loss:
         out["L"] = tuple(loss)
-    model = getattr(problem, "model_conditions", None)
-    if model:
-        out["yhat"] = tuple(model)
+    if loss and isinstance(getattr(problem, "model", None), sp.Basic):
+        # ŷ is meaningful where the problem is: the model's and the loss's
+        # definedness (-(y*log(yhat) + …) says 0 < ŷ < 1)
+        out["yhat"] = tuple(loss)
     return out
 
 
@@ -619,7 +645,8 @@ class _Structured:
         sub = self.text[start:end]
         try:
             return self.parse(sub, self.table, builtins=self.builtins, names=self.names,
-                              conditions=self.conditions, name_conditions=self.name_conditions)
+                              conditions=self.conditions, name_conditions=self.name_conditions,
+                              infinity=False)
         except SymlossSyntaxError as exc:
             col = None if exc.column is None else exc.column + start
             raise SymlossSyntaxError(exc.message, self.text, col) from None

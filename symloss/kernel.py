@@ -499,6 +499,7 @@ def _concretise(e: sp.Basic, back: dict) -> sp.Basic:
 def _closed_relation(fn, lhs, rhs):
     """``fn(lhs, rhs)`` decided by the kernel when ``lhs - rhs`` is closed."""
     rule = _REL.get(fn)
+    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
     if rule is None or not (isinstance(lhs, sp.Expr) and isinstance(rhs, sp.Expr)):
         return None
     with sp.evaluate(False):
@@ -512,6 +513,7 @@ def _closed_relation(fn, lhs, rhs):
 def _extreme_closed(fn, args) -> list:
     """``args`` of Max/Min with the closed ones reduced to their extreme,
     when the kernel orders them all (otherwise unchanged)."""
+    args = [sp.sympify(a) for a in args]
     closed = [a for a in args if is_closed(a) and not a.has(*NOT_A_VALUE)]
     if len(closed) < 2:
         return list(args)

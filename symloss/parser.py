@@ -95,14 +95,16 @@ class Builtin:
     arity: tuple[int, int | None] = (1, 1)
     keywords: frozenset = frozenset()
     doc: str = ""
-    #: How the call scopes the definedness conditions of its arguments:
-    #: ``scope(positional, keyword, args, kwargs)`` receives the conditions
-    #: recorded while each positional argument (a list per argument) and
-    #: each keyword argument (a dict of lists) was built, and returns the
-    #: conditions the call's value carries (``at(E, w=a)`` puts ``a`` into
-    #: E's conditions; ``argmin(E, w)`` keeps those not about the bound w).
-    #: ``None``: every condition stays as recorded.
-    scope: Callable[[list, dict, list, dict], list] | None = None
+    #: A call that also scopes the definedness conditions of its arguments
+    #: (used instead of ``call`` when given): ``scope(args, kwargs, column,
+    #: positional, keyword)`` also receives the conditions recorded while
+    #: each positional argument (a list per argument) and each keyword
+    #: argument (a dict of lists) was built, and returns ``(value,
+    #: conditions)``: the conditions the value carries (``at(E, w=a)`` puts
+    #: ``a`` into E's conditions; ``argmin(E, w)`` keeps those about the
+    #: bound w inside its own meaning).  ``None``: every condition stays as
+    #: recorded.
+    scope: Callable[[list, dict, int, list, dict], tuple] | None = None
 
 
 _PLACEHOLDER = "_lmbda"  # same length as 'lambda' so columns stay right
@@ -173,6 +175,7 @@ def parse(
     evaluate_conditions: bool = True,
     conditions: list | None = None,
     name_conditions: Mapping[str, Any] | None = None,
+    infinity: bool = True,
 ):
     """Parse ``text`` into a SymPy object (or whatever a builtin returns).
 
@@ -189,6 +192,10 @@ def parse(
     ``u != 0``, ``sqrt(u)`` needs ``u >= 0``) — before SymPy's automatic
     evaluation can cancel it: ``log(x) - log(x)`` reads as ``0`` but still
     records ``x > 0``.
+
+    With ``infinity=False`` the constants ``oo``/``inf`` are refused: in a
+    model, a loss or a claim infinity is a limit, not a value (``1/oo``
+    would otherwise read as ``0``).  Domain endpoints keep them.
 
     ``name_conditions`` maps names of ``names`` to the definedness
     conditions of their objects (``L`` is defined only where the loss and
@@ -218,7 +225,7 @@ def parse(
         raise InvalidArgument(f"symbols must be a SymbolTable, got {type(symbols).__name__}")
     state = table.checkpoint()
     try:
-        parser = _Parser(text, table, builtins, names, evaluate_conditions, name_conditions)
+        parser = _Parser(text, table, builtins, names, evaluate_conditions, name_conditions, infinity)
         value = parser.run()
         if conditions is not None:
             conditions.extend(c for c in parser.conditions if c not in conditions)
@@ -281,8 +288,10 @@ def _bits(r: sp.Rational) -> int:
 class _Parser:
     """One parse: holds the text, the table and the limits (no globals)."""
 
-    def __init__(self, text, symbols, builtins, names, evaluate_conditions=True, name_conditions=None):
+    def __init__(self, text, symbols, builtins, names, evaluate_conditions=True, name_conditions=None,
+                 infinity=True):
         self.text = text
+        self.infinity = infinity
         self.name_conditions = dict(name_conditions or {})
         self.cond_kw = {} if evaluate_conditions else {"evaluate": False}
         self.conditions: list = []  # definedness of every node built (see parse)
@@ -654,6 +663,8 @@ class _Parser:
             base, idx = split
             return self.table.indexed(base)[self.table.symbol(idx)]
         if name in _CONSTANTS:
+            if _CONSTANTS[name] is sp.oo and not self.infinity:
+                self.fail(f"{name!r} is not a real number (infinity is a limit, not a value)", self.col(node))
             return _CONSTANTS[name]
         if name in _NOT_REAL:
             self.fail(f"{name!r} is not a real number", self.col(node))
@@ -889,16 +900,16 @@ class _Parser:
             start = len(self.conditions)
             kwargs[key] = self.build(kw.value, scope)
             kw_conds[key] = self.take_conditions(start) if b.scope else []
-        value = self.call_builtin(b, args, kwargs, node)
-        if b.scope:
-            try:
-                scoped = b.scope(arg_conds, kw_conds, args, kwargs)
-            except SymlossSyntaxError:
-                raise
-            except SymlossError as e:
-                self.fail(f"{b.name}(): {e}", self.col(node))
-            for c in scoped:
-                self.record_condition(c, node)
+        if not b.scope:
+            return self.call_builtin(b, args, kwargs, node)
+        try:
+            value, scoped = b.scope(args, kwargs, self.col(node), arg_conds, kw_conds)
+        except SymlossSyntaxError:
+            raise
+        except SymlossError as e:
+            self.fail(f"{b.name}(): {e}", self.col(node))
+        for c in scoped:
+            self.record_condition(c, node)
         return value
 
     def build_sum(self, node, name, scope):

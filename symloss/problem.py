@@ -73,7 +73,7 @@ def _name(s) -> str:
 def _parse(text: str, table: SymbolTable, conditions: list | None = None) -> sp.Basic:
     from .parser import parse  # imported here: the parser module is optional at import time
 
-    return parse(text, table, conditions=conditions)
+    return parse(text, table, conditions=conditions, infinity=False)
 
 
 def _defined(exprs, written=()) -> tuple:
