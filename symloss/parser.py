@@ -585,6 +585,8 @@ class _Parser:
     def record_condition(self, c, node) -> None:
         """Record one definedness condition; a closed one is decided by the
         kernel now (false: the text is not a real number)."""
+        if isinstance(c, sp.Rel):  # settled now when the kernel (or a symbol's declared sign) settles it
+            c = kernel.build(type(c), *c.args)
         if not c.free_symbols:
             t = kernel.holds(c)
             if t is True:

@@ -39,6 +39,7 @@ from .derive import Derivation, derive, readable
 from .domains import Domain, SymbolTable
 from .errors import InvalidArgument
 from .functions import derivative
+from .kernel import substitute  # values put in are built by the trusted kernel
 
 __all__ = ["Problem", "problem", "is_input_name", "is_label_name"]
 
@@ -485,18 +486,18 @@ def problem(
         for k, v in hyper_values.items():
             if not table.domain(k).contains(v):
                 raise InvalidArgument(f"hyper-parameter {k} = {v} is outside its domain {table.domain(k).text}")
-        loss_expr = loss_expr.xreplace(subs)
+        loss_expr = substitute(loss_expr, subs)
         if model_out is not None:
-            model_out = tuple(m.xreplace(subs) for m in model_out)
+            model_out = tuple(substitute(m, subs) for m in model_out)
 
     if hyper_values:
-        loss_written = [c.xreplace(subs) for c in loss_written]
-        model_written = [c.xreplace(subs) for c in model_written]
-    L = loss_expr if model_out is None else loss_expr.xreplace(dict(zip(yhat, model_out)))
+        loss_written = [substitute(c, subs) for c in loss_written]
+        model_written = [substitute(c, subs) for c in model_written]
+    L = loss_expr if model_out is None else substitute(loss_expr, dict(zip(yhat, model_out)))
     model_conditions = () if model_out is None else _defined(model_out, model_written)
     if model_out is not None:
         into_model = dict(zip(yhat, model_out))
-        loss_written = [c.xreplace(into_model) for c in loss_written]
+        loss_written = [substitute(c, into_model) for c in loss_written]
     conditions = _defined([L], list(model_conditions) + loss_written)
     yhat_field = None if model_out is None else (yhat[0] if len(yhat) == 1 else yhat)
     model_field = None if model_out is None else (model_out[0] if len(model_out) == 1 else model_out)
@@ -517,7 +518,7 @@ def problem(
     requirements = []
     pred = model_field if model_out is not None and len(model_out) == 1 else None
     for text in requirements_text:
-        requirements.append(_parse(text, table).xreplace({yhat[0]: pred}) if pred is not None else _parse(text, table))
+        requirements.append(substitute(_parse(text, table), {yhat[0]: pred}) if pred is not None else _parse(text, table))
     if lspec is not None and mspec is None and pred is not None:
         if lspec.input == "probability":
             requirements += [sp.Gt(pred, 0), sp.Lt(pred, 1)]
