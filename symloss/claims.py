@@ -39,6 +39,7 @@ import sympy as sp
 
 from .errors import InvalidArgument, SymlossSyntaxError
 from .functions import definedness_conditions, derivative
+from .kernel import build  # comparisons of closed numbers are the kernel's
 from .proof import Step
 
 __all__ = [
@@ -523,7 +524,7 @@ class _Builder:
         # the correlation is defined only where both variances are positive
         # (a covariance of 0 does not make an undefined correlation 0)
         for var in (step.var_a, step.var_b):
-            cond = sp.Gt(var, 0)
+            cond = build(sp.Gt, var, 0)
             if cond is not sp.true and cond not in self.conditions:
                 self.conditions.append(cond)
         if step not in self.readings:
@@ -543,14 +544,14 @@ class _Builder:
         if len(args) != 2:
             raise _syntax(f"uniform takes (lo, hi), got {len(args)} arguments", self.text, column)
         lo, hi = (self.expr_arg("uniform", a, column, "a number") for a in args)
-        self._parameter_condition(sp.Lt(lo, hi), f"uniform({lo}, {hi}) (needs lo < hi)", column)
+        self._parameter_condition(build(sp.Lt, lo, hi), f"uniform({lo}, {hi}) (needs lo < hi)", column)
         return UniformDist(lo, hi)
 
     def normal(self, args, kwargs, column):
         if len(args) != 2:
             raise _syntax(f"normal takes (mu, sigma), got {len(args)} arguments", self.text, column)
         mu, sigma = (self.expr_arg("normal", a, column, "a number") for a in args)
-        self._parameter_condition(sp.Gt(sigma, 0), f"normal({mu}, {sigma}) (needs sigma > 0)", column)
+        self._parameter_condition(build(sp.Gt, sigma, 0), f"normal({mu}, {sigma}) (needs sigma > 0)", column)
         return NormalDist(mu, sigma)
 
     def implies(self, args, kwargs, column):

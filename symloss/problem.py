@@ -546,7 +546,11 @@ def problem(
         chosen = [params]
     param_syms = []
     index_hyps = []
-    all_names = {s.name for s in plain} | {str(b) for b in families}
+    # a name written in the text is a parameter even when its term evaluates
+    # to 0 (relu(exp(-41) - log(1 + exp(-40)))*w is 0 for every w)
+    written_names = set() if lspec is not None or mspec is not None else {
+        s.name for s in table.symbols() if isinstance(s, sp.Symbol) and not s.name.startswith("yhat")}
+    all_names = {s.name for s in plain} | {str(b) for b in families} | written_names
     for name in chosen:
         if not isinstance(name, str):
             raise InvalidArgument(f"parameter names must be strings, got {name!r}")
