@@ -60,6 +60,8 @@ CASES = [
     ({**SQ, "vars": {"x": "(0, tanh(30) - 1 + 2*exp(-60))"}}, "x > 0", (), "proved"),
     ({"loss": "where(log(1 + exp(-40)) > 0, w**2, w**2 - 1)", "params": ["w"]}, "L >= 0", (), "proved"),
     ({"model": f"relu({B})*w", "loss": "(yhat - y)**2"}, "yhat == 0", (), "proved"),
+    ({"loss": f"relu({B})*w", "params": ["w"]}, "L == 0", (), "proved"),   # w stays a parameter
+    (SQ, f"corr(w, -w, w, uniform(exp(-41), log(1 + exp(-40)))) > -1", (), "F"),  # a valid distribution
     ({"model": "max(exp(-41), log(1 + exp(-40)))*w", "loss": "(yhat - y)**2"},
      "yhat == log(1 + exp(-40))*w", (), "proved"),
     # class 2: definedness taken before SymPy's rewrites
