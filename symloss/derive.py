@@ -176,6 +176,8 @@ def is_zero(expr, *, domains: Mapping | None = None) -> bool | None:
         return True
     if expr.is_Rational:
         return False
+    if kernel.has_closed_kink(expr):
+        return None  # rewriting would let SymPy guess the kink the kernel could not decide
     e = _to_exp(expr)
     if e.has(sp.Piecewise):
         e = sp.piecewise_fold(e)

@@ -201,7 +201,12 @@ class relu(sp.Function):
     @classmethod
     def eval(cls, z):
         if needs_kernel(z):
-            return None  # a closed number's sign is the kernel's decision (kernel.build)
+            if not z.is_number:
+                return None  # a symbolic part with a closed number: decided by kernel.build only
+            from .kernel import sign_of  # the kernel decides closed numbers (it imports this module)
+
+            s = sign_of(z)
+            return None if s is None else (z if s > 0 else sp.S.Zero)
         if z.is_nonnegative:
             return z
         if z.is_nonpositive:
@@ -230,7 +235,11 @@ class relu(sp.Function):
     def _eval_is_positive(self):
         z = self.args[0]
         if needs_kernel(z):
-            return None
+            if not z.is_number:
+                return None
+            from .kernel import sign_of
+
+            return None if sign_of(z) is None else sign_of(z) > 0
         if z.is_positive:
             return True
         if z.is_nonpositive:

@@ -47,6 +47,7 @@ __all__ = [
     "substitute",
     "evaluate_interval",
     "is_exactly_zero",
+    "has_closed_kink",
     "NOT_A_VALUE",
 ]
 
@@ -308,6 +309,29 @@ def _too_large(e: sp.Expr) -> bool:
     """Whether the closed number ``e`` is beyond any magnitude the interval
     arithmetic can hold (``exp(exp(exp(exp(9))))``)."""
     return _enclose(e, 53) is OVERFLOW
+
+
+def has_closed_kink(e) -> bool:
+    """Whether ``e`` holds ``Abs``/``sign``/``Max``/``Min``/``Heaviside``/
+    ``relu``/``Piecewise`` of closed non-rational arguments: the kernel left
+    it unevaluated (it could not certify the sign), so a SymPy rewrite that
+    rebuilds it would decide it by a guess."""
+    if not isinstance(e, sp.Basic) or not needs_kernel(e):
+        return False
+    def closed(a):
+        return isinstance(a, sp.Expr) and a.is_number and needs_kernel(a)
+
+    for node in sp.preorder_traversal(e):
+        if isinstance(node, (sp.Max, sp.Min)):
+            if sum(1 for a in node.args if isinstance(a, sp.Expr) and a.is_number) >= 2 and needs_kernel(node):
+                return True
+        elif isinstance(node, sp.Piecewise):
+            if any(c.free_symbols == set() and c not in (sp.true, sp.false) and needs_kernel(c)
+                   for _, c in node.args):
+                return True
+        elif isinstance(node, _DECISION_HEADS) and closed(node.args[0]):
+            return True
+    return False
 
 
 def compare(a, b) -> int | None:

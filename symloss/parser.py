@@ -52,7 +52,7 @@ from sympy.logic.boolalg import Boolean
 from .domains import NAME_PATTERN, SymbolTable
 from .errors import DomainError, InvalidArgument, SymlossError, SymlossSyntaxError
 from . import kernel
-from .functions import VOCABULARY, definedness_conditions
+from .functions import VOCABULARY, definedness_conditions, needs_kernel
 
 __all__ = ["parse", "parse_expr", "Builtin", "ANY_KEYWORD", "LIMITS", "function_names"]
 
@@ -270,6 +270,14 @@ def _call_conditions(fn, args) -> list:
     with sp.evaluate(False):
         node = fn(*args)
     return _head_conditions(node)
+
+
+def _certainly_zero(v) -> bool:
+    """``v`` is 0: a closed number by the kernel, otherwise by its symbols'
+    declared assumptions (never SymPy's guess about a closed number)."""
+    if v.is_number:
+        return kernel.sign_of(v) == 0
+    return not needs_kernel(v) and v.is_zero is True
 
 
 def _is_expr(v) -> bool:
@@ -730,7 +738,7 @@ class _Parser:
                 if o is ast.Sub:
                     v = self.sympy_call(sub, lambda a: -a, v)
                 elif o is ast.Div:
-                    if v.is_zero:
+                    if _certainly_zero(v):
                         self.fail(f"division by zero: {self.segment(whole)!r}", self.op_column(whole, "/"))
                     v = self.sympy_call(sub, sp.Pow, v, -1)
                 vals.append(v)
@@ -767,7 +775,7 @@ class _Parser:
             if size > self.limits.max_bits:
                 self.fail(f"number too large: {self.segment(node)!r} has over "
                           f"{self.limits.max_bits} bits", col)
-        if base.is_zero and exp.is_negative:
+        if _certainly_zero(base) and exp.is_Rational and exp.is_negative:
             self.fail(f"division by zero: {self.segment(node)!r}", col)
         return self.sympy_call(node, sp.Pow, base, exp)
 
