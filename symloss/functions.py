@@ -23,6 +23,7 @@ almost-everywhere derivative completed at kinks by the conventions above.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import sympy as sp
@@ -50,11 +51,18 @@ def needs_kernel(e) -> bool:
     >>> needs_kernel(sp.Symbol('w') + 1), needs_kernel(sp.log(2) * sp.Symbol('w'))
     (False, True)
     """
+    if isinstance(e, tuple):
+        return any(needs_kernel(a) for a in e)
     if not isinstance(e, sp.Basic):
         return False
+    return _needs_kernel(e)
+
+
+@lru_cache(maxsize=8192)
+def _needs_kernel(e: sp.Basic) -> bool:
     if isinstance(e, sp.Expr) and e.is_number:
         return not isinstance(e, sp.Rational) and e not in (sp.S.Infinity, sp.S.NegativeInfinity)
-    return any(needs_kernel(a) for a in e.args)
+    return any(_needs_kernel(a) for a in e.args if isinstance(a, sp.Basic))
 
 
 def _is_real(arg: sp.Expr):
