@@ -14,24 +14,69 @@ Hypothesis strategies live in :mod:`symloss.strategies` (imported on demand,
 like ``hypothesis.strategies``).
 """
 
-from .catalogue import CATALOGUE, Catalogue, compatible
-from .claims import parse_claim
-from .decide import check_claim, decide
-from .derive import is_zero
-from .domains import SymbolTable, parse_domain
-from .errors import (
-    DomainError,
-    InvalidArgument,
-    ProofCheckError,
-    SymlossError,
-    SymlossSyntaxError,
-    ToolMissing,
-)
-from .functions import derivative, relu, sigmoid, softplus
-from .parser import parse
-from .problem import Problem, problem
-from .proof import check_proof
-from .verdict import Counterexample, Evidence, Result
+import importlib
+import sys
+import types
+
+#: Where each public name lives.  Nothing is imported until a name is first
+#: used (PEP 562), so ``symloss --help`` starts without SymPy, NumPy or z3.
+_EXPORTS = {
+    "CATALOGUE": "catalogue",
+    "Catalogue": "catalogue",
+    "compatible": "catalogue",
+    "parse_claim": "claims",
+    "check_claim": "decide",
+    "decide": "decide",
+    "is_zero": "derive",
+    "explore": "explore",
+    "SymbolTable": "domains",
+    "parse_domain": "domains",
+    "DomainError": "errors",
+    "InvalidArgument": "errors",
+    "ProofCheckError": "errors",
+    "SymlossError": "errors",
+    "SymlossSyntaxError": "errors",
+    "ToolMissing": "errors",
+    "derivative": "functions",
+    "relu": "functions",
+    "sigmoid": "functions",
+    "softplus": "functions",
+    "parse": "parser",
+    "Problem": "problem",
+    "problem": "problem",
+    "check_proof": "proof",
+    "Counterexample": "verdict",
+    "Evidence": "verdict",
+    "Result": "verdict",
+}
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'symloss' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """The package's module type.  Importing the submodule ``symloss.problem``
+    (or ``symloss.decide``) makes Python bind it as an attribute of the
+    package; this keeps the public *function* of the same name there instead,
+    as the eager imports did before the package became lazy."""
+
+    def __setattr__(self, name, value):
+        if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __version__ = "0.1.0"
 
@@ -54,6 +99,7 @@ __all__ = [
     "compatible",
     "decide",
     "derivative",
+    "explore",
     "is_zero",
     "parse",
     "parse_claim",

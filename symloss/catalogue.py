@@ -62,8 +62,15 @@ INPUT_KINDS = {
     "score": "a real score or logit",
     "probability": "a probability in (0, 1)",
     "positive": "a positive rate",
+    "log_rate": "a real log-rate",
     "logits": "a vector of logits",
 }
+
+#: Outputs that already went through an inverse link (σ, exp, softplus, relu):
+#: the loss to pair such a model with, named in refusals.
+_LINKED_OUTPUT_LOSS = {"probability": ("bce", "probabilities"),
+                       "positive": ("poisson_nll_identity", "positive rates"),
+                       "nonnegative": ("poisson_nll_identity", "rates")}
 
 
 def _s(name: str) -> sp.Symbol:
@@ -254,9 +261,18 @@ class Catalogue:
         """Every model × loss pair with its compatibility.
 
         >>> sum(c.ok for _, _, c in CATALOGUE.pairs())
-        182
+        179
         """
         return [(m, l, _compatible(m, l)) for m in self.models for l in self.losses]
+
+
+def _output_head(m: ModelSpec) -> str:
+    """The outermost function of a model's output (``sigmoid``, ``exp``), as
+    named in refusals."""
+    f = m.formula
+    if isinstance(f, sp.Function):
+        return {"sigmoid": "σ"}.get(f.func.__name__, f.func.__name__)
+    return "an inverse link"
 
 
 def _compatible(m: ModelSpec, l: LossSpec) -> Compatibility:
@@ -268,12 +284,25 @@ def _compatible(m: ModelSpec, l: LossSpec) -> Compatibility:
         )
     if need in ("real", "logits"):
         return Compatibility(True)
-    if need == "score":
-        if out == "probability":
+    if need in ("score", "log_rate"):
+        # the loss applies its own inverse link to a real number (σ to a logit,
+        # exp to a log-rate); a model whose output already went through that
+        # kind of link would have it applied twice: σ(σ(η)) or exp(exp(η)).
+        # A log-rate is read by exp, so every rate-like output (positive,
+        # nonnegative, probability) is refused; a score only a probability
+        # (a positive score is still a score: poisson + exponential is exp(−y·e^η)).
+        linked = out in _LINKED_OUTPUT_LOSS if need == "log_rate" else out == "probability"
+        if linked:
+            head = _output_head(m)
+            if need == "log_rate":
+                why = f"{head} already applied, and the loss takes exp of it again"
+            else:
+                why = f"a squashed score: {head} already applied"
+            alt, noun = _LINKED_OUTPUT_LOSS[out]
             return Compatibility(
                 False,
-                f"loss {l.name!r} needs {INPUT_KINDS[need]}, but model {m.name!r} outputs "
-                f"{OUTPUT_KINDS[out]} (a squashed score)",
+                f"loss {l.name!r} needs {INPUT_KINDS[need]} but model {m.name!r} outputs {OUTPUT_KINDS[out]} "
+                f"({why}); pair 'linear' with {l.name!r}, or {m.name!r} with a loss on {noun} such as {alt!r}",
             )
         return Compatibility(True)
     if need == "probability":
@@ -418,7 +447,7 @@ _LOSSES = [
              matches="torch.exp(-y * yhat)"),
     LossSpec("poisson_nll", sp.exp(yhat) - y * yhat,
              "Poisson negative log-likelihood, log link: ŷ is the log-rate; exp(ŷ) − y ŷ.",
-             input="score", domains={"y": "nonnegative"},
+             input="log_rate", domains={"y": "nonnegative"},
              matches=f"{_T}poisson_nll_loss(input=yhat, target=y, log_input=True, full=False, reduction='none')",
              aliases=("poisson_log", "poisson_nll_log")),
     LossSpec("poisson_nll_identity", yhat - y * sp.log(yhat),

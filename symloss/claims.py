@@ -8,6 +8,10 @@ built-in                           meaning (example)
 =================================  ===========================================
 ``L``, ``yhat``                    the loss (ŷ replaced by the model), the model
 ``d(E, v)``, ``d(E, v, k)``        derivative (``d(L, w) == x*(w*x - y)``)
+``d(L, yhat)``, ``d(L, yhat, k)``  ∂ℓ/∂ŷ: the loss differentiated in its
+                                   prediction, then the model substituted
+                                   (``d(L, yhat) == tanh(yhat - y)``;
+                                   ``yhat1``.. for vector losses)
 ``argmin(E, v)``                   unique minimiser over real v
                                    (``argmin(L, w) == y/x``)
 ``at(E, v=value)``                 substitution (``at(L, w=0) >= 0``)
@@ -361,6 +365,14 @@ class _Builder:
         return self.resolve(value)
 
     def var_arg(self, fn: str, value, column) -> sp.Symbol:
+        k = self._prediction(value)
+        if k is not None:
+            name = self._prediction_names()[k]
+            raise _syntax(f"{fn}: cannot vary over {name}: the model gives it ({name} = {self._outputs()[k]}); "
+                          f"vary over a parameter such as {self._a_parameter()}, or state the claim "
+                          f"without a model (then {name} is a plain real variable)", self.text, column)
+        if isinstance(value, sp.Symbol) and value.name == "yhat" and getattr(self.problem, "model", None) is None:
+            return value  # without a model, yhat is a plain real variable
         if not isinstance(value, sp.Symbol):
             raise _syntax(f"{fn}: the variable must be a symbol of the problem, got {value}", self.text, column)
         if value.name in RESERVED:
@@ -376,18 +388,87 @@ class _Builder:
                 return s
         return sym
 
+    # -- the prediction ŷ (d(L, yhat)) ------------------------------------
+    def _outputs(self) -> tuple:
+        model = getattr(self.problem, "model", None)
+        if model is None:
+            return ()
+        return tuple(model) if isinstance(model, (tuple, list)) else (model,)
+
+    def _prediction_symbols(self) -> tuple:
+        yhat = getattr(self.problem, "yhat", None)
+        if yhat is None:
+            return ()
+        return tuple(yhat) if isinstance(yhat, (tuple, list)) else (yhat,)
+
+    def _prediction_names(self) -> tuple:
+        return tuple(s.name for s in self._prediction_symbols())
+
+    def _a_parameter(self) -> str:
+        params = getattr(self.problem, "params", ()) or ()
+        return str(params[0]) if params else "w"
+
+    def _prediction(self, value) -> int | None:
+        """Which prediction component ``value`` stands for when the problem
+        has a model: ``yhat`` reaches a built-in already replaced by the
+        model's output, ``yhat1``..``yhatK`` of a vector model as symbols.
+        A symbol that is a parameter of the problem is the parameter."""
+        outputs, names = self._outputs(), self._prediction_names()
+        if not outputs or len(outputs) != len(names) or not isinstance(value, sp.Basic):
+            return None
+        if isinstance(value, sp.Symbol):
+            if value.name in names:
+                return names.index(value.name)
+            if value.name in self.known:
+                return None
+        for k, out in enumerate(outputs):
+            if value == out:
+                return k
+        return None
+
+    def _d_prediction(self, e, k: int, order: int, column):
+        """∂^order E/∂ŷ_k: ``E`` written in the prediction (``L`` is the loss
+        ℓ(ŷ, y)), differentiated in ŷ_k, then the model substituted.  ``E`` is
+        rewritten in ŷ and the rewrite re-checked by zero-equivalence; an
+        ``E`` that still mentions the model's parameters or inputs is refused
+        (its derivative in ŷ would depend on how the rest was read)."""
+        from .derive import is_zero
+
+        p = self.problem
+        preds, outputs, names = self._prediction_symbols(), self._outputs(), self._prediction_names()
+        loss_l, loss = getattr(p, "L", None), getattr(p, "loss", None)
+        e_u = e.xreplace({loss_l: loss}) if isinstance(loss_l, sp.Basic) and isinstance(loss, sp.Basic) else e
+        for out, u in zip(outputs, preds):
+            e_u = e_u.xreplace({out: u})
+            if not isinstance(out, sp.Symbol) and out.free_symbols & e_u.free_symbols:
+                e_u = e_u.subs(out, u)  # a sum that SymPy merged into a larger one: yhat - y
+        model_only = set().union(*(o.free_symbols for o in outputs)) - (
+            loss.free_symbols if isinstance(loss, sp.Basic) else set())
+        stray = sorted((s for s in e_u.free_symbols & model_only if s not in preds), key=str)
+        back = e_u.xreplace(dict(zip(preds, outputs)))
+        if stray or not (back == e or is_zero(back - e) is True):
+            what = f"mentions {', '.join(map(str, stray))} besides the prediction" if stray else \
+                "cannot be written in the prediction"
+            raise _syntax(f"d(E, {names[k]}): E {what}; differentiate the loss in its prediction "
+                          f"with d(L, {names[k]}) or d(L, {names[k]}, 2)", self.text, column)
+        raw = derivative(e_u, preds[k], order)
+        return _tidy(raw.xreplace(dict(zip(preds, outputs))), getattr(p, "labels", ()))
+
     # -- the built-ins -----------------------------------------------------
     def d(self, args, kwargs, column):
         if len(args) < 2:
             raise _syntax("d needs the variable: d(E, w) or d(E, w, k)", self.text, column)
         e = self.expr_arg("d", args[0], column)
-        v = self.var_arg("d", args[1], column)
         order = 1
         if len(args) == 3:
             k = args[2]
             if not (isinstance(k, sp.Integer) and k >= 0):
                 raise _syntax(f"d: the order must be a nonnegative integer, got {k}", self.text, column)
             order = int(k)
+        pred = self._prediction(args[1])
+        if pred is not None:  # ∂/∂ŷ: the loss in its prediction argument, then the model substituted
+            return self._d_prediction(e, pred, order, column)
+        v = self.var_arg("d", args[1], column)
         return _tidy(derivative(e, v, order), getattr(self.problem, "labels", ()))
 
     def argmin(self, args, kwargs, column):

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -282,10 +283,46 @@ def load(path: str | Path) -> ConjectureFile:
     return loads(text, str(path))
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
+_CLAIM_HEADER = re.compile(r"^\s*\[\[?\s*claims?\s*\]", re.M | re.I)
+
+
+def has_claim_tables(path: str | Path) -> bool:
+    """Whether the file at ``path`` is meant as a conjecture file: it has a
+    top-level ``claim`` key, or (when it is not valid TOML) a line opening a
+    ``[[claim]]`` table, so that a broken conjecture file is still reported.
+    A top-level key close to ``claim`` (``[[claims]]``) counts too: that is
+    a conjecture file with a typo, which :func:`load` reports.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True  # unreadable: let load() report it
+    try:
+        keys = [str(k).lower() for k in tomllib.loads(text)]
+    except tomllib.TOMLDecodeError:
+        return bool(_CLAIM_HEADER.search(text))
+    return "claim" in keys or bool(difflib.get_close_matches("claim", keys, n=1, cutoff=0.75))
+
+
+def _below(folder: Path) -> list[Path]:
+    """Every ``*.toml`` file below ``folder``, sorted, outside hidden folders
+    (``.git``, virtual environments such as ``.venv-ci``)."""
+    out = []
+    for q in folder.rglob("*.toml"):
+        rel = q.relative_to(folder).parts[:-1]
+        if q.is_file() and not any(part.startswith(".") for part in rel):
+            out.append(q)
+    return sorted(out)
+
+
+def discover(paths: Iterable[str | Path], skipped: list | None = None) -> list[Path]:
     """The conjecture files named by ``paths``: a file stands for itself, a
-    folder for every ``*.toml`` below it (sorted).  Duplicates are dropped,
-    order is kept.
+    folder for every ``*.toml`` below it that holds ``[[claim]]`` tables
+    (sorted; hidden folders are not searched).  A file named explicitly is
+    always returned, so that :func:`load` reports what is wrong with it.
+    Files of a folder without any ``[[claim]]`` table (a ``pyproject.toml``)
+    are left out and appended to ``skipped`` when it is a list.  Duplicates
+    are dropped, order is kept.
 
     >>> discover([])
     []
@@ -295,9 +332,13 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(q for q in p.rglob("*.toml") if q.is_file())
+            tomls = _below(p)
+            found = [q for q in tomls if has_claim_tables(q)]
+            if skipped is not None:
+                skipped.extend(q for q in tomls if q not in found)
             if not found:
-                raise InvalidArgument(f"{raw}: folder holds no *.toml conjecture files")
+                extra = f" ({len(tomls)} *.toml files without [[claim]] tables)" if tomls else ""
+                raise InvalidArgument(f"{raw}: folder holds no *.toml conjecture files{extra}")
         elif p.is_file():
             found = [p]
         else:
@@ -310,9 +351,10 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def load_all(paths: Iterable[str | Path]) -> list[ClaimSpec]:
-    """Every claim of every file :func:`discover` finds, in order."""
-    return [c for f in discover(paths) for c in load(f).claims]
+def load_all(paths: Iterable[str | Path], skipped: list | None = None) -> list[ClaimSpec]:
+    """Every claim of every file :func:`discover` finds, in order (files of
+    a folder without claims go to ``skipped``, see :func:`discover`)."""
+    return [c for f in discover(paths, skipped) for c in load(f).claims]
 
 
 # ---------------------------------------------------------------------------

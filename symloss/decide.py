@@ -14,6 +14,7 @@ hard limits are the runner's job.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -429,4 +430,6 @@ def check_claim(problem, text: str, assume=(), timeout: float = 10.0, *, seed: i
     """
     start = time.monotonic()
     claim = parse_claim(problem, text, assume=assume)
-    return decide(claim, deadline=start + float(timeout), seed=seed, name=name)
+    result = decide(claim, deadline=start + float(timeout), seed=seed, name=name)
+    # the seconds the caller waited: reading the claim (which differentiates) included
+    return dataclasses.replace(result, seconds=time.monotonic() - start)

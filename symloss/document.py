@@ -233,11 +233,13 @@ def _assumption_like(param, hypotheses):
 
 
 def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr | None = None,
-                 mark: sp.Basic | Sequence | None = None, hypotheses: Sequence = (), caption: str = "") -> str:
+                 mark: sp.Basic | Sequence | None = None, hypotheses: Sequence = (), caption: str = "",
+                 support: tuple | None = None) -> str:
     r"""A pgfplots figure of ``L`` and ``dL/dparam`` against ``param``, the
     other symbols fixed to ``values``; the grid minimiser is marked, and
     ``mark`` (a counterexample's value of ``param``, or a tuple of values:
-    the two points of a pair counterexample) too.  Returns ``""``
+    the two points of a pair counterexample) too; ``support`` ``(lo, hi)``
+    (a correlation's distribution) is shaded.  Returns ``""``
     when there is nothing finite to draw.
 
     >>> w, x = sp.symbols('w x', real=True)
@@ -276,6 +278,8 @@ def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr
         if m is not None and np.isfinite(m):
             marks.append(m)
             a, b = min(a, m - 1.0), max(b, m + 1.0)
+    if support is not None:
+        a, b = min(a, support[0] - 0.5), max(b, support[1] + 0.5)
     a, b = max(a, interval[0]), min(b, interval[1])
     xs = np.linspace(a, b, 121)
     xs = xs[(xs > interval[0]) & (xs < interval[1])] if np.isfinite(interval).any() else xs
@@ -285,12 +289,24 @@ def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr
     if not cl and not cg:
         return ""
     name = p.doprint(param)
+    both = np.concatenate([v[np.isfinite(v) & (np.abs(v) < 1e6)] for v in (ly, gy)])
+    lo_y, hi_y = (float(both.min()), float(both.max())) if both.size else (-1.0, 1.0)
+    pad = 0.08 * (hi_y - lo_y) if hi_y > lo_y else 1.0
+    lo_y, hi_y = lo_y - pad, hi_y + pad
     lines = [
         r"\begin{center}",
+        r"\begin{minipage}{\linewidth}\centering",  # the figure and its caption stay together, beside the text
         r"\begin{tikzpicture}",
-        r"\begin{axis}[width=0.8\linewidth, height=6cm, xlabel={$%s$}, legend pos=outer north east," % name,
-        r"  grid=major, legend cell align=left, scaled ticks=false, tick label style={font=\small}]",
+        r"\begin{axis}[width=0.7\linewidth, height=6cm, xlabel={$%s$}, legend pos=outer north east," % name,
+        r"  grid=major, legend cell align=left, scaled ticks=false, tick label style={font=\small},",
+        r"  ymin=%s, ymax=%s]" % (_fmt(lo_y), _fmt(hi_y)),
     ]
+    if support is not None:
+        s0, s1 = max(support[0], a), min(support[1], b)
+        if s0 < s1:
+            lines.append(r"\fill[gray!20] (axis cs:%s,%s) rectangle (axis cs:%s,%s);" % (_fmt(s0), _fmt(lo_y), _fmt(s1), _fmt(hi_y)))
+            lines.append(r"\addlegendimage{area legend, fill=gray!20, draw=none}")
+            lines.append(r"\addlegendentry{support of $%s$}" % name)
     if cl:
         lines.append(r"\addplot[thick, blue] coordinates {%s};" % cl)
         lines.append(r"\addlegendentry{$L$}")
@@ -311,7 +327,11 @@ def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr
     lines += [r"\end{axis}", r"\end{tikzpicture}"]
     fixed = ", ".join("$%s = %s$" % (p.doprint(k), p.doprint(v)) for k, v in values.items() if k != param)
     cap = caption or ("$L$ and $\\partial L/\\partial %s$ against $%s$%s." % (name, name, (" with " + fixed) if fixed else ""))
-    lines += [r"\\[1ex]", r"{\small %s}" % cap, r"\end{center}"]
+    if param not in L0.free_symbols and not caption:
+        cap += " Both curves are flat: with these values $L$ does not depend on $%s$ (so every $%s$ minimises it)." % (name, name)
+    if support is not None and not caption:
+        cap += " Shaded: where $%s$ is drawn from." % name
+    lines += [r"\\[1ex]", r"{\small %s}" % cap, r"\end{minipage}", r"\end{center}"]
     return "\n".join(lines)
 
 
@@ -351,7 +371,29 @@ def _result_figure(result: Any, problem: Any) -> str:
             grad = problem.grad(param)
         except Exception:  # fall back to differentiating here
             grad = None
-    return figure_latex(L, param, values, grad=grad, mark=mark, hypotheses=hyps)
+    return figure_latex(L, param, values, grad=grad, mark=mark, hypotheses=hyps, support=_support(claim, param))
+
+
+def _support(claim: Any, param: Any) -> tuple | None:
+    """Where a correlation claim draws ``param`` from: ``(lo, hi)`` of a
+    uniform distribution, mean ± 2 standard deviations of a normal one."""
+    from .statement import display_claim
+
+    formula = display_claim(getattr(claim, "text", claim), None)  # as written: a closed form replaced corr
+    if not isinstance(formula, sp.Basic):
+        return None
+    for t in sp.preorder_traversal(formula):
+        if type(t).__name__ in ("Corr", "CorrD") and len(t.args) > 3 and getattr(t.args[2], "name", None) == getattr(param, "name", ""):
+            dist = t.args[3]
+            try:
+                lo, hi = (float(v) for v in dist.args[:2])
+            except (TypeError, ValueError):
+                return None
+            if type(dist).__name__ in ("UniformDist", "UniformD"):
+                return (lo, hi)
+            if type(dist).__name__ in ("NormalDist", "NormalD"):
+                return (lo - 2 * hi, lo + 2 * hi)
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -392,12 +434,16 @@ def build_document(results: Any, *, title: str = "symloss report", derivations: 
             body.append(r"\noindent\textit{from %s}" % escape_text(_shown_path(e.file)))
             body.append("")
         try:
-            body.append(result_latex(e.result))
+            prob = _entry_problem(e)
+        except Exception:  # a problem that cannot be rebuilt: the section goes without its setting
+            prob = None
+        try:
+            body.append(result_latex(e.result, problem=prob))
         except Exception as exc:  # one unrenderable result must not cost the whole document
             body.append(r"\paragraph{Verdict: %s.} \textit{(this result could not be rendered: %s)}" % (
                 escape_text(getattr(e.result, "verdict", "unknown")), escape_text("%s: %s" % (type(exc).__name__, exc))))
         try:
-            fig = _result_figure(e.result, _entry_problem(e))
+            fig = _result_figure(e.result, prob)
         except Exception as exc:  # a figure must never break the document
             fig = "%% no figure: %s" % _pdf_string(str(exc))
         if fig:
@@ -408,7 +454,27 @@ def build_document(results: Any, *, title: str = "symloss report", derivations: 
         body.append(r"\section{\texorpdfstring{Derivation of $\partial L/\partial %s$}{Derivation of dL/d%s}}" % (name, _pdf_string(str(param))))
         body.append(derivation_latex(d))
     body.append(r"\end{document}")
-    return _wrap_source("\n\n".join(body) + "\n")
+    return _wrap_source(unsized_inline("\n\n".join(body)) + "\n")
+
+
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:[^$\\]|\\.)+?)\$")
+_SIZED = re.compile(r"\\(left|right)(?![A-Za-z])\s*(\\[{}|]|\\[A-Za-z]+|[()\[\]|.])")
+
+
+def unsized_inline(text: str) -> str:
+    r"""Inline formulas without ``\left``/``\right``: TeX cannot break a
+    line inside a ``\left(...\right)`` group, so a long one sticks out of
+    the margin; plain brackets let the line break at any ``+`` or ``=``.
+    (Fractions are never set inline, so nothing needs the tall brackets.)
+
+    >>> unsized_inline(r"so $\left(a + b\right) \left|c\right| > 0$ and \[ \left(x\right) \]")
+    'so $(a + b) |c| > 0$ and \\[ \\left(x\\right) \\]'
+    """
+    def fix(m):
+        body = _SIZED.sub(lambda k: "" if k.group(2) == "." else k.group(2), m.group(1))
+        return "$%s$" % body
+
+    return _INLINE_MATH.sub(fix, text)
 
 
 def _wrap_source(text: str, width: int = 200) -> str:

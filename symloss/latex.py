@@ -271,6 +271,10 @@ class SymlossLatexPrinter(StepPrinterMixin, LatexPrinter):
         super().__init__(settings or {})
         self.labels: dict = dict(labels or {})
 
+    def doprint(self, expr, *args, **kwargs):
+        out = super().doprint(expr, *args, **kwargs)
+        return _unbrace_calls(out) if isinstance(out, str) else out
+
     # --- dispatch -------------------------------------------------------
     def _print(self, expr, **kwargs) -> str:
         if type(expr).__name__ in self._OWN_FORMS and isinstance(expr, sp.Basic):
@@ -310,6 +314,10 @@ class SymlossLatexPrinter(StepPrinterMixin, LatexPrinter):
         else:
             tex = r"H\left(%s\right)" % z
         return r"\left(%s\right)^{%s}" % (tex, exp) if exp else tex
+
+    def _print_sign(self, expr, exp=None):
+        tex = r"\operatorname{sgn}\left(%s\right)" % self._print(expr.args[0])
+        return r"%s^{%s}" % (tex, exp) if exp else tex
 
     def _print_Piecewise(self, expr):
         rows = []
@@ -386,6 +394,39 @@ class SymlossLatexPrinter(StepPrinterMixin, LatexPrinter):
 
     def _print_Naturals0(self, expr):
         return r"\mathbb{N}_{0}"
+
+_CALL_BRACE = re.compile(r"(\\[A-Za-z]+(?:\^\{[^{}]*\})?)\{\\left\(")
+
+
+def _unbrace_calls(tex: str) -> str:
+    r"""``\log{\left(x\right)}`` as ``\log\left(x\right)``: SymPy's extra
+    braces make the call one unbreakable box, which sticks out of the margin
+    in running text.
+
+    >>> _unbrace_calls(r"\log{\left(\cosh{\left(x \right)} \right)} + \tanh^{2}{\left(y \right)}")
+    '\\log\\left(\\cosh\\left(x \\right) \\right) + \\tanh^{2}\\left(y \\right)'
+    """
+    while True:
+        m = _CALL_BRACE.search(tex)
+        if not m:
+            return tex
+        open_at = m.end(1)  # the "{" before \left(
+        depth, i = 0, open_at
+        while i < len(tex):
+            if tex[i] == "\\":
+                i += 2
+                continue
+            if tex[i] == "{":
+                depth += 1
+            elif tex[i] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        if i >= len(tex) or not tex[:i].rstrip().endswith("\\right)"):
+            return tex  # not the shape SymPy prints: leave it
+        tex = tex[:open_at] + tex[open_at + 1 : i] + tex[i + 1 :]
+
 
 def latex(expr: Any, **settings) -> str:
     r"""LaTeX (math mode, no delimiters) for a SymPy expression.
@@ -465,7 +506,35 @@ def _pieces(expr: Any, p: SymlossLatexPrinter) -> list[str]:
             inner[0] = m.group(1) + r"\bigl(" + inner[0]
             inner[-1] = inner[-1] + r"\bigr)" + m.group(3)
             return inner
+        factors = _split_top_level_factors(tex)
+        if len(factors) > 1:  # a long product: break between its bracketed factors
+            return [factors[0]] + [r"\cdot " + f for f in factors[1:]]
     return [p.doprint(expr)]
+
+
+def _split_top_level_factors(tex: str) -> list[str]:
+    r"""Split a printed product after each top-level ``\right)`` that is
+    followed by another factor (``\left(a\right) \left(b\right)``)."""
+    out, start, depth, i = [], 0, 0, 0
+    while i < len(tex):
+        if tex.startswith("\\left", i) and not tex[i + 5 : i + 6].isalpha():
+            depth += 1
+            i += 5
+            continue
+        if tex.startswith("\\right", i) and not tex[i + 6 : i + 7].isalpha():
+            depth -= 1
+            i += 7  # past the delimiter
+            if depth == 0 and tex.startswith(" ", i) and i + 1 < len(tex) and tex[i + 1] not in "+-=^_":
+                out.append(tex[start:i])
+                start = i + 1
+            continue
+        if tex[i] == "{":
+            depth += 1
+        elif tex[i] == "}":
+            depth -= 1
+        i += 1
+    out.append(tex[start:])
+    return [s.strip() for s in out if s.strip()]
 
 
 def _balanced(tex: str) -> bool:
@@ -523,6 +592,16 @@ def omitted_formula(tex: str, *, lead: str = "") -> str:
     return "\\[ %s%s \\]" % ((lead + " ") if lead else "", body)
 
 
+_FRACTION = re.compile(r"\\[dt]?frac\{")
+_NUMERIC_FRACTION = re.compile(r"\\[dt]?frac\{[^{}\\]{1,6}\}\{[^{}\\]{1,6}\}")
+
+
+def _stacked(tex: str) -> bool:
+    """Whether ``tex`` has a fraction other than a plain number (``1/2``),
+    or cases: set in running text these become tiny, so they go on display."""
+    return bool(_FRACTION.search(_NUMERIC_FRACTION.sub("", tex))) or r"\begin{" in tex
+
+
 def math_block(expr: Any, *, printer: SymlossLatexPrinter | None = None, inline_ok: bool = False,
                width: int = _WIDTH, lead: str = "") -> str:
     r"""Display an expression (or a relation): ``\[ ... \]`` when it fits on
@@ -544,7 +623,7 @@ def math_block(expr: Any, *, printer: SymlossLatexPrinter | None = None, inline_
     if lead:
         whole = lead + " " + whole
     w = visible_width(whole)
-    if inline_ok and w <= width // 2:
+    if inline_ok and w <= width // 2 and not _stacked(whole):
         return "$%s$" % whole
     if w <= width:
         return "\\[ %s \\]" % whole

@@ -213,7 +213,8 @@ class StepPrinterMixin:
             tail += (" " if tail else "") + "(from %s)" % refs
         fact = self.fact_latex(step)
         if tail and not fact.startswith("$"):  # a displayed fact: the reason first, then the formula
-            return "%s%s:\n%s" % (tail[:1].upper(), tail[1:], fact)
+            joint = "\nhence" if tail.rstrip().endswith("\\]") else ":"
+            return "%s%s%s\n%s" % (tail[:1].upper(), tail[1:], joint, fact)
         return "%s%s" % (fact, (" --- " + tail) if tail else "")
 
     def _print_Step(self, step: Step) -> str:
@@ -224,7 +225,9 @@ class StepPrinterMixin:
         source = str(step.source).strip()
         if not source or re.fullmatch(r"(hypothesis|assumption|assume)(\s*\[?\d+\]?)?", source):
             return self.step_line(step, "by hypothesis")
-        if source in ("local condition", "branch", "branch condition", "kink case", "sign case", "case") or source.startswith("case "):
+        if source == "local condition":
+            return self.step_line(step, "the condition under which this part is shown")
+        if source in ("branch", "branch condition", "kink case", "sign case", "case") or source.startswith("case "):
             return self.step_line(step, "assumed in this case")
         if source == "premise of the implication":
             return self.step_line(step, "assumed (the premise)")
@@ -243,7 +246,12 @@ class StepPrinterMixin:
 
     # --- sign steps (symloss.signs / symloss.sign_rules) ----------------
     def _m(self, expr) -> str:
-        return "$%s$" % self.doprint(expr)
+        """Math in a sentence: inline, or on display when it holds a fraction
+        (a stacked fraction in running text is too small to read)."""
+        from .latex import _stacked
+
+        tex = self.doprint(expr)
+        return "\n\\[ %s \\]\n" % tex if _stacked(tex) else "$%s$" % tex
 
     def _print_NumberSign(self, step) -> str:
         return self.step_line(step, "by exact arithmetic")
@@ -254,6 +262,11 @@ class StepPrinterMixin:
         return self.step_line(step, "since %s is declared %s" % (self._m(step.expr), word))
 
     def _print_HypothesisSign(self, step) -> str:
+        if step.given.fact is sp.true or step.given.fact is True:
+            # the hypothesis was absorbed by the symbol's own assumptions: say that
+            word = {"> 0": "positive", "< 0": "negative", ">= 0": "nonnegative", "<= 0": "nonpositive",
+                    "!= 0": "nonzero"}.get(getattr(step.sign, "value", ""), "of this sign")
+            return self.step_line(step, "since %s is declared %s" % (self._m(step.expr), word), cite=False)
         return self.step_line(step, "read off the hypothesis $%s$" % self.statement_latex(step.given.fact))
 
     def _print_Combine(self, step) -> str:
@@ -367,9 +380,10 @@ class StepPrinterMixin:
                               "with $\\exp$, then common denominators, expansion and cancellation)")
 
     def _print_CorrClosedForm(self, step) -> str:
-        return self.step_line(step, "from the exact moments of %s: the covariance is %s and the variances are %s "
-                              "and %s (each recomputed by integrating against the density)"
-                              % (self._m(step.dist), self._m(step.cov), self._m(step.var_a), self._m(step.var_b)))
+        moments = (r"\[ \operatorname{cov} = %s, \qquad \operatorname{var} A = %s, \qquad \operatorname{var} B = %s \]"
+                   % (self.doprint(step.cov), self.doprint(step.var_a), self.doprint(step.var_b)))
+        return self.step_line(step, "from the exact moments of %s (each recomputed by integrating against the "
+                              "density), with $A$ and $B$ the two arguments of corr,\n%s" % (self._m(step.dist), moments))
 
     def _print_Tautology(self, step) -> str:
         return self.step_line(step, "the statement is literally true once parsed")
@@ -380,6 +394,10 @@ class StepPrinterMixin:
 
     def _print_RelationFromSign(self, step) -> str:
         rel = step.relation
+        if not isinstance(rel, sp.core.relational.Relational):
+            # an unevaluated A >= A comes back from a worker process as True (SymPy re-evaluates on unpickling)
+            return ("The claim, written out, compares two sides that are the same expression (their difference "
+                    "is $0$), so it holds")
         diff = sp.Add(rel.lhs, -rel.rhs, evaluate=False)
         if step.form == 0:
             return self.step_line(step, "its two sides are the same expression", cite=False)
@@ -552,7 +570,14 @@ class StepPrinterMixin:
     def _local_latex(self, local, title: str = "") -> str:
         """A sub-proof under local conditions, as a nested numbered list."""
         conds = tuple(getattr(local, "conditions", ()) or ())
-        head = title or ("Under %s:" % join_words([self._m(c) for c in conds]) if conds else "")
+        where = join_words([self._m(c) for c in conds])
+        if title and title.strip() and conds:  # name the condition before its line cites it
+            head = "%s (where %s):" % (title.rstrip().rstrip(":"), where)
+        elif conds:
+            head = "%sunder %s:" % (title.strip() + " " if title.strip() else "", where)
+            head = head[:1].upper() + head[1:]
+        else:
+            head = title
         return (head + " " if head else "") + proof_latex(local.proof, self.nested(), closing=False)
 
     def _case_title(self, values) -> str:
@@ -570,12 +595,12 @@ class StepPrinterMixin:
                 parts.append("Every value of %s is at least %s: %s" % (self._m(step.b), self._m(case.lo),
                                                                       self._local_latex(case.range, " ")))
             for loc in getattr(case, "defined", ()) or ():
-                parts.append("$h$ is defined there: " + self._local_latex(loc, " "))
+                parts.append(self._local_latex(loc, "$h$ is defined there"))
             if single:
                 items += [r"\item " + q for q in parts]
             elif parts:
                 items.append(r"\item " + "; ".join(parts))
-        rel = self._m(sp.Eq(step.a, sp.Function("h")(step.b), evaluate=False))
+        rel = _math_block(sp.Eq(step.a, sp.Function("h")(step.b), evaluate=False), printer=self, inline_ok=True)
         if single:
             why = "since %s with $h(%s) = %s$ free of %s (the difference rewrites to 0)" % (
                 rel, t, self.doprint(cases[0].h), self._m(step.var))
@@ -587,8 +612,9 @@ class StepPrinterMixin:
         t = self.doprint(step.function_of.t) if hasattr(step, "function_of") else "t"
         items = [r"\item %s%s" % (self._case_title(c.values), self._local_latex(loc, "$h'(%s) \\geq 0$:" % t))
                  for c, loc in zip(getattr(step.function_of, "cases", ()), step.monotone)]
-        why = ("%s = h(%s)$ with $h$ continuous and $h' \\geq 0$ (except at finitely many kinks), "
-               "so $h$ is nondecreasing by the mean value theorem" % (self._m(step.a)[:-1], self.doprint(step.b)))
+        why = ("%s with $h$ continuous and $h' \\geq 0$ (except at finitely many kinks), "
+               "so $h$ is nondecreasing by the mean value theorem"
+               % _math_block(sp.Eq(step.a, sp.Function("h")(step.b), evaluate=False), printer=self, inline_ok=True))
         return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
 
     def _print_TwoCopy(self, step) -> str:
@@ -756,8 +782,8 @@ def proof_latex(root: Step, printer: Any = None, *, closing: bool = True) -> str
         prem = _restates(s) or (_weakens(s) if s is not root else None)
         if prem is not None:
             alias[_step_key(s)] = alias.get(_step_key(prem), _step_key(prem))
-        elif s is not root and _obvious(s):
-            hidden.add(_step_key(s))
+        elif s is not root and (_obvious(s) or (isinstance(s, Given) and s.fact is sp.true)):
+            hidden.add(_step_key(s))  # a number's sign, or a hypothesis that simplified to True
     shown = [s for s in steps if _step_key(s) not in alias and _step_key(s) not in hidden]
     labels = {_step_key(s): k for k, s in enumerate(shown, 1)}
     for key, target in alias.items():

@@ -400,7 +400,13 @@ class _Parser:
             col = None
             if e.lineno is not None and e.offset is not None and e.lineno <= len(self.line_starts):
                 col = self.line_starts[e.lineno - 1] + e.offset
+            if e.offset is not None and e.offset < 1 or e.lineno is not None and e.lineno > len(self.line_starts):
+                # Python places an error at the end of the input at offset 0:
+                # point just past the last character written ('w*x +' → 6)
+                col = len(text.rstrip()) + 1
             msg = (e.msg or "invalid syntax").replace(_PLACEHOLDER, "lambda")
+            if col == len(text.rstrip()) + 1 and msg == "invalid syntax":
+                msg = "the expression ends too early"
             if "Exceeds the limit" in msg:
                 msg = "integer literal too long"
             self.fail(f"invalid syntax: {msg}", col)

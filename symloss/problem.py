@@ -293,13 +293,19 @@ class Problem:
         from .runner import call_with_timeout
         from .verdict import Evidence, Result
 
+        import dataclasses
+        import time
+
+        start = time.monotonic()
         try:
             # the worker's cooperative deadline comes first; the kill is the backstop
-            return call_with_timeout(_check_worker, self, claim_text, tuple(assume), timeout,
-                                     timeout=timeout + 2.0)
+            result = call_with_timeout(_check_worker, self, claim_text, tuple(assume), timeout,
+                                       timeout=timeout + 2.0)
         except WorkerTimeout:
             return Result("unknown", claim_text, reason=f"time limit of {timeout:g} s reached (worker killed)",
-                          method="timeout", evidence=Evidence(), seconds=float(timeout))
+                          method="timeout", evidence=Evidence(), seconds=time.monotonic() - start)
+        # the wall time the caller waited (worker start and reading the claim included)
+        return dataclasses.replace(result, seconds=time.monotonic() - start)
 
     def relation(self, param, *, timeout: float = 10.0, hard: bool = True):
         """∂L/∂param (or |∂L/∂param|) as a function of the loss value, with a

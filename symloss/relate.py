@@ -9,8 +9,11 @@ gradient is not determined by ``L``), free of ``w``:
 * logistic regression with hard labels: ``|∂L/∂w| = (1 − e^(−L))·|x|``.
 
 The answer is *proved* with a :class:`~symloss.relations.FunctionOf` proof
-that re-checks ``∂L/∂w − h(L) ≡ 0`` (case by case over finite labels), or
-*refuted* by two parameter values with the same loss and different gradient
+that re-checks ``∂L/∂w − h(L) ≡ 0`` (case by case over finite labels); or
+*proved* without a closed form (``monotone``, ``expr`` ``None``) by the
+re-checked proof of ``nondecreasing(abs(d(L, w)), L, w)`` that ``check``
+finds, which makes ``|∂L/∂w|`` a nondecreasing function of ``L`` (hinge:
+``|x|`` where ``L > 0``, ``0`` where ``L = 0``); or *refuted* by two parameter values with the same loss and different gradient
 magnitudes, checked exactly (:mod:`symloss.exact`), or left *unknown*.
 
 >>> from symloss.problem import problem
@@ -61,6 +64,10 @@ class Relation:
     counterexample: Counterexample | None = None
     hypotheses: tuple = ()
     reason: str = ""
+    #: proved without a closed form: ``proof`` shows that ``B(w1) ≤ B(w2)``
+    #: implies ``A(w1) ≤ A(w2)`` (A the gradient or its magnitude, B the
+    #: loss), so ``A = h(L)`` for a nondecreasing ``h``; ``expr`` is ``None``
+    monotone: bool = False
 
     @property
     def lhs_text(self) -> str:
@@ -74,6 +81,8 @@ class Relation:
         check_proof(self.proof, set(self.hypotheses))
 
     def __repr__(self) -> str:
+        if self.status == "proved" and self.expr is None:
+            return f"{self.lhs_text} = h(L) for a nondecreasing h ({self.reason})"
         if self.status == "proved":
             from .pretty import one_line
 
@@ -87,6 +96,8 @@ class Relation:
         d = r"\frac{\partial L}{\partial %s}" % p
         if self.status == "proved":
             lhs = r"\left|%s\right|" % d if self.absolute else d
+            if self.expr is None:
+                return r"$%s = h(L) \text{ for a nondecreasing } h$" % lhs
             return "$%s = %s$" % (lhs, sp.latex(self.expr))
         if self.status == "refuted":
             ce = self.counterexample
@@ -106,6 +117,7 @@ class Relation:
             "gradient": str(self.gradient),
             "absolute": self.absolute,
             "expr": None if self.expr is None else str(self.expr),
+            "monotone": self.monotone,
             "counterexample": None if self.counterexample is None else self.counterexample.to_json(),
             "reason": self.reason,
         }
@@ -173,12 +185,39 @@ def relation(problem, param, *, timeout: float = 10.0) -> Relation:
             return _proved(p, g, L, step, absolute, hyps, t)
     for step in fallback:
         return _proved(p, g, L, step, step.a != g, hyps, t)
+    # no closed form: what `check` proves of nondecreasing(d(L, w), L, w) or
+    # nondecreasing(abs(d(L, w)), L, w) still makes the gradient a function of
+    # L (equal losses give equal values); it also rules out any refutation
+    for a, absolute in ((g, False), (sp.Abs(g), True)):
+        if time.monotonic() > deadline:
+            break
+        mono = _monotone(a, L, p, hyps, deadline, labels)
+        if mono is not None:
+            return Relation(p, g, L, LOSS_SYMBOL, "proved", None, absolute, mono, hypotheses=hyps, monotone=True,
+                            reason=f"nondecreasing({'abs(d(L, %s))' % p if absolute else 'd(L, %s)' % p}, L, {p}) "
+                                   "proved (re-checked); no closed form for h found")
     ce = _refute(problem, p, g, L, hyps, deadline)
     if ce is not None:
         return Relation(p, g, L, LOSS_SYMBOL, "refuted", counterexample=ce, hypotheses=hyps,
                         reason=ce.explanation)
     why = "time limit reached" if time.monotonic() > deadline else "no relation found and no counterexample found"
     return Relation(p, g, L, LOSS_SYMBOL, "unknown", hypotheses=hyps, reason=why)
+
+
+def _monotone(a, L, p, hyps, deadline, labels):
+    """A re-checked proof that ``a`` is a nondecreasing function of ``L`` as
+    ``p`` varies (the ``nondecreasing`` claim's tactic), or ``None``."""
+    from .errors import ProofCheckError
+    from .relations import NondecreasingFact, prove_nondecreasing
+
+    step = prove_nondecreasing(a, L, p, hyps, deadline=deadline, labels=labels)
+    if step is None or step.fact != NondecreasingFact(a, L, p):
+        return None
+    try:
+        check_proof(step, set(hyps))
+    except ProofCheckError:
+        return None
+    return step
 
 
 def _proved(p, g, L, step, absolute, hyps, t) -> Relation:

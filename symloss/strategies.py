@@ -16,7 +16,10 @@ Hypothesis's own:
 
 * :func:`models`, :func:`losses` — catalogue specs;
 * :func:`problems` — :class:`~symloss.problem.Problem` objects for
-  model/loss pairs;
+  catalogue model/loss pairs, or (``family=...``) for random model
+  *expressions* with compatible catalogue losses;
+* :func:`model_exprs`, :func:`problem_specs` — the random models and
+  model/loss specs behind ``family=`` (from :mod:`symloss.random_models`);
 * :func:`samples` — exact admissible points of a problem (dict Symbol →
   ``sympy.Rational``);
 * :func:`parameters` — a parameter symbol of a problem;
@@ -44,11 +47,14 @@ from .catalogue import CATALOGUE, Catalogue, Compatibility, LossSpec, ModelSpec
 from .errors import InvalidArgument
 from .exact import point_is_admissible, sign_of
 from .functions import definedness_conditions, derivative, relu
+from .random_models import FAMILIES, model_exprs, problem_specs
 
 __all__ = [
     "models",
     "losses",
     "problems",
+    "model_exprs",
+    "problem_specs",
     "samples",
     "parameters",
     "terms",
@@ -171,8 +177,21 @@ def _pairs(model_specs, loss_specs, compatible_only: bool):
 
 
 def problems(models: Iterable[str] | str | None = None, losses: Iterable[str] | str | None = None, *,
-             compatible_only: bool = True) -> st.SearchStrategy:
-    """:class:`~symloss.problem.Problem` objects for catalogue model/loss pairs.
+             compatible_only: bool = True, family: str | None = None, depth: int = 2,
+             canonical: bool = False) -> st.SearchStrategy:
+    """:class:`~symloss.problem.Problem` objects for catalogue model/loss pairs,
+    or, with ``family``, for random model expressions.
+
+    With ``family`` (one of ``"glm"``, ``"neuron"``, ``"deep_linear"``,
+    ``"polynomial"``, ``"two_layer"``, ``"any"``; see
+    :mod:`symloss.random_models`) the models are expressions with at most
+    ``depth`` activations, each paired with a compatible scalar catalogue
+    loss among ``losses`` (hyper-parameters fixed to valid exact values;
+    ``canonical=True`` for a GLM's canonical losses with labels that give a
+    unique minimiser).  These problems shrink as :func:`problem_specs` says:
+    towards ``w*x`` (or the family's simplest model), fewer activations,
+    constants 0 then 1, then the first loss in catalogue order.
+    ``models`` cannot be combined with ``family``.
 
     ``models``/``losses``: names to combine (default: every loss, and every
     model without an indexed family — ``linear_n`` has symbolic ``n``, so
@@ -200,7 +219,22 @@ def problems(models: Iterable[str] | str | None = None, losses: Iterable[str] | 
     symloss.errors.InvalidArgument: no compatible model/loss pair to draw from: loss 'bce' needs a probability in (0, 1) but model 'linear' outputs any real number
     >>> find(problems('linear', 'bce', compatible_only=False), lambda p: True, settings=nodb).hypotheses()
     [Eq(y, 0) | Eq(y, 1), b + w*x > 0, b + w*x < 1]
+    >>> p = find(problems(family='neuron', losses=['squared']), lambda p: True, settings=nodb)
+    >>> p.model, p.L
+    (sigmoid(w*x), (-y + sigmoid(w*x))**2/2)
     """
+    if family is not None:
+        if models is not None:
+            raise InvalidArgument("give either model names or a model family, not both")
+        specs = problem_specs(family, losses, depth=depth, canonical=canonical)
+        made: dict = {}  # this strategy's problems, per strategy object
+
+        def make(spec):
+            if spec not in made:
+                made[spec] = spec.build()
+            return made[spec]
+
+        return specs.map(make)
     if not isinstance(compatible_only, bool):
         raise InvalidArgument(f"compatible_only must be True or False, got {compatible_only!r}")
     model_specs = _names("model", models, CATALOGUE)

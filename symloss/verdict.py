@@ -162,6 +162,32 @@ class Result:
             raise InvalidArgument("a refuted result needs a counterexample")
 
     @property
+    def proved(self) -> bool:
+        """``True`` exactly when the verdict is ``proved``."""
+        return self.verdict == "proved"
+
+    @property
+    def refuted(self) -> bool:
+        """``True`` exactly when the verdict is ``refuted``."""
+        return self.verdict == "refuted"
+
+    def __bool__(self):
+        """A result has three verdicts, so it has no truth value: ``assert
+        p.check(...)`` would pass for a refuted claim.  Like SymPy's
+        relationals, it raises instead and names what to write.
+
+        >>> bool(Result("unknown", "L >= 0"))
+        Traceback (most recent call last):
+        ...
+        TypeError: a Result has no truth value (verdict 'unknown' of 'L >= 0'): test r.proved, r.refuted or r.verdict == 'proved', or use symloss.testing.assert_proved / assert_refuted / assert_not_refuted / assert_claim_holds
+        """
+        raise TypeError(
+            f"a Result has no truth value (verdict {self.verdict!r} of {self.claim_text!r}): "
+            "test r.proved, r.refuted or r.verdict == 'proved', or use symloss.testing."
+            "assert_proved / assert_refuted / assert_not_refuted / assert_claim_holds"
+        )
+
+    @property
     def claim_text(self) -> str:
         """The claim as the user wrote it."""
         return getattr(self.claim, "text", None) or str(self.claim)

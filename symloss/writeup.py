@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 import sympy as sp
 
-from .latex import MAX_FORMULA, SymlossLatexPrinter, _SIMPLE_NAME, escape_text, latex, math_block, symbol_latex
+from .latex import MAX_FORMULA, SymlossLatexPrinter, _SIMPLE_NAME, _stacked, escape_text, latex, math_block, symbol_latex
 from .latex_steps import _step_key, join_words, proof_latex
 from .proof import Step
 
@@ -94,12 +94,63 @@ def _domains(symbols: Iterable[Any], hypotheses: Iterable[Any]) -> tuple[list[tu
                     if s not in symbols:
                         symbols.append(s)
                     continue
-        rest.append(c)
+            points = _excluded_points(cs)
+            if points is not None:  # |x| != 0, x**4/3 > 0: both say x != 0
+                for v in points:
+                    ne = sp.Ne(s, v, evaluate=False)
+                    if ne not in rest:
+                        rest.append(ne)
+                continue
+        if c not in rest:
+            rest.append(c)
+    rest = _without_implied(rest)
     groups: dict[str, list] = {}
     p = SymlossLatexPrinter()
     for s in symbols:
         groups.setdefault(p.doprint(sets[s]), []).append(s)
     return list(groups.items()), rest
+
+
+def _excluded_points(cs: Any) -> list | None:
+    """The finitely many points a set leaves out of the reals, or ``None``."""
+    try:
+        if not isinstance(cs, sp.Set) or cs == sp.Reals:
+            return None
+        missing = sp.Complement(sp.Reals, cs)
+    except Exception:  # not a set SymPy can complement: keep the condition as written
+        return None
+    if isinstance(missing, sp.FiniteSet) and 0 < len(missing) <= 4 and all(v.is_real for v in missing):
+        return sorted(missing, key=sp.default_sort_key)
+    return None
+
+
+def _without_implied(conds: list) -> list:
+    """Drop a condition that the sign engine derives from the others (most
+    complicated first): ``x^2 (x^2 + 1) > 0`` next to ``x != 0`` says nothing
+    more.  Only the display changes; the claim's hypotheses stay as they are."""
+    if len(conds) < 2:
+        return conds
+    import time
+
+    from .proof import Sign
+    from .signs import prove_sign
+
+    goals = {sp.StrictGreaterThan: Sign.POSITIVE, sp.GreaterThan: Sign.NONNEGATIVE, sp.Unequality: Sign.NONZERO,
+             sp.StrictLessThan: Sign.NEGATIVE, sp.LessThan: Sign.NONPOSITIVE}
+    kept = list(conds)
+    deadline = time.monotonic() + 2.0
+    for c in sorted(conds, key=lambda c: -len(str(c))):
+        goal = goals.get(type(c))
+        others = [o for o in kept if o is not c]
+        if goal is None or not others or time.monotonic() > deadline:
+            continue
+        try:
+            r = prove_sign(c.lhs - c.rhs, goal, others, deadline=min(deadline, time.monotonic() + 0.5))
+        except Exception:  # the sign engine declined: keep the condition
+            r = None
+        if r is not None:
+            kept.remove(c)
+    return kept
 
 
 def _claim_symbols(claim: Any) -> list:
@@ -264,11 +315,11 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
     if minimised and expl:
         m = re.match(r"argmin over (\w+) fails: (.*)", str(expl))
         if m:  # "argmin over w fails: <why>" becomes one sentence with the function shown
-            out.append("%s %s." % (minimised, escape_text(m.group(2)).strip().rstrip(".")))
+            out.append("%s %s." % (minimised, symbols_as_math(m.group(2), claim, p).strip().rstrip(".")))
             expl = None
     tail = "Hence the claim is false."
     if expl and not (own is not None and own[1]):
-        text = escape_text(expl).strip().rstrip(".")
+        text = symbols_as_math(expl, claim, p).strip().rstrip(".")
         if own is not None and "false" in own[0]:  # the reason is shown above: this says how the point was found
             if not re.match(r"(?i)the claim is false here", text):  # (not when it repeats the evaluation)
                 tail = r"{\small (%s.)} %s" % (text[:1].upper() + text[1:], tail)
@@ -276,6 +327,19 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
             tail = "%s. %s" % (text[:1].upper() + text[1:], tail)
     out.append(tail)
     return "\n".join(out)
+
+
+def symbols_as_math(text: Any, claim: Any, p: SymlossLatexPrinter) -> str:
+    """Engine text made safe (escaped), with the claim's symbol names set as
+    math: "every w is a minimiser" becomes "every $w$ is a minimiser"."""
+    out = escape_text(text)
+    names = {s for s in list(getattr(claim, "symbols", ()) or ()) + [getattr(claim, "var", None)] if isinstance(s, sp.Symbol)}
+    for s in sorted(names, key=lambda s: -len(s.name)):
+        if s.name in ("a", "A", "I") or not _SIMPLE_NAME.fullmatch(s.name):
+            continue
+        out = re.sub(r"(?<![\\\w$])%s(?![\\\w$])" % re.escape(s.name.replace("_", "\\_")),
+                     lambda m, t=p.doprint(s): "$%s$" % t, out)
+    return out
 
 
 def _argmin_at(claim: Any, values: Mapping, p: SymlossLatexPrinter) -> str:
@@ -349,8 +413,9 @@ def _sides_evaluation(claim: Any, values: Mapping, p: SymlossLatexPrinter) -> tu
     text = ("There, evaluated exactly,\n\\begin{align*}\n\\text{left side} &= %s \\\\\n\\text{right side} &= %s\n\\end{align*}"
             % (_value_latex(lhs, p), _value_latex(rhs, p)))
     if holds is False:
-        text += "so the claim would need $%s %s %s$, which is false." % (
-            p.doprint(lhs), _REL_WORDS.get(formula.rel_op, formula.rel_op), p.doprint(rhs))
+        need = "%s %s %s" % (p.doprint(lhs), _REL_WORDS.get(formula.rel_op, formula.rel_op), p.doprint(rhs))
+        text += ("so the claim would need\n\\[ %s, \\]\nwhich is false." % need if _stacked(need)
+                 else "so the claim would need $%s$, which is false." % need)
         return text, False
     return text, False
 
@@ -376,14 +441,9 @@ def _pair_evaluation(claim: Any, values: Mapping, pair: tuple, p: SymlossLatexPr
     except Exception:  # the evaluation is a courtesy; the verdict was checked elsewhere
         return None
     vt = p.doprint(var)
-    defs = [math_block(p.doprint(e), printer=p, inline_ok=True, lead="%s(%s) =" % (name, vt)) for name, e in (("A", a), ("B", b))]
-    if any(not d.startswith("$") or r"\begin{cases}" in d for d in defs):  # a long or piecewise side: one display
-        defs = [math_block(r"\begin{aligned} A(%s) &= %s \\ B(%s) &= %s \end{aligned}" % (vt, p.doprint(a), vt, p.doprint(b)),
-                           printer=p)]
-        head = "Write\n%s\nAt $%s = %s$ and $%s = %s$, evaluated exactly," % (defs[0], vt, p.doprint(v1), vt, p.doprint(v2))
-    else:
-        head = "Write %s and %s. At $%s = %s$ and $%s = %s$, evaluated exactly," % (
-            defs[0], defs[1], vt, p.doprint(v1), vt, p.doprint(v2))
+    defs = math_block(r"\begin{aligned} A(%s) &= %s \\ B(%s) &= %s \end{aligned}" % (vt, p.doprint(a), vt, p.doprint(b)),
+                      printer=p)
+    head = "Write\n%s\nAt $%s = %s$ and $%s = %s$, evaluated exactly," % (defs, vt, p.doprint(v1), vt, p.doprint(v2))
     rows = []
     for v, av, bv in zip((v1, v2), A, B):
         rows.append(r"A\left(%s\right) &= %s, &\qquad B\left(%s\right) &= %s" % (p.doprint(v), _value_latex(av, p), p.doprint(v), _value_latex(bv, p)))
@@ -396,8 +456,8 @@ def _pair_evaluation(claim: Any, values: Mapping, pair: tuple, p: SymlossLatexPr
             if truth(sp.Ne(cross[0], cross[1], evaluate=False), {}) is True:
                 if all(truth(sp.Ne(bv, 0, evaluate=False), {}) is True for bv in B):
                     r1, r2 = (sp.Mul(A[0], sp.Pow(B[0], -1)), sp.Mul(A[1], sp.Pow(B[1], -1)))
-                    why = ("so the ratio $A/B$ is $%s$ at $%s = %s$ but $%s$ at $%s = %s$: it depends on $%s$."
-                           % (p.doprint(r1), vt, p.doprint(v1), p.doprint(r2), vt, p.doprint(v2), vt))
+                    why = ("so the ratio $A/B$ is $%s$ at $%s = %s$ but $%s$ at $%s = %s$: it depends on $%s$.%s"
+                           % (p.doprint(r1), vt, p.doprint(v1), p.doprint(r2), vt, p.doprint(v2), vt, _ratio_words(a, b, p, vt)))
                 else:
                     why = ("so $A(%s)\\,B(%s) = %s \\neq %s = A(%s)\\,B(%s)$: no factor free of $%s$ turns $B$ into $A$."
                            % (p.doprint(v1), p.doprint(v2), p.doprint(cross[0]), p.doprint(cross[1]),
@@ -407,14 +467,29 @@ def _pair_evaluation(claim: Any, values: Mapping, pair: tuple, p: SymlossLatexPr
                 if (truth(sp.Le(B[i], B[j], evaluate=False), {}) is True
                         and truth(sp.Gt(A[i], A[j], evaluate=False), {}) is True):
                     vi, vj = (v1, v2) if i == 0 else (v2, v1)
-                    why = ("so from $%s = %s$ to $%s = %s$ the value of $B$ does not decrease ($%s \\leq %s$) "
-                           "while $A$ decreases ($%s > %s$): $A$ is not a nondecreasing function of $B$."
-                           % (vt, p.doprint(vi), vt, p.doprint(vj), p.doprint(B[i]), p.doprint(B[j]),
-                              p.doprint(A[i]), p.doprint(A[j])))
+                    why = ("so from $%s = %s$ to $%s = %s$ the value of $B$ does not decrease while $A$ decreases,\n"
+                           "\\[ B(%s) = %s \\leq %s = B(%s), \\qquad A(%s) = %s > %s = A(%s), \\]\n"
+                           "and $A$ is not a nondecreasing function of $B$."
+                           % (vt, p.doprint(vi), vt, p.doprint(vj), p.doprint(vi), p.doprint(B[i]), p.doprint(B[j]),
+                              p.doprint(vj), p.doprint(vi), p.doprint(A[i]), p.doprint(A[j]), p.doprint(vj)))
                     break
     except Exception:  # no reason in words; the engine's explanation is shown instead
         why = None
     return (text + (why or ""), why is not None)
+
+
+def _ratio_words(a: Any, b: Any, p: SymlossLatexPrinter, vt: str) -> str:
+    """The simplified ratio on display (`` Indeed \\[ A/B = 2x/(ŷ - y) \\] ...``)
+    when simplifying is cheap, else ``""``."""
+    try:
+        if sp.count_ops(a) + sp.count_ops(b) > 80:
+            return ""
+        r = sp.factor(sp.cancel(a / b))
+    except Exception:  # no simplified ratio: the two values say it
+        return ""
+    if sp.count_ops(r) > 40 or not r.free_symbols:
+        return ""
+    return " Indeed, simplified,\n\\[ \\frac{A}{B} = %s, \\]\nwhich changes with $%s$." % (p.doprint(r), vt)
 
 
 def _claim_paragraph(claim: Any, p: SymlossLatexPrinter) -> str:
@@ -441,22 +516,57 @@ def _verdict(result: Any) -> str:
     return str(v)
 
 
-def result_latex(result: Any, printer: SymlossLatexPrinter | None = None) -> str:
+def result_latex(result: Any, printer: SymlossLatexPrinter | None = None, *, problem: Any = None) -> str:
     r"""A fragment: the claim, the verdict, and the proof (ending in ∎), the
     counterexample, or the reason nothing was decided.  Needs amsmath,
-    amssymb and amsthm.
+    amssymb and amsthm.  With the ``problem`` the claim is about, the
+    fragment opens with its setting (model, loss, parameters), states the
+    claim as typeset mathematics with the source text as a caption, and a
+    proved identity about ``d(L, w)`` shows the derivation of the gradient.
 
     >>> from types import SimpleNamespace as NS
     >>> r = NS(verdict='unknown', claim='L >= 0', proof=None, counterexample=None, reason='timeout', method='timeout', seconds=1.5)
     >>> 'Verdict: unknown' in result_latex(r)
     True
     """
+    from .statement import claim_statement_latex, differentiated_params, setting_latex, source_caption
+
     p = printer or SymlossLatexPrinter()
     verdict = _verdict(result)
     claim = getattr(result, "claim", None)
     method = getattr(result, "method", None)
     seconds = getattr(result, "seconds", None)
-    out = [r"\paragraph{Claim.} " + (_claim_paragraph(claim, p) if claim is not None else "(no claim)")]
+    text = getattr(claim, "text", claim if isinstance(claim, str) else None)
+    proof = getattr(result, "proof", None)
+    out = []
+    shown = None
+    params: list = []
+    if problem is not None and isinstance(text, str):
+        try:
+            out.append(r"\paragraph{Setting.} " + setting_latex(problem, p))
+            shown = claim_statement_latex(text, problem, p)
+            params = [w for w in differentiated_params(text, problem) if w in tuple(getattr(problem, "params", ()))]
+        except Exception:  # the setting is a courtesy: the claim paragraph below still renders
+            out, shown = [], None
+    identity = verdict == "proved" and isinstance(proof, Step) and _uses_zero_equivalence(proof)
+    if shown is not None:
+        if not isinstance(claim, str):
+            head = _quantifier_of(claim, p)
+        else:  # a runner row: the problem's variables and hypotheses
+            head = quantifier_latex(getattr(problem, "variables", ()), problem.hypotheses() if hasattr(problem, "hypotheses") else (), p)
+        para = r"\paragraph{Claim.} " + head + ":\n" + shown + "\n\n" + source_caption(text)
+        if params and not identity:
+            grads = []
+            for w in params:
+                try:
+                    grads.append(math_block(problem.grad(w), printer=p, lead=r"\frac{\partial L}{\partial %s} =" % p.doprint(w)))
+                except Exception:  # a gradient that cannot be shown: the claim still stands
+                    pass
+            if grads:
+                para += "\n\n\\noindent Here, differentiating $L$ (see \\texttt{symloss derive --steps}),\n" + "\n".join(grads)
+        out.append(para)
+    else:
+        out.append(r"\paragraph{Claim.} " + (_claim_paragraph(claim, p) if claim is not None else "(no claim)"))
     meta = r"\paragraph{Verdict: %s.}" % escape_text(verdict)
     details = []
     if method:
@@ -466,7 +576,6 @@ def result_latex(result: Any, printer: SymlossLatexPrinter | None = None) -> str
     if details:
         meta += " (" + "; ".join(details) + ")"
     out.append(meta)
-    proof = getattr(result, "proof", None)
     cx = getattr(result, "counterexample", None)
     reason = getattr(result, "reason", None)
     readings = [r for r in getattr(claim, "readings", ()) if isinstance(r, Step)]
@@ -476,7 +585,19 @@ def result_latex(result: Any, printer: SymlossLatexPrinter | None = None) -> str
     if verdict == "proved" and isinstance(proof, Step):
         if reason and "vacuous" in str(reason).lower():  # true only because it is defined nowhere: say so first
             out.append(r"\paragraph{Note.} " + _sentence(reason))
-        out.append("\\begin{proof}\\leavevmode\n%s\n\\end{proof}" % proof_latex(proof, p))
+        pre = ""
+        if identity and params:
+            parts = []
+            for w in params:
+                try:
+                    d = problem.derivation(w)
+                except Exception:  # no derivation to show: the identity step stands alone
+                    continue
+                parts.append("First we derive $\\partial L/\\partial %s$.\n\n%s" % (
+                    p.doprint(w), derivation_latex(d, SymlossLatexPrinter(), head=False, prefix="D")))
+            if parts:
+                pre = "\n\n".join(parts) + "\n\nPutting the derivative and $L$ into the claim, it reads as below:\n"
+        out.append("\\begin{proof}\\leavevmode\n%s%s\n\\end{proof}" % (pre, proof_latex(proof, p)))
     elif verdict == "refuted" and cx is not None:
         out.append(r"\paragraph{Counterexample.} " + counterexample_latex(cx, claim, p))
     else:
@@ -487,23 +608,111 @@ def result_latex(result: Any, printer: SymlossLatexPrinter | None = None) -> str
     return "\n\n".join(out)
 
 
+def _uses_zero_equivalence(proof: Step) -> bool:
+    from .proof import iter_steps
+
+    return any(type(s).__name__ in ("ZeroEquivalence", "Identity") for s in iter_steps(proof))
+
+
+def _quantifier_of(claim: Any, p: SymlossLatexPrinter) -> str:
+    symbols = list(_claim_symbols(claim))
+    var = getattr(claim, "var", None)
+    if "nondecreasing" in type(claim).__name__.lower() and var in symbols:
+        symbols.remove(var)
+    return quantifier_latex(symbols, getattr(claim, "hypotheses", ()) or (), p)
+
+
+#: Longest ``_repr_latex_`` formula shown in full (characters of LaTeX);
+#: longer ones are replaced by the claim as written.
+MAX_REPR = 1200
+
+
 def result_repr_latex(result: Any) -> str:
-    r"""A short MathJax-friendly form for Jupyter's ``_repr_latex_``: the
-    verdict and the claim's formula (no environments, no packages).
+    r"""A short MathJax-friendly form for Jupyter's ``_repr_latex_`` (no
+    environments beyond ``aligned``, no packages beyond amsmath): the verdict
+    and the claim as typeset mathematics; for a refuted claim the
+    counterexample with both sides evaluated exactly; for an undecided one
+    the reason.  A huge formula is replaced by the claim as written.
 
     >>> from types import SimpleNamespace as NS
     >>> x = sp.Symbol('x', real=True)
     >>> result_repr_latex(NS(verdict='proved', claim=NS(formula=x**2 >= x)))
-    '$\\text{proved: }\\; x^{2} \\geq x$'
+    '$\\displaystyle \\text{proved: }\\; x^{2} \\geq x$'
     """
+    from .statement import display_claim, repr_claim_latex
+
+    p = SymlossLatexPrinter()
+    verdict = _verdict(result)
     claim = getattr(result, "claim", None)
     formula = getattr(claim, "formula", None)
-    if isinstance(formula, sp.Basic):
-        body = latex(formula)
-    else:
-        text = getattr(claim, "text", claim)
-        body = r"\text{%s}" % _mathjax_text(str(text))
-    return r"$\text{%s: }\; %s$" % (_mathjax_text(_verdict(result)), body)
+    text = getattr(claim, "text", claim if isinstance(claim, str) else None)
+    body = repr_claim_latex(display_claim(text, getattr(claim, "problem", None)), p) if isinstance(text, str) else None
+    if body is None and isinstance(formula, sp.Basic) and formula not in (sp.true, sp.false):
+        body = p.doprint(formula)
+    if body is None or len(body) > MAX_REPR:
+        shown = str(text if text is not None else claim)
+        body = r"\text{%s}" % _mathjax_text(shown if len(shown) <= 100 else shown[:97] + "...")
+        if isinstance(formula, sp.Basic):
+            body += r"\;\text{(expanded formula of %d characters omitted)}" % len(p.doprint(formula))
+    elif isinstance(formula, sp.Basic) and formula not in (sp.true, sp.false) and len(p.doprint(formula)) > MAX_REPR:
+        body += r"\quad\text{(written out: %d characters of formula, omitted)}" % len(p.doprint(formula))
+    rows = [r"\text{%s: }\; %s" % (_mathjax_text(verdict), body)]
+    cx = getattr(result, "counterexample", None)
+    if verdict == "refuted" and cx is not None:
+        rows.append(_repr_counterexample(cx, claim, p))
+    elif verdict == "unknown":
+        reason = str(getattr(result, "reason", "") or "")
+        if reason:
+            rows.append(r"\text{%s}" % _mathjax_text(reason if len(reason) <= 100 else reason[:97] + "..."))
+    rows = [r for r in rows if r]
+    if len(rows) == 1:
+        return r"$\displaystyle %s$" % rows[0]
+    return r"$$\begin{aligned} & %s \end{aligned}$$" % r" \\ & ".join(rows)
+
+
+def _repr_ratio(claim: Any, values: Mapping, pair: tuple, p: SymlossLatexPrinter) -> str | None:
+    """``A/B = 2 at w = 1 but -2 at w = -1`` for a refuted proportional claim."""
+    tools = _exact_tools()
+    if tools is None or "proportional" not in type(claim).__name__.lower():
+        return None
+    substitute, truth = tools
+    var, v1, v2 = pair
+    try:
+        r = []
+        for v in (v1, v2):
+            pt = {**dict(values), var: v}
+            a, b = substitute(claim.a, pt), substitute(claim.b, pt)
+            if truth(sp.Ne(b, 0, evaluate=False), {}) is not True:
+                return None
+            r.append(sp.simplify(a / b))
+    except Exception:  # the courtesy line is left out
+        return None
+    vt = p.doprint(var)
+    return r"\text{the ratio is } %s \text{ at } %s = %s \text{ but } %s \text{ at } %s = %s" % (
+        _value_latex(r[0], p), vt, p.doprint(v1), _value_latex(r[1], p), vt, p.doprint(v2))
+
+
+def _repr_counterexample(cx: Any, claim: Any, p: SymlossLatexPrinter) -> str:
+    """``counterexample: b = 1, x = 0;  left side = 1 ≈ 1.0, right side = 0``."""
+    values = dict(getattr(cx, "values", None) or {})
+    parts = ["%s = %s" % (_label_latex(k, p), _value_latex(v, p)) for k, v in values.items()]
+    pair = getattr(cx, "pair", None)
+    if pair:
+        parts.append(r"%s \in \left\{%s, %s\right\}" % (p.doprint(pair[0]), p.doprint(pair[1]), p.doprint(pair[2])))
+    out = r"\text{counterexample: }\; " + r",\ ".join(parts)
+    expl = str(getattr(cx, "explanation", "") or "")
+    ratio = _repr_ratio(claim, values, pair, p) if pair else None
+    if ratio:
+        out += r" \\ & " + ratio
+    elif pair and expl:
+        out += r" \\ & \text{%s}" % _mathjax_text(expl if len(expl) <= 70 else expl[:67] + "...")
+    own = _sides_evaluation(claim, values, p) if not pair else None
+    if own is not None:
+        m = re.findall(r"\\text\{(left|right) side\} &= ([^\n]*?)(?: \\\\)?\n", own[0] + "\n")
+        if m:
+            out += r";\quad " + r",\ ".join(r"\text{%s side} = %s" % (k, v) for k, v in m)
+    return out if len(out) <= MAX_REPR else out[:0] + r"\text{counterexample: %s}" % _mathjax_text(
+        getattr(cx, "describe", lambda: "see the document")()[:100])
 
 
 def problem_repr_latex(problem: Any) -> str:
@@ -534,7 +743,8 @@ def _mathjax_text(s: str) -> str:
 # derivations
 
 
-def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None) -> str:
+def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None, *, head: bool = True,
+                     prefix: str = "") -> str:
     r"""A fragment deriving :math:`\partial L/\partial\theta`: the model, the
     loss, each step (chain rule with its outer and inner derivatives, then
     the rewrites, each with its rule in words) and the canonical result.
@@ -557,19 +767,21 @@ def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None
     yhats = tuple(getattr(steps[0], "yhats", ()) or ()) if steps else ()
     if len(yhats) != len(models):
         yhats = (sp.Symbol("yhat"),) if len(models) == 1 else tuple(sp.Symbol("yhat_%d" % k) for k in range(1, len(models) + 1))
-    head = []
-    if models:
-        head.append("Model: %s" % _with_period(join_words([math_block(sp.Eq(yh, m, evaluate=False), printer=p, inline_ok=True)
+    heads = []
+    if models and head:
+        heads.append("Model: %s" % _with_period(join_words([math_block(sp.Eq(yh, m, evaluate=False), printer=p, inline_ok=True)
                                                              for yh, m in zip(yhats, models)])))
-    if isinstance(loss, sp.Basic):
-        head.append("Loss: %s" % _with_period(math_block(loss, printer=p, inline_ok=True, lead=r"\ell =" if models else "L =")))
-    out = [" ".join(head)]
+    if isinstance(loss, sp.Basic) and head:
+        heads.append("Loss: %s" % _with_period(math_block(loss, printer=p, inline_ok=True, lead=r"\ell =" if models else "L =")))
+    out = [" ".join(heads)] if heads else []
     composite = getattr(steps[0], "composite", None) if steps else None
-    if isinstance(composite, sp.Basic):
+    if isinstance(composite, sp.Basic) and head:
         out.append("With the model substituted, " + _with_period(math_block(composite, printer=p, inline_ok=True, lead="L =")))
     dl = (r"\frac{\partial L}{\partial %s} =" % p.doprint(param)) if isinstance(param, sp.Basic) else "="
     if steps:
         p.labels = {_step_key(s): k for k, s in enumerate(steps, 1)}
+        if prefix:
+            p.label_text = lambda k: "%s%d" % (prefix, k)
         items = []
         result = getattr(derivation, "result", None)
         for k, s in enumerate(steps, 1):
@@ -583,7 +795,7 @@ def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None
                 body = chain_rule_latex(p, s, final=True)  # the closed form is stated once, after "Hence"
             else:
                 body = p._print(s)
-            items.append(r"\item[(%d)] %s" % (k, body[:1].upper() + body[1:]))
+            items.append(r"\item[(%s%d)] %s" % (prefix, k, body[:1].upper() + body[1:]))
         out.append("\\begin{enumerate}\n%s\n\\end{enumerate}" % "\n".join(items))
     result = getattr(derivation, "result", None)
     if isinstance(result, sp.Basic) and isinstance(param, sp.Basic):

@@ -12,7 +12,7 @@ PUBLIC = {
     "InvalidArgument", "Problem", "ProofCheckError", "Result", "SymbolTable",
     "SymlossError", "SymlossSyntaxError", "ToolMissing", "check_claim",
     "check_proof", "compatible", "decide", "derivative", "is_zero", "parse",
-    "parse_claim", "parse_domain", "problem", "relu", "sigmoid", "softplus",
+    "parse_claim", "parse_domain", "problem", "relu", "sigmoid", "softplus", "explore",
 }
 
 

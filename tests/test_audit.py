@@ -270,7 +270,7 @@ def _num(e, point):
     ("linear", "huber", "b", {"w": 0, "b": 1 - sp.Rational(1, 10**9), "x": 1, "y": 0, "delta": 1}),
     ("linear", "quantile", "w", {"w": 1, "b": sp.Rational(1, 10**9), "x": 1, "y": 1, "tau": sp.Rational(1, 3)}),
     ("linear", "logistic", "w", {"w": 50, "b": 0, "x": 2, "y": -1}),     # far tail
-    ("poisson", "poisson_nll", "b", {"w": 1, "b": 0, "x": 4, "y": 5}),    # exp(exp(4))
+    ("exp(w*x + b)", "poisson_nll", "b", {"w": 1, "b": 0, "x": 4, "y": 5}),  # exp(exp(4))
 ])
 def test_grad_matches_mpmath_differences_beside_kinks(model, loss, param, point):
     p = symloss.problem(model, loss)

@@ -38,11 +38,13 @@ mp = mpmath.mp
 SCALAR_REAL = ["linear", "linear_n", "linear3", "tanh_neuron", "cubic", "deep_linear", "two_layer", "two_layer_relu"]
 NOT_PROBABILITY = SCALAR_REAL + ["relu_neuron", "softplus_neuron", "poisson"]
 SCALAR = NOT_PROBABILITY + ["logistic"]
+LINKED = ["logistic", "relu_neuron", "softplus_neuron", "poisson"]  # σ, relu, softplus, exp on the output
 INCOMPATIBLE: dict[tuple[str, str], str] = {}
 for _loss in ("bce", "bce_soft", "kl_div"):  # need a probability
     INCOMPATIBLE.update({(m, _loss): "probability" for m in NOT_PROBABILITY})
-for _loss in ("bce_logits", "logistic", "hinge", "squared_hinge", "exponential", "poisson_nll"):  # need a score
-    INCOMPATIBLE[("logistic", _loss)] = "score"
+for _loss in ("bce_logits", "logistic", "hinge", "squared_hinge", "exponential"):  # need a score, not σ(score)
+    INCOMPATIBLE[("logistic", _loss)] = "squashed score"
+INCOMPATIBLE.update({(m, "poisson_nll"): "log-rate" for m in LINKED})  # a rate read as a log-rate: exp twice
 INCOMPATIBLE.update({(m, "poisson_nll_identity"): "positive" for m in SCALAR_REAL})  # need a rate
 INCOMPATIBLE.update({(m, "softmax_ce"): "prediction" for m in SCALAR})  # need 3 logits
 INCOMPATIBLE.update({("softmax3", l.name): "prediction" for l in CATALOGUE.losses if l.name != "softmax_ce"})
@@ -60,6 +62,39 @@ def test_compatibility(model, loss):
             problem(model, loss)
     else:
         assert comp.ok, comp.reason
+
+
+@pytest.mark.parametrize("model, loss, words", [
+    # the model already applied its inverse link; the loss applies one again
+    ("poisson", "poisson_nll", ["exp already applied", "'linear' with 'poisson_nll'",
+                                "'poisson' with a loss on positive rates such as 'poisson_nll_identity'"]),
+    ("logistic", "bce_logits", ["σ already applied", "'linear' with 'bce_logits'", "such as 'bce'"]),
+    ("softplus_neuron", "poisson_nll", ["softplus already applied", "'linear' with 'poisson_nll'"]),
+    ("relu_neuron", "poisson_nll", ["relu already applied", "such as 'poisson_nll_identity'"]),
+])
+def test_double_link_refusal_names_the_right_pairing(model, loss, words):
+    reason = CATALOGUE.compatible(model, loss).reason
+    for w in words:
+        assert w in reason
+
+
+@pytest.mark.parametrize("model, loss", [("linear", "poisson_nll"), ("poisson", "poisson_nll_identity"),
+                                         ("linear", "bce_logits"), ("logistic", "bce"),
+                                         ("tanh_neuron", "hinge"), ("tanh_neuron", "poisson_nll")])
+def test_the_suggested_pairings_fit(model, loss):
+    assert CATALOGUE.compatible(model, loss).ok
+
+
+def test_no_compatible_pair_composes_two_links():
+    """Review of every pair: no accepted pair feeds a rate (σ, exp, softplus
+    or relu already applied) to a loss that reads a log-rate, nor a
+    probability to a loss that reads a logit or score (the class of
+    poisson + poisson_nll = exp(exp(b + w x)) and logistic + bce_logits)."""
+    for m, l, comp in CATALOGUE.pairs():
+        if comp.ok and l.input == "log_rate":
+            assert m.output in ("real", "bounded"), (m.name, l.name)
+        if comp.ok and l.input == "score":
+            assert m.output != "probability", (m.name, l.name)
 
 
 @pytest.mark.parametrize("model,loss,req", [
@@ -156,7 +191,7 @@ REFERENCE = {
     "kl_div": lambda p, y: y * (mpmath.log(y) - mpmath.log(p)),
 }
 
-PREDICTION_DOMAIN = {"real": "real", "score": "real", "logits": "real", "probability": "(0, 1)", "positive": "positive"}
+PREDICTION_DOMAIN = {"real": "real", "score": "real", "log_rate": "real", "logits": "real", "probability": "(0, 1)", "positive": "positive"}
 
 
 def test_every_loss_has_a_reference():

@@ -360,3 +360,85 @@ def test_pdf_without_pdflatex_is_refused_before_checking(standin, tmp_path, caps
     assert time.monotonic() - start < 5  # the stuck claim never ran
     captured = capsys.readouterr()
     assert captured.out == "" and "pdflatex is not installed" in captured.err
+
+
+# ---------------------------------------------------------------------------
+# a project root as the folder; output paths checked before any claim runs
+
+
+def _recording_prepare(marker: Path):
+    def prepare(spec):
+        marker.write_text("a claim was prepared")  # runs in a forked worker: leave a trace on disk
+        return fake_prepare(spec)
+
+    return prepare
+
+
+def test_folder_skips_toml_files_without_claims_and_says_how_many(standin, tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n')
+    (tmp_path / "ruff.toml").write_text("line-length = 100\n")
+    _write(tmp_path, "f.toml", _claim("a", "true", "proved"))
+    assert main(["check", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "skipped 2 files without [[claim]] tables" in captured.err
+    assert "pyproject.toml" in captured.err and "f.toml::a" in captured.out
+
+
+def test_folder_does_not_search_hidden_folders(standin, tmp_path, capsys):
+    _write(tmp_path, "f.toml", _claim("a", "true", "proved"))
+    (tmp_path / ".venv-ci").mkdir()
+    _write(tmp_path / ".venv-ci", "g.toml", _claim("hidden", "false", "proved"))
+    assert main(["check", str(tmp_path)]) == 0
+    assert "hidden" not in capsys.readouterr().out
+
+
+def test_a_file_named_explicitly_is_still_strict(standin, tmp_path, capsys):
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "demo"\n')
+    assert main(["check", str(path)]) == 2
+    assert "unknown top-level key 'project'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[[claims]]\nname = "a"\n', "unknown top-level key 'claims'"),   # a typo is not skipped
+    ('[[claim]\nname = "a"\n', "not valid TOML"),                       # nor a broken file
+])
+def test_folder_still_reports_broken_conjecture_files(standin, tmp_path, capsys, text, message):
+    (tmp_path / "bad.toml").write_text(text)
+    _write(tmp_path, "f.toml", _claim("a", "true", "proved"))
+    assert main(["check", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_folder_without_conjecture_files_exits_2(standin, tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n')
+    assert main(["check", str(tmp_path)]) == 2
+    assert "holds no *.toml conjecture files (1 *.toml files without [[claim]] tables)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option, target, message", [
+    ("--latex", "missing/out.tex", "does not exist"),
+    ("--pdf", "missing/out.pdf", "does not exist"),
+    ("--latex", "", "is a directory"),
+    ("--latex", "f.toml/out.tex", "is not a directory"),
+])
+def test_unwritable_document_path_exits_2_before_any_claim(standin, tmp_path, capsys, monkeypatch,
+                                                            option, target, message):
+    import shutil
+
+    marker = tmp_path / "prepared"
+    monkeypatch.setattr(conjectures, "prepare", _recording_prepare(marker))
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: "/usr/bin/" + name)  # pdflatex or not
+    path = _write(tmp_path, "f.toml", _claim("a", "hang", "unknown"))
+    assert main(["check", str(path), option, str(tmp_path / target)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and option in captured.err and message in captured.err
+    assert not marker.exists()  # nothing was prepared, let alone decided
+
+
+def test_recording_prepare_leaves_its_trace(standin, tmp_path, monkeypatch):
+    marker = tmp_path / "prepared"
+    monkeypatch.setattr(conjectures, "prepare", _recording_prepare(marker))
+    path = _write(tmp_path, "f.toml", _claim("a", "true", "proved"))
+    assert main(["check", str(path)]) == 0
+    assert marker.exists()  # so the test above can see a claim being prepared

@@ -27,7 +27,7 @@ def _run(capsys, *argv):
     (["--loss", "(w - y)**2", "--param", "w"], ["∂L/∂w = 2⋅(w - y)"]),
     (["--model", "w*x", "--loss", "(yhat - y)**2/2"], ["∂L/∂w = x⋅(w⋅x - y)"]),
     (["--model", "linear", "--loss", "huber", "--param", "b"],
-     ["∂L/∂b = b + w⋅x - y if δ > │b + w⋅x - y│; -δ⋅sign(y - b - w⋅x) otherwise"]),
+     ["∂L/∂b = b + w⋅x - y if δ > |b + w⋅x - y|; -δ⋅sign(y - b - w⋅x) otherwise"]),
 ])
 def test_gradient_lines(capsys, argv, lines):
     code, out, err = _run(capsys, *argv)
@@ -48,7 +48,7 @@ def test_hyper_value(capsys):
 
 def test_vars_change_the_problem(capsys):
     code, out, _ = _run(capsys, "--loss", "sqrt(w)*y", "--vars", "w=positive", "--vars", "y={0, 1}", "--param", "w")
-    assert code == 0 and out.strip() == "∂L/∂w = y/(2⋅sqrt(w))"
+    assert code == 0 and out.strip() == "∂L/∂w = y/(2⋅√w)"
     code, _, err = _run(capsys, "--loss", "sqrt(w)*y", "--vars", "w=positive", "--vars", "w=negative")
     assert code == 2 and "w" in err
 
@@ -67,6 +67,12 @@ def test_list(capsys):
     (["--model", "linear"], "needs --loss"),
     (["--model", "linear", "--loss", "huber", "--hyper", "delta"], "NAME=VALUE"),
     (["--model", "linear", "--loss", "huber", "--hyper", "delta=abc"], "not an exact number"),
+    # a model that already applied its inverse link, fed to a loss that applies one again
+    (["--model", "poisson", "--loss", "poisson_nll"], "or 'poisson' with a loss on positive rates such as "
+                                                       "'poisson_nll_identity'"),
+    (["--model", "poisson", "--loss", "poisson_nll"], "pair 'linear' with 'poisson_nll'"),
+    (["--model", "logistic", "--loss", "bce_logits"], "pair 'linear' with 'bce_logits'"),
+    (["--model", "w*x +", "--loss", "squared"], "ends too early at column 6"),
 ])
 def test_errors_exit_2(capsys, argv, message):
     code, out, err = _run(capsys, *argv)
@@ -92,3 +98,16 @@ def test_steps_show_the_chain_rule_and_end_at_the_closed_form(capsys):
     assert main(["derive", "--model", "logistic", "--loss", "bce", "--param", "w", "--steps", "--latex"]) == 0
     tex = capsys.readouterr().out
     assert "chain rule" in tex and r"\sigma" in tex
+
+
+@pytest.mark.parametrize("text, column", [("w*x +", 6), ("w*x + ", 6), ("w*", 3), ("(w*x) -", 8), ("w*x", None)])
+def test_an_expression_that_ends_too_early_points_past_its_end(text, column):
+    from symloss import parse
+    from symloss.errors import SymlossSyntaxError
+
+    if column is None:
+        parse(text)
+        return
+    with pytest.raises(SymlossSyntaxError) as info:
+        parse(text)
+    assert info.value.column == column and "ends too early" in str(info.value)

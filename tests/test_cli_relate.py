@@ -16,12 +16,12 @@ def _run(capsys, *argv):
 
 
 @pytest.mark.parametrize("argv,lines", [
-    (["--model", "linear", "--loss", "squared", "--param", "w"], ["|∂L/∂w| = √2⋅√L⋅│x│"]),
+    (["--model", "linear", "--loss", "squared", "--param", "w"], ["|∂L/∂w| = √2⋅√L⋅|x|"]),
     (["--model", "linear", "--loss", "exponential", "--param", "w"], ["∂L/∂w = -L⋅x⋅y"]),
-    (["--model", "linear", "--loss", "squared"], ["|∂L/∂w| = √2⋅√L⋅│x│", "|∂L/∂b| = √2⋅√L"]),
-    (["--model", "linear", "--loss", "mse", "--param", "w,b"], ["|∂L/∂w| = 2⋅√L⋅│x│", "|∂L/∂b| = 2⋅√L"]),
+    (["--model", "linear", "--loss", "squared"], ["|∂L/∂w| = √2⋅√L⋅|x|", "|∂L/∂b| = √2⋅√L"]),
+    (["--model", "linear", "--loss", "mse", "--param", "w,b"], ["|∂L/∂w| = 2⋅√L⋅|x|", "|∂L/∂b| = 2⋅√L"]),
     (["--model", "w*x", "--loss", "exp(-yhat)", "--param", "w"], ["∂L/∂w = -L⋅x"]),
-    (["--model", "linear", "--loss", "absolute", "--param", "w"], ["|∂L/∂w| = │x│⋅sign(L)"]),
+    (["--model", "linear", "--loss", "absolute", "--param", "w"], ["|∂L/∂w| = |x|⋅sign(L)"]),
 ])
 def test_relation_lines(capsys, argv, lines):
     code, out, err = _run(capsys, *argv)
@@ -55,8 +55,17 @@ def test_json(capsys):
 
 
 def test_unknown_exits_1(capsys):
-    code, out, _ = _run(capsys, "--model", "linear", "--loss", "hinge", "--param", "w", "--timeout", "2")
+    # out of time before anything is tried (hinge itself is proved monotone now)
+    code, out, _ = _run(capsys, "--model", "linear", "--loss", "hinge", "--param", "w", "--timeout", "0.001")
     assert code == 1 and out.startswith("∂L/∂w: unknown")
+
+
+def test_hinge_is_found_as_check_proves_it(capsys):
+    code, out, _ = _run(capsys, "--model", "linear", "--loss", "hinge", "--param", "w", "--timeout", "20")
+    assert code == 0
+    assert out.startswith("|∂L/∂w| = h(L) for a nondecreasing h (nondecreasing(abs(d(L, w)), L, w) proved")
+    code, out, _ = _run(capsys, "--model", "linear", "--loss", "hinge", "--param", "w", "--timeout", "20", "--latex")
+    assert code == 0 and r"= h(L) \text{ for a nondecreasing } h" in out
 
 
 @pytest.mark.parametrize("argv,needle", [

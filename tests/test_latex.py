@@ -72,7 +72,7 @@ S = sp.Symbol
     (sp.Heaviside(z, sp.S.Half), r"H\left(z\right)"),
     (sp.Piecewise((z, z > 0), (0, True)), r"\begin{cases} z & \text{if } z > 0 \\ 0 & \text{otherwise} \end{cases}"),
     (x**2 + 2 * x + 1, r"x^{2} + 2 x + 1"),
-    (-y * sp.log(S("p")), r"- y \log{\left(p \right)}"),
+    (-y * sp.log(S("p")), r"- y \log\left(p \right)"),
 ])
 def test_expression(expr, expected):
     assert latex(expr) == expected
@@ -367,7 +367,7 @@ def test_counterexample_rendering():
     tex = counterexample_latex(cx)
     assert r"$x = \frac{1}{2}$" in tex and "$y = 1$" in tex
     assert r"$w = -1$ and $w = 1$" in tex
-    assert r"\text{L at w = -1} &= \log{\left(e^{\frac{1}{2}} + 1 \right)} \approx 0.974077" in tex
+    assert r"\text{L at w = -1} &= \log\left(e^{\frac{1}{2}} + 1 \right) \approx 0.974077" in tex
     assert r"w = $\pm$1 both give L = 0" in tex and tex.endswith("Hence the claim is false.")
 
 
@@ -683,8 +683,8 @@ def test_obvious_and_weakening_lines_are_not_listed():
     assert r"\frac{1}{2}" in " ".join(all_facts)  # the engine did record 1/2 > 0 ...
     assert r"$\frac{1}{2} > 0$" not in shown  # ... but a reader is not told
     assert shown.rstrip().endswith("The last line is the claim.")
-    last = re.findall(r"\\item\[\(\d+\)\] (.*)", shown)[-1]
-    assert last.startswith("$" + latex(res.step.fact))  # the root is never folded away
+    last = re.split(r"\\item\[\(\d+\)\] ", shown)[-1]
+    assert latex(res.step.fact) in last  # the root is never folded away (a fraction goes on display)
 
 
 def test_minimiser_by_sign_rendering():

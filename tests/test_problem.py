@@ -224,6 +224,41 @@ def test_check_has_a_hard_time_limit():
     assert time.monotonic() - start < 8.0
 
 
+def _sleeping_worker(prob, text, assume, timeout):
+    import time
+
+    time.sleep(60)
+
+
+def test_a_killed_check_reports_the_seconds_waited(monkeypatch):
+    """The worker is killed at timeout + 2 s: the result says how long the
+    caller waited (it once said 'by timeout in 1.00s' after 3 s)."""
+    problem_module = sys.modules["symloss.problem"]  # symloss.problem is also the function
+    monkeypatch.setattr(problem_module, "_check_worker", _sleeping_worker)  # forked workers see it
+    r = problem("linear", "squared").check("L >= 0", timeout=0.2)
+    assert r.verdict == "unknown" and r.method == "timeout"
+    assert r.seconds >= 2.2 and r.to_json()["seconds"] >= 2.2
+
+
+def test_a_cooperative_timeout_counts_the_time_spent_reading_the_claim(monkeypatch):
+    """Reading a claim differentiates; a deadline that passes while reading
+    gave 'by timeout in 0.00s' because only deciding was timed."""
+    import time
+
+    decide_module = sys.modules["symloss.decide"]  # symloss.decide is also the function
+    real = decide_module.parse_claim
+
+    def slow_parse(*args, **kwargs):
+        time.sleep(0.4)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(decide_module, "parse_claim", slow_parse)
+    for hard in (False, True):
+        r = problem("linear", "squared").check("d(L, w, 2) >= 0", timeout=0.1, hard=hard)
+        assert r.verdict == "unknown" and r.method == "timeout"
+        assert r.seconds >= 0.4 and r.to_json()["seconds"] >= 0.4
+
+
 def test_check_raises_syntax_errors_from_the_worker_intact():
     from symloss.errors import SymlossSyntaxError
 
@@ -254,4 +289,4 @@ def test_relation_runs_under_a_hard_time_limit():
     rel = problem("linear", "huber").relation("w", timeout=0.5)
     assert rel.status in ("proved", "refuted", "unknown")
     assert time.monotonic() - start < 6.0
-    assert str(problem("linear", "squared").relation("w")) == "|∂L/∂w| = √2⋅√L⋅│x│"
+    assert str(problem("linear", "squared").relation("w")) == "|∂L/∂w| = √2⋅√L⋅|x|"

@@ -77,7 +77,7 @@ def test_relation_proved_and_holds_numerically(model, loss, param, absolute):
     ("logistic", "bce_soft", "w"),
     ("linear", "poisson_nll", "w"),
     ("linear", "poisson_nll", "b"),
-    ("poisson", "poisson_nll", "w"),
+    ("exp(w*x + b)", "poisson_nll", "w"),  # the catalogue refuses poisson + poisson_nll
 ])
 def test_relation_refuted_exactly(model, loss, param):
     p = problem(model, loss)
@@ -101,10 +101,21 @@ def test_relation_refuted_exactly(model, loss, param):
 
 
 @pytest.mark.parametrize("model,loss", [("linear", "hinge"), ("linear", "squared_hinge")])
-def test_relation_unknown_is_honest(model, loss):
-    """Hinge: |∂L/∂w| = |x|·[L > 0], but relu cannot be inverted to find it;
-    nothing is claimed either way."""
-    rel = relation(problem(model, loss), "w", timeout=3)
+def test_relation_without_closed_form_is_proved_monotone(model, loss):
+    """Hinge: |∂L/∂w| = |x|·[L > 0], but relu cannot be inverted to find h;
+    the monotone relation that `check` proves still makes |∂L/∂w| a function
+    of L (it once stayed unknown here)."""
+    p = problem(model, loss)
+    rel = relation(p, "w", timeout=20)
+    assert rel.status == "proved" and rel.counterexample is None
+    if rel.expr is None:
+        assert rel.monotone and rel.proof is not None
+        rel.check()
+        _check_monotone(p, rel)
+
+
+def test_relation_out_of_time_is_honest():
+    rel = relation(problem("linear", "hinge"), "w", timeout=0.001)
     assert rel.status == "unknown" and rel.proof is None and rel.counterexample is None
 
 
@@ -163,10 +174,42 @@ def _catalogue_pairs(models):
     return [(m, l.name) for m in models for l in CATALOGUE.losses if CATALOGUE.compatible(m, l.name).ok]
 
 
+def _check_monotone(p, rel, tries=40):
+    """Independent re-check of a relation proved without a closed form: at
+    random admissible points and pairs of parameter values, L(w1) <= L(w2)
+    gives A(w1) <= A(w2) (A the gradient or its magnitude), in 50 digits."""
+    w = rel.param
+    others = sorted((p.L.free_symbols | rel.gradient.free_symbols) - {w}, key=str)
+    f_l = sp.lambdify([w, *others], p.L, modules=[MPMATH_FUNCTIONS, "mpmath"])
+    f_g = sp.lambdify([w, *others], rel.gradient, modules=[MPMATH_FUNCTIONS, "mpmath"])
+    rnd = random.Random(5)
+    seen = 0
+    with mpmath.workdps(50):
+        for _ in range(tries):
+            point = {s: sp.Rational(_value(p.domain(s), rnd)).limit_denominator(100) for s in others}
+            w1, w2 = (sp.Rational(rnd.randint(-40, 40), 8) for _ in range(2))
+            if any(point_is_admissible(list(p.hypotheses()), {**point, w: u}) is not True for u in (w1, w2)):
+                continue
+            args = [mpmath.mpf(point[s].p) / point[s].q for s in others]
+            l1, l2 = (f_l(mpmath.mpf(u.p) / u.q, *args) for u in (w1, w2))
+            a1, a2 = (f_g(mpmath.mpf(u.p) / u.q, *args) for u in (w1, w2))
+            if rel.absolute:
+                a1, a2 = abs(a1), abs(a2)
+            if l1 <= l2:
+                assert a1 <= a2 + mpmath.mpf(10) ** -30, (point, w1, w2)
+            if l2 <= l1:
+                assert a2 <= a1 + mpmath.mpf(10) ** -30, (point, w1, w2)
+            seen += 1
+    assert seen >= tries // 4
+
+
 def _check_relation(p, rel):
     """Independent re-check: proved → the relation holds at random points in
     50-digit arithmetic; refuted → the pair is verified exactly."""
-    if rel.status == "proved":
+    if rel.status == "proved" and rel.expr is None:
+        rel.check()
+        _check_monotone(p, rel)
+    elif rel.status == "proved":
         rel.check()
         syms = sorted(p.L.free_symbols | rel.gradient.free_symbols, key=str)
         f_l = sp.lambdify(syms, p.L, modules=[MPMATH_FUNCTIONS, "mpmath"])
@@ -196,3 +239,31 @@ def _check_relation(p, rel):
 def test_relation_sound_over_catalogue(model, loss):
     p = problem(model, loss)
     _check_relation(p, relation(p, p.params[0], timeout=4))
+
+
+@pytest.mark.parametrize("param", ["w", "b"])
+def test_hinge_relation_found_as_check_proves_it(param):
+    """`check` proves nondecreasing(abs(d(L, w)), L, w) for linear + hinge
+    (|∂L/∂w| = |x| where L > 0, 0 where L = 0); relate once answered unknown."""
+    p = problem("linear", "hinge")
+    claim = f"nondecreasing(abs(d(L, {param})), L, {param})"
+    assert p.check(claim, timeout=20).verdict == "proved"
+    rel = relation(p, param, timeout=20)
+    assert rel.status == "proved" and rel.absolute and rel.monotone and rel.expr is None
+    assert claim in rel.reason and "h(L) for a nondecreasing h" in repr(rel)
+    assert rel.to_json()["monotone"] is True and rel.to_json()["expr"] is None
+    rel.check()
+    _check_monotone(p, rel)
+
+
+def test_a_tampered_monotone_relation_fails_its_check():
+    p = problem("linear", "hinge")
+    rel = relation(p, "w", timeout=20)
+    bad = dataclasses.replace(rel, proof=dataclasses.replace(rel.proof, a=rel.gradient))  # not |∂L/∂w|
+    with pytest.raises(ProofCheckError):
+        bad.check()
+
+
+def test_closed_forms_keep_their_relation():
+    rel = relation(problem("linear", "squared"), "w")
+    assert rel.expr is not None and rel.monotone is False and rel.to_json()["monotone"] is False

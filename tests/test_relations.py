@@ -416,7 +416,7 @@ def _soundness(model, loss):
 
 
 @pytest.mark.parametrize("model,loss", [("linear", "squared"), ("linear", "exponential"), ("logistic", "bce"),
-                                        ("linear", "cauchy"), ("poisson", "poisson_nll")])
+                                        ("linear", "cauchy"), ("exp(w*x + b)", "poisson_nll")])  # exp twice: an expression model
 def test_soundness_sample(model, loss):
     _soundness(model, loss)
 

@@ -29,7 +29,8 @@ NODB = settings(database=None)
 # the public API
 # ---------------------------------------------------------------------------
 
-DOCUMENTED = ["models", "losses", "problems", "samples", "parameters", "terms", "claims"]
+DOCUMENTED = ["models", "losses", "problems", "model_exprs", "problem_specs", "samples", "parameters", "terms",
+              "claims"]
 
 
 def test_all_is_exactly_the_documented_api():

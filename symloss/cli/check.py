@@ -107,6 +107,9 @@ def format_line(report: ClaimReport) -> str:
     if report.as_expected is False:
         text += f"  [expected {report.spec.expect}]"
     detail = report.reason
+    explained = _explained(report)
+    if explained:
+        return f"{text}  {explained}".rstrip()
     if report.verdict == "refuted" and report.counterexample:
         cex = format_counterexample(report.counterexample)
         if detail.startswith(cex):  # the reason already opens with the values
@@ -114,6 +117,21 @@ def format_line(report: ClaimReport) -> str:
         else:
             detail = f"counterexample {cex}" + (f"; {detail}" if detail else "")
     return f"{text}  {detail}".rstrip()
+
+
+def _explained(report: ClaimReport) -> str | None:
+    """The refutation in the user's terms with decimals (symloss.terminal),
+    when the report carries its result."""
+    result = getattr(report, "result", None)
+    if result is None or report.verdict != "refuted":
+        return None
+    try:
+        from ..conjectures import build_problem
+        from ..terminal import refutation_text
+
+        return refutation_text(result, build_problem(report.spec))
+    except Exception:  # the plain reason below still says it
+        return None
 
 
 def summary(reports: Sequence[ClaimReport]) -> str:
@@ -159,6 +177,24 @@ class _Progress:
             self.stream.flush()
 
 
+def _check_output_paths(args: argparse.Namespace) -> None:
+    """Refuse ``--latex``/``--pdf`` paths that cannot be written before any
+    claim runs (the document is written last, after every claim)."""
+    outputs = [("--latex", args.latex), ("--pdf", args.pdf)]
+    if args.pdf and not args.latex:
+        outputs.append(("--pdf", str(Path(args.pdf).with_suffix(".tex"))))  # written beside the PDF
+    for option, raw in outputs:
+        if not raw:
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            raise InvalidArgument(f"{option} {raw}: is a directory; name the file to write")
+        folder = path.parent
+        if not folder.is_dir():
+            what = "is not a directory" if folder.exists() else "does not exist"
+            raise InvalidArgument(f"{option} {raw}: the folder {folder} {what}; create it first")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``symloss check``; returns the exit status."""
     writer = None
@@ -169,7 +205,13 @@ def run(args: argparse.Namespace) -> int:
             raise InvalidArgument(f"{option} is not available yet: the document module (symloss.document) is not built")
         if args.pdf and shutil.which("pdflatex") is None:  # refuse before the long part
             raise ToolMissing(f"--pdf {args.pdf}: pdflatex is not installed (install TeX Live, or use --latex)")
-    specs = load_all(args.paths)  # SymlossError → exit 2 via the dispatcher
+    _check_output_paths(args)
+    skipped: list = []
+    specs = load_all(args.paths, skipped)  # SymlossError → exit 2 via the dispatcher
+    if skipped:
+        noun = "file" if len(skipped) == 1 else "files"
+        names = ", ".join(str(p) for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        print(f"symloss check: skipped {len(skipped)} {noun} without [[claim]] tables: {names}", file=sys.stderr)
     if not specs:
         raise InvalidArgument(f"no claims in {', '.join(map(str, args.paths))}")
 

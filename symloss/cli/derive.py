@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from ..catalogue import CATALOGUE
 from ..errors import InvalidArgument
-from ..pretty import latex, one_line
+from ..pretty import latex, name_text, one_line
 from ..problem import problem
 
 __all__ = ["add_parser", "run", "one_line", "latex", "catalogue_listing"]
@@ -52,11 +52,11 @@ def catalogue_listing() -> str:
     for m in CATALOGUE.models:
         formula = ", ".join(one_line(e) for e in m.outputs)
         alias = f" (also {', '.join(m.aliases)})" if m.aliases else ""
-        lines.append(f"  {m.name}{alias}: ŷ = {formula}  [params {', '.join(m.params)}]")
+        lines.append(f"  {m.name}{alias}: ŷ = {formula}  [params {', '.join(name_text(q) for q in m.params)}]")
     lines.append("Losses:")
     for l in CATALOGUE.losses:
         alias = f" (also {', '.join(l.aliases)})" if l.aliases else ""
-        doms = "; ".join(f"{k} ∈ {v}" for k, v in l.domains.items())
+        doms = "; ".join(f"{name_text(k)} ∈ {v}" for k, v in l.domains.items())
         lines.append(f"  {l.name}{alias}: {one_line(l.formula)}" + (f"  [{doms}]" if doms else ""))
     return "\n".join(lines)
 

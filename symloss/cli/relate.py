@@ -5,9 +5,11 @@ re-checked proof), or why no such function exists (two parameter values with
 equal loss and different gradient magnitudes, checked exactly)::
 
     $ symloss relate --model linear --loss squared --param w
-    |∂L/∂w| = √2⋅√L⋅│x│
+    |∂L/∂w| = √2⋅√L⋅|x|
     $ symloss relate --model linear --loss exponential --param w
     ∂L/∂w = -L⋅x⋅y
+    $ symloss relate --model linear --loss hinge --param w
+    |∂L/∂w| = h(L) for a nondecreasing h (nondecreasing(abs(d(L, w)), L, w) proved ...)
 
 Exit status 0 when every relation was decided (proved or refuted), 1 when
 one stayed unknown, 2 for bad input.
@@ -71,6 +73,8 @@ def format_relation(rel, *, tex: bool = False) -> str:
         d = r"\frac{\partial L}{\partial %s}" % latex(p)
         if rel.status == "proved":
             lhs = r"\left|%s\right|" % d if rel.absolute else d
+            if rel.expr is None:  # proved monotone, no closed form
+                return r"%s = h(L) \text{ for a nondecreasing } h" % lhs
             return f"{lhs} = {latex(rel.expr)}"
         if rel.status == "refuted":
             var, a, b = rel.counterexample.pair
@@ -80,11 +84,19 @@ def format_relation(rel, *, tex: bool = False) -> str:
                     r"\text{ and different } |%s|" % (d, vals or r"\text{any values}", latex(var), latex(a),
                                                       latex(b), d))
         return r"%s\text{: unknown}" % d
+    if rel.status == "proved" and rel.expr is None:
+        return f"{rel.lhs_text} = h(L) for a nondecreasing h ({rel.reason})"
     if rel.status == "proved":
-        return f"{rel.lhs_text} = {one_line(rel.expr)}"
+        d = "∂L/∂%s" % one_line(p)
+        return f"{'|%s|' % d if rel.absolute else d} = {one_line(rel.expr)}"
     if rel.status == "refuted":
-        return f"∂L/∂{p} is not a function of L: {rel.counterexample.describe()}"
-    return f"∂L/∂{p}: unknown ({rel.reason})"
+        try:
+            from ..terminal import relation_refutation_text
+
+            return relation_refutation_text(rel)
+        except Exception:  # the engine's sentence still says it
+            return f"∂L/∂{one_line(p)} is not a function of L: {rel.counterexample.describe()}"
+    return f"∂L/∂{one_line(p)}: unknown ({rel.reason})"
 
 
 def run(args) -> int:
