@@ -214,8 +214,11 @@ def is_zero(expr, *, domains: Mapping | None = None) -> bool | None:
 
 
 def _witness_number(expr):
-    """The closed number ``expr`` when the kernel certifies it nonzero."""
-    return expr if kernel.sign_of(expr) in (1, -1) else None
+    """The closed number ``expr`` when a certified enclosure (the kernel's
+    interval arithmetic, 128 bits: a witness is only searched, never forced)
+    excludes 0."""
+    v = kernel.evaluate_interval(expr, 128) if kernel.is_closed(expr) else None
+    return expr if v is not None and (v.a > 0 or v.b < 0) else None
 
 
 def equal(a, b, *, domains: Mapping | None = None) -> bool | None:
