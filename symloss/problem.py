@@ -85,9 +85,30 @@ def _defined(exprs, written=()) -> tuple:
 
     out: list = []
     for c in list(written) + [c for e in exprs for c in definedness_conditions(e)]:
-        if c is not sp.true and c not in out:
+        if c is not sp.true and c not in out and not _always(c):
             out.append(c)
     return tuple(out)
+
+
+def _always(cond) -> bool:
+    """A condition ``e > 0`` (``>= 0``, ``!= 0``) the sign engine proves
+    for every value of its symbols (``1 - σ(u) > 0``): no hypothesis needed."""
+    from .errors import ProofCheckError
+    from .proof import Sign, check_proof
+    from .signs import prove_sign
+
+    goal = {sp.StrictGreaterThan: Sign.POSITIVE, sp.GreaterThan: Sign.NONNEGATIVE,
+            sp.Unequality: Sign.NONZERO}.get(type(cond))
+    if goal is None or not isinstance(cond.rhs, sp.Expr) or cond.rhs != 0:
+        return False
+    r = prove_sign(cond.lhs, goal)
+    if r is None:
+        return False
+    try:
+        check_proof(r.step)  # re-checked, like every proof
+    except ProofCheckError:
+        return False
+    return True
 
 
 def _rebind(expr: sp.Basic, table: SymbolTable) -> sp.Basic:
