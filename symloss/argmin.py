@@ -168,14 +168,14 @@ class RootExists(Step):
 
     @property
     def fact(self) -> sp.Basic:
-        return sp.Eq(self.core.xreplace({self.var: self.root}), 0, evaluate=False)
+        return sp.Eq(substitute(self.core, {self.var: self.root}), 0, evaluate=False)
 
     def verify(self) -> None:
         check_context(self, self.context)
         if self.var in self.root.free_symbols:
             raise self.fail(f"the root {self.root} depends on {self.var}")
         _covered(self, definedness_conditions(self.root), self.defined, self.context)
-        if _is_zero(self.core.xreplace({self.var: self.root})) is not True:
+        if _is_zero(substitute(self.core, {self.var: self.root})) is not True:
             raise self.fail(f"{self.core} does not vanish at {self.var} = {self.root}")
 
 

@@ -56,6 +56,7 @@ from .names import (  # noqa: F401 - domain_set, membership, known_names are re-
     support_conditions,
     value_conditions,
 )
+from .kernel import build  # comparisons of closed numbers are the kernel's
 from .proof import Step
 
 __all__ = [
@@ -536,14 +537,84 @@ class _Builder:
         pairs += [(self.problem_symbol_by_name(k, column), v) for k, v in kwargs.items()]
         if not pairs:
             raise _syntax("at needs a substitution: at(E, w=0)", self.text, column)
-        repl = {}
-        for var, value in pairs:
-            var = self.var_arg("at", var, column)
-            repl[var] = self.expr_arg("at", value, column, "a value")
-            self._value_inside(var, repl[var], column)
+        repl = self._at_mapping(pairs, column)
+        for var, value in repl.items():
+            self._value_inside(var, value, column)
         from .tactics import _replace  # the variable argmin/corr range over is not substituted
 
         return _replace(e, repl)
+
+    def _at_mapping(self, pairs, column) -> dict:
+        repl = {}
+        for var, value in pairs:
+            var = self.var_arg("at", var, column)
+            value = self.expr_arg("at", value, column, "a value")
+            if value.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+                raise _syntax(f"at: {var} = {value} is not a real number (infinity is a limit, not a value)",
+                              self.text, column)
+            repl[var] = value
+        return repl
+
+    def at_scoped(self, args, kwargs, column, arg_conds, kw_conds):
+        """``at`` with its conditions scoped: E's conditions hold at the point
+        (``at(E, w=a)`` puts ``a`` into them, so they become conditions on
+        ``a``) and never constrain the other occurrences of ``w``; the
+        value's own conditions stay."""
+        from .tactics import _replace
+
+        value = self.at(args, kwargs, column)
+        pairs = [(args[1], args[2])] if len(args) == 3 else []
+        pairs += [(self.problem_symbol_by_name(k, column), v) for k, v in kwargs.items()]
+        repl = self._at_mapping(pairs, column)
+        out = []
+        for c in arg_conds[0]:
+            put = _replace(c, repl)
+            if put is sp.false:
+                point = ", ".join(f"{k} = {v}" for k, v in repl.items())
+                raise _syntax(f"at: the expression is not defined at {point} (it needs {c})", self.text, column)
+            out.append(put)
+        for conds in arg_conds[1:] + list(kw_conds.values()):
+            out += conds
+        return value, out
+
+    def argmin_scoped(self, args, kwargs, column, arg_conds, kw_conds):
+        """``argmin(E, w)`` minimises over the ``w`` where E is defined as
+        written: conditions on the bound ``w`` that SymPy's rewriting dropped
+        from E (``sqrt(w)**2`` reads as ``w``) are put back into E as a
+        Piecewise without otherwise-branch; they never constrain a free w."""
+        value = self.argmin(args, kwargs, column)
+        return self._bind(value, value.expr, value.var, arg_conds[0], lambda e: ArgMin(e, value.var)), \
+            [c for conds in arg_conds[1:] for c in conds] + self._free_of(value.var, arg_conds[0])
+
+    def corr_scoped(self, args, kwargs, column, arg_conds, kw_conds):
+        """``corr(A, B, w, D)``: conditions on the bound ``w`` belong to the
+        correlation (A and B must be defined for every w the distribution
+        draws); none of them constrains a free w."""
+        value = self.corr(args, kwargs, column)
+        v = self.var_arg("corr", args[2], column)
+        a, b = (self.expr_arg("corr", x, column) for x in args[:2])
+        own = definedness_conditions(a) + definedness_conditions(b)
+        missing = [c for conds in arg_conds[:2] for c in conds if v in c.free_symbols and c not in own]
+        if missing:  # SymPy's rewriting hid them from the correlation's own checks
+            raise _syntax(f"corr: the expressions are not defined for every value of {v} "
+                          f"(they need {', '.join(map(str, missing))})", self.text, column)
+        out = [c for conds in arg_conds for c in conds if v not in c.free_symbols]
+        return value, out
+
+    @staticmethod
+    def _free_of(v, conds) -> list:
+        return [c for c in conds if v not in c.free_symbols]
+
+    @staticmethod
+    def _bind(value, expr, v, conds, rebuild):
+        """``value`` (a term binding ``v`` over ``expr``) with the recorded
+        conditions on ``v`` that ``expr``'s own definedness misses put back
+        into ``expr``."""
+        own = definedness_conditions(expr)
+        missing = [c for c in conds if v in c.free_symbols and c not in own]
+        if not missing:
+            return value
+        return rebuild(sp.Piecewise((expr, sp.And(*missing))))
 
     def problem_symbol_by_name(self, name: str, column):
         if name not in self.known:
@@ -607,7 +678,7 @@ class _Builder:
         # the correlation is defined only where both variances are positive
         # (a covariance of 0 does not make an undefined correlation 0)
         for var in (step.var_a, step.var_b):
-            cond = sp.Gt(var, 0)
+            cond = build(sp.Gt, var, 0)
             if cond is not sp.true and cond not in self.conditions:
                 self.conditions.append(cond)
         if step not in self.readings:
@@ -648,14 +719,14 @@ class _Builder:
         if len(args) != 2:
             raise _syntax(f"uniform takes (lo, hi), got {len(args)} arguments", self.text, column)
         lo, hi = (self.expr_arg("uniform", a, column, "a number") for a in args)
-        self._parameter_condition(sp.Lt(lo, hi), f"uniform({lo}, {hi}) (needs lo < hi)", column)
+        self._parameter_condition(build(sp.Lt, lo, hi), f"uniform({lo}, {hi}) (needs lo < hi)", column)
         return UniformDist(lo, hi)
 
     def normal(self, args, kwargs, column):
         if len(args) != 2:
             raise _syntax(f"normal takes (mu, sigma), got {len(args)} arguments", self.text, column)
         mu, sigma = (self.expr_arg("normal", a, column, "a number") for a in args)
-        self._parameter_condition(sp.Gt(sigma, 0), f"normal({mu}, {sigma}) (needs sigma > 0)", column)
+        self._parameter_condition(build(sp.Gt, sigma, 0), f"normal({mu}, {sigma}) (needs sigma > 0)", column)
         return NormalDist(mu, sigma)
 
     def implies(self, args, kwargs, column):
@@ -676,19 +747,20 @@ def claim_builtins(problem, text: str = "", conditions: list | None = None, read
     b = _Builder(problem, text, conditions, readings)
     names = frozenset({ANY_KEYWORD})
     spec = [
-        ("d", b.d, (1, 3), frozenset(), "derivative: d(L, w), d(L, w, 2)"),
-        ("argmin", b.argmin, (1, 2), frozenset(), "unique minimiser: argmin(L, w)"),
-        ("at", b.at, (1, 3), names, "substitution: at(L, w=0)"),
-        ("proportional", b.proportional, (3, 3), frozenset(), "proportional(A, B, w)"),
-        ("nondecreasing", b.nondecreasing, (3, 3), frozenset(), "nondecreasing(A, B, w)"),
-        ("corr", b.corr, (4, 4), frozenset(), "corr(A, B, w, uniform(0, 1))"),
-        ("convex", b.convex, (2, 2), frozenset(), "convexity along w: convex(L, w)"),
-        ("concave", b.concave, (2, 2), frozenset(), "concavity along w: concave(L, w)"),
-        ("uniform", b.uniform, (2, 2), frozenset(), "uniform(lo, hi)"),
-        ("normal", b.normal, (2, 2), frozenset(), "normal(mu, sigma)"),
-        ("implies", b.implies, (2, 2), frozenset(), "implies(p, q)"),
+        ("d", b.d, (1, 3), frozenset(), "derivative: d(L, w), d(L, w, 2)", None),
+        ("argmin", b.argmin, (1, 2), frozenset(), "unique minimiser: argmin(L, w)", b.argmin_scoped),
+        ("at", b.at, (1, 3), names, "substitution: at(L, w=0)", b.at_scoped),
+        ("proportional", b.proportional, (3, 3), frozenset(), "proportional(A, B, w)", None),
+        ("nondecreasing", b.nondecreasing, (3, 3), frozenset(), "nondecreasing(A, B, w)", None),
+        ("corr", b.corr, (4, 4), frozenset(), "corr(A, B, w, uniform(0, 1))", b.corr_scoped),
+        ("convex", b.convex, (2, 2), frozenset(), "convexity along w: convex(L, w)", None),
+        ("concave", b.concave, (2, 2), frozenset(), "concavity along w: concave(L, w)", None),
+        ("uniform", b.uniform, (2, 2), frozenset(), "uniform(lo, hi)", None),
+        ("normal", b.normal, (2, 2), frozenset(), "normal(mu, sigma)", None),
+        ("implies", b.implies, (2, 2), frozenset(), "implies(p, q)", None),
     ]
-    return {name: Builtin(name, call, arity=arity, keywords=kw, doc=doc) for name, call, arity, kw, doc in spec}
+    return {name: Builtin(name, call, arity=arity, keywords=kw, doc=doc, scope=scope)
+            for name, call, arity, kw, doc, scope in spec}
 
 
 def _table_copy(problem):
@@ -715,6 +787,20 @@ def _names(problem) -> dict:
     return names
 
 
+def _name_conditions(problem) -> dict:
+    """Definedness conditions carried by the reserved names: ``L`` is defined
+    where the loss and the model are, ``yhat`` where the model is."""
+    out = {}
+    loss = getattr(problem, "conditions", None)
+    if loss:
+        out["L"] = tuple(loss)
+    if loss and isinstance(getattr(problem, "model", None), sp.Basic):
+        # ŷ is meaningful where the problem is: the model's and the loss's
+        # definedness (-(y*log(yhat) + …) says 0 < ŷ < 1)
+        out["yhat"] = tuple(loss)
+    return out
+
+
 _CMP = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge, ast.Eq: sp.Eq, ast.NotEq: sp.Ne}
 
 
@@ -733,6 +819,7 @@ class _Structured:
         self.text = text
         self.table = _table_copy(problem)
         self.names = _names(problem)
+        self.name_conditions = _name_conditions(problem)
         self.builtins = builtins
         self.conditions: list = []  # definedness of every sub-expression, recorded before evaluation
 
@@ -740,7 +827,8 @@ class _Structured:
         sub = self.text[start:end]
         try:
             return self.parse(sub, self.table, builtins=self.builtins, names=self.names,
-                              conditions=self.conditions)
+                              conditions=self.conditions, name_conditions=self.name_conditions,
+                              infinity=False)
         except SymlossSyntaxError as exc:
             col = None if exc.column is None else exc.column + start
             raise SymlossSyntaxError(exc.message, self.text, col) from None
@@ -895,11 +983,25 @@ def parse_assumptions(problem, assume: Iterable) -> list:
                 f"corr cannot be assumed; state it in the claim, e.g. implies(corr(...) > 0, ...): {a!r}",
                 a if isinstance(a, str) else "", None)
         out.extend(c for c in side if isinstance(c, sp.Basic) and c is not sp.true)
+        # an assumption holds only where it is defined: exp(log(x)) > -1 says x > 0
+        out.extend(_free_conditions(value))
         out.append(value)
     return out
 
 
 _parse_assumptions = parse_assumptions
+
+
+def _free_conditions(e: sp.Basic) -> list:
+    """Definedness conditions of ``e`` outside its argmin/corr terms (inside
+    them the variable is bound: its conditions are the term's own business,
+    and a condition on the bound ``w`` says nothing about a free ``w``)."""
+    terms = sorted(e.atoms(ArgMin, Corr), key=sp.default_sort_key) if isinstance(e, sp.Basic) else []
+    if not terms:
+        return definedness_conditions(e)
+    masks = {t: sp.Dummy("bound", real=True) for t in terms}
+    back = {m: t for t, m in masks.items()}
+    return [c.xreplace(back) for c in definedness_conditions(e.xreplace(masks))]
 
 
 def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set, written: Sequence = ()) -> tuple:
@@ -921,11 +1023,9 @@ def _collect(problem, exprs: Sequence[sp.Basic], assume: Iterable, bound: set, w
     for h in extra:
         hyps.extend(_split_and(h))
     for e in exprs:
-        for c in definedness_conditions(e):
-            if not (c.free_symbols & bound):
-                hyps.append(c)
-    for c in written:
-        if isinstance(c, sp.Basic) and not (c.free_symbols & bound):
+        hyps.extend(_free_conditions(e))
+    for c in written:  # recorded while parsing, already scoped (at, argmin, corr, where)
+        if isinstance(c, sp.Basic):
             hyps.append(c)
     syms = set()
     for e in list(exprs) + hyps:

@@ -85,13 +85,24 @@ def _support(dist, v) -> tuple:
     return ()
 
 
+def _certainly_positive(e) -> bool:
+    """``e > 0`` for sure: a closed number by the trusted kernel, a symbolic
+    one by its symbols' assumptions (SymPy's guesses about closed numbers
+    are never asked)."""
+    from .kernel import is_closed, sign_of
+
+    if is_closed(e):
+        return sign_of(e) == 1
+    return not needs_kernel(e) and e.is_positive is True
+
+
 def _spread_positive(dist) -> bool:
     """The distribution is not a point mass (checked on numbers)."""
     if isinstance(dist, UniformDist):
         lo, hi = dist.args
-        return bool((hi - lo).is_positive)
+        return _certainly_positive(hi - lo)
     if isinstance(dist, NormalDist):
-        return bool(dist.args[1].is_positive)
+        return _certainly_positive(dist.args[1])
     return False
 
 
@@ -138,7 +149,7 @@ def _tame(expr: sp.Expr, v: sp.Symbol) -> bool:
         return all(_tame(a, v) for a in expr.args)
     if isinstance(expr, sp.Pow):
         base, e = expr.args
-        return v not in e.free_symbols and e.is_positive is True and _tame(base, v)
+        return v not in e.free_symbols and _certainly_positive(e) and _tame(base, v)
     if isinstance(expr, (sp.exp, sp.cosh, sp.sinh)):
         arg = sp.expand(expr.args[0])
         return arg.is_polynomial(v) and sp.degree(arg, v) <= 1

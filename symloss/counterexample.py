@@ -26,6 +26,7 @@ import sympy as sp
 from .claims import ArgMin, Claim, Corr, Nondecreasing, Pointwise, Proportional
 from .errors import ProofCheckError
 from .exact import point_is_admissible, sign_of, substitute, truth
+from .kernel import sign_of as kernel_sign
 from .functions import definedness_conditions, derivative, relu, sigmoid, softplus
 from .proof import Sign, check_proof
 from .signs import prove_sign
@@ -98,7 +99,7 @@ def _heads_ok(expr: sp.Expr, var: sp.Symbol, heads) -> bool:
         if isinstance(node, sp.Pow) and var in node.base.free_symbols and not node.exp.is_Integer:
             return False
         if isinstance(node, sp.Pow) and var in node.exp.free_symbols and not (
-                not node.base.free_symbols and node.base.is_positive):
+                not node.base.free_symbols and kernel_sign(node.base) == 1):
             return False
     return True
 

@@ -23,7 +23,7 @@ import sympy as sp
 
 from .claims import ArgMin, Claim, Corr, Pointwise, parse_claim
 from .errors import InvalidArgument, ProofCheckError
-from .proof import Step, check_proof
+from .proof import Given, Step, check_proof
 from .verdict import Evidence, Result
 
 __all__ = [
@@ -172,6 +172,41 @@ class ExactEvaluation(Step):
             raise self.fail(f"{self.statement} does not evaluate to true")
 
 
+@dataclass(frozen=True)
+class FalseHypothesis(Step):
+    """Anything follows from a false hypothesis: a closed hypothesis (no
+    free symbols) that exact evaluation by the trusted kernel shows false
+    (``log(1 + exp(-40)) < 0``) makes the claim hold vacuously."""
+
+    statement: sp.Basic
+    hypothesis: Step
+
+    @property
+    def fact(self) -> sp.Basic:
+        return self.statement
+
+    def verify(self) -> None:
+        from .kernel import holds
+
+        h = self.hypothesis.fact
+        if h.free_symbols or h.atoms(ArgMin, Corr) or holds(h) is not False:
+            raise self.fail(f"{h} is not a closed statement that evaluates to false")
+
+
+def false_hypothesis(claim: Claim, ctx: Context) -> Result | None:
+    """Prove a pointwise claim whose hypotheses include a closed false one."""
+    from .kernel import holds
+
+    if not isinstance(claim, Pointwise):
+        return None
+    for i, h in enumerate(claim.hypotheses):
+        if isinstance(h, sp.Basic) and not h.free_symbols and not h.atoms(ArgMin, Corr) and holds(h) is False:
+            step = FalseHypothesis(claim.formula, Given(h, f"hypothesis {i}"))
+            return Result("proved", claim, proof=step, reason=f"the hypothesis {h} is false (exact evaluation)",
+                          method="false hypothesis")
+    return None
+
+
 def closed_evaluation(claim: Claim, ctx: Context) -> Result | None:
     """Decide a claim without free symbols by exact evaluation (proved when
     true; a false closed claim is left to the refutation step)."""
@@ -237,6 +272,7 @@ def default_tactics() -> TacticRegistry:
     reg = TacticRegistry()
     reg.add("zero-equivalence", zero_equivalence, "prove")
     reg.add("exact evaluation", closed_evaluation, "prove")
+    reg.add("false hypothesis", false_hypothesis, "prove")
     for module in (prover, argmin, relations, corr, convexity):
         module.register(reg)
     return reg

@@ -39,6 +39,7 @@ from typing import Callable, Mapping, Sequence
 
 import sympy as sp
 
+from . import kernel
 from .functions import definedness_conditions, derivative, relu, sigmoid, softplus
 from .proof import Step
 
@@ -132,18 +133,16 @@ def _witness(expr: sp.Expr, domains, tries: int = 6) -> dict | None:
             point[s] = v
         try:
             # every part must be defined there (sqrt(x*y) - sqrt(x)*sqrt(y) is
-            # real and nonzero at x = y = -1, but not a defined real point)
-            if not all(c.xreplace(point) is sp.true for c in definedness_conditions(expr)):
+            # real and nonzero at x = y = -1, but not a defined real point);
+            # values and signs are the trusted kernel's, never SymPy's guesses
+            if not all(kernel.holds(kernel.substitute(c, point)) is True for c in definedness_conditions(expr)):
                 continue
-            val = expr.xreplace(point)
+            val = kernel.substitute(expr, point)
             if not val.is_number or val.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
                 continue
-            num = val.evalf(40, strict=True)
-        except Exception:  # noqa: BLE001 - undefined / precision exhausted: try another point
+        except Exception:  # noqa: BLE001 - undefined: try another point
             continue
-        if num.is_real is False or not num.is_Number:
-            continue
-        if abs(num) > sp.Float("1e-25", 40):
+        if _witness_number(val) is not None:
             return point
     return None
 
@@ -177,6 +176,8 @@ def is_zero(expr, *, domains: Mapping | None = None) -> bool | None:
         return True
     if expr.is_Rational:
         return False
+    if kernel.has_closed_kink(expr):
+        return None  # rewriting would let SymPy guess the kink the kernel could not decide
     e = _to_exp(expr)
     if e.has(sp.Piecewise):
         e = sp.piecewise_fold(e)
@@ -213,11 +214,11 @@ def is_zero(expr, *, domains: Mapping | None = None) -> bool | None:
 
 
 def _witness_number(expr):
-    try:
-        num = expr.evalf(40, strict=True)
-    except Exception:  # noqa: BLE001
-        return None
-    return num if num.is_Number and abs(num) > sp.Float("1e-25", 40) else None
+    """The closed number ``expr`` when a certified enclosure (the kernel's
+    interval arithmetic, 128 bits: a witness is only searched, never forced)
+    excludes 0."""
+    v = kernel.evaluate_interval(expr, 128) if kernel.is_closed(expr) else None
+    return expr if v is not None and (v.a > 0 or v.b < 0) else None
 
 
 def equal(a, b, *, domains: Mapping | None = None) -> bool | None:

@@ -41,6 +41,7 @@ import numpy as np
 import sympy as sp
 
 from .errors import DomainError
+from .kernel import sign_of
 
 __all__ = [
     "Domain",
@@ -56,45 +57,21 @@ NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _KINDS = ("interval", "nonzero", "integer", "finite")
 
 
-#: Closed-form comparisons are only trusted when the evaluated difference is
-#: farther from 0 than this, at ``_DIGITS`` significant digits.
-_DIGITS = 60
-_MARGIN = sp.Float("1e-40", _DIGITS)
-
-
 def _sign(d: sp.Expr) -> int | None:
-    """The sign of a real number (−1, 0, 1), or None when it is not certain.
-
-    Rationals and infinities are exact; a closed form is zero only when SymPy
-    proves it structurally, and nonzero only when its value at 60 digits is
-    at least 1e-40 away from 0 (far beyond evaluation error).
+    """The sign of a real number (−1, 0, 1), or None when it is not certain:
+    infinities by their sign, every other closed number by the trusted
+    kernel (:func:`symloss.kernel.sign_of`).
 
     >>> _sign(sp.sqrt(2) - sp.Rational(1414, 1000)), _sign(sp.S.Zero)
     (1, 0)
-    >>> _sign(sp.log(6) - sp.log(2) - sp.log(3)) is None
-    True
+    >>> _sign(sp.exp(-41) - sp.log(1 + sp.exp(-40)))
+    -1
     """
-    if d.is_Rational:
-        return 1 if d.p > 0 else (-1 if d.p < 0 else 0)
     if d is sp.S.Infinity:
         return 1
     if d is sp.S.NegativeInfinity:
         return -1
-    if d.free_symbols or d.is_extended_real is False:
-        return None
-    if d.is_zero is True and d.is_finite:
-        return 0
-    try:
-        v = d.evalf(_DIGITS)
-    except (TypeError, ValueError, ArithmeticError, RecursionError):  # pragma: no cover
-        return None
-    if not isinstance(v, sp.Float) or getattr(v, "_prec", 1) <= 1:
-        return None
-    if v > _MARGIN:
-        return 1
-    if v < -_MARGIN:
-        return -1
-    return None
+    return sign_of(d)
 
 
 def _lt(a: sp.Expr, b: sp.Expr) -> bool | None:
@@ -200,15 +177,16 @@ class Domain:
             lo, hi = self.elements[0], self.elements[-1]
         lo_open = self.lo_open if self.kind != "finite" else False
         hi_open = self.hi_open if self.kind != "finite" else False
-        if lo.is_positive or (lo.is_zero and lo_open):
+        s_lo, s_hi = _sign(lo), _sign(hi)  # the kernel's signs, never SymPy's guesses
+        if s_lo == 1 or (s_lo == 0 and lo_open):
             out["positive"] = True
-        elif lo.is_nonnegative:
+        elif s_lo == 0:
             out["nonnegative"] = True
-        elif hi.is_negative or (hi.is_zero and hi_open):
+        elif s_hi == -1 or (s_hi == 0 and hi_open):
             out["negative"] = True
-        elif hi.is_nonpositive:
+        elif s_hi == 0:
             out["nonpositive"] = True
-        elif self.kind == "finite" and all(not e.is_zero for e in self.elements):
+        elif self.kind == "finite" and all(_sign(e) in (1, -1) for e in self.elements):
             out["nonzero"] = True
         return out
 
@@ -442,10 +420,13 @@ def _parse_number(piece: str, whole: str) -> sp.Expr:
     s = piece.strip()
     if not s:
         raise DomainError(f"empty number in domain {whole!r}")
+    conditions: list = []
     try:
-        v = parse(s, SymbolTable())
+        v = parse(s, SymbolTable(), conditions=conditions)
     except SymlossSyntaxError as e:
         raise DomainError(f"bad number {s!r} in domain {whole!r}: {e.message}") from None
+    if conditions:  # a closed condition the kernel could not decide
+        raise DomainError(f"cannot decide that {s!r} in domain {whole!r} is a defined real number")
     if not isinstance(v, sp.Expr) or v.free_symbols or v.has(sp.Indexed):
         raise DomainError(f"{s!r} in domain {whole!r} is not a number")
     if v.is_extended_real is not True:

@@ -30,6 +30,7 @@ from typing import Iterable, Sequence
 import sympy as sp
 
 from .functions import definedness_conditions, relu, sigmoid, softplus
+from .kernel import substitute  # values put in are built by the trusted kernel
 from .proof import Given, Sign, Step, check_proof
 
 __all__ = [
@@ -268,7 +269,7 @@ class FunctionOf(Step):
             raise self.fail(f"h = {case.h} uses a function whose domain is not tracked")
         sub = dict(case.values)
         allowed = ctx_facts | _case_conditions(case.values)
-        a_c, b_c = self.a.xreplace(sub), self.b.xreplace(sub)
+        a_c, b_c = substitute(self.a, sub), substitute(self.b, sub)
         t_range: tuple = ()
         if case.lo is not None:
             if case.range is None or self.var in case.lo.free_symbols or t in case.lo.free_symbols:
@@ -289,7 +290,7 @@ class FunctionOf(Step):
             if loc is None:
                 raise self.fail(f"no proof that h = {case.h} is defined ({cond})")
             loc.check(allowed, here, self)
-        hb = case.h.xreplace({t: b_c})
+        hb = substitute(case.h, {t: b_c})
         if case.squared:
             if len(case.squared) != 2:
                 raise self.fail("squaring needs the signs of both sides")
@@ -581,7 +582,7 @@ def _plausible(a_c: sp.Expr, b_c: sp.Expr, h: sp.Expr, t: sp.Symbol, hyps: Seque
 
     from .functions import NUMPY_FUNCTIONS
 
-    diff = a_c - h.xreplace({t: b_c})
+    diff = a_c - substitute(h, {t: b_c})
     syms = sorted((s for s in diff.free_symbols if isinstance(s, sp.Symbol)), key=lambda s: s.name)
     if not syms:
         return True
@@ -640,7 +641,7 @@ def _build_case(a_c, b_c, h, t, values, hyps, deadline) -> Case | None:
             if loc is None:
                 break
         else:
-            diff = split_abs(a_c - h.xreplace({t: b_c}))
+            diff = split_abs(a_c - substitute(h, {t: b_c}))
             abs_signs = _abs_proofs(diff, local_hyps, deadline) if diff.has(sp.Abs) else ()
             return Case(values, h, abs_signs, lo, rng, tuple(defined), bool(strict), tuple(pointwise))
     return None
@@ -648,7 +649,7 @@ def _build_case(a_c, b_c, h, t, values, hyps, deadline) -> Case | None:
 
 def _squared_variant(case: Case, a_c, b_c, t, hyps, deadline) -> Case | None:
     """The case with the identity checked on squares (both sides shown >= 0)."""
-    hb = case.h.xreplace({t: b_c})
+    hb = substitute(case.h, {t: b_c})
     pa = _prove(a_c, Sign.NONNEGATIVE, hyps, (), deadline)
     ph = _prove(hb, Sign.NONNEGATIVE, hyps, (), deadline) if pa is not None else None
     if ph is None:
@@ -690,7 +691,7 @@ def prove_function_of(a: sp.Expr, b: sp.Expr, v: sp.Symbol, hypotheses: Sequence
             if _past(deadline):
                 return None
             sub = dict(values)
-            a_c, b_c = a.xreplace(sub), b.xreplace(sub)
+            a_c, b_c = substitute(a, sub), substitute(b, sub)
             local_hyps = hyps + sorted(_case_conditions(values), key=str)
             found = None
             pa, pb = _prepare(a_c, labels), _fold_softplus(_prepare(b_c, labels), v)

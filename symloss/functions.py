@@ -23,6 +23,7 @@ almost-everywhere derivative completed at kinks by the conventions above.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import sympy as sp
@@ -34,11 +35,34 @@ __all__ = [
     "relu",
     "derivative",
     "definedness_conditions",
+    "needs_kernel",
     "NUMPY_FUNCTIONS",
     "MPMATH_FUNCTIONS",
     "FunctionSpec",
     "VOCABULARY",
 ]
+
+
+def needs_kernel(e) -> bool:
+    """Whether ``e`` holds a closed sub-expression that is not a rational
+    number: SymPy would guess such a number's sign with a low-precision
+    ``evalf``, so only the trusted kernel (:mod:`symloss.kernel`) decides it.
+
+    >>> needs_kernel(sp.Symbol('w') + 1), needs_kernel(sp.log(2) * sp.Symbol('w'))
+    (False, True)
+    """
+    if isinstance(e, tuple):
+        return any(needs_kernel(a) for a in e)
+    if not isinstance(e, sp.Basic):
+        return False
+    return _needs_kernel(e)
+
+
+@lru_cache(maxsize=8192)
+def _needs_kernel(e: sp.Basic) -> bool:
+    if isinstance(e, sp.Expr) and e.is_number:
+        return not isinstance(e, sp.Rational) and e not in (sp.S.Infinity, sp.S.NegativeInfinity)
+    return any(_needs_kernel(a) for a in e.args if isinstance(a, sp.Basic))
 
 
 def _is_real(arg: sp.Expr):
@@ -184,6 +208,13 @@ class relu(sp.Function):
 
     @classmethod
     def eval(cls, z):
+        if needs_kernel(z):
+            if not z.is_number:
+                return None  # a symbolic part with a closed number: decided by kernel.build only
+            from .kernel import sign_of  # the kernel decides closed numbers (it imports this module)
+
+            s = sign_of(z)
+            return None if s is None else (z if s > 0 else sp.S.Zero)
         if z.is_nonnegative:
             return z
         if z.is_nonpositive:
@@ -211,6 +242,12 @@ class relu(sp.Function):
 
     def _eval_is_positive(self):
         z = self.args[0]
+        if needs_kernel(z):
+            if not z.is_number:
+                return None
+            from .kernel import sign_of
+
+            return None if sign_of(z) is None else sign_of(z) > 0
         if z.is_positive:
             return True
         if z.is_nonpositive:
@@ -323,9 +360,13 @@ def _conditions(node: sp.Basic) -> list:
             # for odd denominators (x**(1/3) at x = -1), so every
             # fractional power needs a nonnegative base.
             out.append(sp.Ge(base, 0) if e > 0 else sp.Gt(base, 0))
-        elif e.is_negative or (e.is_number and e.is_extended_negative):
-            out.append(sp.Ne(base, 0))
-        elif not e.is_number:
+        elif e.is_Rational:
+            if e.is_negative:
+                out.append(sp.Ne(base, 0))
+        elif e.is_number and not needs_kernel(e):
+            if e.is_extended_negative:
+                out.append(sp.Ne(base, 0))
+        else:  # symbolic exponent, or a closed one whose sign SymPy would guess
             out += _symbolic_power_conditions(base, e)
     return out
 

@@ -51,7 +51,8 @@ from sympy.logic.boolalg import Boolean
 
 from .domains import NAME_PATTERN, SymbolTable
 from .errors import DomainError, InvalidArgument, SymlossError, SymlossSyntaxError
-from .functions import VOCABULARY, definedness_conditions
+from . import kernel
+from .functions import VOCABULARY, definedness_conditions, needs_kernel
 
 __all__ = ["parse", "parse_expr", "Builtin", "ANY_KEYWORD", "LIMITS", "function_names"]
 
@@ -94,6 +95,16 @@ class Builtin:
     arity: tuple[int, int | None] = (1, 1)
     keywords: frozenset = frozenset()
     doc: str = ""
+    #: A call that also scopes the definedness conditions of its arguments
+    #: (used instead of ``call`` when given): ``scope(args, kwargs, column,
+    #: positional, keyword)`` also receives the conditions recorded while
+    #: each positional argument (a list per argument) and each keyword
+    #: argument (a dict of lists) was built, and returns ``(value,
+    #: conditions)``: the conditions the value carries (``at(E, w=a)`` puts
+    #: ``a`` into E's conditions; ``argmin(E, w)`` keeps those about the
+    #: bound w inside its own meaning).  ``None``: every condition stays as
+    #: recorded.
+    scope: Callable[[list, dict, int, list, dict], tuple] | None = None
 
 
 _PLACEHOLDER = "_lmbda"  # same length as 'lambda' so columns stay right
@@ -163,6 +174,8 @@ def parse(
     names: Mapping[str, Any] | None = None,
     evaluate_conditions: bool = True,
     conditions: list | None = None,
+    name_conditions: Mapping[str, Any] | None = None,
+    infinity: bool = True,
 ):
     """Parse ``text`` into a SymPy object (or whatever a builtin returns).
 
@@ -179,6 +192,15 @@ def parse(
     ``u != 0``, ``sqrt(u)`` needs ``u >= 0``) — before SymPy's automatic
     evaluation can cancel it: ``log(x) - log(x)`` reads as ``0`` but still
     records ``x > 0``.
+
+    With ``infinity=False`` the constants ``oo``/``inf`` are refused: in a
+    model, a loss or a claim infinity is a limit, not a value (``1/oo``
+    would otherwise read as ``0``).  Domain endpoints keep them.
+
+    ``name_conditions`` maps names of ``names`` to the definedness
+    conditions of their objects (``L`` is defined only where the loss and
+    the model are); they are recorded wherever the name is used, so
+    ``at(L, w=0)`` carries them at ``w = 0`` only.
 
     With ``evaluate_conditions=False`` comparisons and ``and``/``or``/``not``
     stay as written (a claim such as ``x**2 >= 0`` must not be decided by
@@ -203,7 +225,7 @@ def parse(
         raise InvalidArgument(f"symbols must be a SymbolTable, got {type(symbols).__name__}")
     state = table.checkpoint()
     try:
-        parser = _Parser(text, table, builtins, names, evaluate_conditions)
+        parser = _Parser(text, table, builtins, names, evaluate_conditions, name_conditions, infinity)
         value = parser.run()
         if conditions is not None:
             conditions.extend(c for c in parser.conditions if c not in conditions)
@@ -221,14 +243,41 @@ def _head_conditions(value: sp.Expr) -> list:
     """Definedness conditions of the top node of ``value`` only (its
     sub-expressions were built, and recorded, by earlier calls)."""
     if isinstance(value, sp.log):
-        return [sp.Gt(value.args[0], 0)]
+        return [sp.Gt(value.args[0], 0, evaluate=False)]
     if isinstance(value, sp.Pow):
         base, exp = value.args
-        if base.is_number:
-            return []
-        d = sp.Dummy("base")
-        return [c.xreplace({d: base}) for c in definedness_conditions(sp.Pow(d, exp, evaluate=False))]
+        while isinstance(base, sp.Pow) and base.exp.is_Integer and base.exp > 0 and exp.is_Integer:
+            base = base.base  # b**k != 0 exactly when b != 0
+        d = sp.Dummy("base", real=True)
+        with sp.evaluate(False):
+            return [c.xreplace({d: base}) for c in definedness_conditions(sp.Pow(d, exp, evaluate=False))]
     return []
+
+
+#: Heads whose definedness is a condition on their arguments.
+_CONDITIONED = (sp.log, sp.sqrt, sp.Pow)
+
+
+def _call_conditions(fn, args) -> list:
+    """The definedness conditions of ``fn(*args)`` as written: taken from the
+    unevaluated node, before SymPy can rewrite it (``exp(log(z))`` to ``z``,
+    ``sqrt(w)**2`` to ``w``)."""
+    if fn not in _CONDITIONED:
+        return []
+    args = [sp.sympify(a) for a in args]
+    if not all(isinstance(a, sp.Expr) for a in args):
+        return []
+    with sp.evaluate(False):
+        node = fn(*args)
+    return _head_conditions(node)
+
+
+def _certainly_zero(v) -> bool:
+    """``v`` is 0: a closed number by the kernel, otherwise by its symbols'
+    declared assumptions (never SymPy's guess about a closed number)."""
+    if v.is_number:
+        return kernel.sign_of(v) == 0
+    return not needs_kernel(v) and v.is_zero is True
 
 
 def _is_expr(v) -> bool:
@@ -247,8 +296,11 @@ def _bits(r: sp.Rational) -> int:
 class _Parser:
     """One parse: holds the text, the table and the limits (no globals)."""
 
-    def __init__(self, text, symbols, builtins, names, evaluate_conditions=True):
+    def __init__(self, text, symbols, builtins, names, evaluate_conditions=True, name_conditions=None,
+                 infinity=True):
         self.text = text
+        self.infinity = infinity
+        self.name_conditions = dict(name_conditions or {})
         self.cond_kw = {} if evaluate_conditions else {"evaluate": False}
         self.conditions: list = []  # definedness of every node built (see parse)
         self.table = symbols if symbols is not None else SymbolTable()
@@ -528,12 +580,14 @@ class _Parser:
         return v
 
     def sympy_call(self, node, fn, *args, **kw):
+        """``fn(*args)`` built by the trusted kernel (no closed number's sign
+        is left to SymPy), after recording its definedness conditions as
+        written."""
         try:
-            value = self.check_value(fn(*args, **kw), node)
-            if isinstance(value, sp.Expr):
-                for c in _head_conditions(value):
-                    if c is not sp.true and c not in self.conditions:
-                        self.conditions.append(c)
+            conds = _call_conditions(fn, args)
+            value = self.check_value(kernel.build(fn, *args, **kw), node)
+            for c in conds:
+                self.record_condition(c, node)
             return value
         except SymlossSyntaxError:
             raise
@@ -541,6 +595,21 @@ class _Parser:
                 MemoryError, AttributeError, IndexError, KeyError) as e:
             self.fail(f"cannot evaluate {self.segment(node)!r}: {type(e).__name__}: {e}"[:300],
                       self.col(node))
+
+    def record_condition(self, c, node) -> None:
+        """Record one definedness condition; a closed one is decided by the
+        kernel now (false: the text is not a real number)."""
+        if isinstance(c, sp.Rel):  # settled now when the kernel (or a symbol's declared sign) settles it
+            c = kernel.build(type(c), *c.args)
+        if not c.free_symbols:
+            t = kernel.holds(c)
+            if t is True:
+                return
+            if t is False:
+                what = "division by zero" if isinstance(c, sp.Ne) else "not a real number"
+                self.fail(f"{what}: {self.segment(node)!r} (needs {c})", self.col(node))
+        if c is not sp.true and c not in self.conditions:
+            self.conditions.append(c)
 
     def hook(self, op: str, args: list, node):
         """Apply a builtin registered for operator ``op`` to non-SymPy operands."""
@@ -600,6 +669,8 @@ class _Parser:
     def build_Name(self, node, scope):
         name = self._name(node)
         if name in self.names:
+            for c in self.name_conditions.get(name, ()):
+                self.record_condition(c, node)
             return self.names[name]
         if name in self.table and not self.table.is_indexed(name):
             return self.table.symbol(name)
@@ -608,6 +679,8 @@ class _Parser:
             base, idx = split
             return self.table.indexed(base)[self.table.symbol(idx)]
         if name in _CONSTANTS:
+            if _CONSTANTS[name] is sp.oo and not self.infinity:
+                self.fail(f"{name!r} is not a real number (infinity is a limit, not a value)", self.col(node))
             return _CONSTANTS[name]
         if name in _NOT_REAL:
             self.fail(f"{name!r} is not a real number", self.col(node))
@@ -671,7 +744,7 @@ class _Parser:
                 if o is ast.Sub:
                     v = self.sympy_call(sub, lambda a: -a, v)
                 elif o is ast.Div:
-                    if v.is_zero:
+                    if _certainly_zero(v):
                         self.fail(f"division by zero: {self.segment(whole)!r}", self.op_column(whole, "/"))
                     v = self.sympy_call(sub, sp.Pow, v, -1)
                 vals.append(v)
@@ -708,7 +781,7 @@ class _Parser:
             if size > self.limits.max_bits:
                 self.fail(f"number too large: {self.segment(node)!r} has over "
                           f"{self.limits.max_bits} bits", col)
-        if base.is_zero and exp.is_negative:
+        if _certainly_zero(base) and exp.is_Rational and exp.is_negative:
             self.fail(f"division by zero: {self.segment(node)!r}", col)
         return self.sympy_call(node, sp.Pow, base, exp)
 
@@ -822,12 +895,14 @@ class _Parser:
 
     def builtin_call(self, b: Builtin, node, scope):
         self._arity_check(b.name, b.arity, len(node.args), node)
-        args = []
+        args, arg_conds, kw_conds = [], [], {}
         for a in node.args:
+            start = len(self.conditions)
             if isinstance(a, ast.Tuple):
                 args.append(tuple(self.build(e, scope) for e in a.elts))
             else:
                 args.append(self.build(a, scope))
+            arg_conds.append(self.take_conditions(start) if b.scope else [])
         kwargs = {}
         for kw in node.keywords:
             key = "lambda" if kw.arg == _PLACEHOLDER else kw.arg
@@ -838,8 +913,20 @@ class _Parser:
                 self.fail(f"{b.name}() takes no keyword {key!r} (allowed: {allowed})", self.col(kw.value))
             if key in kwargs:
                 self.fail(f"{b.name}() got keyword {key!r} twice", self.col(kw.value))
+            start = len(self.conditions)
             kwargs[key] = self.build(kw.value, scope)
-        return self.call_builtin(b, args, kwargs, node)
+            kw_conds[key] = self.take_conditions(start) if b.scope else []
+        if not b.scope:
+            return self.call_builtin(b, args, kwargs, node)
+        try:
+            value, scoped = b.scope(args, kwargs, self.col(node), arg_conds, kw_conds)
+        except SymlossSyntaxError:
+            raise
+        except SymlossError as e:
+            self.fail(f"{b.name}(): {e}", self.col(node))
+        for c in scoped:
+            self.record_condition(c, node)
+        return value
 
     def build_sum(self, node, name, scope):
         lims = self._sum_limits(node, name)

@@ -39,6 +39,7 @@ from .derive import Derivation, derive, readable
 from .domains import Domain, SymbolTable
 from .errors import InvalidArgument
 from .functions import derivative
+from .kernel import substitute  # values put in are built by the trusted kernel
 
 __all__ = ["Problem", "problem", "is_input_name", "is_label_name"]
 
@@ -70,10 +71,44 @@ def _name(s) -> str:
     return getattr(s, "name", str(s))
 
 
-def _parse(text: str, table: SymbolTable) -> sp.Basic:
+def _parse(text: str, table: SymbolTable, conditions: list | None = None) -> sp.Basic:
     from .parser import parse  # imported here: the parser module is optional at import time
 
-    return parse(text, table)
+    return parse(text, table, conditions=conditions, infinity=False)
+
+
+def _defined(exprs, written=()) -> tuple:
+    """The definedness conditions of ``exprs``: those recorded while their
+    text was read (before SymPy's rewrites) and those of the built
+    expressions, without repeats."""
+    from .functions import definedness_conditions
+
+    out: list = []
+    for c in list(written) + [c for e in exprs for c in definedness_conditions(e)]:
+        if c is not sp.true and c not in out and not _always(c):
+            out.append(c)
+    return tuple(out)
+
+
+def _always(cond) -> bool:
+    """A condition ``e > 0`` (``>= 0``, ``!= 0``) the sign engine proves
+    for every value of its symbols (``1 - σ(u) > 0``): no hypothesis needed."""
+    from .errors import ProofCheckError
+    from .proof import Sign, check_proof
+    from .signs import prove_sign
+
+    goal = {sp.StrictGreaterThan: Sign.POSITIVE, sp.GreaterThan: Sign.NONNEGATIVE,
+            sp.Unequality: Sign.NONZERO}.get(type(cond))
+    if goal is None or not isinstance(cond.rhs, sp.Expr) or cond.rhs != 0:
+        return False
+    r = prove_sign(cond.lhs, goal)
+    if r is None:
+        return False
+    try:
+        check_proof(r.step)  # re-checked, like every proof
+    except ProofCheckError:
+        return False
+    return True
 
 
 def _rebind(expr: sp.Basic, table: SymbolTable) -> sp.Basic:
@@ -128,6 +163,11 @@ class Problem:
     hyper: tuple = ()
     assumptions: tuple = ()
     requirements: tuple = ()
+    #: where L is defined (the model's and the loss's definedness, as
+    #: written); a hypothesis of every claim that mentions L or ŷ
+    conditions: tuple = ()
+    #: where the model ŷ is defined
+    model_conditions: tuple = ()
     model_spec: ModelSpec | None = None
     loss_spec: LossSpec | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
@@ -429,13 +469,15 @@ def problem(
     elif hyper is not None:
         hyper_names.extend(hyper)
 
-    # model
+    # model (definedness conditions of text are recorded as written)
+    model_written: list = []
+    loss_written: list = []
     if model is None:
         model_out, yhat = None, None
     elif mspec is not None:
         model_out = tuple(_rebind(e, table) for e in mspec.outputs)
     elif isinstance(model, str):
-        model_out = (_parse(model, table),)
+        model_out = (_parse(model, table, model_written),)
     else:
         raise InvalidArgument(f"model must be a catalogue name or expression text, got {model!r}")
 
@@ -445,7 +487,7 @@ def problem(
         constraints = [_rebind(c, table) for c in lspec.constraints]
         arity = lspec.arity
     elif isinstance(loss, str):
-        loss_expr = _parse(loss, table)
+        loss_expr = _parse(loss, table, loss_written)
         constraints = []
         arity = 1 if model_out is None else len(model_out)
     else:
@@ -471,11 +513,19 @@ def problem(
         for k, v in hyper_values.items():
             if not table.domain(k).contains(v):
                 raise InvalidArgument(f"hyper-parameter {k} = {v} is outside its domain {table.domain(k).text}")
-        loss_expr = loss_expr.xreplace(subs)
+        loss_expr = substitute(loss_expr, subs)
         if model_out is not None:
-            model_out = tuple(m.xreplace(subs) for m in model_out)
+            model_out = tuple(substitute(m, subs) for m in model_out)
 
-    L = loss_expr if model_out is None else loss_expr.xreplace(dict(zip(yhat, model_out)))
+    if hyper_values:
+        loss_written = [substitute(c, subs) for c in loss_written]
+        model_written = [substitute(c, subs) for c in model_written]
+    L = loss_expr if model_out is None else substitute(loss_expr, dict(zip(yhat, model_out)))
+    model_conditions = () if model_out is None else _defined(model_out, model_written)
+    if model_out is not None:
+        into_model = dict(zip(yhat, model_out))
+        loss_written = [substitute(c, into_model) for c in loss_written]
+    conditions = _defined([L], list(model_conditions) + loss_written)
     yhat_field = None if model_out is None else (yhat[0] if len(yhat) == 1 else yhat)
     model_field = None if model_out is None else (model_out[0] if len(model_out) == 1 else model_out)
 
@@ -495,7 +545,7 @@ def problem(
     requirements = []
     pred = model_field if model_out is not None and len(model_out) == 1 else None
     for text in requirements_text:
-        requirements.append(_parse(text, table).xreplace({yhat[0]: pred}) if pred is not None else _parse(text, table))
+        requirements.append(substitute(_parse(text, table), {yhat[0]: pred}) if pred is not None else _parse(text, table))
     if lspec is not None and mspec is None and pred is not None:
         if lspec.input == "probability":
             requirements += [sp.Gt(pred, 0), sp.Lt(pred, 1)]
@@ -523,7 +573,11 @@ def problem(
         chosen = [params]
     param_syms = []
     index_hyps = []
-    all_names = {s.name for s in plain} | {str(b) for b in families}
+    # a name written in the text is a parameter even when its term evaluates
+    # to 0 (relu(exp(-41) - log(1 + exp(-40)))*w is 0 for every w)
+    written_names = set() if lspec is not None or mspec is not None else {
+        s.name for s in table.symbols() if isinstance(s, sp.Symbol) and not s.name.startswith("yhat")}
+    all_names = {s.name for s in plain} | {str(b) for b in families} | written_names
     for name in chosen:
         if not isinstance(name, str):
             raise InvalidArgument(f"parameter names must be strings, got {name!r}")
@@ -559,6 +613,8 @@ def problem(
         hyper=hyper_syms,
         assumptions=(),
         requirements=tuple(requirements),
+        conditions=conditions,
+        model_conditions=model_conditions,
         model_spec=mspec,
         loss_spec=lspec,
     )

@@ -174,7 +174,13 @@ def add_rule(expr, ctx):
     """
     steps = []
     possible = frozenset({0})
-    for term in expr.args:
+    terms = list(expr.args)
+    closed = [t for t in terms if t.is_number]
+    if len(closed) >= 2 and len(closed) < len(terms) and not all(t.is_Rational for t in closed):
+        # the closed part is one number, signed by the kernel as a whole
+        # (w**2 + log(1 + exp(-40)) - exp(-41): the constant is > 0)
+        terms = [sp.Add(*closed)] + [t for t in terms if not t.is_number]
+    for term in terms:
         r = ctx.sign(term)
         if r is None:
             return None

@@ -31,6 +31,7 @@ from typing import Callable, Iterable
 
 import sympy as sp
 
+from . import kernel
 from .errors import InvalidArgument
 from .proof import Given, Sign, Step
 
@@ -349,6 +350,10 @@ class SignContext:
             s = set_sign(signs_from_statement(g.fact, expr))
             if s is not None:
                 candidates.append(SignResult(s, HypothesisSign(expr, s, g)))
+        if not any(c.sign in _DEFINITE for c in candidates) and _is_closed_irrational(expr):
+            s = kernel.sign_of(expr)
+            if s is not None:
+                candidates.append(SignResult(set_sign({s}), ClosedSign(expr, set_sign({s}))))
         if not any(c.sign in _DEFINITE for c in candidates):
             for rule in self.rules.rules_for(expr):
                 r = rule(expr, self)
@@ -357,6 +362,23 @@ class SignContext:
                     if r.sign in _DEFINITE:
                         break
         return _best(expr, candidates)
+
+
+def _is_closed_irrational(expr: sp.Expr) -> bool:
+    return expr.is_number and not expr.is_Rational and kernel.is_closed(expr)
+
+
+@dataclass(frozen=True)
+class ClosedSign(SignStep):
+    """A closed number's sign, certified by the trusted kernel
+    (:func:`symloss.kernel.sign_of`: exact arithmetic, or interval
+    enclosures that exclude 0).  Checked by asking the kernel again."""
+
+    def verify(self) -> None:
+        s = kernel.sign_of(self.expr) if kernel.is_closed(self.expr) else None
+        if s is None:
+            raise self.fail(f"the kernel cannot certify the sign of {self.expr}")
+        self.conclude(frozenset({s}))
 
 
 def _best(expr: sp.Expr, candidates: list[SignResult]) -> SignResult | None:

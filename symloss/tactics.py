@@ -47,6 +47,7 @@ import sympy as sp
 
 from .errors import InvalidArgument, ProofCheckError
 from .functions import relu
+from .kernel import rebuild
 from .proof import Given, Step, check_proof
 from .sign_rules import piecewise_branches
 
@@ -377,7 +378,8 @@ def _replace(expr: sp.Basic, mapping: dict) -> sp.Basic:
     head = next((h for h in binders if isinstance(expr, h)), None)
     if head is None:
         args = [_replace(a, mapping) for a in expr.args]
-        return expr if all(a is b for a, b in zip(args, expr.args)) else expr.func(*args)
+        # rebuilt by the kernel: a closed number's sign is never SymPy's guess
+        return expr if all(a is b for a, b in zip(args, expr.args)) else rebuild(expr, args)
     i = binders[head]
     v = expr.args[i]
     inner = {k: val for k, val in mapping.items() if v not in k.free_symbols}

@@ -157,7 +157,9 @@ def test_decide_undecidable_is_none():
 
 @pytest.mark.parametrize("text, value, verdict", [
     ("(0, 1)", 1 - Q(1, 10**100), True),          # rationals: exact, however close
-    ("(0, 1)", 1 - sp.pi / 10**45, None),          # closed form too close to call
+    ("(0, 1)", 1 - sp.pi / 10**45, True),          # the kernel's intervals separate it
+    ("(0, 1)", 1 - sp.pi / 10**400, True),
+    ("(0, 1)", 1 + sp.pi / 10**400, False),
     ("(0, 1)", 1 - sp.pi / 10**30, True),
     ("(0, 1)", 1 + sp.pi / 10**30, False),
     ("(0, 1)", sp.Rational(1, 2) + (sp.log(6) - sp.log(2) - sp.log(3)), True),
