@@ -14,29 +14,15 @@ import json
 import shlex
 import sys
 
+from .args import positive_float, positive_int
+
 __all__ = ["add_parser", "run"]
 
 _QUESTIONS = ("proportional", "nondecreasing", "relation", "sign", "convex", "corr")
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be positive and finite: {text!r}")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
-    return value
+_seconds = positive_float
+_count = positive_int
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -23,29 +23,15 @@ from ..conjectures import load_all
 from ..errors import InvalidArgument, ToolMissing
 from ..runner import DEFAULT_TIMEOUT, ClaimReport, check_specs, prepare_specs
 
+from .args import positive_float, positive_int
+
 __all__ = ["add_parser", "run", "format_counterexample", "format_line", "summary"]
 
 _PARSE_LIMIT = 2.0  # seconds for building one problem and parsing its claim (validation only)
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be positive and finite: {text!r}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
-    return value
+_positive_float = positive_float
+_positive_int = positive_int
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
