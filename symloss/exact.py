@@ -80,7 +80,8 @@ def _substitute_bool(formula: sp.Basic, values: Mapping[sp.Symbol, sp.Basic]) ->
 
     def walk(f):
         if isinstance(f, sp.Rel):
-            return type(f)(_unevaluated(f.lhs, vals), _unevaluated(f.rhs, vals), evaluate=False)
+            # each side rebuilt by the kernel: exact where the values make it exact
+            return type(f)(substitute(f.lhs, vals), substitute(f.rhs, vals), evaluate=False)
         if isinstance(f, (sp.And, sp.Or, sp.Not, sp.Implies, sp.Equivalent, sp.Xor)):
             return type(f)(*[walk(a) for a in f.args], evaluate=False)
         if isinstance(f, sp.Contains):
