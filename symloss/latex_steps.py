@@ -474,6 +474,10 @@ class StepPrinterMixin:
         return self.step_line(step, "by exact evaluation (rational arithmetic, and rigorous interval bounds "
                               "for the transcendental numbers)")
 
+    def _print_ClosedSign(self, step) -> str:
+        return self.step_line(step, "a closed number whose sign is certified by exact arithmetic or by "
+                              "interval enclosures that exclude 0")
+
     def _m_raw(self, tex: str) -> str:
         return "$%s$" % tex
 
