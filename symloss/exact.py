@@ -22,7 +22,7 @@ from typing import Iterable, Mapping
 import sympy as sp
 
 from .functions import sigmoid  # noqa: F401 (doctests)
-from .kernel import evaluate_interval, holds, sign_of
+from .kernel import _and, evaluate_interval, holds, sign_of
 from .kernel import substitute as kernel_substitute
 
 __all__ = ["sign_of", "truth", "point_is_admissible", "substitute", "evaluate_interval"]
@@ -37,16 +37,6 @@ def substitute(expr: sp.Basic, values: Mapping[sp.Symbol, sp.Basic]) -> sp.Basic
     1/2
     """
     return kernel_substitute(expr, values)
-
-
-def _and(values: Iterable[bool | None]) -> bool | None:
-    out: bool | None = True
-    for v in values:
-        if v is False:
-            return False
-        if v is None:
-            out = None
-    return out
 
 
 def truth(formula: sp.Basic, values: Mapping[sp.Symbol, sp.Basic]) -> bool | None:

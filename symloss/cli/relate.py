@@ -28,17 +28,12 @@ from ..relate import relation
 from ..verdict import value_text
 from .derive import _hyper, latex, one_line
 
+from .args import positive_float
+
 __all__ = ["add_parser", "run", "format_relation"]
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be positive and finite: {text!r}")
-    return value
+_seconds = positive_float
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
