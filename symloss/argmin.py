@@ -59,6 +59,9 @@ from .functions import definedness_conditions, derivative, relu, sigmoid, softpl
 from .proof import Given, Sign, Step, iter_steps
 from .algebraic import (AlgebraicTruth, PolynomialMinimiser, algebraic_truth, at_minimum,
                         StrictMinimum, polynomial_minimiser, strict_minimum)
+from .inversion import inverted_roots
+from .piecewise import branch_conditions, glue_error, join_statements, prove_joins
+from .piecewise import piece_candidates as _piece_candidates
 from .prover import _guard, _is_zero, claim_goal, prove_goal
 from .tactics import Hypothetical, check_context, check_under, substitute
 from .signs import fact_sign, prove_sign
@@ -378,7 +381,10 @@ class MinimiserBySign(_SignOfGradient, Step):
     (``G = ∂E/∂u`` with the kink conventions, ``r`` free of ``u`` and defined
     wherever the hypotheses hold).  So ``E`` strictly decreases on
     ``(−∞, r]`` and strictly increases on ``[r, ∞)``: ``r`` is the unique
-    minimiser, and ``sign(G(u)) = sign(u − argmin(E, v))``."""
+    minimiser, and ``sign(G(u)) = sign(u − argmin(E, v))``.  ``E`` may also
+    contain ``where``/``Piecewise`` pieces glued at their joins: ``joins``
+    proves ``p = q ⟹ A = B`` for each ``where(p op q, A, B)``
+    (:mod:`symloss.piecewise`), which makes ``E`` continuous."""
 
     expr: sp.Expr
     var: sp.Symbol
@@ -387,6 +393,7 @@ class MinimiserBySign(_SignOfGradient, Step):
     sign_proof: Step
     defined: tuple[Step, ...] = ()
     context: tuple[Given, ...] = ()
+    joins: tuple[Step, ...] = ()
 
 
     @property
@@ -404,9 +411,13 @@ class MinimiserBySign(_SignOfGradient, Step):
         if u in self.value.free_symbols:
             raise self.fail(f"the minimiser {self.value} depends on {u}")
         e = self.expr.xreplace({self.var: u})
+        pieces = []
         if not _continuous(e):
-            raise self.fail(f"{e} is not known to be continuous")
-        _covered(self, _conditions([e, self.gradient, self.value]), self.defined, self.context)
+            why = glue_error(e, u, {j.fact for j in self.joins})
+            if why is not None:
+                raise self.fail(f"{e} is not known to be continuous: {why}")
+            pieces = branch_conditions(e, u)
+        _covered(self, _conditions([e, self.gradient, self.value]) + pieces, self.defined, self.context)
         want = sp.Eq(sp.sign(self.gradient), sp.sign(u - self.value), evaluate=False)
         if self.sign_proof.fact != want:
             raise self.fail(f"the sign proof shows {self.sign_proof.fact}, expected {want}")
@@ -479,8 +490,8 @@ class ArgminSign(Step):
         if term != m.term:
             _check_inside(self, m, term, self.inside)
         inst = m.fact.xreplace({m.dummy: term.var}).xreplace({m.term: term})
-        g = inst.lhs.args[0]
-        if inst.rhs != sp.sign(sp.Add(term.var, -term)):
+        g = m.gradient.xreplace({m.dummy: term.var})  # not inst.lhs.args[0]: sign() may pull factors out
+        if inst.lhs != sp.sign(g) or inst.rhs != sp.sign(sp.Add(term.var, -term)):
             raise self.fail("instantiating the minimiser fact does not give the right side")
         want = sp.Eq(sp.sign(a), sp.sign(g), evaluate=False)
         if self.link.fact != want:
@@ -563,6 +574,9 @@ def _factorisations(g: sp.Expr, context, env):
 
 
 def _roots(h: sp.Expr, u: sp.Symbol) -> list:
+    inverted = inverted_roots(h, u)  # through the model output: no solve() on exp rewrites
+    if inverted:
+        return inverted
     try:
         poly = sp.Poly(sp.expand(h), u)
         if poly.degree() == 1:
@@ -721,25 +735,31 @@ def _by_sign(term: ArgMin, u, context, env) -> MinimiserBySign | None:
     (a root of a kink argument) and a proof that ``sign(G(u)) = sign(u − r)``."""
     e, v = term.expr, term.var
     eu = e.xreplace({v: u})
+    joins, pieces = (), []
     if not _continuous(eu):
-        env.notes.append(f"argmin: {e} is not continuous in {v}")
-        return None
+        if not eu.has(sp.Piecewise) or glue_error(eu, u, set(join_statements(eu, u))) is not None:
+            env.notes.append(f"argmin: {e} is not continuous in {v}")
+            return None
+        joins = prove_joins(eu, u, context, env)
+        if joins is None:
+            return None
+        pieces = branch_conditions(eu, u)
     g = derivative(eu, u)
     facts = {c.fact for c in context}
     seen: list = []
-    for arg in _kink_arguments(eu, u):
+    for arg in _kink_arguments(eu, u) + _piece_candidates(eu, u):
         for r in _roots(arg, u):
             if env.expired() or any(r == t for t in seen):
                 continue
             seen.append(r)
-            conds = [c for c in _conditions([eu, g, r]) if c not in facts]
+            conds = [c for c in _conditions([eu, g, r]) + pieces if c not in facts]
             defined = _prove_all(conds, context, env)
             if defined is None:
                 continue
             proof = _prove(sp.Eq(sp.sign(g), sp.sign(u - r), evaluate=False), context, env)
             if proof is None:
                 continue
-            step = MinimiserBySign(e, v, u, r, proof, defined, context)
+            step = MinimiserBySign(e, v, u, r, proof, defined, context, joins)
             try:
                 step.verify()
             except ProofCheckError as exc:
@@ -751,6 +771,12 @@ def _by_sign(term: ArgMin, u, context, env) -> MinimiserBySign | None:
 
 
 def _link(a: sp.Expr, g: sp.Expr, context, env) -> Step | None:
+    if a == g:  # the claim's derivative is the minimiser's: sign(A) = sign(1·A)
+        from .prover import SameSign
+
+        one = prove_sign(sp.S.One, Sign.POSITIVE, context)
+        if one is not None:
+            return SameSign(a, g, sp.S.One, one.step, context, False)
     return _prove(sp.Eq(sp.sign(a), sp.sign(g), evaluate=False), context, env)
 
 
