@@ -785,6 +785,11 @@ def prove_argmin_goal(goal: Goal, env: Env) -> Step | None:
     f = goal.statement
     if f.atoms(Corr) or not f.atoms(ArgMin):
         return None
+    from .argmin_uses import uses_of_minimiser
+
+    used = uses_of_minimiser(goal, env)  # E >= at(E, argmin), stationary => argmin: closed or implicit
+    if used is not None:
+        return used
     if isinstance(f, sp.Implies) and not f.args[0].atoms(ArgMin):
         # the premise guards the minimiser's existence: prove the conclusion under it
         from .prover import ImpliesIntro, _implication_case
@@ -873,6 +878,13 @@ def argmin_claim(claim, ctx) -> "Result | None":
 
     steps = list(iter_steps(step))
     by_sign = any(isinstance(x, MinimiserBySign) for x in steps)
+    if type(step).__name__ in ("AboveMinimum", "StationaryMinimiser"):
+        v = _var(claim)
+        what = ("E is at least its value at the minimiser" if type(step).__name__ == "AboveMinimum"
+                else f"where the derivative vanishes, {v} is the minimiser")
+        return Result("proved", claim, proof=step, method="argmin (sign pattern)",
+                      reason=f"the derivative has the sign of {v} - {v}* for the unique minimiser {v}* "
+                             f"(closed form or implicit), so {what}")
     if any(isinstance(x, StrictMinimum) for x in steps):
         return Result("proved", claim, proof=step, method="argmin (strict lower bound)",
                       reason="the minimiser is the candidate c from the kinks and pieces: "

@@ -1,0 +1,173 @@
+"""Claims that use a minimiser inside other constructs, closed form or implicit.
+
+A minimiser step of :mod:`symloss.argmin` (:class:`~symloss.argmin.Minimiser`
+or :class:`~symloss.argmin.MinimiserBySign`) shows, for every real ``u``,
+``sign(∂E/∂u) = sign(u − u*)`` with ``u* = argmin(E, v)`` -- whether ``u*``
+has a closed form or is only defined by ``H(u*) = 0`` (a transcendental
+equation).  ``E`` is continuous and strictly decreasing before ``u*``,
+strictly increasing after it, so:
+
+* :class:`AboveMinimum`: ``E ≥ at(E, v=argmin(E, v))`` for every ``v`` (the
+  value at the minimiser is the least value);
+* :class:`StationaryMinimiser`: ``∂E/∂v = 0 ⟹ v = argmin(E, v)`` (a
+  stationary point is the global minimiser) and
+  ``∂E/∂v = 0 ⟹ E = at(E, v=argmin(E, v))`` (its value is the minimum):
+  from ``sign(A) = sign(v − argmin(E, v))`` (an
+  :class:`~symloss.argmin.ArgminSign` step, ``A`` the claim's derivative),
+  ``A = 0`` gives ``sign(v − u*) = 0``.
+
+Neither needs a closed form of ``u*``: the argument is the sign pattern of
+the derivative (a strictly monotone factor with one sign change, or a
+proved sign rule), each re-checked by its own step.
+
+>>> import time
+>>> from symloss.problem import problem
+>>> from symloss.claims import parse_claim
+>>> from symloss.prover import claim_goal
+>>> from symloss.tactics import Env
+>>> c = parse_claim(problem('tanh(w*x + b)', '(yhat - y)**2/2', params=['w']),
+...                 'L >= at(L, w=argmin(L, w))', assume=['x != 0', 'y > -1', 'y < 1'])
+>>> step = uses_of_minimiser(claim_goal(c), Env(deadline=time.monotonic() + 60))
+>>> type(step).__name__, type(step.minimiser).__name__
+('AboveMinimum', 'Minimiser')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .argmin import _MINIMISERS, ArgminSign, _link, _on_line, _sign_pattern, minimiser
+from .claims import ArgMin, Corr
+from .proof import Step
+from .tactics import Env, Goal
+
+__all__ = ["AboveMinimum", "StationaryMinimiser", "uses_of_minimiser"]
+
+
+def _at_minimum_parts(statement: sp.Basic):
+    """``(E, term)`` when ``statement`` is ``E >= at(E, v=argmin(E, v))``
+    (or ``at(...) <= E``); ``None`` otherwise."""
+    if isinstance(statement, sp.GreaterThan):
+        big, small = statement.lhs, statement.rhs
+    elif isinstance(statement, sp.LessThan):
+        big, small = statement.rhs, statement.lhs
+    else:
+        return None
+    terms = small.atoms(ArgMin)
+    if len(terms) != 1:
+        return None
+    term = next(iter(terms))
+    if term != _on_line(term) or term.expr != big or small != big.xreplace({term.var: term}):
+        return None
+    return big, term
+
+
+@dataclass(frozen=True)
+class AboveMinimum(Step):
+    """``E ≥ at(E, v=argmin(E, v))``: ``minimiser`` shows
+    ``sign(∂E/∂u) = sign(u − argmin(E, v))`` for every real ``u`` with ``E``
+    continuous (and defined everywhere), so ``E`` decreases strictly up to
+    the minimiser and increases strictly after it: its value there is the
+    least one.  The minimiser may be implicit (no closed form)."""
+
+    statement: sp.Basic
+    minimiser: Step
+
+    @property
+    def fact(self) -> sp.Basic:
+        return self.statement
+
+    def verify(self) -> None:
+        parts = _at_minimum_parts(self.statement)
+        if parts is None:
+            raise self.fail(f"{self.statement} is not E >= at(E, v=argmin(E, v))")
+        _, term = parts
+        m = self.minimiser
+        if not isinstance(m, _MINIMISERS) or m.term != term:
+            raise self.fail(f"the minimiser step is not about {term}")
+
+
+def _stationary_parts(statement: sp.Basic):
+    """``(A, v, term, conclusion)`` when ``statement`` is ``A = 0 ⟹ v =
+    argmin(E, v)`` or ``A = 0 ⟹ E = at(E, v=argmin(E, v))`` (either side
+    first); ``None`` otherwise."""
+    if not isinstance(statement, sp.Implies):
+        return None
+    p, q = statement.args
+    if not isinstance(p, sp.Equality) or not isinstance(q, sp.Equality):
+        return None
+    if p.rhs == 0:
+        a = p.lhs
+    elif p.lhs == 0:
+        a = p.rhs
+    else:
+        return None
+    terms = q.atoms(ArgMin)
+    if len(terms) != 1 or a.atoms(ArgMin, Corr):
+        return None
+    term = next(iter(terms))
+    if term != _on_line(term):
+        return None
+    v, e = term.var, term.expr
+    ok = {frozenset((v, term)), frozenset((e, e.xreplace({v: term})))}
+    if frozenset((q.lhs, q.rhs)) not in ok:
+        return None
+    return a, v, term, q
+
+
+@dataclass(frozen=True)
+class StationaryMinimiser(Step):
+    """``A = 0 ⟹ v = argmin(E, v)`` (or ``⟹ E = at(E, v=argmin(E, v))``):
+    ``sign_rule`` shows ``sign(A) = sign(v − argmin(E, v))``, so ``A = 0``
+    forces ``v − argmin(E, v) = 0``, and then ``E`` takes its value at the
+    minimiser.  A stationary point is the (unique) global minimiser."""
+
+    statement: sp.Basic
+    sign_rule: Step
+
+    @property
+    def fact(self) -> sp.Basic:
+        return self.statement
+
+    def verify(self) -> None:
+        parts = _stationary_parts(self.statement)
+        if parts is None:
+            raise self.fail(f"{self.statement} is not A = 0 => v = argmin(E, v)")
+        a, v, term, _ = parts
+        want = sp.Eq(sp.sign(a), sp.sign(sp.Add(v, -term)), evaluate=False)
+        r = self.sign_rule
+        if not isinstance(r, ArgminSign) or r.fact != want:
+            raise self.fail(f"the sign rule shows {r.fact}, expected {want}")
+
+
+def _sign_rule(a: sp.Expr, term: ArgMin, goal: Goal, env: Env) -> ArgminSign | None:
+    statement = sp.Eq(sp.sign(a), sp.sign(sp.Add(term.var, -term)), evaluate=False)
+    if _sign_pattern(statement) is None:
+        return None
+    m = minimiser(term, goal.context, env)
+    if m is None:
+        return None
+    g = m.gradient.xreplace({m.dummy: term.var})
+    link = _link(a, g, goal.context, env)
+    if link is None:
+        return None
+    return ArgminSign(statement, m, link)
+
+
+def uses_of_minimiser(goal: Goal, env: Env) -> Step | None:
+    """An :class:`AboveMinimum` or :class:`StationaryMinimiser` proof of
+    ``goal``, or ``None`` (the statement has another shape, or no minimiser
+    step is found)."""
+    f = goal.statement
+    parts = _at_minimum_parts(f)
+    if parts is not None:
+        m = minimiser(parts[1], goal.context, env)
+        return None if m is None else AboveMinimum(f, m)
+    parts = _stationary_parts(f)
+    if parts is not None:
+        a, _, term, _ = parts
+        rule = _sign_rule(a, term, goal, env)
+        return None if rule is None else StationaryMinimiser(f, rule)
+    return None
