@@ -14,7 +14,8 @@ standing for ``v`` and ``G = ∂E/∂u``:
 3. ``∂H/∂u > 0`` for every ``u`` (sign engine or z3), so ``H`` is strictly
    increasing;
 4. ``H`` has a root: an explicit closed form ``r`` with ``H(r) = 0``
-   (zero-equivalence; ``r`` defined wherever the hypotheses hold), or limits
+   (zero-equivalence; ``r`` defined wherever the hypotheses hold), or two
+   rationals ``a < b`` with ``H(a) < 0 < H(b)`` proved (:mod:`symloss.ivt`), or limits
    of opposite signs at ``u → −∞`` and ``u → +∞`` (computed by SymPy's
    ``limit``, recomputed by ``verify``, after fixing the signs of the
    coefficients of ``u`` by a case split) and the intermediate value theorem.
@@ -60,6 +61,7 @@ from .proof import Given, Sign, Step, iter_steps
 from .algebraic import (AlgebraicTruth, PolynomialMinimiser, algebraic_truth, at_minimum,
                         StrictMinimum, polynomial_minimiser, strict_minimum)
 from .inversion import inverted_roots
+from .ivt import SignChange, sign_change_existence
 from .piecewise import branch_conditions, glue_error, join_statements, prove_joins
 from .piecewise import piece_candidates as _piece_candidates
 from .prover import _guard, _is_zero, claim_goal, prove_goal
@@ -364,9 +366,9 @@ class Minimiser(_SignOfGradient, Step):
         if isinstance(ex, RootExists):
             if ex.core != self.core or ex.var != u:
                 raise self.fail("the root is not a root of this H")
-        elif isinstance(ex, OppositeLimits):
+        elif isinstance(ex, (OppositeLimits, SignChange)):
             if ex.core != self.core or ex.var != u:
-                raise self.fail("the limits are not limits of this H")
+                raise self.fail("the sign change is not one of this H")
         else:
             raise self.fail(f"{type(ex).__name__} does not show that H has a root")
 
@@ -573,7 +575,10 @@ def _factorisations(g: sp.Expr, context, env):
     return out
 
 
-def _roots(h: sp.Expr, u: sp.Symbol) -> list:
+def _roots(h: sp.Expr, u: sp.Symbol, full: bool = True) -> list:
+    """Closed-form roots of ``h`` in ``u`` (a search; the steps check them):
+    by inverting monotone heads, as a polynomial, and (``full``) by SymPy's
+    ``solve`` on transcendental equations, which may take seconds."""
     inverted = inverted_roots(h, u)  # through the model output: no solve() on exp rewrites
     if inverted:
         return inverted
@@ -584,7 +589,8 @@ def _roots(h: sp.Expr, u: sp.Symbol) -> list:
             if not any(u in c.free_symbols for c in (c1, c0)):
                 return [sp.cancel(-c0 / c1)]
     except sp.PolynomialError:
-        pass
+        if not full:
+            return []
     e = h.rewrite(sp.exp) if h.has(sigmoid, softplus, sp.tanh) else h
     try:
         sols = sp.solve(e, u, dict=False)
@@ -603,8 +609,8 @@ def _prove_all(conditions, context, env) -> tuple | None:
     return tuple(out)
 
 
-def _root_existence(h, u, context, env):
-    for r in _roots(h, u):
+def _root_existence(h, u, context, env, full: bool = True):
+    for r in _roots(h, u, full):
         facts = {g.fact for g in context}
         conds = [c for c in definedness_conditions(r) if c not in facts]
         defined = _prove_all(conds, context, env)
@@ -669,10 +675,12 @@ def _limit_existence(h, u, context, env):
     return OppositeLimits(h, u, tuple(candidates), tuple(nonzero), tuple(cases), context)
 
 
-def minimiser(term: ArgMin, context: tuple, env: Env) -> "Minimiser | MinimiserBySign | None":
+def minimiser(term: ArgMin, context: tuple, env: Env, closed: bool = False) -> "Minimiser | MinimiserBySign | None":
     """A :class:`Minimiser` proof for ``term`` under the hypotheses
     ``context`` (Given steps) -- or, when ``E`` has kinks, a
-    :class:`MinimiserBySign` proof -- or ``None``.
+    :class:`MinimiserBySign` proof -- or ``None``.  ``closed``: the caller
+    needs the root in closed form, so SymPy's ``solve`` is tried before the
+    existence arguments that leave it implicit (two proved signs, limits).
 
     >>> w, x, y, b = sp.symbols('w x y b', real=True)
     >>> ctx = (Given(sp.Ne(x, 0), "assumption"),)
@@ -706,7 +714,9 @@ def minimiser(term: ArgMin, context: tuple, env: Env) -> "Minimiser | MinimiserB
         if inc is None:
             env.notes.append(f"argmin: could not show {h} strictly increasing in {v}")
             continue
-        ex = _root_existence(h, u, context, env) or _limit_existence(h, u, context, env)
+        # closed roots first when the caller needs the value; else the cheap routes before solve()
+        ex = (_root_existence(h, u, context, env, full=closed) or sign_change_existence(h, u, context, env)
+              or _limit_existence(h, u, context, env) or (None if closed else _root_existence(h, u, context, env)))
         if ex is None:
             env.notes.append(f"argmin: could not show that {h} has a root in {v}")
             continue
@@ -802,7 +812,7 @@ def prove_argmin_goal(goal: Goal, env: Env) -> Step | None:
     pat = _sign_pattern(f)
     if pat is not None:
         a, term, _ = pat
-        m = minimiser(_on_line(term), goal.context, env)
+        m = minimiser(_on_line(term), goal.context, env, closed=term != _on_line(term))
         if m is None:
             return None
         inside = ()
@@ -839,7 +849,7 @@ def prove_argmin_goal(goal: Goal, env: Env) -> Step | None:
             continue
         m = polynomial_minimiser(term)  # a polynomial in v alone: exact root isolation
         if m is None:
-            m = minimiser(term, goal.context, env)
+            m = minimiser(term, goal.context, env, closed=True)
             if m is None or m.root is None:
                 m = strict_minimum(term, env.deadline)  # kinked / piecewise, v alone: z3 lower bound
                 if m is None:
@@ -878,10 +888,11 @@ def argmin_claim(claim, ctx) -> "Result | None":
 
     steps = list(iter_steps(step))
     by_sign = any(isinstance(x, MinimiserBySign) for x in steps)
-    if type(step).__name__ in ("AboveMinimum", "StationaryMinimiser"):
+    if type(step).__name__ in ("AboveMinimum", "StationaryMinimiser", "MinimiserBound"):
         v = _var(claim)
-        what = ("E is at least its value at the minimiser" if type(step).__name__ == "AboveMinimum"
-                else f"where the derivative vanishes, {v} is the minimiser")
+        what = {"AboveMinimum": "E is at least its value at the minimiser",
+                "StationaryMinimiser": f"where the derivative vanishes, {v} is the minimiser",
+                "MinimiserBound": f"the sign of the derivative at one point places {v}*"}[type(step).__name__]
         return Result("proved", claim, proof=step, method="argmin (sign pattern)",
                       reason=f"the derivative has the sign of {v} - {v}* for the unique minimiser {v}* "
                              f"(closed form or implicit), so {what}")

@@ -9,6 +9,9 @@ strictly increasing after it, so:
 
 * :class:`AboveMinimum`: ``E ≥ at(E, v=argmin(E, v))`` for every ``v`` (the
   value at the minimiser is the least value);
+* :class:`MinimiserBound`: ``argmin(E, v) > c`` iff ``∂E/∂u < 0`` at
+  ``u = c`` (and likewise for ``≥``, ``<``, ``≤``): the implicit minimiser
+  is placed by the sign of the derivative at one point;
 * :class:`StationaryMinimiser`: ``∂E/∂v = 0 ⟹ v = argmin(E, v)`` (a
   stationary point is the global minimiser) and
   ``∂E/∂v = 0 ⟹ E = at(E, v=argmin(E, v))`` (its value is the minimum):
@@ -43,7 +46,13 @@ from .claims import ArgMin, Corr
 from .proof import Step
 from .tactics import Env, Goal
 
-__all__ = ["AboveMinimum", "StationaryMinimiser", "uses_of_minimiser"]
+__all__ = ["AboveMinimum", "StationaryMinimiser", "MinimiserBound", "uses_of_minimiser"]
+
+#: ``argmin op c`` holds iff ``∂E/∂u`` at ``u = c`` has this relation to 0
+_AT_C = {sp.StrictGreaterThan: sp.StrictLessThan, sp.GreaterThan: sp.LessThan,
+         sp.StrictLessThan: sp.StrictGreaterThan, sp.LessThan: sp.GreaterThan}
+_FLIP = {sp.StrictGreaterThan: sp.StrictLessThan, sp.GreaterThan: sp.LessThan,
+         sp.StrictLessThan: sp.StrictGreaterThan, sp.LessThan: sp.GreaterThan}
 
 
 def _at_minimum_parts(statement: sp.Basic):
@@ -142,6 +151,58 @@ class StationaryMinimiser(Step):
             raise self.fail(f"the sign rule shows {r.fact}, expected {want}")
 
 
+def _bound_parts(statement: sp.Basic):
+    """``(term, relation, c)`` when ``statement`` is ``argmin(E, v) op c``
+    (or ``c op argmin(E, v)``) with ``c`` free of ``argmin`` and of ``v``."""
+    if type(statement) not in _AT_C:
+        return None
+    rel, lhs, rhs = type(statement), statement.lhs, statement.rhs
+    if not isinstance(lhs, ArgMin):
+        lhs, rhs, rel = rhs, lhs, _FLIP[rel]
+    if not isinstance(lhs, ArgMin) or lhs != _on_line(lhs) or rhs.atoms(ArgMin, Corr) \
+            or lhs.var in rhs.free_symbols:
+        return None
+    return lhs, rel, rhs
+
+
+@dataclass(frozen=True)
+class MinimiserBound(Step):
+    """``argmin(E, v) op c``: ``minimiser`` shows ``sign(G(u)) = sign(u −
+    argmin(E, v))`` for every real ``u``; at ``u = c`` (real, defined where
+    the hypotheses hold: ``defined`` proves its conditions) this is
+    ``sign(G(c)) = sign(c − argmin)``, so ``argmin > c`` iff ``G(c) < 0``
+    (``≥``: ``G(c) ≤ 0``; ``<``: ``G(c) > 0``; ``≤``: ``G(c) ≥ 0``), which
+    ``at_point`` proves.  The minimiser may be implicit."""
+
+    statement: sp.Basic
+    minimiser: Step
+    at_point: Step
+    defined: tuple = ()
+
+    @property
+    def fact(self) -> sp.Basic:
+        return self.statement
+
+    def verify(self) -> None:
+        from .argmin import _covered
+        from .functions import definedness_conditions
+        from .kernel import substitute
+
+        parts = _bound_parts(self.statement)
+        if parts is None:
+            raise self.fail(f"{self.statement} is not argmin(E, v) op c")
+        term, rel, c = parts
+        m = self.minimiser
+        if not isinstance(m, _MINIMISERS) or m.term != term:
+            raise self.fail(f"the minimiser step is not about {term}")
+        if not all(s.is_real for s in c.free_symbols) or c.has(sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo):
+            raise self.fail(f"{c} is not a real expression")  # real wherever its conditions hold
+        _covered(self, definedness_conditions(c), self.defined, m.context)
+        want = _AT_C[rel](substitute(m.gradient, {m.dummy: c}), 0, evaluate=False)
+        if self.at_point.fact != want:
+            raise self.fail(f"the premise shows {self.at_point.fact}, expected {want}")
+
+
 def _sign_rule(a: sp.Expr, term: ArgMin, goal: Goal, env: Env) -> ArgminSign | None:
     statement = sp.Eq(sp.sign(a), sp.sign(sp.Add(term.var, -term)), evaluate=False)
     if _sign_pattern(statement) is None:
@@ -165,6 +226,22 @@ def uses_of_minimiser(goal: Goal, env: Env) -> Step | None:
     if parts is not None:
         m = minimiser(parts[1], goal.context, env)
         return None if m is None else AboveMinimum(f, m)
+    parts = _bound_parts(f)
+    if parts is not None:
+        from .argmin import _prove, _prove_all
+        from .functions import definedness_conditions
+        from .kernel import substitute
+
+        term, rel, c = parts
+        m = minimiser(term, goal.context, env)
+        if m is None:
+            return None
+        facts = {g.fact for g in goal.context}
+        defined = _prove_all([k for k in definedness_conditions(c) if k not in facts], goal.context, env)
+        if defined is None:
+            return None
+        at = _prove(_AT_C[rel](substitute(m.gradient, {m.dummy: c}), 0, evaluate=False), goal.context, env)
+        return None if at is None else MinimiserBound(f, m, at, defined)
     parts = _stationary_parts(f)
     if parts is not None:
         a, _, term, _ = parts

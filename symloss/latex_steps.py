@@ -546,6 +546,15 @@ class StepPrinterMixin:
         return self.step_line(step, "the function decreases strictly up to its minimiser and increases strictly "
                                     "after it, so its value there is the least")
 
+    def _print_SignChange(self, step) -> str:  # issue 11 (interval helper)
+        return self.step_line(step, "the function is continuous and negative at $%s$, positive at $%s$, so it "
+                                    "vanishes in between (intermediate value theorem)"
+                              % (self.doprint(step.low), self.doprint(step.high)))
+
+    def _print_MinimiserBound(self, step) -> str:  # issue 11 (interval helper)
+        return self.step_line(step, "the derivative at the point has the sign of the point's distance to the "
+                                    "minimiser")
+
     def _print_StationaryMinimiser(self, step) -> str:  # issue 11 (interval helper)
         return self.step_line(step, "the derivative has the sign of the distance to the minimiser, "
                                     "so it vanishes only there")
