@@ -16,9 +16,11 @@ which takes seconds on the exponential rewrite.
 
 >>> u, x, y, b = sp.symbols('u x y b', real=True)
 >>> inverted_roots(-x*sp.sinh(y - sigmoid(u*x + b)), u)
-[(-b + log(y) - log(1 - y))/x]
->>> inverted_roots(sp.tanh(2*u) - y, u)
-[-log(1 - y)/4 + log(y + 1)/4]
+[(-b + log(-y/(y - 1)))/x, (-b + log(y) - log(1 - y))/x]
+>>> inverted_roots(-x*y*(1 - sigmoid(u*x + b)) + x*(1 - y)*sigmoid(u*x + b), u)[0]
+(-b + log(-y/(y - 1)))/x
+>>> inverted_roots(sp.tanh(2*u) - y, u)[0]
+log(-y/(y - 1) - 1/(y - 1))/4
 """
 
 from __future__ import annotations
@@ -33,22 +35,23 @@ __all__ = ["inverted_roots"]
 _THROUGH_ZERO = (sp.sinh, sp.tanh, sp.atan)
 
 
-def _inverse(head, a: sp.Expr) -> sp.Expr | None:
-    """``f⁻¹(a)`` for a monotone head ``f`` (as a closed form; its
-    definedness conditions are the range condition)."""
+def _inverse(head, a: sp.Expr) -> list:
+    """``f⁻¹(a)`` for a monotone head ``f``, in its usual closed forms (the
+    quotient form first, as SymPy's ``solve`` writes it; the split logs
+    second, whose conditions are the range conditions one by one)."""
     if head is sigmoid:
-        return sp.log(a) - sp.log(1 - a)
+        return [sp.log(a / (1 - a)), sp.log(a) - sp.log(1 - a)]
     if head is sp.exp:
-        return sp.log(a)
+        return [sp.log(a)]
     if head is sp.log:
-        return sp.exp(a)
+        return [sp.exp(a)]
     if head is sp.tanh:
-        return (sp.log(1 + a) - sp.log(1 - a)) / 2
+        return [sp.log((1 + a) / (1 - a)) / 2, (sp.log(1 + a) - sp.log(1 - a)) / 2]
     if head is softplus:
-        return sp.log(sp.exp(a) - 1)
+        return [sp.log(sp.exp(a) - 1)]
     if head is sp.sinh:
-        return sp.log(a + sp.sqrt(a ** 2 + 1))
-    return None
+        return [sp.log(a + sp.sqrt(a ** 2 + 1))]
+    return []
 
 
 def _solve(e: sp.Expr, u, depth: int) -> list:
@@ -81,15 +84,40 @@ def _solve(e: sp.Expr, u, depth: int) -> list:
         alt = sp.factor_terms(e)
         if alt != e and not isinstance(alt, sp.Add):
             return _solve(alt, u, depth + 1)
+        return _through_output(e, u, depth)
     return []
+
+
+def _through_output(e: sp.Expr, u, depth: int) -> list:
+    """``u`` only inside one function node ``F`` (the model output): solve
+    the equation linear in ``t = F``, then ``F = t*``."""
+    nodes = {n for n in sp.preorder_traversal(e) if isinstance(n, sp.Function) and u in n.free_symbols}
+    outer = [n for n in nodes if not any(m != n and m.has(n) for m in nodes)]  # not inside another
+    if len(outer) != 1:
+        return []
+    f = outer[0]
+    t = sp.Dummy("t")
+    g = e.xreplace({f: t})
+    if u in g.free_symbols:
+        return []
+    try:
+        poly = sp.Poly(sp.expand(g), t)
+    except sp.PolynomialError:
+        return []
+    if poly.degree() != 1:
+        return []
+    c1, c0 = poly.all_coeffs()
+    return _equal(f, sp.cancel(-c0 / c1), u, depth + 1)
 
 
 def _equal(f: sp.Expr, a: sp.Expr, u, depth: int) -> list:
     """Candidates with ``f(r) = a`` (``a`` free of ``u``)."""
     if isinstance(f, sp.Function) and len(f.args) == 1:
-        inv = _inverse(type(f), a)
-        if inv is not None:
-            return _solve(f.args[0] - inv, u, depth + 1)
+        out = []
+        for inv in _inverse(type(f), a):
+            out.extend(_solve(f.args[0] - inv, u, depth + 1))
+        if out:
+            return out
     return _solve(f - a, u, depth + 1) if not isinstance(f, sp.Function) else []
 
 
