@@ -376,7 +376,8 @@ def _forms(expr: sp.Expr) -> tuple:
     """``expr`` and, when it differs and is checked equal by
     zero-equivalence, its ``factor_terms`` form (common factors pulled out:
     ``(1−σ)²σ − (1−σ)σ²`` becomes ``σ(1−σ)(1−2σ)``, whose natural
-    enclosure has a sign).  Both enclose the same values wherever ``expr``
+    enclosure has a sign), and that form with each sum factor expanded and
+    collected in the variables.  All enclose the same values wherever ``expr``
     is defined, so their enclosures are intersected."""
     from .derive import is_zero
 
@@ -386,6 +387,13 @@ def _forms(expr: sp.Expr) -> tuple:
             alt = sp.factor_terms(expr)
             if alt != expr and not isinstance(alt, sp.Add) and is_zero(alt - expr) is True:
                 out.append(alt)
+                # each sum factor collected in the variables: w(1−σ) − wσ + 1 becomes w(1 − 2σ) + 1,
+                # whose enclosure keeps a sign on an unbounded box (no ∞ − ∞)
+                vs = sorted(expr.free_symbols, key=sp.default_sort_key)
+                grouped = sp.Mul(*[sp.collect(sp.expand(f), vs) if isinstance(f, sp.Add) else f
+                                   for f in sp.Mul.make_args(alt)])
+                if grouped not in out and is_zero(grouped - expr) is True:
+                    out.append(grouped)
         except (TypeError, ValueError, sp.PolynomialError, RecursionError):
             pass
     return tuple(out)

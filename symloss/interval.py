@@ -54,6 +54,7 @@ import sympy as sp
 
 from .enclosure import (PREC, Undefined, _Fn, _KINK_HEADS, _SMOOTH_HEADS, box_proves, enclose, _fails,
                         natural, smooth)
+from .enclosure import _bounded as _bounded_iv
 from .functions import definedness_conditions, derivative
 from .proof import Given, Sign, Step
 from .tactics import Env, Goal, Hypothetical, check_context, check_under, expression_size
@@ -182,6 +183,24 @@ def _tail_smooth(expr) -> bool:
     return smooth(expr) and all(p.args[1].is_Integer for p in expr.atoms(sp.Pow))
 
 
+def _enclosed_slab(fn, box: tuple, i: int, side: int, sign: Sign) -> bool:
+    """Whether enclosures alone show that, on the tail ``box`` (unbounded in
+    variable ``i`` beyond its finite end, on ``side``), ``f`` moves away from
+    0 going outwards: ``f`` has an enclosure on the box (every operation is
+    defined there, so ``f`` is defined and, with smooth heads,
+    differentiable in that variable) and the enclosure of ``∂f/∂xᵢ`` on it
+    has the outward sign (mean value theorem along ``xᵢ``).  Extended
+    interval arithmetic encloses every value on an unbounded box, and the
+    derivative's collected forms avoid ``∞ − ∞`` (``w·σ(w)(1 − σ(w))``: the
+    factor ``1 + w(1 − 2σ(w))`` is below −6 for every ``w ≥ 8``)."""
+    v = fn.variables[i]
+    try:
+        enclose(fn.expr, dict(zip(fn.variables, box)), 0, fn)
+    except Undefined:
+        return False
+    return box_proves(fn.d(v), box, _outward(side, sign), 0)
+
+
 def _outward(side: int, sign: Sign) -> Sign:
     """The sign of ``f′`` on the tail ``side`` that keeps ``f op 0`` going outwards."""
     return Sign.NONNEGATIVE if (side > 0) == (sign in _LOWER) else Sign.NONPOSITIVE
@@ -196,14 +215,20 @@ class Tail:
     alone, that ``f′`` has the sign that keeps ``f`` beyond ``f(at)`` going
     outwards, ``defined`` shows ``f``'s definedness conditions there
     (``None`` when it has none), and ``f(at)`` itself is enclosed on the
-    right side of 0.  Not a step: :class:`IntervalCover` re-checks it."""
+    right side of 0.  ``kind = "enclosed"`` (any number of variables; the
+    leaf is the whole slab beyond ``at``): the same monotonicity along
+    ``var`` with ``∂f/∂var``'s sign and ``f``'s definedness read off rigorous
+    enclosures on the unbounded slab, and ``face`` a bisection tree covering
+    the face ``var = at`` of the slab (``proof`` and ``defined`` are
+    ``None``).  Not a step: :class:`IntervalCover` re-checks it."""
 
     var: sp.Symbol
     side: int
     at: sp.Rational
     kind: str
-    proof: Hypothetical
+    proof: Hypothetical | None
     defined: Hypothetical | None = None
+    face: object = None
 
 
 def _children(box: tuple, i: int, m):
@@ -260,8 +285,9 @@ class IntervalCover(Step):
         leaves = self.leaves()
         boxes = sum(1 for leaf, _ in leaves if leaf is None)
         region = ", ".join(f"{v} in [{lo}, {hi}]" for v, (lo, hi) in zip(self.variables, self.box))
-        tails = "; ".join(f"{t.var} {'>=' if t.side > 0 else '<='} {t.at} by "
-                          f"{'a direct proof' if t.kind == 'direct' else 'monotonicity'}"
+        how = {"direct": "a direct proof", "monotone": "monotonicity",
+               "enclosed": "monotonicity (enclosed derivative)"}
+        tails = "; ".join(f"{t.var} {'>=' if t.side > 0 else '<='} {t.at} by {how.get(t.kind, t.kind)}"
                           for t, _ in leaves if t is not None)
         out = (f"on {boxes} boxes covering {region}, an interval enclosure of {self.expr} "
                f"is {self.sign.value}")
@@ -302,6 +328,30 @@ class IntervalCover(Step):
         if not box_proves(fn, box, self.sign, self.order):
             raise self.fail(f"the enclosure on {box} does not give {self.sign.value}")
 
+    def _check_enclosed(self, fn, t: Tail, box: tuple) -> None:
+        if t.proof is not None or t.defined is not None:
+            raise self.fail("an enclosed tail carries no proofs")
+        if not _tail_smooth(self.expr):
+            raise self.fail("an enclosed tail needs a smooth expression")
+        if t.var.is_integer is True or t.var.is_rational is True:
+            raise self.fail(f"{t.var} must range over an interval of reals")
+        i = self.variables.index(t.var)
+        want = (t.at, sp.oo) if t.side > 0 else (-sp.oo, t.at)
+        if tuple(box[i]) != want:
+            raise self.fail(f"the leaf {box} is not the whole tail of {t.var} beyond {t.at}")
+        if not _enclosed_slab(fn, box, i, t.side, self.sign):
+            raise self.fail(f"the enclosures on {box} do not show the tail")
+        face = box[:i] + ((t.at, t.at),) + box[i + 1:]
+        try:
+            leaves = _leaves(t.face, face, [])
+        except (ValueError, TypeError) as exc:
+            raise self.fail(f"bad face cover: {exc}") from None
+        for leaf, b in leaves:
+            if leaf is None:
+                self._check_box(fn, b)
+            else:
+                self._check_tail(fn, leaf, b)
+
     def _check_tail(self, fn, t: Tail, box: tuple) -> None:
         if not isinstance(t, Tail) or t.var not in self.variables or t.side not in (1, -1):
             raise self.fail(f"{t!r} is not a tail of a variable")
@@ -311,6 +361,13 @@ class IntervalCover(Step):
         if not ((t.side > 0 and lo >= t.at) or (t.side < 0 and hi <= t.at)):
             raise self.fail(f"the leaf {box} is not inside the tail {t.var} beyond {t.at}")
         cond = _tail_condition(t.var, t.side, t.at)
+        if t.kind == "enclosed":
+            self._check_enclosed(fn, t, box)
+            return
+        if t.face is not None:
+            raise self.fail(f"a {t.kind} tail has no face cover")
+        if not isinstance(t.proof, Hypothetical) or not (t.defined is None or isinstance(t.defined, Hypothetical)):
+            raise self.fail(f"a {t.kind} tail needs its proofs")
         if t.kind == "direct":
             if t.defined is not None:
                 raise self.fail("a direct tail has no definedness part")
@@ -385,6 +442,7 @@ class _Search:
         self.goal, self.fn, self.sign, self.order = goal, fn, sign, order
         self.stop, self.boxes = stop, boxes
         self.env = Env(deadline=stop, depth=env.depth)
+        self.smooth = _tail_smooth(fn.expr)
         self.tails: dict = {}      # (v, side) -> Tail found
         self.attempts: dict = {}   # (v, side) -> number of tries
         self.probed: set = set()
@@ -408,18 +466,32 @@ class _Search:
                 raise _Found(dict(zip(vs, point)))
         unbounded = [i for i, (lo, hi) in enumerate(box) if lo == -sp.oo or hi == sp.oo]
         if unbounded:
-            i = unbounded[0]
-            lo, hi = box[i]
-            if lo != -sp.oo or hi != sp.oo:
-                side, at = (1, lo) if hi == sp.oo else (-1, hi)
-                t = self.tail(vs[i], side, at)
-                if t is not None:
-                    return t
-                if abs(at) > _FAR:
+            both = [j for j in unbounded if box[j] == (-sp.oo, sp.oo)]
+            if both:
+                i = both[0]
+            else:  # every unbounded side has a finite end: a tail for one of them, else cut the nearest
+                ends = {}
+                for j in unbounded:
+                    lo, hi = box[j]
+                    side, at = (1, lo) if hi == sp.oo else (-1, hi)
+                    t = self.enclosed(box, j, side, at, depth) or self.tail(vs[j], side, at)
+                    if t is not None:
+                        return t
+                    ends[j] = abs(at)
+                i = min(unbounded, key=lambda j: ends[j])
+                if ends[i] > _FAR:
                     raise _Stop
+                spread = [j for j, (lo, hi) in enumerate(box) if j not in ends and hi - lo > 0]
+                if spread and ends[i] >= _TAIL_AT[0]:  # the slab's enclosure is spoilt by the bounded sides
+                    i = self._worst(box, [box[j][1] - box[j][0] if j in spread else 0 for j in range(len(box))],
+                                    spread[0])
         else:
             widths = [hi - lo for lo, hi in box]
             i = max(range(len(vs)), key=lambda j: widths[j])
+            if widths[i] == 0:
+                raise _Stop  # a point: nothing to cut
+            if len(vs) > 1:
+                i = self._worst(box, widths, i)
         if depth >= _MAX_DEPTH:
             raise _Stop
         m = cut[i]
@@ -428,6 +500,41 @@ class _Search:
             right = self.run(b, depth + 1)
             return (i, m, self.run(a, depth + 1), right)
         return (i, m, self.run(a, depth + 1), self.run(b, depth + 1))
+
+    def _worst(self, box: tuple, widths: list, default: int) -> int:
+        """The variable whose spread widens the enclosure most: the one whose
+        fixing at its midpoint narrows the natural enclosure most (a search
+        heuristic only; every leaf is checked on its own)."""
+        best, narrowest = default, None
+        for j, wd in enumerate(widths):
+            if wd == 0:
+                continue
+            mid = (box[j][0] + box[j][1]) / 2
+            try:
+                e = enclose(self.fn.expr, dict(zip(self.fn.variables, box[:j] + ((mid, mid),) + box[j + 1:])),
+                            0, self.fn)
+            except Undefined:
+                continue
+            width = e.delta if _bounded_iv(e) else None
+            if width is not None and (narrowest is None or width < narrowest):
+                best, narrowest = j, width
+        return best
+
+    def enclosed(self, box: tuple, i: int, side: int, at, depth: int) -> Tail | None:
+        """An enclosed tail for the slab ``box`` (unbounded in variable ``i``):
+        the slab by enclosures, its face ``xᵢ = at`` by a cover of its own."""
+        v = self.fn.variables[i]
+        if abs(at) < _TAIL_AT[0] or not self.smooth or v.is_integer:
+            return None
+        if not _enclosed_slab(self.fn, box, i, side, self.sign):
+            return None
+        try:
+            face = self.run(box[:i] + ((at, at),) + box[i + 1:], depth + 1)
+        except _Stop:
+            if time.monotonic() > self.stop or self.boxes <= 0:
+                raise
+            return None
+        return Tail(v, side, at, "enclosed", None, None, face)
 
     def _probes(self, box: tuple, cut: tuple):
         """Points where a failing box is probed for a counterexample: the
