@@ -54,7 +54,7 @@ import sympy as sp
 
 from .enclosure import (PREC, Undefined, _Fn, _KINK_HEADS, _SMOOTH_HEADS, box_proves, enclose, _fails,
                         natural, smooth)
-from .enclosure import _bounded as _bounded_iv
+from .enclosure import _bounded as _bounded_iv, _hi, _lo
 from .functions import definedness_conditions, derivative
 from .proof import Given, Sign, Step
 from .tactics import Env, Goal, Hypothetical, check_context, check_under, expression_size
@@ -515,7 +515,7 @@ class _Search:
                             0, self.fn)
             except Undefined:
                 continue
-            width = e.delta if _bounded_iv(e) else None
+            width = float(_hi(e) - _lo(e)) if _bounded_iv(e) else None
             if width is not None and (narrowest is None or width < narrowest):
                 best, narrowest = j, width
         return best
