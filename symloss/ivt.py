@@ -100,8 +100,17 @@ def _first(core, u, ends, rel, context, env):
     return None
 
 
+#: other free symbols of ``H`` beyond which the search is not tried (each sign
+#: is a goal in those symbols; three or more rarely pay for the box search)
+_MAX_OTHERS = 1
+
+
 def sign_change_existence(core: sp.Expr, u, context: tuple, env: Env) -> SignChange | None:
-    """A :class:`SignChange` step for ``core`` (increasing in ``u``), or ``None``."""
+    """A :class:`SignChange` step for ``core`` (increasing in ``u``), or ``None``
+    (also when ``core`` has more than one symbol besides ``u``: limits
+    handle those, with their sign cases)."""
+    if len(core.free_symbols - {u}) > _MAX_OTHERS:
+        return None
     low = _first(core, u, [-e for e in _ENDS], sp.StrictLessThan, context, env)
     if low is None:
         return None
