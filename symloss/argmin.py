@@ -766,7 +766,9 @@ def _by_sign(term: ArgMin, u, context, env) -> MinimiserBySign | None:
             defined = _prove_all(conds, context, env)
             if defined is None:
                 continue
-            proof = _prove(sp.Eq(sp.sign(g), sp.sign(u - r), evaluate=False), context, env)
+            want = sp.Eq(sp.sign(g), sp.sign(u - r), evaluate=False)
+            proof = _pieces_by_z3(want, context, env) if joins else None  # z3 reads Piecewise exactly
+            proof = proof or _prove(want, context, env)
             if proof is None:
                 continue
             step = MinimiserBySign(e, v, u, r, proof, defined, context, joins)
@@ -780,13 +782,30 @@ def _by_sign(term: ArgMin, u, context, env) -> MinimiserBySign | None:
     return None
 
 
-def _link(a: sp.Expr, g: sp.Expr, context, env) -> Step | None:
-    if a == g:  # the claim's derivative is the minimiser's: sign(A) = sign(1·A)
-        from .prover import SameSign
+def _pieces_by_z3(statement, context, env) -> Step | None:
+    """``statement`` by the decision procedure alone (the sign rule of a
+    piecewise derivative: the other tactics' rewrites of ``Piecewise`` take
+    seconds and rarely help); ``None`` when it does not decide it."""
+    from .prover import _checked_step, decision_procedure
 
-        one = prove_sign(sp.S.One, Sign.POSITIVE, context)
-        if one is not None:
-            return SameSign(a, g, sp.S.One, one.step, context, False)
+    goal = Goal(statement, context)
+    return _checked_step(_guard(decision_procedure)(goal, env), goal)
+
+
+def _link(a: sp.Expr, g: sp.Expr, context, env) -> Step | None:
+    from .prover import SameSign
+
+    one = prove_sign(sp.S.One, Sign.POSITIVE, context)
+    if one is not None:  # the claim's derivative is the minimiser's, maybe written apart: sign(A) = sign(1·A)
+        step = SameSign(a, g, sp.S.One, one.step, context, False)
+        if a == g:
+            return step
+        if a.has(sp.Piecewise) or g.has(sp.Piecewise):  # the ratio search is slow on pieces; try 1 first
+            try:
+                step.verify()
+                return step
+            except ProofCheckError:
+                pass
     return _prove(sp.Eq(sp.sign(a), sp.sign(g), evaluate=False), context, env)
 
 
