@@ -86,7 +86,7 @@ def bench_claims(paths, timeout: float | None, jobs: int) -> dict:
 
 
 def _pairs():
-    from symloss.catalogue import CATALOGUE
+    from symloss.calculus.catalogue import CATALOGUE
 
     return [(m.name, l.name) for m, l, c in CATALOGUE.pairs() if c.ok and not m.indexed]
 
@@ -115,7 +115,7 @@ def bench_derivation(pairs) -> dict:
 def bench_lambdify(pairs, n: int, seed: int = 0) -> dict:
     """Gradient evaluations per second on batches of ``n`` admissible-domain
     points (lambdify time reported separately)."""
-    from symloss.functions import NUMPY_FUNCTIONS
+    from symloss.language.functions import NUMPY_FUNCTIONS
     from symloss.problem import problem
 
     rng = np.random.default_rng(seed)

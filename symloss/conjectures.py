@@ -437,7 +437,7 @@ def build_problem(spec: ClaimSpec):
 def _claim_parser():
     """The claim language's parser, ``parse_claim(problem, text)``, if built."""
     try:
-        from .claims import parse_claim
+        from .calculus.claims import parse_claim
     except ImportError:
         return None
     return parse_claim
@@ -462,7 +462,7 @@ def prepare(spec: ClaimSpec) -> str:
 
 
 def evaluate(spec: ClaimSpec, timeout: float | None = None):
-    """Decide ``spec`` in this process and return a :class:`~symloss.verdict.Result`.
+    """Decide ``spec`` in this process and return a :class:`~symloss.engine.verdict.Result`.
 
     ``timeout`` is the *soft* budget handed to the decision procedure; hard
     limits are :mod:`symloss.runner`'s job.

@@ -4,8 +4,8 @@ A *tactic* is a callable ``tactic(claim, ctx) -> Result | None``; ``None``
 means "does not apply / gave up".  Tactics live in a :class:`TacticRegistry`;
 :data:`TACTICS` is the default instance, which the prover appends to.  The
 only proof tactic here is zero-equivalence for identity claims ``A == B``
-(via :func:`symloss.derive.is_zero`); nothing is ever proved by sampling.
-Every ``proved`` result passes :func:`symloss.proof.check_proof` against the
+(via :func:`symloss.calculus.derive.is_zero`); nothing is ever proved by sampling.
+Every ``proved`` result passes :func:`symloss.calculus.proof.check_proof` against the
 claim's hypotheses before it is returned, whichever tactic produced it.
 
 Deadlines are cooperative (checked between tactics and inside the search);
@@ -21,10 +21,10 @@ from typing import Callable
 
 import sympy as sp
 
-from .claims import ArgMin, Claim, Corr, Pointwise, parse_claim
+from .calculus.claims import ArgMin, Claim, Corr, Pointwise, parse_claim
 from .errors import InvalidArgument, ProofCheckError
-from .proof import Given, Step, check_proof
-from .verdict import Evidence, Result
+from .calculus.proof import Given, Step, check_proof
+from .engine.verdict import Evidence, Result
 
 __all__ = [
     "Context",
@@ -107,7 +107,7 @@ class TacticRegistry:
 
 
 def _is_zero(expr: sp.Expr) -> bool | None:
-    from .derive import is_zero
+    from .calculus.derive import is_zero
 
     return is_zero(expr)
 
@@ -155,7 +155,7 @@ class Tautology(Step):
 class ExactEvaluation(Step):
     """A closed statement (no free symbols) is true by exact evaluation:
     exact rational arithmetic, and rigorous interval arithmetic for the
-    transcendental numbers (:func:`symloss.exact.truth`)."""
+    transcendental numbers (:func:`symloss.calculus.exact.truth`)."""
 
     statement: sp.Basic
 
@@ -164,7 +164,7 @@ class ExactEvaluation(Step):
         return self.statement
 
     def verify(self) -> None:
-        from .exact import truth
+        from .calculus.exact import truth
 
         if self.statement.free_symbols or self.statement.atoms(ArgMin, Corr):
             raise self.fail(f"{self.statement} is not a closed statement")
@@ -186,7 +186,7 @@ class FalseHypothesis(Step):
         return self.statement
 
     def verify(self) -> None:
-        from .kernel import holds
+        from .language.kernel import holds
 
         h = self.hypothesis.fact
         if h.free_symbols or h.atoms(ArgMin, Corr) or holds(h) is not False:
@@ -195,7 +195,7 @@ class FalseHypothesis(Step):
 
 def false_hypothesis(claim: Claim, ctx: Context) -> Result | None:
     """Prove a pointwise claim whose hypotheses include a closed false one."""
-    from .kernel import holds
+    from .language.kernel import holds
 
     if not isinstance(claim, Pointwise):
         return None
@@ -245,7 +245,7 @@ def zero_equivalence(claim: Claim, ctx: Context) -> Result | None:
 
 
 def _refutation(claim: Claim, ctx: Context) -> Result | None:
-    from .counterexample import refute
+    from .refute.counterexample import refute
 
     search = refute(claim, seed=ctx.seed, deadline=ctx.deadline)
     ctx.points += search.tested
@@ -267,7 +267,7 @@ def default_tactics() -> TacticRegistry:
     >>> default_tactics().names('prove')[0]
     'zero-equivalence'
     """
-    from . import argmin, convexity, corr, prover, relations
+    from .engine import argmin, convexity, corr, prover, relations
 
     reg = TacticRegistry()
     reg.add("zero-equivalence", zero_equivalence, "prove")
@@ -361,8 +361,8 @@ def _in_domains(claim: Claim, ce) -> bool:
 
 def _recheck_counterexample(claim: Claim, ce) -> bool:
     """Independent exact re-check of a counterexample against the claim."""
-    from .claims import Nondecreasing, Proportional
-    from .counterexample import pair_form, verify
+    from .calculus.claims import Nondecreasing, Proportional
+    from .refute.counterexample import pair_form, verify
 
     if ce is None:
         return False
@@ -382,10 +382,10 @@ def _recheck_counterexample(claim: Claim, ce) -> bool:
     if verify(claim.formula, claim.hypotheses, ce.values):
         return True
     # an argmin failure: admissible point at which a minimiser is missing
-    from .ranges import admissible
+    from .refute.ranges import admissible
 
     if claim.formula.atoms(ArgMin) and admissible(claim.hypotheses, ce.values) is True:
-        from .ranges import failure_reason
+        from .refute.ranges import failure_reason
 
         return failure_reason(claim.formula, ce.values) is not None
     return False

@@ -343,7 +343,7 @@ class ClaimReport:
 
     ``counterexample`` is the JSON form (symbol → exact value string, or a
     list of two strings for a bound variable); ``result`` is the
-    :class:`~symloss.verdict.Result` when one crossed the process boundary.
+    :class:`~symloss.engine.verdict.Result` when one crossed the process boundary.
     """
 
     spec: Any  # conjectures.ClaimSpec
@@ -436,7 +436,7 @@ def _preload() -> None:
     then start warm instead of each importing SymPy-heavy modules again."""
     import importlib
 
-    for name in ("problem", "claims", "decide", "prover"):
+    for name in ("problem", "calculus.claims", "decide", "engine.prover"):
         try:
             importlib.import_module(f"{__package__}.{name}")
         except Exception:  # not built yet, or broken: the worker will say so
@@ -464,7 +464,7 @@ def prepare_specs(specs: Sequence[Any], *, jobs: int = 1, timeout: float = DEFAU
 def _unknown(spec, reason: str, method: str, seconds: float) -> ClaimReport:
     """An ``unknown`` row (timeout, crash, error), with a Result for documents."""
     try:
-        from .verdict import Result
+        from .engine.verdict import Result
 
         result = Result("unknown", spec.claim, reason=reason, method=method, seconds=seconds, name=spec.name)
     except Exception:  # pragma: no cover - verdict module unavailable

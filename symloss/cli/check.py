@@ -106,14 +106,14 @@ def format_line(report: ClaimReport) -> str:
 
 
 def _explained(report: ClaimReport) -> str | None:
-    """The refutation in the user's terms with decimals (symloss.terminal),
+    """The refutation in the user's terms with decimals (symloss.render.terminal),
     when the report carries its result."""
     result = getattr(report, "result", None)
     if result is None or report.verdict != "refuted":
         return None
     try:
         from ..conjectures import build_problem
-        from ..terminal import refutation_text
+        from ..render.terminal import refutation_text
 
         return refutation_text(result, build_problem(report.spec))
     except Exception:  # the plain reason below still says it
@@ -135,9 +135,9 @@ def summary(reports: Sequence[ClaimReport]) -> str:
 
 
 def _document_writer():
-    if importlib.util.find_spec("symloss.document") is None:
+    if importlib.util.find_spec("symloss.render.document") is None:
         return None
-    from .. import document
+    from ..render import document
 
     return getattr(document, "write_document", None)
 
@@ -188,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
         writer = _document_writer()
         if writer is None:
             option = "--latex" if args.latex else "--pdf"
-            raise InvalidArgument(f"{option} is not available yet: the document module (symloss.document) is not built")
+            raise InvalidArgument(f"{option} is not available yet: the document module (symloss.render.document) is not built")
         if args.pdf and shutil.which("pdflatex") is None:  # refuse before the long part
             raise ToolMissing(f"--pdf {args.pdf}: pdflatex is not installed (install TeX Live, or use --latex)")
     _check_output_paths(args)
