@@ -197,7 +197,7 @@ def _eval(expr: sp.Basic, prec: int):
             return _eval(h0, prec)
         return _iv(1 if s > 0 else 0)
     if isinstance(expr, sp.CRootOf):  # a real algebraic number: its checked isolating interval
-        from ..engine.algebraic import isolating_interval
+        from .roots import isolating_interval
 
         try:
             lo, hi = isolating_interval(expr, min(prec, 256))
