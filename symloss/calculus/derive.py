@@ -658,14 +658,14 @@ class Derivation(Step):
     def latex(self) -> str:
         """The derivation as a LaTeX fragment: model, loss, the chain rule
         with outer and inner derivatives, and each rewrite to the result."""
-        from ..render.latex import derivation_latex
+        from ..printing import printer
 
-        return derivation_latex(self)
+        return printer("derivation_latex")(self)
 
     def _repr_latex_(self) -> str:
-        from ..render.latex import latex
+        from ..printing import printer
 
-        return "$%s$" % latex(self.fact)
+        return "$%s$" % printer("expr_latex")(self.fact)
 
 
 def _rewrites(expr: sp.Expr, labels) -> tuple[list[Rewrite], sp.Expr]:

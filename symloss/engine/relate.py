@@ -84,9 +84,9 @@ class Relation:
         if self.status == "proved" and self.expr is None:
             return f"{self.lhs_text} = h(L) for a nondecreasing h ({self.reason})"
         if self.status == "proved":
-            from ..render.pretty import one_line
+            from ..printing import printer
 
-            return f"{self.lhs_text} = {one_line(self.expr)}"
+            return f"{self.lhs_text} = {printer('one_line')(self.expr)}"
         if self.status == "refuted":
             return f"no function of L gives ∂L/∂{self.param}: {self.counterexample.describe()}"
         return f"unknown: {self.reason}"

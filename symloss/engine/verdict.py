@@ -215,15 +215,15 @@ class Result:
         """This result as a LaTeX fragment for a document: the claim with its
         quantifiers, the verdict, and the proof (ending in ∎) or the
         counterexample with both sides evaluated exactly."""
-        from ..render.latex import result_latex
+        from ..printing import printer
 
-        return result_latex(self)
+        return printer("result_latex")(self)
 
     def _repr_latex_(self) -> str:
         try:
-            from ..render.latex import result_repr_latex  # MathJax-friendly summary
+            from ..printing import printer
 
-            return result_repr_latex(self)
+            return printer("result_repr_latex")(self)  # MathJax-friendly summary
         except Exception:  # a notebook repr must never raise: minimal rendering
             text = self.claim_text.replace("\\", r"\backslash ").replace("_", r"\_")
             body = rf"\text{{{self.verdict}: }}\texttt{{{text}}}"
