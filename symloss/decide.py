@@ -38,6 +38,7 @@ __all__ = [
     "closed_evaluation",
     "decide",
     "check_claim",
+    "decide_convexity",
 ]
 
 
@@ -52,6 +53,16 @@ class Context:
     tried: list = field(default_factory=list)
     points: int = 0
     notes: list = field(default_factory=list)
+    tactics: "TacticRegistry | None" = None
+
+    def decide(self, claim: Claim, *, deadline: float | None = None) -> Result:
+        """Decide a sub-claim with the pipeline and tactics of this call (by
+        default within this call's deadline).  Tactics that reduce a claim to
+        another one (convexity to the sign of a second derivative, a relation
+        over finitely many values to a pointwise statement) call this instead
+        of importing :func:`decide`: the engine stays below the pipeline."""
+        return decide(claim, deadline=self.deadline if deadline is None else deadline, seed=self.seed,
+                      tactics=self.tactics)
 
     def left(self) -> float:
         """Seconds left before the deadline."""
@@ -398,8 +409,8 @@ def decide(claim: Claim, *, deadline: float | None = None, timeout: float = 10.0
     ``deadline`` is a ``time.monotonic()`` value (default: now + timeout).
     """
     start = time.monotonic()
-    ctx = Context(deadline=deadline if deadline is not None else start + timeout, seed=seed)
     reg = tactics if tactics is not None else TACTICS
+    ctx = Context(deadline=deadline if deadline is not None else start + timeout, seed=seed, tactics=reg)
     for tname, tactic in reg.stage("prove"):
         if ctx.expired():
             break
@@ -434,3 +445,11 @@ def check_claim(problem, text: str, assume=(), timeout: float = 10.0, *, seed: i
     result = decide(claim, deadline=start + float(timeout), seed=seed, name=name)
     # the seconds the caller waited: reading the claim (which differentiates) included
     return dataclasses.replace(result, seconds=time.monotonic() - start)
+
+
+def decide_convexity(problem, param, *, concave: bool = False, assume=(), timeout: float = 10.0) -> Result:
+    """``convex(L, param)`` (or ``concave``) about ``problem``, decided by the
+    claim engine: the same as ``problem.check("convex(L, w)")``."""
+    p = problem._param(param)
+    return check_claim(problem, f"{'concave' if concave else 'convex'}(L, {p})", assume=tuple(assume),
+                       timeout=timeout)

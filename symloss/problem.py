@@ -34,6 +34,7 @@ from typing import Iterable, Mapping
 
 import sympy as sp
 
+from .calculus.catalogue import is_input_name, is_label_name  # noqa: F401 - re-exported
 from .calculus.catalogue import CATALOGUE, Catalogue, LossSpec, ModelSpec
 from .calculus.derive import Derivation, derive, readable
 from .language.domains import Domain, SymbolTable
@@ -42,28 +43,6 @@ from .language.functions import derivative
 from .language.kernel import substitute  # values put in are built by the trusted kernel
 
 __all__ = ["Problem", "problem", "is_input_name", "is_label_name"]
-
-_INPUT = re.compile(r"x(_\w*|\d+)?\Z")
-_LABEL = re.compile(r"y(_\w*|\d+)?\Z")
-
-
-def is_input_name(name: str) -> bool:
-    """``x``, ``x_…`` or ``x<digits>``.
-
-    >>> is_input_name('x'), is_input_name('x_2'), is_input_name('x3'), is_input_name('xi')
-    (True, True, True, False)
-    """
-    return bool(_INPUT.match(name))
-
-
-def is_label_name(name: str) -> bool:
-    """``y``, ``y_…`` or ``y<digits>`` (not ``yhat``).
-
-    >>> is_label_name('y'), is_label_name('y2'), is_label_name('yhat')
-    (True, True, False)
-    """
-    return bool(_LABEL.match(name))
-
 
 def _name(s) -> str:
     if isinstance(s, sp.Indexed):

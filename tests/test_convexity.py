@@ -5,7 +5,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symloss.engine.convexity import JensenViolation, decide_convexity, jensen_gap, kinks
+from symloss.decide import decide_convexity
+from symloss.engine.convexity import JensenViolation, jensen_gap, kinks
 from symloss.problem import problem
 
 mpmath.mp.dps = 50

@@ -27,6 +27,7 @@ Compatibility(ok=False, reason="loss 'bce' needs a probability in (0, 1) but mod
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -35,7 +36,33 @@ import sympy as sp
 from ..errors import InvalidArgument
 from ..language.functions import relu, sigmoid, softplus
 
+
+# naming conventions of the catalogue's data: inputs x, x_1, x2, ...; labels y, y_1, y2, ...
+_INPUT = re.compile(r"x(_\w*|\d+)?\Z")
+_LABEL = re.compile(r"y(_\w*|\d+)?\Z")
+
+
+def is_input_name(name: str) -> bool:
+    """``x``, ``x_…`` or ``x<digits>``.
+
+    >>> is_input_name('x'), is_input_name('x_2'), is_input_name('x3'), is_input_name('xi')
+    (True, True, True, False)
+    """
+    return bool(_INPUT.match(name))
+
+
+def is_label_name(name: str) -> bool:
+    """``y``, ``y_…`` or ``y<digits>`` (not ``yhat``).
+
+    >>> is_label_name('y'), is_label_name('y2'), is_label_name('yhat')
+    (True, True, False)
+    """
+    return bool(_LABEL.match(name))
+
+
 __all__ = [
+    "is_input_name",
+    "is_label_name",
     "ModelSpec",
     "LossSpec",
     "Compatibility",

@@ -40,7 +40,7 @@ from ..calculus.exact import point_is_admissible, sign_of
 from ..calculus.proof import Step
 from .verdict import Counterexample, Result
 
-__all__ = ["KINKS", "kinks", "decide_convexity", "jensen_gap", "JensenViolation", "ConvexClaim", "ConvexFact",
+__all__ = ["KINKS", "kinks", "jensen_gap", "JensenViolation", "ConvexClaim", "ConvexFact",
            "SmoothConvexity", "convexity", "register"]
 
 #: Function heads whose argument makes a function non-smooth.
@@ -213,7 +213,6 @@ def _kink_points(E, v, ks, symbols, deadline):
 def convexity(claim, ctx):
     """Tactic for ``convex``/``concave`` claims (see the module docstring)."""
     from ..calculus.claims import Pointwise
-    from ..decide import decide
     from ..language.functions import derivative
 
     if not isinstance(claim, ConvexClaim):
@@ -224,8 +223,8 @@ def convexity(claim, ctx):
     second = derivative(E, v, 2)
     formula = (sp.Le if concave else sp.Ge)(second, 0, evaluate=False)  # SymPy does not decide it
     symbols = tuple(sorted(set(claim.symbols) | {v}, key=str))
-    inner = decide(Pointwise(text=str(formula), hypotheses=claim.hypotheses, symbols=symbols,
-                             domains=claim.domains, formula=formula), deadline=ctx.deadline)
+    inner = ctx.decide(Pointwise(text=str(formula), hypotheses=claim.hypotheses, symbols=symbols,
+                                 domains=claim.domains, formula=formula), deadline=ctx.deadline)
     word = "d²/d%s² %s 0" % (v, "<=" if concave else ">=")
 
     def refuted(found):
@@ -263,13 +262,3 @@ def convexity(claim, ctx):
 def register(registry) -> None:
     """Add the ``convexity`` tactic to ``registry``."""
     registry.add("convexity", convexity, "prove")
-
-
-def decide_convexity(problem, param, *, concave: bool = False, assume=(), timeout: float = 10.0) -> Result:
-    """``convex(L, param)`` (or ``concave``) about ``problem``, decided by the
-    claim engine: the same as ``problem.check("convex(L, w)")``."""
-    from ..decide import check_claim
-
-    p = problem._param(param)
-    return check_claim(problem, f"{'concave' if concave else 'convex'}(L, {p})", assume=tuple(assume),
-                       timeout=timeout)

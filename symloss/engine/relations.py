@@ -487,7 +487,6 @@ def prove_finite(claim, ctx) -> "FinitePoints | None":
     variable by proving the pointwise statement of :func:`finite_formula`
     (with the ordinary pipeline); ``None`` when that is not proved."""
     from ..calculus.claims import Pointwise, Proportional
-    from ..decide import decide
 
     v = claim.var
     dom = claim.domain_of(v)
@@ -502,7 +501,7 @@ def prove_finite(claim, ctx) -> "FinitePoints | None":
     left = ctx.left()
     if left < 0.2:
         return None
-    result = decide(inner_claim, deadline=time.monotonic() + left * 0.8, seed=ctx.seed)
+    result = ctx.decide(inner_claim, deadline=time.monotonic() + left * 0.8)
     if result.verdict != "proved" or result.proof is None:
         ctx.notes.append(f"{kind} over the {len(points)} values of {v}: the pointwise statement was {result.verdict}")
         return None
@@ -527,7 +526,7 @@ def _finite_var(claim) -> bool:
 
 
 def _labels_of(claim) -> tuple:
-    from ..problem import is_label_name
+    from ..calculus.catalogue import is_label_name
 
     return tuple(s for s in claim.symbols if is_label_name(s.name))
 
