@@ -219,7 +219,7 @@ def _short(text: str, n: int = 60) -> str:
 
 
 def _cex_text(cex) -> str:
-    from .cli.check import format_counterexample
+    from .render.terminal import format_counterexample
 
     return format_counterexample(cex)
 

@@ -25,7 +25,7 @@ from ..runner import DEFAULT_TIMEOUT, ClaimReport, check_specs, prepare_specs
 
 from .args import positive_float, positive_int
 
-__all__ = ["add_parser", "run", "format_counterexample", "format_line", "summary"]
+__all__ = ["add_parser", "run", "format_line", "summary"]
 
 _PARSE_LIMIT = 2.0  # seconds for building one problem and parsing its claim (validation only)
 
@@ -61,27 +61,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def format_counterexample(cex) -> str:
-    """A counterexample's JSON form on one line.
-
-    >>> format_counterexample({"x": "1", "w": ["-1", "-1/2"]})
-    'x = 1, w = -1 vs -1/2'
-    >>> format_counterexample(None)
-    ''
-    """
-    if not cex:
-        return ""
-    if not isinstance(cex, dict):
-        return str(cex)
-    parts = []
-    for name, value in cex.items():
-        if isinstance(value, (list, tuple)):
-            parts.append(f"{name} = {' vs '.join(str(v) for v in value)}")
-        else:
-            parts.append(f"{name} = {value}")
-    return ", ".join(parts)
-
-
 def format_line(report: ClaimReport) -> str:
     """One human-readable line: verdict, time, ``file::name``, reason.
 
@@ -97,6 +76,8 @@ def format_line(report: ClaimReport) -> str:
     if explained:
         return f"{text}  {explained}".rstrip()
     if report.verdict == "refuted" and report.counterexample:
+        from ..render.terminal import format_counterexample  # here: the terminal printer imports SymPy
+
         cex = format_counterexample(report.counterexample)
         if detail.startswith(cex):  # the reason already opens with the values
             detail = f"counterexample {detail}"

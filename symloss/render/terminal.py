@@ -15,7 +15,7 @@ import sympy as sp
 
 from .pretty import name_text, one_line, with_decimal
 
-__all__ = ["refutation_text", "values_text", "relation_refutation_text"]
+__all__ = ["refutation_text", "values_text", "relation_refutation_text", "format_counterexample"]
 
 
 def values_text(values: Any, pair: Any = None) -> str:
@@ -182,3 +182,24 @@ def _short(v: Any, width: int = 40) -> str:
         return text
     exact, approx = text.rsplit(" ≈ ", 1)
     return "≈ %s (exactly %s)" % (approx, exact)
+
+
+def format_counterexample(cex) -> str:
+    """A counterexample's JSON form on one line.
+
+    >>> format_counterexample({"x": "1", "w": ["-1", "-1/2"]})
+    'x = 1, w = -1 vs -1/2'
+    >>> format_counterexample(None)
+    ''
+    """
+    if not cex:
+        return ""
+    if not isinstance(cex, dict):
+        return str(cex)
+    parts = []
+    for name, value in cex.items():
+        if isinstance(value, (list, tuple)):
+            parts.append(f"{name} = {' vs '.join(str(v) for v in value)}")
+        else:
+            parts.append(f"{name} = {value}")
+    return ", ".join(parts)
