@@ -115,6 +115,12 @@ class ClaimSpec:
         text = f"{self.file}: claim {self.name!r}"
         return f"{text}, field {field!r}" if field else text
 
+    def problem(self):
+        """The :class:`symloss.problem.Problem` this claim is about
+        (:func:`build_problem`); printers that are handed a spec rebuild it
+        through this method rather than importing this module."""
+        return build_problem(self)
+
 
 @dataclass(frozen=True)
 class ConjectureFile:
