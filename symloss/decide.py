@@ -64,6 +64,16 @@ class Context:
         return decide(claim, deadline=self.deadline if deadline is None else deadline, seed=self.seed,
                       tactics=self.tactics)
 
+    def refute_candidates(self, claim: Claim, env) -> Result | None:
+        """A refutation of ``claim`` from the candidate points a proof search
+        met (``env.candidates``), each re-evaluated exactly by the refuter
+        (:func:`symloss.refute.counterexample.candidate_refutation`), or
+        ``None``.  The prover hands its candidates here: the engine never
+        imports the refuter."""
+        from .refute.counterexample import candidate_refutation
+
+        return candidate_refutation(claim, env)
+
     def left(self) -> float:
         """Seconds left before the deadline."""
         return self.deadline - time.monotonic()

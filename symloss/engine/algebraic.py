@@ -345,11 +345,11 @@ class StrictMinimum(Step):
 
 def strict_minimum(term, deadline: float | None = None) -> StrictMinimum | None:
     """A :class:`StrictMinimum` step: the candidate from the kink /
-    piece analysis of :func:`symloss.refute.counterexample.argmin_status`, the
+    piece analysis of :func:`symloss.engine.minimisers.argmin_status`, the
     strict lower bound proved by z3 (re-checked)."""
     import time
 
-    from ..refute.counterexample import argmin_status
+    from .minimisers import argmin_status
     from ..calculus.proof import check_proof
     from .z3bridge import decide as z3_decide
 

@@ -537,36 +537,6 @@ def claim_goal(claim) -> Goal:
     return Goal(claim.formula, context)
 
 
-def _candidate_result(claim, env: Env):
-    """A refutation from the first candidate the exact verifier accepts
-    (shrunk towards simple values while it stays verified), or ``None``."""
-    from ..refute.counterexample import shrink, verify
-    from ..calculus.exact import substitute as exact_value
-    from .verdict import Counterexample, Result, value_text
-
-    seen = []
-    for point in env.candidates:
-        if point in seen or env.expired():
-            continue
-        seen.append(point)
-        values = {s: v for s, v in point.items() if s in set(claim.symbols)}
-        if set(values) != set(claim.symbols):
-            continue
-        if not verify(claim.formula, claim.hypotheses, values):
-            continue  # a candidate of the abstraction only: never reported
-        values = shrink(claim.formula, claim.hypotheses, values, claim.symbols, deadline=env.deadline)
-        f = claim.formula
-        evaluations, why = (), "the claim is false here (checked exactly)"
-        if isinstance(f, sp.Rel):
-            lhs, rhs = exact_value(f.lhs, values), exact_value(f.rhs, values)
-            evaluations = (("lhs", lhs), ("rhs", rhs))
-            why = f"the claim is false here: left side {value_text(lhs)}, right side {value_text(rhs)}"
-        ce = Counterexample(values, evaluations=evaluations, explanation=why)
-        return Result("refuted", claim, counterexample=ce, reason=ce.describe(),
-                      method="exact counterexample (from a point met by the prover: a z3 model or an interval box)")
-    return None
-
-
 def pointwise(claim, ctx) -> "Result | None":
     """Claim tactic for pointwise claims without argmin/corr terms: a
     re-checked proof, or a z3 candidate confirmed by the exact verifier, or
@@ -583,7 +553,7 @@ def pointwise(claim, ctx) -> "Result | None":
         ctx.notes.append("prover tactics: " + ", ".join(tried) if tried else "prover: nothing applied")
     if step is not None:
         return Result("proved", claim, proof=step, reason=_reason(step), method=_method(step))
-    return _candidate_result(claim, env)
+    return ctx.refute_candidates(claim, env)  # z3 models / interval boxes, verified by the refuter
 
 
 #: What each step kind contributes, in words, for one-line reasons.
