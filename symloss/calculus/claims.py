@@ -540,7 +540,7 @@ class _Builder:
         repl = self._at_mapping(pairs, column)
         for var, value in repl.items():
             self._value_inside(var, value, column)
-        from ..engine.tactics import _replace  # the variable argmin/corr range over is not substituted
+        from .binding import _replace  # the variable argmin/corr range over is not substituted
 
         return _replace(e, repl)
 
@@ -560,7 +560,7 @@ class _Builder:
         (``at(E, w=a)`` puts ``a`` into them, so they become conditions on
         ``a``) and never constrain the other occurrences of ``w``; the
         value's own conditions stay."""
-        from ..engine.tactics import _replace
+        from .binding import _replace
 
         value = self.at(args, kwargs, column)
         pairs = [(args[1], args[2])] if len(args) == 3 else []
@@ -1075,7 +1075,7 @@ def parse_claim(problem, text: str, assume=()) -> Claim:
         syms = tuple(s for s in syms if s != v)
         doms = tuple((s, d) for s, d in doms if s != v) + ((v, _domain(problem, v)),)
         if value.kind in ("convex", "concave"):
-            from ..engine.convexity import ConvexClaim
+            from .convex import ConvexClaim
 
             return ConvexClaim(text=text, hypotheses=hyps, symbols=syms, domains=doms, expr=a, var=v,
                                concave=value.kind == "concave", readings=tuple(readings))
