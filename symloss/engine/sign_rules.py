@@ -1,8 +1,10 @@
 """The sign rules: one small function per expression head, each returning a
 :class:`~symloss.engine.signs.SignResult` whose step re-checks itself by a table.
 
-Rules are registered on :data:`symloss.engine.signs.DEFAULT_RULES` when
-:mod:`symloss.engine.signs` is imported.  A rule asks for the signs of
+:func:`default_rules` builds the table of every rule with the heads it
+applies to, in the order the driver tries them (:data:`RULES`); nothing is
+registered by importing a module, and a user can build a table of their own
+from any of the rules.  A rule asks for the signs of
 sub-expressions only through the driver (``ctx.sign(sub)``).
 
 Each step class states its rule in its docstring and keeps every premise in
@@ -20,10 +22,10 @@ import sympy as sp
 
 from ..language.functions import relu, sigmoid, softplus
 from ..calculus.proof import Given, Sign, Step, check_proof
-from .signs import (
+from .sign_core import (
     ALL,
-    DEFAULT_RULES,
     SignContext,
+    SignRules,
     SignResult,
     SignStep,
     fact_sign,
@@ -34,6 +36,8 @@ from .signs import (
 )
 
 __all__ = [
+    "RULES",
+    "default_rules",
     "NumberSign",
     "AssumptionSign",
     "AddSign",
@@ -57,7 +61,7 @@ _X = sp.Symbol("x", real=True)  # for the examples
 
 def _ctx(*hypotheses):
     """A driver context for the examples: ``_ctx(x > 0)``."""
-    return SignContext(tuple(Given(h, "example") for h in hypotheses))
+    return SignContext(tuple(Given(h, "example") for h in hypotheses), default_rules())
 
 
 def _result(step: SignStep) -> SignResult:
@@ -93,7 +97,6 @@ class NumberSign(SignStep):
             raise self.fail(f"{self.expr} is not an exact rational or a known constant")
 
 
-@DEFAULT_RULES.register(sp.Rational, sp.NumberSymbol)
 def number_rule(expr, ctx):
     """Exact numbers.
 
@@ -132,7 +135,6 @@ class AssumptionSign(SignStep):
             raise self.fail(f"symbol {self.expr} is not declared {name}")
 
 
-@DEFAULT_RULES.register(sp.Symbol)
 def symbol_rule(expr, ctx):
     """Symbols, from their declared assumptions.
 
@@ -165,7 +167,6 @@ class AddSign(SignStep):
         self.conclude(possible)
 
 
-@DEFAULT_RULES.register(sp.Add)
 def add_rule(expr, ctx):
     """Sums whose terms all lean the same way.
 
@@ -247,7 +248,6 @@ class RangeBound(SignStep):
         self.conclude(_range_signs(self.const, self.coeff, self.func))
 
 
-@DEFAULT_RULES.register(sp.Add)
 def range_rule(expr, ctx):
     """``c + k·f(u)`` for ``f`` of known range.
 
@@ -333,7 +333,6 @@ class MonotoneDifference(SignStep):
         self.conclude(self.premise_set(self.diff, self.a - self.b))
 
 
-@DEFAULT_RULES.register(sp.Add)
 def monotone_difference_rule(expr, ctx):
     """``f(a) − f(b)`` for increasing ``f``.
 
@@ -456,7 +455,6 @@ def _complete_squares(expr):
     return tuple(terms)
 
 
-@DEFAULT_RULES.register(sp.Add)
 def sum_of_squares_rule(expr, ctx):
     """Quadratic polynomials, by completing squares.
 
@@ -473,7 +471,6 @@ def sum_of_squares_rule(expr, ctx):
 _FACTOR_LIMIT = 40  # count_ops above which factoring is not attempted
 
 
-@DEFAULT_RULES.register(sp.Add)
 def factor_rule(expr, ctx):
     """Small sums whose factorisation has a known sign.
 
@@ -514,7 +511,6 @@ class ProductSign(SignStep):
         self.conclude(possible)
 
 
-@DEFAULT_RULES.register(sp.Mul)
 def mul_rule(expr, ctx):
     """Products of factors of known signs.
 
@@ -583,7 +579,6 @@ class PowSign(SignStep):
         self.conclude(possible)
 
 
-@DEFAULT_RULES.register(sp.Pow)
 def pow_rule(expr, ctx):
     """Powers.
 
@@ -655,7 +650,6 @@ class FunctionSign(SignStep):
         self.conclude(frozenset(table[x] for x in uset))
 
 
-@DEFAULT_RULES.register(*FUNCTION_SIGNS, sp.Heaviside)
 def function_rule(expr, ctx):
     """Functions whose sign depends only on the sign of the argument.
 
@@ -701,7 +695,6 @@ class LogSign(SignStep):
         self.conclude(s)
 
 
-@DEFAULT_RULES.register(sp.log)
 def log_rule(expr, ctx):
     """``log(u)`` from the sign of ``u − 1``.
 
@@ -745,7 +738,6 @@ class ExtremumSign(SignStep):
         self.conclude(frozenset(pick(c) for c in itertools.product(*sets)))
 
 
-@DEFAULT_RULES.register(sp.Max, sp.Min)
 def extremum_rule(expr, ctx):
     """``Max`` / ``Min``.
 
@@ -816,7 +808,6 @@ class PiecewiseSign(SignStep):
         self.conclude(possible)
 
 
-@DEFAULT_RULES.register(sp.Piecewise)
 def piecewise_rule(expr, ctx):
     """Piecewise, branch by branch under each condition.
 
@@ -834,3 +825,38 @@ def piecewise_rule(expr, ctx):
     if s is None:
         return None
     return _result(PiecewiseSign(expr, s, ctx.hypotheses, tuple(branches)))
+
+
+# --------------------------------------------------------------------------
+# the default table
+
+#: Every rule with the expression heads it applies to, in the order the
+#: driver tries them for one head.
+RULES = (
+    (number_rule, (sp.Rational, sp.NumberSymbol)),
+    (symbol_rule, (sp.Symbol,)),
+    (add_rule, (sp.Add,)),
+    (range_rule, (sp.Add,)),
+    (monotone_difference_rule, (sp.Add,)),
+    (sum_of_squares_rule, (sp.Add,)),
+    (factor_rule, (sp.Add,)),
+    (mul_rule, (sp.Mul,)),
+    (pow_rule, (sp.Pow,)),
+    (function_rule, (*FUNCTION_SIGNS, sp.Heaviside)),
+    (log_rule, (sp.log,)),
+    (extremum_rule, (sp.Max, sp.Min)),
+    (piecewise_rule, (sp.Piecewise,)),
+)
+
+
+def default_rules() -> SignRules:
+    """A fresh table of the rules in :data:`RULES` (extend it, or build a
+    :class:`~symloss.engine.sign_core.SignRules` of your own).
+
+    >>> [r.__name__ for r in default_rules().rules_for(sp.Symbol('x') + 1)][:2]
+    ['add_rule', 'range_rule']
+    """
+    rules = SignRules()
+    for rule, heads in RULES:
+        rules.register(*heads)(rule)
+    return rules
