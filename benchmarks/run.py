@@ -74,7 +74,7 @@ def _score(rows) -> dict:
 
 
 def part_claims(specs, timeout, jobs_list) -> dict:
-    from symloss.runner import check_specs
+    from symloss.batch import check_specs
 
     out = {}
     for jobs in jobs_list:

@@ -341,7 +341,7 @@ def test_one_broken_result_does_not_cost_the_document():
 
 def test_runner_rows_give_names_files_and_figures(tmp_path):
     conjectures = pytest.importorskip("symloss.conjectures")
-    runner = pytest.importorskip("symloss.runner")
+    runner = pytest.importorskip("symloss.batch")
     pytest.importorskip("symloss.decide")
     toml = tmp_path / "c.toml"
     toml.write_text('[[claim]]\nname = "sign of the gradient"\nmodel = "linear"\nloss = "squared"\n'

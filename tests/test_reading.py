@@ -180,7 +180,7 @@ def test_one_section_reads_like_a_worked_solution(tmp_path):
 @pytest.mark.parametrize("name", sorted(f.stem for f in PROOFS.glob("*.toml")))
 def test_proofs_documents_read_like_a_handout(tmp_path, name):
     from symloss.conjectures import load_all
-    from symloss.runner import check_specs
+    from symloss.batch import check_specs
 
     reports = check_specs(load_all([PROOFS / (name + ".toml")]), jobs=1)
     tex = build_document(reports)

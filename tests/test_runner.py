@@ -12,13 +12,12 @@ import pytest
 from symloss import conjectures
 from symloss.conjectures import ClaimSpec
 from symloss.errors import InvalidArgument
+from symloss.batch import check_specs, prepare_specs
 from symloss.runner import (
     Call,
     WorkerError,
     WorkerTimeout,
     call_with_timeout,
-    check_specs,
-    prepare_specs,
     run_calls,
 )
 

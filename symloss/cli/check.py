@@ -21,7 +21,7 @@ from typing import Sequence
 
 from ..conjectures import load_all
 from ..errors import InvalidArgument, ToolMissing
-from ..runner import DEFAULT_TIMEOUT, ClaimReport, check_specs, prepare_specs
+from ..batch import DEFAULT_TIMEOUT, ClaimReport, check_specs, prepare_specs
 
 from .args import positive_float, positive_int
 
