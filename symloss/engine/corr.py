@@ -89,6 +89,7 @@ def _certainly_positive(e) -> bool:
     """``e > 0`` for sure: a closed number by the trusted kernel, a symbolic
     one by its symbols' assumptions (SymPy's guesses about closed numbers
     are never asked)."""
+    from ..language.functions import needs_kernel
     from ..language.kernel import is_closed, sign_of
 
     if is_closed(e):
