@@ -10,18 +10,18 @@ from dataclasses import replace
 import pytest
 import sympy as sp
 
-from symloss.argmin import MinimiserBySign, minimiser
-from symloss.argmin_uses import AboveMinimum, MinimiserBound, StationaryMinimiser, uses_of_minimiser
-from symloss.claims import ArgMin, parse_claim
+from symloss.engine.argmin import MinimiserBySign, minimiser
+from symloss.engine.argmin_uses import AboveMinimum, MinimiserBound, StationaryMinimiser, uses_of_minimiser
+from symloss.calculus.claims import ArgMin, parse_claim
 from symloss.errors import ProofCheckError
-from symloss.functions import sigmoid
-from symloss.inversion import inverted_roots
-from symloss.ivt import SignChange, sign_change_existence
-from symloss.piecewise import glue_error, join_statements, prove_joins
+from symloss.language.functions import sigmoid
+from symloss.engine.inversion import inverted_roots
+from symloss.engine.ivt import SignChange, sign_change_existence
+from symloss.engine.piecewise import glue_error, join_statements, prove_joins
 from symloss.problem import problem
-from symloss.proof import Given, check_proof
-from symloss.prover import claim_goal
-from symloss.tactics import Env
+from symloss.calculus.proof import Given, check_proof
+from symloss.engine.prover import claim_goal
+from symloss.engine.tactics import Env
 
 u, w, x, y, b = sp.symbols("u w x y b", real=True)
 R = sp.Rational
