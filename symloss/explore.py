@@ -227,11 +227,12 @@ def _toml_string(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _run(specs, claim, vars, assume, timeout, jobs, seed, on_done) -> list[Trial]:
-    from .runner import Call, run_calls
+def _run(specs, claim, vars, assume, timeout, jobs, seed, on_done, executor=None) -> list[Trial]:
+    from .runner import Call
+    from .sweep import run_calls
 
     calls = [Call(examine, (s, claim, dict(vars), tuple(assume), timeout, seed + i)) for i, s in enumerate(specs)]
-    outcomes = run_calls(calls, timeout=timeout + 5.0, jobs=jobs)
+    outcomes = run_calls(calls, timeout=timeout + 5.0, jobs=jobs, executor=executor)
     out = []
     for s, o in zip(specs, outcomes):
         if o.ok:
@@ -248,13 +249,27 @@ def _run(specs, claim, vars, assume, timeout, jobs, seed, on_done) -> list[Trial
 def explore(claim: str, *, family: str = "any", losses: Iterable[str] | None = None, examples: int = 30,
             seed: int = 0, timeout: float = 10.0, jobs: int = 1, depth: int = 2, canonical: bool = False,
             vars: Mapping | None = None, assume: Iterable[str] = (), shrink_budget: float = 60.0,
-            progress: Callable[[str, int, int], None] | None = None) -> Exploration:
+            progress: Callable[[str, int, int], None] | None = None, executor=None,
+            scheduler: str | None = None) -> Exploration:
     """Search ``examples`` random problems of ``family`` for one where
     ``claim`` is refuted, shrink it, re-check it; see the module docstring.
 
     ``progress(stage, done, total)`` is called after every problem
-    (``stage`` is ``"search"`` or ``"shrink"``).
+    (``stage`` is ``"search"`` or ``"shrink"``).  The problems are examined
+    in ``jobs`` local workers, or on ``executor`` (a ``distributed.Client``
+    or a ``concurrent.futures`` executor) or the Dask ``scheduler`` at that
+    address (:mod:`symloss.sweep`).  Problem ``k`` is always examined with
+    seed ``seed + k`` and the search goes in fixed rounds of :data:`CHUNK`,
+    so the answer for a ``seed`` does not depend on where or on how many
+    workers it runs.
     """
+    from .sweep import executor_for
+
+    if scheduler is not None:
+        with executor_for(scheduler, executor) as client:
+            return explore(claim, family=family, losses=losses, examples=examples, seed=seed, timeout=timeout,
+                           jobs=jobs, depth=depth, canonical=canonical, vars=vars, assume=assume,
+                           shrink_budget=shrink_budget, progress=progress, executor=client)
     if not isinstance(claim, str) or not claim.strip():
         raise InvalidArgument(f"the claim must be a non-empty string, got {claim!r}")
     for name, value, low in (("examples", examples, 1), ("jobs", jobs, 1)):
@@ -294,7 +309,7 @@ def explore(claim: str, *, family: str = "any", losses: Iterable[str] | None = N
     failure = None
     for i in range(0, len(specs), CHUNK):
         chunk = sorted(specs[i:i + CHUNK], key=ProblemSpec.key)
-        for t in _run(chunk, claim, vars, assume, timeout, jobs, seed + i, note("search", len(specs))):
+        for t in _run(chunk, claim, vars, assume, timeout, jobs, seed + i, note("search", len(specs)), executor):
             seen[t.spec] = t
         refuted = [seen[s] for s in chunk if seen[s].verdict == "refuted"]
         if refuted:
@@ -310,7 +325,7 @@ def explore(claim: str, *, family: str = "any", losses: Iterable[str] | None = N
             if time.monotonic() >= shrink_end:
                 break
             chunk = cands[i:i + CHUNK]
-            for t in _run(chunk, claim, vars, assume, timeout, jobs, seed, note("shrink", len(cands))):
+            for t in _run(chunk, claim, vars, assume, timeout, jobs, seed, note("shrink", len(cands)), executor):
                 seen[t.spec] = t
             refuted = [seen[s] for s in chunk if seen[s].verdict == "refuted"]
             if refuted:
