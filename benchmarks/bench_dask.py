@@ -106,8 +106,15 @@ def main(argv=None) -> int:
         out["cluster_empty_per_task_ms"] = round(1000 * wall / args.empty, 1)
     finally:
         client.close()
+    def verdict(o):
+        return o.value.get("verdict") if o.ok else o.status
+
     same = [(o.status, o.value) for o in local] == [(o.status, o.value) for o in remote]
     out["identical_answers"] = same
+    out["differing_verdicts"] = [f"{j.model}+{j.loss}:{j.question} {verdict(a)} vs {verdict(b)}"
+                                 for j, a, b in zip(jobs, local, remote) if verdict(a) != verdict(b)]
+    out["differing_reasons"] = [f"{j.model}+{j.loss}:{j.question}" for j, a, b in zip(jobs, local, remote)
+                                if verdict(a) == verdict(b) and (a.status, a.value) != (b.status, b.value)]
     out["load_average_end"] = round(os.getloadavg()[0], 2)
 
     if args.json:
@@ -120,6 +127,11 @@ def main(argv=None) -> int:
     print(f"  local, 1 process:    wall {out['local_wall_s']:7.2f} s   Σ cells {out['local_cell_s']:7.2f} s")
     print(f"  cluster, {workers} workers: wall {out['cluster_wall_s']:7.2f} s   Σ cells {out['cluster_cell_s']:7.2f} s"
           f"   speed-up {out['speedup']}×   identical answers: {same}")
+    for text in out["differing_verdicts"]:
+        print(f"    verdict differs (local vs cluster): {text}")
+    if out["differing_reasons"]:
+        print(f"    same verdict, other reason (evidence counted within a time budget): "
+              f"{', '.join(out['differing_reasons'])}")
     print(f"  cluster start-up {out['cluster_start_s']} s, warm-up (SymPy on every worker) "
           f"{out['cluster_warmup_s']} s (not in the wall times)")
     print(f"overhead per task: empty call {out['local_empty_per_task_ms']} ms local, "

@@ -130,6 +130,27 @@ def test_explore_with_a_seed_gives_the_same_answer_on_one_worker(cluster):
         assert explore("d(L, w, 2) >= 0", executor=one, **kwargs).to_json() == two.to_json()
 
 
+def fake_examine(spec, claim, vars, assume, timeout, seed):
+    from symloss.explore import Trial
+
+    return Trial(spec, "refuted" if spec in ("f", "i") else "proved", description=str(seed))
+
+
+def test_explore_on_an_executor_reads_the_rounds_of_the_local_search(monkeypatch):
+    import importlib
+
+    module = importlib.import_module("symloss.explore")  # the module, not the function of that name
+    monkeypatch.setattr(module, "examine", fake_examine)  # forked children see it too
+    rounds = [(0, list("abcd")), (4, list("efgh")), (8, ["i"])]
+    seen = []
+    with ThreadPoolExecutor(3) as pool:
+        read = module._search_ahead(rounds, "claim", {}, (), 5.0, 100, seen.append, pool)
+    assert [[(t.spec, t.verdict, t.description) for t in r] for r in read] == [
+        [(x, "proved", str(100 + k)) for k, x in enumerate("abcd")],
+        [(x, "refuted" if x == "f" else "proved", str(104 + k)) for k, x in enumerate("efgh")]]
+    assert [t.spec for t in seen] == list("abcdefgh")  # counted in order; round 3 is not the local search's
+
+
 def test_the_atlas_on_the_cluster_is_the_local_atlas(cluster):
     kwargs = dict(pairs=[("linear", "squared")], questions=["proportional", "sign"], timeout=60)
     assert to_json(run_atlas(executor=cluster, **kwargs)) == to_json(run_atlas(**kwargs))
