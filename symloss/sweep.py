@@ -41,8 +41,8 @@ the reason, never lost.  :func:`local_cluster` sets the limit to 1 (a claim
 that kills two workers is reported); for ``dask scheduler`` set
 ``DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=1`` the same way (Dask's
 default, 3, allows four deaths).  Ctrl-C (any exception in the caller)
-cancels every outstanding task; a task already running stops at its claim's
-hard limit at the latest.
+cancels every outstanding task; a task already running notices within half
+a second and kills its claim's process (:func:`_cancelled`).
 
 Nothing of Dask is imported unless a scheduler or a Dask client is asked for.
 """
@@ -156,7 +156,27 @@ def _remote(call: Call, timeout: float, grace: float, memory_mb: int | None) -> 
 
     _allow_children()
     _preload()  # warm the worker once: each forked child then starts with SymPy loaded
-    return _run_local([call], timeout=timeout, grace=grace, memory_mb=memory_mb)[0]
+    return _run_local([call], timeout=timeout, grace=grace, memory_mb=memory_mb, should_stop=_cancelled())[0]
+
+
+def _cancelled() -> Callable[[], bool] | None:
+    """On a Dask worker, whether this task was cancelled (its client let go
+    of it: Ctrl-C, or the client died), so that its claim is killed now
+    rather than at its hard limit; ``None`` elsewhere.  Dask cannot stop a
+    running task; it marks it ``cancelled`` and drops its result."""
+    try:
+        from distributed import get_worker
+        from distributed.worker import thread_state
+
+        worker, key = get_worker(), thread_state.key
+    except Exception:  # noqa: BLE001 - not a Dask worker thread (a thread pool, a process pool)
+        return None
+
+    def cancelled() -> bool:
+        task = worker.state.tasks.get(key)
+        return task is None or task.state in ("cancelled", "released", "forgotten")
+
+    return cancelled
 
 
 def _describe(exc: BaseException) -> str:

@@ -181,22 +181,27 @@ def test_without_dask_the_scheduler_option_says_what_to_install(monkeypatch):
         sweep.run_calls([Call(abs, (1,))], scheduler="tcp://127.0.0.1:8786")
 
 
-def test_ctrl_c_cancels_the_outstanding_tasks(cluster):
+def test_ctrl_c_cancels_the_outstanding_tasks_and_kills_the_running_claims(cluster):
     def interrupt(i, outcome):
         raise KeyboardInterrupt
 
-    calls = [Call(sleep_then, (0.0, 0))] + [Call(sleep_then, (2.0, i)) for i in range(1, 9)]
+    calls = [Call(sleep_then, (0.0, 0))] + [Call(sleep_then, (300.0, i), timeout=600) for i in range(1, 9)]
     with pytest.raises(KeyboardInterrupt):
         sweep.run_calls(calls, executor=cluster, on_done=interrupt)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and _symloss_tasks(cluster):
+    deadline = time.monotonic() + 60  # far below the claims' 300 s: they were killed, not finished
+    while time.monotonic() < deadline and (_symloss_tasks(cluster) or _claim_processes(cluster)):
         time.sleep(0.2)
     assert _symloss_tasks(cluster) == []  # none left queued: the scheduler forgot them
+    assert _claim_processes(cluster) == 0  # and the running ones' child processes are gone
 
 
 def _symloss_tasks(client) -> list:
     return client.run_on_scheduler(lambda dask_scheduler: [k for k in dask_scheduler.tasks
                                                            if str(k).startswith("symloss-")])
+
+
+def _claim_processes(client) -> int:
+    return sum(client.run(lambda: len(multiprocessing.active_children())).values())
 
 
 # the tests that kill workers come last: the nanny restarts them
