@@ -131,7 +131,7 @@ def local_cluster(n_workers: int = 2, *, threads_per_worker: int = 1, allowed_fa
     import dask
 
     options = dict(processes=True, n_workers=n_workers, threads_per_worker=threads_per_worker,
-                   host="127.0.0.1", dashboard_address=None)
+                   host="127.0.0.1", dashboard_address="127.0.0.1:0")  # any free port: clusters side by side
     options.update(kwargs)
     with dask.config.set({"distributed.scheduler.allowed-failures": int(allowed_failures)}):
         # no address: the client starts the cluster, owns it and closes it with itself
