@@ -22,7 +22,8 @@ from symloss.atlas import run_atlas, to_json  # noqa: E402
 from symloss.cli import main  # noqa: E402
 from symloss.errors import InvalidArgument, ToolMissing  # noqa: E402
 from symloss.explore import explore  # noqa: E402
-from symloss.runner import Call, _report, check_specs  # noqa: E402
+from symloss.batch import _report, check_specs  # noqa: E402
+from symloss.runner import Call  # noqa: E402
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 SUBSET = [str(PROOFS / "linear_regression.toml")]  # proved and refuted claims, counterexamples
