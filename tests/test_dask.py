@@ -55,7 +55,7 @@ def _daemonic():
 def cluster():
     client = sweep.local_cluster(2)  # LocalCluster(processes=True, n_workers=2, threads_per_worker=1) on 127.0.0.1
     try:
-        client.wait_for_workers(2, timeout=60)
+        client.wait_for_workers(2, timeout=120)
         client.symloss_daemonic = set(client.run(_daemonic).values())  # before any task lifted the flag
         yield client
     finally:
@@ -221,15 +221,15 @@ def test_a_worker_killed_mid_sweep_loses_no_claim(cluster):
     calls = [Call(sleep_then, (1.5, i)) for i in range(6)]
     out = sweep.run_calls(calls, executor=cluster, on_done=kill_one)
     assert killed and [o.value for o in out] == list(range(6))
-    cluster.wait_for_workers(2, timeout=60)
+    cluster.wait_for_workers(2, timeout=120)
 
 
 def test_a_claim_that_kills_two_workers_is_unknown_with_the_reason(cluster):
-    cluster.wait_for_workers(2, timeout=60)
+    cluster.wait_for_workers(2, timeout=120)
     crash, = sweep.run_calls([Call(kill_my_worker, timeout=60)], executor=cluster)
     assert crash.status == "crash" and "killed 2 workers" in crash.error
     spec = conjectures.load_all([SUBSET[0]])[0]
     report = _report(spec, crash, 60)
     assert report.verdict == "unknown" and report.reason.startswith("crash: the task killed 2 workers")
-    cluster.wait_for_workers(1, timeout=60)  # the nannies restart the workers: the cluster goes on
+    cluster.wait_for_workers(1, timeout=120)  # the nannies restart the workers: the cluster goes on
     assert sweep.run_calls([Call(abs, (-5,))], executor=cluster)[0].value == 5
