@@ -32,6 +32,9 @@ from typing import Any
 import sympy as sp
 from sympy.printing.latex import LatexPrinter, translate
 
+from .latex_certified import CertificatePrinterMixin
+from .latex_minimisers import MinimiserPrinterMixin
+from .latex_relations import RelationPrinterMixin
 from .latex_steps import StepPrinterMixin, proof_latex, step_latex
 
 __all__ = [
@@ -244,7 +247,8 @@ def _is_atomic_factor(expr: sp.Expr) -> bool:
         return True
     return bool(expr.is_Pow and isinstance(expr.base, (sp.Symbol, sp.Indexed)) and expr.exp.is_Integer and expr.exp > 0)
 
-class SymlossLatexPrinter(StepPrinterMixin, LatexPrinter):
+class SymlossLatexPrinter(StepPrinterMixin, MinimiserPrinterMixin, RelationPrinterMixin, CertificatePrinterMixin,
+                          LatexPrinter):
     r"""SymPy's LaTeX printer with ML notation, and the printer of proof steps.
 
     Expressions: symbol names through :func:`symbol_latex`; ``w[j]`` as
@@ -254,8 +258,10 @@ class SymlossLatexPrinter(StepPrinterMixin, LatexPrinter):
     plain symbols (``(\sigma(w x + b) - y) x``).
 
     Steps: ``self._print(step)`` is handled by the inherited
-    :class:`~symloss.latex_steps.StepPrinterMixin` (one ``_print_<StepClass>``
-    method per step class).  During :func:`proof_latex`, ``labels`` maps
+    :class:`~symloss.latex_steps.StepPrinterMixin` and the step-family mixins
+    of :mod:`symloss.latex_minimisers`, :mod:`symloss.latex_relations` and
+    :mod:`symloss.latex_certified` (one ``_print_<StepClass>`` method per step
+    class).  During :func:`proof_latex`, ``labels`` maps
     steps to their line numbers so that a justification can cite its
     premises.
 
