@@ -19,7 +19,7 @@ folded into it, and signs of plain numbers are not listed.  Nested proofs
 its reason ("By (5) and (6): [display]").
 
 The write-ups of derivation steps (chain rule, outer and inner derivatives)
-live in :mod:`symloss.writeup`; the methods here delegate to it.
+live in :mod:`symloss.writeup_derivation`; the methods here delegate to it.
 
 This module does not import :mod:`symloss.latex` at import time (that module
 imports this one for the mixin); the few helpers it needs from there are
@@ -52,11 +52,11 @@ def _math_block(expr: Any, **kwargs) -> str:
 
 
 def _writeup():
-    """:mod:`symloss.writeup` (derivation write-ups), imported when first
-    needed: it imports :mod:`symloss.latex`, which imports this module."""
-    from . import writeup
+    """:mod:`symloss.writeup_derivation` (derivation write-ups), imported when
+    first needed: it imports :mod:`symloss.latex`, which imports this module."""
+    from . import writeup_derivation
 
-    return writeup
+    return writeup_derivation
 
 
 def _default_printer():
@@ -486,7 +486,7 @@ class StepPrinterMixin:
     def _m_raw(self, tex: str) -> str:
         return "$%s$" % tex
 
-    # --- derivation steps (symloss.derive): rendered by symloss.writeup -----
+    # --- derivation steps (symloss.derive): rendered by symloss.writeup_derivation
     def _print_LossDerivative(self, step, note: str = "") -> str:
         return _writeup().loss_derivative_latex(self, step, note)
 
