@@ -33,6 +33,8 @@ def claim_text(text: Any, problem: Any = None) -> str:
         return str(text)
     value = display_claim(text, problem)
     try:
+        if isinstance(value, RelationD) and value.kind in ("convex", "concave"):
+            return "%s is %s in %s" % (one_line(value.a), value.kind, one_line(value.var))
         if isinstance(value, RelationD):
             a, b, v = (one_line(e) for e in (value.a, value.b, value.var))
             if value.kind == "proportional":
