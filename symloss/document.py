@@ -234,13 +234,16 @@ def _assumption_like(param, hypotheses):
 
 def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr | None = None,
                  mark: sp.Basic | Sequence | None = None, hypotheses: Sequence = (), caption: str = "",
-                 support: tuple | None = None) -> str:
+                 support: tuple | None = None, grad_label: str = "", optimum: bool = True) -> str:
     r"""A pgfplots figure of ``L`` and ``dL/dparam`` against ``param``, the
     other symbols fixed to ``values``; the grid minimiser is marked, and
     ``mark`` (a counterexample's value of ``param``, or a tuple of values:
     the two points of a pair counterexample) too; ``support`` ``(lo, hi)``
-    (a correlation's distribution) is shaded.  Returns ``""``
-    when there is nothing finite to draw.
+    (a correlation's distribution) is shaded.  ``grad_label`` names the
+    dashed curve when it is not ``dL/dparam`` (a re-sliced figure plots the
+    claim's derivative against another variable); ``optimum=False`` leaves
+    the grid minimiser unmarked.  Returns ``""`` when there is nothing finite
+    to draw.
 
     >>> w, x = sp.symbols('w x', real=True)
     >>> fig = figure_latex((w*x - 1)**2, w, {x: 2})
@@ -312,8 +315,8 @@ def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr
         lines.append(r"\addlegendentry{$L$}")
     if cg:
         lines.append(r"\addplot[thick, dashed, red!70!black] coordinates {%s};" % cg)
-        lines.append(r"\addlegendentry{$\partial L / \partial %s$}" % name)
-    if opt is not None and a <= opt <= b:
+        lines.append(r"\addlegendentry{%s}" % (grad_label or r"$\partial L / \partial %s$" % name))
+    if optimum and opt is not None and a <= opt <= b:
         lo_v = _numeric(L0, param, np.array([opt]))[0]
         if np.isfinite(lo_v) and abs(lo_v) < 1e6:
             lines.append(r"\addplot[only marks, mark=*, mark size=2.5pt, black] coordinates {(%s,%s)};" % (_fmt(opt), _fmt(lo_v)))
@@ -371,7 +374,51 @@ def _result_figure(result: Any, problem: Any) -> str:
             grad = problem.grad(param)
         except Exception:  # fall back to differentiating here
             grad = None
+    flat = _flat_slice(L, grad, param, values)
+    if flat and not isinstance(mark, (tuple, list)) and mark is not None:
+        other = _reslice(L, grad, param, mark, values, fixed, hyps)
+        if other:
+            return other
     return figure_latex(L, param, values, grad=grad, mark=mark, hypotheses=hyps, support=_support(claim, param))
+
+
+def _flat_slice(L: sp.Expr, grad: Any, param: sp.Symbol, values: Mapping) -> bool:
+    """Whether, with the other symbols at ``values``, neither ``L`` nor its
+    derivative depends on ``param`` (the figure along ``param`` would be two
+    flat lines)."""
+    g = grad if isinstance(grad, sp.Expr) else derivative(L, param)
+    try:
+        return param not in L.subs(dict(values)).free_symbols and param not in g.subs(dict(values)).free_symbols
+    except Exception:  # undecidable here: draw the ordinary figure
+        return False
+
+
+def _reslice(L: sp.Expr, grad: Any, param: sp.Symbol, at: Any, values: Mapping, fixed: Mapping,
+             hyps: Sequence) -> str:
+    """The figure of ``L`` and ``∂L/∂param`` against another variable of the
+    counterexample, ``param`` held at its value there, when along ``param``
+    both curves are flat: along the variable whose value flattens them, the
+    reader sees why (``∂L/∂w = x⋅(ŷ − y)`` vanishes at ``x = 0``)."""
+    g = grad if isinstance(grad, sp.Expr) else derivative(L, param)
+    p = SymlossLatexPrinter()
+    for s in sorted(fixed, key=lambda q: (q.name != "x", q.name)):
+        rest = {k: v for k, v in values.items() if k != s}
+        rest[param] = at
+        L_s, g_s = L.subs(rest), g.subs(rest)
+        if s not in (L_s.free_symbols | g_s.free_symbols) or (L_s.free_symbols | g_s.free_symbols) - {s}:
+            continue
+        pn, sn = p.doprint(param), p.doprint(s)
+        others = ", ".join("$%s = %s$" % (p.doprint(k), p.doprint(v)) for k, v in rest.items())
+        cap = (r"$L$ and $\partial L/\partial %s$ against $%s$, at %s. Along $%s$ both would be flat at the "
+               "counterexample: with $%s = %s$ the loss does not depend on $%s$. Varying $%s$ instead shows "
+               "why; the cross marks $%s = %s$." % (pn, sn, others, pn, sn, p.doprint(values[s]), pn, sn, sn,
+                                                    p.doprint(values[s])))
+        fig = figure_latex(L_s, s, {}, grad=g_s, mark=values[s],
+                           hypotheses=[h for h in hyps if getattr(h, "free_symbols", set()) <= {s}],
+                           caption=cap, grad_label=r"$\partial L / \partial %s$" % pn, optimum=False)
+        if fig:
+            return fig
+    return ""
 
 
 def _support(claim: Any, param: Any) -> tuple | None:
