@@ -310,6 +310,13 @@ class SymlossLatexPrinter(StepPrinterMixin, MinimiserPrinterMixin, RelationPrint
             base = "{%s}" % base
         return "%s_{%s}" % (base, idx)
 
+    def _print_ComplexRootOf(self, expr, exp=None):
+        r"""``CRootOf(5x³ − 10x + 1, 0)`` as :math:`\operatorname{root}_{1}(5 t^{3} - 10 t + 1)`:
+        the first real root (in increasing order) of the polynomial in a bound ``t``."""
+        t = sp.Symbol("t")
+        tex = r"\operatorname{root}_{%d}\left(%s\right)" % (expr.index + 1, self._print(expr.poly.as_expr(t)))
+        return r"\left(%s\right)^{%s}" % (tex, exp) if exp else tex
+
     def _print_Heaviside(self, expr, exp=None):
         z = self._print(expr.args[0])
         h0 = expr.args[1] if len(expr.args) > 1 else None

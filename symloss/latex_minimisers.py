@@ -24,24 +24,25 @@ __all__ = ["MinimiserPrinterMixin", "root_words"]
 _ORDINALS = ("smallest", "second smallest", "third smallest", "fourth smallest", "fifth smallest")
 
 
-def root_words(root: Any, printer: Any, var: Any = None) -> str:
+def root_words(root: Any, printer: Any) -> str:
     r"""A sentence fragment naming an exact number for a reader: a ``CRootOf``
     as "the smallest real root of $5 w^{3} - 10 w + 1$, $\approx -1.4553$";
-    anything else as its formula.  ``var`` names the polynomial's variable
-    (SymPy's own ``x`` would clash with a data symbol ``x``).
+    anything else as its formula.  The polynomial is written in ``t``, as
+    the printer writes :math:`\operatorname{root}_k` (SymPy's own ``x`` would
+    clash with a data symbol ``x``).
 
     >>> from symloss.latex import SymlossLatexPrinter
     >>> x = sp.Symbol('x')
     >>> root_words(sp.CRootOf(x**3 - 2, 0), SymlossLatexPrinter())
-    'the smallest real root of $x^{3} - 2$ ($\\approx 1.2599$)'
+    'the smallest real root $\\operatorname{root}_{1}$ of $t^{3} - 2$ ($\\approx 1.2599$)'
     """
     if isinstance(root, sp.CRootOf) and root.is_real:
         poly, k = root.poly, root.index
-        poly_tex = "$%s$" % printer.doprint(poly.as_expr(var) if var is not None else poly.as_expr())
+        poly_tex = "$%s$" % printer.doprint(poly.as_expr(sp.Symbol("t")))
         if k < len(_ORDINALS):
-            text = "the %s real root of %s" % (_ORDINALS[k], poly_tex)
+            text = "the %s real root $\\operatorname{root}_{%d}$ of %s" % (_ORDINALS[k], k + 1, poly_tex)
         else:
-            text = "real root number %d (in increasing order) of %s" % (k + 1, poly_tex)
+            text = "real root number %d (in increasing order), $\\operatorname{root}_{%d}$, of %s" % (k + 1, k + 1, poly_tex)
         return "%s ($\\approx %s$)" % (text, sp.latex(sp.N(root, 5)))
     tex = printer.doprint(root)
     return "$%s$" % tex
@@ -58,11 +59,24 @@ class MinimiserPrinterMixin:
 
     # --- minimisers on the real line (symloss.argmin) ----------------------
     def _print_RootExists(self, step) -> str:
+        from .latex import _stacked
+
         u = self.doprint(step.var)
-        why = "substituting $%s = %s$ into $H(%s) = %s$ gives 0 identically" % (
-            u, self.doprint(step.root), u, self.doprint(step.core))
-        return "$H\\left(%s\\right) = 0$ --- %s%s" % (self.doprint(step.root), why,
-                                                     (" (from %s)" % self.cite(step.premises())) if self.cite(step.premises()) else "")
+        root = self.doprint(step.root)
+        refs = self.cite(step.premises())
+        tail = (" (from %s)" % refs) if refs else ""
+        if not _stacked(root):
+            why = "substituting $%s = %s$ into $H(%s) = %s$ gives 0 identically" % (
+                u, root, u, self.doprint(step.core))
+            return "$H\\left(%s\\right) = 0$ --- %s%s" % (root, why, tail)
+        # a fraction for the root: displayed, never a tiny nested fraction in the running text
+        return ("Substituting\n\\[ %s = %s \\]\ninto %s gives 0 identically%s:\n\\[ H\\left(%s\\right) = 0 \\]"
+                % (u, root, self._m_raw_or_display("H(%s) = %s" % (u, self.doprint(step.core))), tail, root))
+
+    def _m_raw_or_display(self, tex: str) -> str:
+        from .latex import _stacked
+
+        return "\n\\[ %s \\]\n" % tex if _stacked(tex) else "$%s$" % tex
 
     def _print_OppositeLimits(self, step) -> str:
         u = self.doprint(step.var)
@@ -127,7 +141,7 @@ class MinimiserPrinterMixin:
     def _print_ArgminOnDomain(self, step) -> str:
         term, m = step.term, step.minimiser
         v, dom = self._m(term.var), _domain_words(term.range, self)
-        r = root_words(m.root, self, term.var)
+        r = root_words(m.root, self)
         mref = self.ref(m)
         inside = join_words([self.ref(q) for q in step.inside if self.ref(q)])
         shape = ("on the real line %s strictly decreases up to its minimiser %s and strictly increases after it%s"
@@ -175,7 +189,7 @@ class MinimiserPrinterMixin:
                "attains its minimum at a real root of its derivative %s; Sturm's theorem counts those roots, and "
                "comparing the polynomial exactly at each of them (isolating intervals) leaves one least value, at "
                "%s, the unique minimiser" % (
-                   self._m(v), poly.degree(), self._m(sp.expand(derivative(e, v))), root_words(step.root, self, v)))
+                   self._m(v), poly.degree(), self._m(sp.expand(derivative(e, v))), root_words(step.root, self)))
         return self.step_line(step, why)
 
     def _print_AtMinimum(self, step) -> str:

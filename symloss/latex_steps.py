@@ -227,7 +227,7 @@ class StepPrinterMixin:
             return self.step_line(step, "by hypothesis")
         if source == "local condition":
             return self.step_line(step, "the condition under which this part is shown")
-        if source in ("branch", "branch condition", "kink case", "sign case", "case") or source.startswith("case "):
+        if source in ("branch", "branch condition", "kink case", "sign case", "case", "tail") or source.startswith("case "):
             return self.step_line(step, "assumed in this case")
         if source == "premise of the implication":
             return self.step_line(step, "assumed (the premise)")
