@@ -193,13 +193,19 @@ class MinimiserPrinterMixin:
         return self.step_line(step, why)
 
     def _print_AtMinimum(self, step) -> str:
+        from .latex import math_block
+
         m = step.minimiser
-        v = m.term.args[1]
+        e, v = m.term.args[0], m.term.args[1]
         ref = self.ref(m)
-        why = ("%s the minimiser over %s exists and is unique, so no value of %s gives a smaller value than the "
-               "value there" % (("by " + ref + ",") if ref else "as shown,", self._m(v), self._m(v)))
-        why = why[:1].upper() + why[1:] if not ref else why
-        return self.step_line(step, why, cite=False)
+        # the minimiser as one symbol w*, not substituted into every power of E
+        star = sp.Dummy(v.name)
+        vstar = r"%s^{*}" % self.doprint(v)
+        p = type(self)({"symbol_names": {star: vstar}}, labels=self.labels)
+        why = ("%s the minimiser $%s$ of the function over $%s$ exists and is unique, so no value of $%s$ gives a "
+               "smaller value than $%s$" % (("By " + ref + ",") if ref else "As shown,", vstar, self.doprint(v),
+                                            self.doprint(v), vstar))
+        return "%s:\n%s" % (why, math_block(sp.GreaterThan(e, e.xreplace({v: star}), evaluate=False), printer=p))
 
     def _print_StrictMinimum(self, step) -> str:
         e, v = step.term.args[0], step.term.args[1]
