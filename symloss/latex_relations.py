@@ -124,6 +124,10 @@ class RelationPrinterMixin:
         cover = next((self.ref(g) for g in step.context if step.var in g.fact.free_symbols and self.ref(g)), "")
         what = ("the ratio of the two sides is the same at every admissible pair of them" if step.kind == "proportional"
                 else "the order of the second argument is kept by the first at every admissible pair of them")
+        if getattr(step.inner.proof, "fact", None) is sp.true:  # nothing left to show once the points are put in
+            why = "%s takes only the values %s%s; put in exactly, the condition that %s reduces to true" % (
+                v, values, (" by " + cover) if cover else "", what)
+            return self.step_line(step, why, cite=False)
         why = "%s takes only the values %s%s; checked at these points exactly, %s, as shown below" % (
             v, values, (" by " + cover) if cover else "", what)
         return self.step_line(step, why, cite=False) + "\n" + self._local_latex(step.inner, "")

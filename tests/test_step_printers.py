@@ -81,7 +81,7 @@ REAL_STEPS = [
     ("SmoothConvexity", dict(model="logistic", loss="bce"), "convex(L, w)", (),
      ["twice differentiable", "second derivative", "convex there"]),
     ("FinitePoints", dict(loss="2*y*w", vars={"y": "{1, 2}"}), "proportional(L, y, y)", (),
-     ["takes only the values $1, 2$", "same at every admissible pair"]),
+     ["takes only the values $1, 2$", "same at every admissible pair", "reduces to true"]),
     ("IntervalCover", dict(loss="softplus(w) + softplus(b)", params=["w", "b"]), "L >= softplus(w + b)",
      ("w >= -4", "w <= 4", "b >= -4", "b <= 4"), [r"$w \in \left[-4, 4\right]$", "boxes", "rigorous enclosure"]),
     ("IntervalCover", dict(loss="w*exp(w)", params=["w"]), "L >= -368/1000", (),
