@@ -635,10 +635,12 @@ def compile_pdf(tex_path: str | os.PathLike, pdf_path: str | os.PathLike, *, tim
 
 
 def write_document(results: Any, tex_path: str | os.PathLike | None = None, pdf_path: str | os.PathLike | None = None,
-                   *, title: str = "symloss report", timeout: float = 120) -> str:
+                   *, title: str = "symloss report", timeout: float | None = None) -> str:
     """Build the document, write it atomically to ``tex_path`` (when given)
     and typeset it to ``pdf_path`` (when given); returns the LaTeX source.
-    This is what ``symloss check PATH --latex OUT.tex --pdf OUT.pdf`` calls.
+    This is what ``symloss check PATH --latex OUT.tex --pdf OUT.pdf`` calls;
+    ``timeout`` bounds pdflatex (default: :func:`compile_pdf`'s, which grows
+    with the document).
     """
     text = build_document(results, title=title)
     if pdf_path is not None and shutil.which("pdflatex") is None:
