@@ -100,24 +100,9 @@ class Relation:
         return f"unknown: {self.reason}"
 
     def _repr_latex_(self) -> str:
-        from .latex import SymlossLatexPrinter
+        from .writeup_notebook import relation_repr_latex
 
-        pr = SymlossLatexPrinter()
-        d = r"\frac{\partial L}{\partial %s}" % pr.doprint(self.param)
-        if self.status == "proved":
-            lhs = r"\left|%s\right|" % d if self.absolute else d
-            if self.expr is None:
-                return r"$%s = h(L) \text{ for a nondecreasing } h$" % lhs
-            return "$%s = %s$" % (lhs, pr.doprint(self.expr))
-        if self.status == "refuted":
-            ce = self.counterexample
-            var, a, b = ce.pair
-            vals = ", ".join(r"%s = %s" % (pr.doprint(k), pr.doprint(v)) for k, v in
-                             sorted(ce.values.items(), key=lambda kv: str(kv[0])))
-            return (r"$\text{no function of } L \text{ gives } %s\text{: at } %s,\ %s \in \{%s, %s\}"
-                    r"\text{ the loss is equal but } |%s| \text{ differs}$") % (
-                d, vals or r"\text{any values}", pr.doprint(var), pr.doprint(a), pr.doprint(b), d)
-        return r"$\text{unknown: no relation found for } %s$" % d
+        return relation_repr_latex(self)
 
     def to_json(self) -> dict:
         """The ``symloss relate --json`` record."""

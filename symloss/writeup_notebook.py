@@ -19,7 +19,7 @@ import sympy as sp
 from .latex import SymlossLatexPrinter
 from .writeup import _exact_tools, _label_latex, _value_latex, _verdict
 
-__all__ = ["result_repr_latex", "problem_repr_latex", "abbreviate", "MAX_REPR", "MAX_PART"]
+__all__ = ["result_repr_latex", "problem_repr_latex", "relation_repr_latex", "abbreviate", "MAX_REPR", "MAX_PART"]
 
 
 #: Longest ``_repr_latex_`` formula shown in full (characters of LaTeX);
@@ -251,6 +251,33 @@ def problem_repr_latex(problem: Any) -> str:
             continue
         rows.append(r"\frac{\partial L}{\partial %s} &= %s" % (p.doprint(prm), p.doprint(g)))
     return r"$$\begin{aligned} %s \end{aligned}$$" % r" \\ ".join(rows)
+
+
+def relation_repr_latex(rel: Any) -> str:
+    r"""Jupyter's form of a :class:`symloss.relate.Relation`: ``∂L/∂w``
+    (or its magnitude) as a function of ``L``, or why none exists.
+
+    >>> from types import SimpleNamespace as NS
+    >>> w, L = sp.symbols('w L', real=True)
+    >>> relation_repr_latex(NS(param=w, status='proved', absolute=False, expr=2*L))
+    '$\\frac{\\partial L}{\\partial w} = 2 L$'
+    """
+    p = SymlossLatexPrinter()
+    d = r"\frac{\partial L}{\partial %s}" % p.doprint(rel.param)
+    if rel.status == "proved":
+        lhs = r"\left|%s\right|" % d if rel.absolute else d
+        if rel.expr is None:
+            return r"$%s = h(L) \text{ for a nondecreasing } h$" % lhs
+        return "$%s = %s$" % (lhs, p.doprint(rel.expr))
+    if rel.status == "refuted":
+        ce = rel.counterexample
+        var, a, b = ce.pair
+        vals = ", ".join(r"%s = %s" % (p.doprint(k), _short_value(v, p)) for k, v in
+                         sorted(ce.values.items(), key=lambda kv: str(kv[0])))
+        return (r"$\text{no function of } L \text{ gives } %s\text{: at } %s,\ %s \in \{%s, %s\}"
+                r"\text{ the loss is equal but } |%s| \text{ differs}$") % (
+            d, vals or r"\text{any values}", p.doprint(var), p.doprint(a), p.doprint(b), d)
+    return r"$\text{unknown: no relation found for } %s$" % d
 
 
 def _mathjax_text(s: str) -> str:
