@@ -234,14 +234,16 @@ def _assumption_like(param, hypotheses):
 
 def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr | None = None,
                  mark: sp.Basic | Sequence | None = None, hypotheses: Sequence = (), caption: str = "",
-                 support: tuple | None = None, grad_label: str = "", optimum: bool = True) -> str:
+                 support: tuple | None = None, grad_label: str = "", optimum: bool = True,
+                 loss_label: str = "$L$") -> str:
     r"""A pgfplots figure of ``L`` and ``dL/dparam`` against ``param``, the
     other symbols fixed to ``values``; the grid minimiser is marked, and
     ``mark`` (a counterexample's value of ``param``, or a tuple of values:
     the two points of a pair counterexample) too; ``support`` ``(lo, hi)``
     (a correlation's distribution) is shaded.  ``grad_label`` names the
     dashed curve when it is not ``dL/dparam`` (a re-sliced figure plots the
-    claim's derivative against another variable); ``optimum=False`` leaves
+    claim's derivative against another variable), ``loss_label`` the solid
+    one (``$\\ell$`` for the loss against the prediction); ``optimum=False`` leaves
     the grid minimiser unmarked.  Returns ``""`` when there is nothing finite
     to draw.
 
@@ -312,7 +314,7 @@ def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr
             lines.append(r"\addlegendentry{support of $%s$}" % name)
     if cl:
         lines.append(r"\addplot[thick, blue] coordinates {%s};" % cl)
-        lines.append(r"\addlegendentry{$L$}")
+        lines.append(r"\addlegendentry{%s}" % loss_label)
     if cg:
         lines.append(r"\addplot[thick, dashed, red!70!black] coordinates {%s};" % cg)
         lines.append(r"\addlegendentry{%s}" % (grad_label or r"$\partial L / \partial %s$" % name))
@@ -355,6 +357,10 @@ def _result_figure(result: Any, problem: Any) -> str:
     param = var if isinstance(var, sp.Symbol) else (pair[0] if pair else (params[0] if params else None))
     if param is None:
         return ""
+    if named and not pair and not isinstance(var, sp.Symbol) and all(n in ("yhat", "y_hat") for n in named):
+        prediction = _prediction_figure(problem, fixed, claim)
+        if prediction:
+            return prediction
     mark = fixed.pop(param, None)
     if mark is None and pair:
         mark = (pair[1], pair[2]) if pair[0] == param else pair[1]
@@ -380,6 +386,31 @@ def _result_figure(result: Any, problem: Any) -> str:
         if other:
             return other
     return figure_latex(L, param, values, grad=grad, mark=mark, hypotheses=hyps, support=_support(claim, param))
+
+
+def _prediction_figure(problem: Any, fixed: Mapping, claim: Any) -> str:
+    """For a claim about ``∂L/∂ŷ``: the loss ``ℓ(ŷ, y)`` and its derivative
+    against the prediction ``ŷ`` (not against a weight, which the claim is not about)."""
+    loss = getattr(problem, "loss", None)
+    if not isinstance(loss, sp.Expr):
+        return ""
+    yhat = next((s for s in loss.free_symbols if s.name in ("yhat", "y_hat")), None)
+    if yhat is None:
+        return ""
+    hyps = [h for h in (getattr(claim, "hypotheses", ()) or ()) if yhat not in getattr(h, "free_symbols", ())]
+    others = sorted(loss.free_symbols - {yhat}, key=lambda s: s.name)
+    by_name = {getattr(k, "name", str(k)): v for k, v in dict(fixed).items()}
+    values = sample_values(others, [h for h in hyps if getattr(h, "free_symbols", set()) <= set(others)],
+                           {s: by_name[s.name] for s in others if s.name in by_name})
+    if values is None:
+        return ""
+    p = SymlossLatexPrinter()
+    fixed_tex = ", ".join("$%s = %s$" % (p.doprint(k), p.doprint(v)) for k, v in values.items())
+    cap = (r"The loss $\ell(\hat{y}, y)$ and $\partial \ell/\partial \hat{y}$ against the prediction $\hat{y}$%s "
+           r"(the claim is about the derivative in $\hat{y}$)." % ((" with " + fixed_tex) if fixed_tex else ""))
+    mark = by_name.get(yhat.name)
+    return figure_latex(loss, yhat, values, mark=mark, caption=cap, grad_label=r"$\partial \ell / \partial \hat{y}$",
+                        loss_label=r"$\ell$")
 
 
 def _flat_slice(L: sp.Expr, grad: Any, param: sp.Symbol, values: Mapping) -> bool:

@@ -6,6 +6,7 @@ of the compiled PDF (pdftotext)."""
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
@@ -44,6 +45,17 @@ def test_a_figure_that_stays_flat_says_why():
     fig = figure_latex((x - 1) ** 2 + 0 * w, w, {x: 1})
     assert all(len({y for _, y in c}) == 1 for c in _coords(fig))
     assert "Both curves are flat" in fig and "does not depend on $w$" in fig
+
+
+def test_a_claim_about_the_prediction_is_plotted_against_the_prediction():
+    r, _, fig = _figure(dict(model="linear", loss="log_cosh"), "d(L, yhat) == tanh(yhat - y)")
+    assert r.verdict == "proved"
+    assert r"xlabel={$\hat{y}$}" in fig and r"\addlegendentry{$\ell$}" in fig and r"\partial \ell / \partial \hat{y}" in fig
+    assert "with $y = 1$" in fig
+    ell, slope = _coords(fig)
+    for (a, v), (_, g) in zip(ell, slope):   # an independent evaluation at y = 1: log cosh(1 - ŷ), tanh(ŷ - 1)
+        assert v == pytest.approx(math.log(math.cosh(1 - a)), abs=1e-4)
+        assert g == pytest.approx(math.tanh(a - 1), abs=1e-4)
 
 
 def test_ordinary_counterexample_keeps_its_parameter():
