@@ -74,7 +74,7 @@ def _score(rows) -> dict:
 
 
 def part_claims(specs, timeout, jobs_list) -> dict:
-    from symloss.runner import check_specs
+    from symloss.batch import check_specs
 
     out = {}
     for jobs in jobs_list:
@@ -94,7 +94,7 @@ def part_claims(specs, timeout, jobs_list) -> dict:
 def _baseline_worker(spec, name: str) -> str:
     """Run one baseline on one claim (in a worker process, under a hard limit)."""
     import baselines
-    from symloss.claims import parse_claim
+    from symloss.calculus.claims import parse_claim
     from symloss.conjectures import build_problem
 
     claim = parse_claim(build_problem(spec), spec.claim, spec.assume)
@@ -128,7 +128,7 @@ def part_baselines(specs, timeout) -> dict:
 
 def _naive_derivation(model: str, loss: str) -> float:
     """Seconds for ``simplify(diff(L, θ))`` over every parameter (worker process)."""
-    from symloss.functions import derivative
+    from symloss.language.functions import derivative
     from symloss.problem import problem
 
     p = problem(model, loss)
@@ -141,7 +141,7 @@ def _naive_derivation(model: str, loss: str) -> float:
 def part_derivation(naive_limit: float) -> dict:
     """symloss's readable gradients vs naive ``simplify(diff(L, θ))``; a naive pair
     that hits ``naive_limit`` counts with the limit (so the speed-up is a lower bound)."""
-    from symloss.catalogue import CATALOGUE
+    from symloss.calculus.catalogue import CATALOGUE
     from symloss.problem import problem
     from symloss.runner import Call, run_calls
 
@@ -174,8 +174,8 @@ def part_derivation(naive_limit: float) -> dict:
 
 def part_numeric(points: int, loop_points: int) -> dict:
     """A typical sign claim, sign(∂L/∂w) == sign(x(ŷ − y)) for logistic + BCE."""
-    from symloss.claims import parse_claim
-    from symloss.functions import NUMPY_FUNCTIONS
+    from symloss.calculus.claims import parse_claim
+    from symloss.language.functions import NUMPY_FUNCTIONS
     from symloss.problem import problem
 
     p = problem("logistic", "bce")

@@ -15,7 +15,7 @@ import pytest
 import sympy as sp
 
 import symloss
-from symloss.document import _result_figure, build_document, figure_latex
+from symloss.render.document import _result_figure, build_document, figure_latex
 
 LIN_SQ = dict(model="linear", loss="squared")
 
@@ -76,7 +76,7 @@ def test_correlation_figure_shades_the_support(claim, assume, support):
 
 @pytest.mark.skipif(not (shutil.which("pdflatex") and shutil.which("pdftotext")), reason="needs pdflatex and pdftotext")
 def test_figures_read_in_the_pdf(tmp_path):
-    from symloss.document import compile_pdf, write_atomic
+    from symloss.render.document import compile_pdf, write_atomic
 
     results = []
     for kw, claim, assume in [(LIN_SQ, "sign(d(L, w)) == sign(w - argmin(L, w))", ()),

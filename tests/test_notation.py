@@ -10,8 +10,8 @@ import re
 import pytest
 
 import symloss
-from symloss.pretty import one_line
-from symloss.terminal import claim_text
+from symloss.render.pretty import one_line
+from symloss.render.terminal import claim_text
 
 RAW = re.compile(r"yhat|Abs\(|Heaviside|θ\(|Max\(|Min\(|\*\*|sigmoid\(|\bdelta\b|\bgamma\b|\bd\(L")
 

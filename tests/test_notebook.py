@@ -15,7 +15,7 @@ import pytest
 import sympy as sp
 
 import symloss
-from symloss.writeup_notebook import MAX_PART, MAX_REPR, abbreviate, result_repr_latex
+from symloss.render.writeup_notebook import MAX_PART, MAX_REPR, abbreviate, result_repr_latex
 
 needs_latex = pytest.mark.skipif(not shutil.which("pdflatex"), reason="needs pdflatex")
 

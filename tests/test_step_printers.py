@@ -16,8 +16,8 @@ import pytest
 import sympy as sp
 
 import symloss
-from symloss.latex import SymlossLatexPrinter, step_latex
-from symloss.proof import Step, iter_steps
+from symloss.render.latex import SymlossLatexPrinter, step_latex
+from symloss.calculus.proof import Step, iter_steps
 
 #: Step classes rendered by a printer of an ancestor, on purpose (documented here):
 #: ``Step`` itself is the generic fallback; ``SignStep`` is an abstract base of the sign rules.
@@ -115,8 +115,8 @@ def test_real_step_is_written_in_words(cls_name, kw, text, assume, phrases):
 
 @pytest.mark.skipif(not (shutil.which("pdflatex") and shutil.which("pdftotext")), reason="needs pdflatex and pdftotext")
 def test_real_steps_compile_in_a_document(tmp_path: Path):
-    from symloss.document import PREAMBLE
-    from symloss.latex import result_latex
+    from symloss.render.document import PREAMBLE
+    from symloss.render.latex import result_latex
 
     body, wanted = [], []
     for cls_name, kw, text, assume, _ in REAL_STEPS:
