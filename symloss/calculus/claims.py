@@ -540,9 +540,12 @@ class _Builder:
         repl = self._at_mapping(pairs, column)
         for var, value in repl.items():
             self._value_inside(var, value, column)
-        from .binding import _replace  # the variable argmin/corr range over is not substituted
+        from .binding import BindingLeak, _replace  # the variable argmin/corr range over is not substituted
 
-        return _replace(e, repl)
+        try:
+            return _replace(e, repl)
+        except BindingLeak as exc:
+            raise _syntax(f"at: {exc}", self.text, column) from None
 
     def _at_mapping(self, pairs, column) -> dict:
         repl = {}
