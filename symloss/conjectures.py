@@ -15,6 +15,9 @@ key         type      meaning
 ``claim``   string    the claim, in the claim language (required)
 ``expect``  string    ``proved`` | ``refuted`` | ``unknown`` (optional)
 ``timeout`` number    per-claim wall-time limit in seconds (optional)
+``samples`` int/str   the empirical risk over N samples, or a symbolic
+                      batch size such as ``"n"`` (optional; see
+                      :mod:`symloss.dataset`)
 ==========  ========  ====================================================
 
 This module only reads and validates the *file* (keys, types, duplicate
@@ -49,6 +52,7 @@ __all__ = [
     "prepare",
     "evaluate",
     "in_context",
+    "check_samples",
 ]
 
 #: The verdicts a claim may ``expect``.
@@ -65,6 +69,7 @@ CLAIM_KEYS: dict[str, str] = {
     "claim": "string",
     "expect": "string",
     "timeout": "number",
+    "samples": "integer or string",
 }
 _REQUIRED = ("name", "loss", "claim")
 
@@ -95,6 +100,7 @@ class ClaimSpec:
     expect: str | None = None
     timeout: float | None = None
     index: int = 0
+    samples: int | str | None = None
 
     @property
     def label(self) -> str:
@@ -168,6 +174,30 @@ def _string_list(where: str, key: str, value: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
+_BATCH_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
+
+
+def check_samples(samples):
+    """``samples`` (a batch size, see :mod:`symloss.dataset`) as an ``int``
+    >= 1 or the name of a symbolic batch size; anything else is
+    :class:`InvalidArgument` naming the value.
+
+    >>> check_samples(3), check_samples("n")
+    (3, 'n')
+    >>> check_samples(0)
+    Traceback (most recent call last):
+    ...
+    symloss.errors.InvalidArgument: samples must be an integer >= 1 or a name such as "n", got 0
+    """
+    if isinstance(samples, bool):
+        pass
+    elif isinstance(samples, int) and samples >= 1:
+        return samples
+    elif isinstance(samples, str) and _BATCH_NAME.match(samples.strip()):
+        return samples.strip()
+    raise InvalidArgument(f'samples must be an integer >= 1 or a name such as "n", got {samples!r}')
+
+
 def _claim_spec(file: str, index: int, table: Any) -> ClaimSpec:
     where = f"{file}: claim #{index + 1}"
     if not isinstance(table, dict):
@@ -218,9 +248,15 @@ def _claim_spec(file: str, index: int, table: Any) -> ClaimSpec:
         if not (raw > 0 and math.isfinite(raw)):
             raise _bad(where, f"'timeout' must be positive and finite, got {raw!r}")
         timeout = float(raw)
+    samples = None
+    if "samples" in table:
+        try:
+            samples = check_samples(table["samples"])
+        except InvalidArgument as exc:
+            raise _bad(where, str(exc)) from None
     return ClaimSpec(
         file=file, name=name, loss=loss, claim=claim, model=model, vars=vars_,
-        params=params, assume=assume, expect=expect, timeout=timeout, index=index,
+        params=params, assume=assume, expect=expect, timeout=timeout, index=index, samples=samples,
     )
 
 
@@ -240,7 +276,7 @@ def loads(text: str, file: str = "<string>") -> ConjectureFile:
     >>> loads('[[claim]]\\nname = "a"\\nlos = "x"\\nclaim = "x > 0"\\n', "g.toml")
     Traceback (most recent call last):
     ...
-    symloss.errors.InvalidArgument: g.toml: claim 'a': unknown key 'los' (did you mean 'loss'?); allowed keys: name, model, loss, vars, params, assume, claim, expect, timeout
+    symloss.errors.InvalidArgument: g.toml: claim 'a': unknown key 'los' (did you mean 'loss'?); allowed keys: name, model, loss, vars, params, assume, claim, expect, timeout, samples
     """
     try:
         data = tomllib.loads(text)
@@ -429,6 +465,7 @@ def build_problem(spec: ClaimSpec):
             params=list(spec.params) if spec.params is not None else None,
             vars=spec.domains,
             assume=tuple(spec.assume),
+            samples=spec.samples,
         )
     except SymlossError as exc:
         raise in_context(spec, exc) from None
