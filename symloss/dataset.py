@@ -176,6 +176,75 @@ def expand(single, n: int):
     )
 
 
+def symbolic_problem(single, name: str):
+    """The batch problem of a symbolic number ``name`` of samples:
+
+        L = (1/n) Σ_{i=1}^{n} ℓ(ŷ(θ, x[i]), y[i]),
+
+    a SymPy ``Sum`` over the index ``i`` with each per-sample symbol ``s``
+    an indexed family ``s[i]``.  There is no ``yhat`` (the prediction of a
+    generic sample would be ambiguous inside the sum): the problem has no
+    model, its loss is ``L``, and ∂L/∂θ is ``(1/n) Σ ∂ℓ_i/∂θ`` by
+    differentiating under the finite sum.
+
+    A family has no domain of its own, so every per-sample symbol must be
+    real (declare ``y = "real"`` to state a claim for real labels); claims
+    about the sum are proved termwise (:mod:`symloss.sum_sign`) from facts
+    that do not mention the summation index, never from a hypothesis about
+    one sample.
+    """
+    from .problem import Problem, _defined
+
+    _refuse_unsupported(single)
+    originals = per_sample_symbols(single)
+    if not originals:
+        raise InvalidArgument("samples: the problem has no per-sample symbol to copy (inputs x…, labels y…)")
+    for s in originals:
+        dom = single.domain(s)
+        if dom.text != "real":
+            raise InvalidArgument(
+                f"samples = {name!r}: {s.name} has the domain {dom.text}, but with a symbolic number of samples "
+                f"the per-sample families {s.name}[i] are real; use a number of samples such as 3, or declare "
+                f"vars = {{ {s.name} = \"real\" }}")
+    taken = _names_of(single)
+    for reserved in (name, INDEX_NAME):
+        if reserved in taken:
+            raise InvalidArgument(f"samples = {name!r}: the name {reserved!r} is reserved for "
+                                  f"{'the number of samples' if reserved == name else 'the sample index'}; "
+                                  f"rename the symbol {reserved!r}")
+    table = _table(single, {s.name for s in originals}, {})
+    n = table.bound(name)
+    i = table.index(INDEX_NAME)
+    families = {s: table.indexed(s.name) for s in originals}
+    term = substitute(single.L, {s: f[i] for s, f in families.items()})
+    L = sp.Sum(term, (i, 1, n)) / n
+    conditions = tuple(c for c in _defined([L], ()) if not c.has(i))
+    requirements = tuple(c for c in single.requirements if not (c.free_symbols & set(originals)))
+    dropped = [c for c in (*single.requirements, *single.conditions) if c.free_symbols & set(originals)]
+    if dropped:
+        raise InvalidArgument(f"samples = {name!r}: the per-sample condition {dropped[0]} cannot be stated for "
+                              f"every sample of a symbolic batch yet; use a number of samples such as 3")
+    return Problem(
+        symbols=table,
+        model=None,
+        loss=L,
+        yhat=None,
+        L=L,
+        params=single.params,
+        labels=tuple(families[s][i] for s in single.labels if s in families),
+        inputs=tuple(families[s] for s in single.inputs if s in families),
+        hyper=single.hyper,
+        assumptions=(),
+        requirements=requirements,
+        conditions=conditions,
+        model_conditions=(),
+        model_spec=single.model_spec,
+        loss_spec=single.loss_spec,
+        samples=n,
+        sample=single,
+    )
+
+
 def _copies_of(syms, renames) -> tuple:
     return tuple(sorted((r[s] for s in syms if s in renames[0] for r in renames), key=sp.default_sort_key))
 
@@ -190,8 +259,6 @@ def batch_problem(samples, build_single, assume=()):
         return single if not assume else _assume(single, assume)
     single = build_single()
     if isinstance(n, str):
-        from .dataset_sum import symbolic_problem
-
         built = symbolic_problem(single, n)
     else:
         built = expand(single, n)

@@ -460,3 +460,4 @@ def prove_sign(expr: sp.Expr, goal: Sign, hypotheses: Iterable = (), *,
 
 
 from . import sign_rules as _sign_rules  # noqa: E402,F401  (registers the rules)
+from . import sum_sign as _sum_sign  # noqa: E402,F401  (registers the termwise rule for finite sums)

@@ -292,3 +292,66 @@ def test_least_squares_minimiser_against_an_independent_solve(n):
 def test_a_three_sample_sign_claim_decides_within_the_default_timeout():
     p = problem("linear", "squared", samples=3)
     assert p.check(SIGN, assume=(SUM3,)).verdict == "proved"
+
+
+# -- a symbolic number of samples n ----------------------------------------------------------
+
+GRAD_N = "Sum(x[i]*(w*x[i] + b - y[i]), (i, 1, n))/n"
+
+SYMBOLIC = [
+    # model, loss, vars, claim, assume, verdict
+    ("linear", "squared", {}, f"d(L, w) == {GRAD_N}", (), "proved"),
+    ("linear", "squared", {}, "d(L, b) == Sum(w*x[i] + b - y[i], (i, 1, n))/n", (), "proved"),
+    ("linear", "squared", {}, "L >= 0", (), "proved"),
+    ("linear", "squared", {}, "d(L, w, 2) >= 0", (), "proved"),
+    ("linear", "squared", {}, "convex(L, w)", (), "proved"),
+    ("linear", "exponential", {"y": "real"}, "convex(L, w)", (), "proved"),
+    ("linear", "exponential", {"y": "real"}, "L > 0", (), "proved"),
+    ("linear", "logistic", {"y": "real"}, "convex(L, b)", (), "proved"),
+    # a hypothesis about one sample says nothing about the others: never proved termwise
+    ("linear", "squared", {}, "d(L, w) >= 0", ("x[i] > 0", "w*x[i] + b - y[i] > 0"), "unknown"),
+    ("linear", "squared", {}, "d(L, w) >= 0", (), "unknown"),
+]
+
+
+@pytest.mark.parametrize("model, loss, vars, claim, assume, verdict", SYMBOLIC)
+def test_symbolic_batch_claim(model, loss, vars, claim, assume, verdict):
+    p = problem(model, loss, vars=vars, samples="n")
+    assert p.check(claim, assume=assume, timeout=20).verdict == verdict
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_symbolic_gradient_at_a_concrete_n_is_the_batch_gradient(n):
+    """Σ with n put in and expanded equals the gradient of the N-sample batch."""
+    p, q = problem("linear", "squared", samples="n"), problem("linear", "squared", samples=n)
+    nsym = next(s for s in p.L.free_symbols if s.name == "n")
+    g = p.grad("w").xreplace({nsym: n}).doit()
+    ren = {}
+    for base in g.atoms(sp.Indexed):
+        ren[base] = sp.Symbol(f"{base.base}_{base.indices[0]}", real=True)
+    assert sp.expand(g.xreplace(ren) - q.grad("w")) == 0
+
+
+@pytest.mark.parametrize("kwargs, word", [
+    (dict(loss="exponential"), "the domain {-1, 1}"),
+    (dict(vars={"i": "real"}, model="w*x + b + 0*i"), "reserved for the sample index"),
+    (dict(model="relu_neuron", loss="poisson_nll_identity", vars={"y": "real"}), "per-sample condition"),
+])
+def test_symbolic_batches_refused(kwargs, word):
+    args = dict(model="linear", loss="squared", samples="n") | kwargs
+    with pytest.raises(InvalidArgument, match=word.replace("(", r"\(").replace("{", r"\{")):
+        problem(args.pop("model"), args.pop("loss"), **args)
+
+
+def test_symbolic_setting_shows_the_sum():
+    from symloss.statement import setting_latex
+
+    text = setting_latex(problem("linear", "squared", samples="n"))
+    assert r"\sum_{i=1}^{n}" in text and r"\frac{1}{n}" in text
+
+
+def test_batch_setting_shows_the_sum_and_every_sample():
+    from symloss.statement import setting_latex
+
+    text = setting_latex(problem("linear", "exponential", samples=3))
+    assert r"\sum_{k=1}^{3}" in text and all(f"x_{{{k}}}" in text for k in (1, 2, 3))
