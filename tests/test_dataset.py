@@ -376,3 +376,20 @@ def test_exponential_batch_has_no_gradient_loss_relation():
 
     assert abs(at(L, w1) - at(L, w2)) < 1e-40
     assert abs(abs(at(sp.diff(L, w), w1)) - abs(at(sp.diff(L, w), w2))) > 1e-10
+
+
+@pytest.mark.parametrize("argv, out", [
+    (["derive", "--model", "linear", "--loss", "squared", "--samples", "2", "--param", "b"], "y₂"),
+    (["derive", "--model", "linear", "--loss", "squared", "--samples", "n", "--param", "w"], "Σ_{i=1..n}"),
+])
+def test_derive_command_line_takes_samples(argv, out, capsys):
+    from symloss.cli import main
+
+    assert main(argv) == 0 and out in capsys.readouterr().out
+
+
+def test_derive_command_line_refuses_a_bad_batch_size(capsys):
+    from symloss.cli import main
+
+    assert main(["derive", "--model", "linear", "--loss", "squared", "--samples", "0"]) == 2
+    assert "samples must be an integer >= 1" in capsys.readouterr().err
