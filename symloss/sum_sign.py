@@ -29,10 +29,20 @@ def summation_range(i: sp.Symbol, a: sp.Expr, b: sp.Expr) -> tuple:
 
 def _not_empty(a: sp.Expr, b: sp.Expr) -> bool:
     """``b >= a`` for sure: a = 1 and b a positive integer (by its declared
-    assumptions), or both rational."""
+    assumptions), or both rational.  Only such sums are signed termwise:
+    SymPy reads ``Sum(f, (i, a, b))`` with ``b < a - 1`` as minus a sum."""
     if a.is_Rational and b.is_Rational:
         return b >= a
     return a == 1 and isinstance(b, sp.Symbol) and b.is_integer is True and b.is_positive is True
+
+
+def _sum_signs(term: frozenset) -> set:
+    """The possible signs of a nonempty sum whose terms have signs in ``term``."""
+    if term <= {0}:
+        return {0}
+    if term <= {0, 1} or term <= {-1, 0}:
+        return set(term)  # {1}: every term > 0 and at least one term; {0, 1}: ≥ 0
+    return set(ALL)
 
 
 @dataclass(frozen=True)
@@ -45,11 +55,11 @@ class TermProof:
 
 @dataclass(frozen=True)
 class SumSign(SignStep):
-    """Σ_{i=a}^{b} f(i) has the sign of its terms: if f(i) ≥ 0 (≤ 0) for every
-    integer i with a ≤ i ≤ b, proved from facts free of i (``context``) and
-    the range a ≤ i ≤ b, the sum is ≥ 0 (≤ 0); if every term is > 0 (< 0)
-    and the sum is not empty (b ≥ a), the sum is > 0 (< 0); a sum of zeros
-    is 0."""
+    """Σ_{i=a}^{b} f(i) over a nonempty range (b ≥ a: a = 1 and b a positive
+    integer, or rational ends) has the sign of its terms: if f(i) ≥ 0 (> 0,
+    ≤ 0, < 0, = 0) for every integer i with a ≤ i ≤ b, proved from facts free
+    of i (``context``) and the range a ≤ i ≤ b, the sum is ≥ 0 (> 0, ≤ 0,
+    < 0, = 0)."""
 
     context: tuple[Given, ...]
     term: TermProof
@@ -61,18 +71,11 @@ class SumSign(SignStep):
         for g in self.context:
             if g.fact.has(i):
                 raise self.fail(f"the fact {g.fact} mentions the summation index {i}")
+        if not _not_empty(a, b):
+            # SymPy's Sum with b < a - 1 is minus a sum (Karr's convention): no termwise sign
+            raise self.fail(f"the range {a} ≤ {i} ≤ {b} is not known to be nonempty")
         check_proof(self.term.proof, {g.fact for g in self.context} | set(summation_range(i, a, b)))
-        s = self.premise_set(self.term.proof, self.expr.function)
-        possible = set()
-        if s <= {0}:
-            possible = {0}
-        elif s <= {0, 1}:
-            possible = {1} if s == {1} and _not_empty(a, b) else {0, 1}
-        elif s <= {-1, 0}:
-            possible = {-1} if s == {-1} and _not_empty(a, b) else {-1, 0}
-        else:
-            possible = set(ALL)
-        self.conclude(frozenset(possible))
+        self.conclude(frozenset(_sum_signs(self.premise_set(self.term.proof, self.expr.function))))
 
 
 @DEFAULT_RULES.register(sp.Sum)
@@ -89,21 +92,14 @@ def sum_rule(expr, ctx):
     if len(expr.limits) != 1 or len(expr.limits[0]) != 3:
         return None
     i, a, b = expr.limits[0]
+    if not _not_empty(a, b):
+        return None
     context = tuple(g for g in ctx.hypotheses if not g.fact.has(i))
     local = tuple(Given(c, "summation range") for c in summation_range(i, a, b))
     r = SignContext(context + local, ctx.rules, ctx.deadline).sign(expr.function)
     if r is None:
         return None
-    s = sign_set(r.sign)
-    if s <= {0}:
-        out = {0}
-    elif s <= {0, 1}:
-        out = {1} if s == {1} and _not_empty(a, b) else {0, 1}
-    elif s <= {-1, 0}:
-        out = {-1} if s == {-1} and _not_empty(a, b) else {-1, 0}
-    else:
-        return None
-    sign = set_sign(out)
+    sign = set_sign(_sum_signs(sign_set(r.sign)))
     if sign is None:
         return None
     step = SumSign(expr, sign, context, TermProof(r.step))

@@ -393,3 +393,38 @@ def test_derive_command_line_refuses_a_bad_batch_size(capsys):
 
     assert main(["derive", "--model", "linear", "--loss", "squared", "--samples", "0"]) == 2
     assert "samples must be an integer >= 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("limits, expected", [
+    ((1, "n"), "POSITIVE"),          # n ≥ 1: not empty
+    ((2, 5), "POSITIVE"),
+    ((3, 1), None),                  # SymPy's Sum(1, (i, 3, 1)) is -1 (Karr): no termwise sign
+    ((1, "m"), None),                # m a real symbol: the range may be empty or reversed
+])
+def test_a_sum_is_signed_termwise_only_over_a_nonempty_range(limits, expected):
+    from symloss.proof import check_proof
+    from symloss.signs import sign_of
+
+    i = sp.Symbol("i", integer=True)
+    ends = [sp.Symbol("n", integer=True, positive=True) if e == "n" else sp.Symbol("m", real=True) if e == "m"
+            else sp.Integer(e) for e in limits]
+    x = sp.IndexedBase("x", real=True)
+    r = sign_of(sp.Sum(x[i] ** 2 + 1, (i, *ends)))
+    if expected is None:
+        assert r is None or r.sign.name not in ("POSITIVE", "NONNEGATIVE")
+    else:
+        assert r.sign.name == expected
+        check_proof(r.step)
+
+
+def test_sum_sign_step_refuses_a_reversed_range():
+    from symloss.errors import ProofCheckError
+    from symloss.proof import Sign, check_proof
+    from symloss.signs import sign_of
+    from symloss.sum_sign import SumSign, TermProof
+
+    i = sp.Symbol("i", integer=True)
+    term = sign_of(sp.Integer(1))
+    forged = SumSign(sp.Sum(1, (i, 3, 1)), Sign.POSITIVE, (), TermProof(term.step))
+    with pytest.raises(ProofCheckError, match="nonempty"):
+        check_proof(forged)
