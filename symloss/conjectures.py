@@ -17,7 +17,7 @@ key         type      meaning
 ``timeout`` number    per-claim wall-time limit in seconds (optional)
 ``samples`` int/str   the empirical risk over N samples, or a symbolic
                       batch size such as ``"n"`` (optional; see
-                      :mod:`symloss.dataset`)
+                      :mod:`symloss.calculus.dataset`)
 ==========  ========  ====================================================
 
 This module only reads and validates the *file* (keys, types, duplicate
@@ -52,7 +52,6 @@ __all__ = [
     "prepare",
     "evaluate",
     "in_context",
-    "check_samples",
 ]
 
 #: The verdicts a claim may ``expect``.
@@ -121,6 +120,12 @@ class ClaimSpec:
         text = f"{self.file}: claim {self.name!r}"
         return f"{text}, field {field!r}" if field else text
 
+    def problem(self):
+        """The :class:`symloss.problem.Problem` this claim is about
+        (:func:`build_problem`); printers that are handed a spec rebuild it
+        through this method rather than importing this module."""
+        return build_problem(self)
+
 
 @dataclass(frozen=True)
 class ConjectureFile:
@@ -172,30 +177,6 @@ def _string_list(where: str, key: str, value: Any) -> tuple[str, ...]:
     for i, item in enumerate(value):
         out.append(_string(where, f"{key}[{i}]", item))
     return tuple(out)
-
-
-_BATCH_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
-
-
-def check_samples(samples):
-    """``samples`` (a batch size, see :mod:`symloss.dataset`) as an ``int``
-    >= 1 or the name of a symbolic batch size; anything else is
-    :class:`InvalidArgument` naming the value.
-
-    >>> check_samples(3), check_samples("n")
-    (3, 'n')
-    >>> check_samples(0)
-    Traceback (most recent call last):
-    ...
-    symloss.errors.InvalidArgument: samples must be an integer >= 1 or a name such as "n", got 0
-    """
-    if isinstance(samples, bool):
-        pass
-    elif isinstance(samples, int) and samples >= 1:
-        return samples
-    elif isinstance(samples, str) and _BATCH_NAME.match(samples.strip()):
-        return samples.strip()
-    raise InvalidArgument(f'samples must be an integer >= 1 or a name such as "n", got {samples!r}')
 
 
 def _claim_spec(file: str, index: int, table: Any) -> ClaimSpec:
@@ -250,6 +231,8 @@ def _claim_spec(file: str, index: int, table: Any) -> ClaimSpec:
         timeout = float(raw)
     samples = None
     if "samples" in table:
+        from .calculus.dataset import check_samples
+
         try:
             samples = check_samples(table["samples"])
         except InvalidArgument as exc:
@@ -474,7 +457,7 @@ def build_problem(spec: ClaimSpec):
 def _claim_parser():
     """The claim language's parser, ``parse_claim(problem, text)``, if built."""
     try:
-        from .claims import parse_claim
+        from .calculus.claims import parse_claim
     except ImportError:
         return None
     return parse_claim
@@ -499,7 +482,7 @@ def prepare(spec: ClaimSpec) -> str:
 
 
 def evaluate(spec: ClaimSpec, timeout: float | None = None):
-    """Decide ``spec`` in this process and return a :class:`~symloss.verdict.Result`.
+    """Decide ``spec`` in this process and return a :class:`~symloss.engine.verdict.Result`.
 
     ``timeout`` is the *soft* budget handed to the decision procedure; hard
     limits are :mod:`symloss.runner`'s job.

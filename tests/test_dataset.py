@@ -17,14 +17,14 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symloss.claims import ArgMin, Corr, Pointwise, Proportional, parse_claim
+from symloss.calculus.claims import ArgMin, Corr, Pointwise, Proportional, parse_claim
 from symloss.conjectures import build_problem, loads
-from symloss.counterexample import verify
+from symloss.refute.counterexample import verify
 from symloss.errors import InvalidArgument
-from symloss.exact import point_is_admissible, truth
-from symloss.functions import MPMATH_FUNCTIONS
+from symloss.calculus.exact import point_is_admissible, truth
+from symloss.language.functions import MPMATH_FUNCTIONS
 from symloss.problem import problem
-from symloss.ranges import failure_reason
+from symloss.refute.ranges import failure_reason
 
 mpmath.mp.dps = 50
 
@@ -344,14 +344,14 @@ def test_symbolic_batches_refused(kwargs, word):
 
 
 def test_symbolic_setting_shows_the_sum():
-    from symloss.statement import setting_latex
+    from symloss.render.statement import setting_latex
 
     text = setting_latex(problem("linear", "squared", samples="n"))
     assert r"\sum_{i=1}^{n}" in text and r"\frac{1}{n}" in text
 
 
 def test_batch_setting_shows_the_sum_and_every_sample():
-    from symloss.statement import setting_latex
+    from symloss.render.statement import setting_latex
 
     text = setting_latex(problem("linear", "exponential", samples=3))
     assert r"\sum_{k=1}^{3}" in text and all(f"x_{{{k}}}" in text for k in (1, 2, 3))
@@ -402,8 +402,8 @@ def test_derive_command_line_refuses_a_bad_batch_size(capsys):
     ((1, "m"), None),                # m a real symbol: the range may be empty or reversed
 ])
 def test_a_sum_is_signed_termwise_only_over_a_nonempty_range(limits, expected):
-    from symloss.proof import check_proof
-    from symloss.signs import sign_of
+    from symloss.calculus.proof import check_proof
+    from symloss.engine.signs import sign_of
 
     i = sp.Symbol("i", integer=True)
     ends = [sp.Symbol("n", integer=True, positive=True) if e == "n" else sp.Symbol("m", real=True) if e == "m"
@@ -419,9 +419,9 @@ def test_a_sum_is_signed_termwise_only_over_a_nonempty_range(limits, expected):
 
 def test_sum_sign_step_refuses_a_reversed_range():
     from symloss.errors import ProofCheckError
-    from symloss.proof import Sign, check_proof
-    from symloss.signs import sign_of
-    from symloss.sum_sign import SumSign, TermProof
+    from symloss.calculus.proof import Sign, check_proof
+    from symloss.engine.signs import sign_of
+    from symloss.engine.sum_sign import SumSign, TermProof
 
     i = sp.Symbol("i", integer=True)
     term = sign_of(sp.Integer(1))
