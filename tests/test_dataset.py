@@ -68,7 +68,7 @@ def _attack(claim, tries=40):
     """A proved pointwise claim holds at random admissible points (50 digits)."""
     rel = claim.formula
     if not isinstance(rel, sp.core.relational.Relational) or rel.atoms(ArgMin, Corr):
-        return 0
+        return None  # not attacked here: argmin claims are checked against an independent solve
     rnd, checked = random.Random(16), 0
     for _ in range(tries):
         point = _random_point(claim, rnd)
@@ -79,7 +79,7 @@ def _attack(claim, tries=40):
               sp.Ge: lhs >= rhs - mpmath.mpf(10) ** -35, sp.Le: lhs <= rhs + mpmath.mpf(10) ** -35,
               sp.Gt: lhs > rhs, sp.Lt: lhs < rhs}.get(type(rel))
         if ok is None:
-            return checked
+            return None
         assert ok, f"proved claim fails at {point}: {lhs} vs {rhs}"
         checked += 1
     return checked
@@ -210,7 +210,7 @@ CASES = [
 
 def _decide(model, loss, n, claim, assume):
     p = problem(model, loss, samples=n)
-    return p, p.check(claim, assume=assume, timeout=20)
+    return p, p.check(claim, assume=assume, timeout=60)  # generous: a loaded machine must not change a verdict
 
 
 @pytest.mark.parametrize("model, loss, n, claim, assume, verdict", CASES)
@@ -219,7 +219,7 @@ def test_batch_claim(model, loss, n, claim, assume, verdict):
     assert r.verdict == verdict, r.reason
     parsed = parse_claim(p, claim, assume=assume)
     if verdict == "proved" and isinstance(parsed, Pointwise):
-        _attack(parsed)
+        assert _attack(parsed) in (None, *range(1, 41))  # attacked at some admissible point when it applies
     if verdict == "refuted":
         ce = r.counterexample
         data = {s.name for s in parsed.symbols if s.name[0] in "xy"}
