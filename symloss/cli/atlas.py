@@ -1,4 +1,4 @@
-"""``symloss atlas [--models M...] [--losses L...] [--questions Q...] [--param w] [--timeout S] [--jobs N]
+"""``symloss atlas [--models M...] [--losses L...] [--questions Q...] [--param w] [--timeout S] [--jobs N] [--scheduler ADDRESS]
 [--samples N] [--format markdown|json|latex] [--out PATH]``
 
 Answers the atlas questions (see :mod:`symloss.atlas`) for every compatible
@@ -14,7 +14,7 @@ import json
 import shlex
 import sys
 
-from .args import positive_float, positive_int
+from .args import add_scheduler, positive_float, positive_int
 
 __all__ = ["add_parser", "run"]
 
@@ -52,6 +52,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--jobs", "-j", type=_count, default=1, metavar="N", help="cells decided in parallel")
     parser.add_argument("--samples", type=_count, default=None, metavar="N",
                         help="the empirical risk over N samples, L = (1/N) Σ_k ℓ(ŷ(θ, x_k), y_k) (default: one sample)")
+    add_scheduler(parser, "cells")
     parser.add_argument("--format", choices=("markdown", "json", "latex"), default="markdown")
     parser.add_argument("--out", metavar="PATH", default=None, help="write here instead of stdout")
     parser.set_defaults(run=run)
@@ -91,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr, flush=True)
 
     atlas = run_atlas(args.models, args.losses, args.questions, args.param, timeout=args.timeout,
-                      jobs=args.jobs, on_done=progress, pairs=args.pairs, samples=args.samples)
+                      jobs=args.jobs, on_done=progress, pairs=args.pairs, scheduler=args.scheduler,
+                      samples=args.samples)
     if args.format == "json":
         text = json.dumps(to_json(atlas), ensure_ascii=False, indent=1) + "\n"
     elif args.format == "latex":
