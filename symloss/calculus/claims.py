@@ -783,10 +783,12 @@ def _names(problem) -> dict:
     model = getattr(problem, "model", None)
     if isinstance(model, sp.Basic):
         names["yhat"] = model
-    elif isinstance(model, tuple):  # a vector model: yhat1, yhat2, ... are its outputs
+    elif isinstance(model, tuple):  # a vector model: yhat1, yhat2, ... are its outputs (yhat_k for a batch)
+        preds = getattr(problem, "yhat", None)
+        preds = preds if isinstance(preds, tuple) and len(preds) == len(model) else ()
         for k, out in enumerate(model, start=1):
             if isinstance(out, sp.Basic):
-                names[f"yhat{k}"] = out
+                names[preds[k - 1].name if preds else f"yhat{k}"] = out
     return names
 
 
