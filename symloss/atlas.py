@@ -156,13 +156,6 @@ def _answer(job: Job, budget: float) -> dict:
     res = check_claim(prob, job.claim, assume=job.assume, timeout=budget)
     out["verdict"] = res.verdict
     out["reason"] = " ".join(str(res.reason).split())
-    if job.question == "convex" and res.verdict == "unknown":
-        from .convexity import kinks
-
-        ks = kinks(prob.L, prob._param(job.param))
-        if ks:
-            out["reason"] = (f"L has a kink in {job.param} and no exact Jensen violation was found; "
-                             f"one-sided derivatives are not compared yet ({out['reason']})")
     if res.counterexample is not None:
         out["counterexample"] = res.counterexample.to_json()
     return out
