@@ -75,6 +75,8 @@ def sign_assumptions(model_spec, param: str) -> tuple[str, ...]:
     """
     import sympy as sp
 
+    if model_spec.indexed:  # ŷ = Σ_j w_j x_j + b: ∂ŷ/∂w[i] = x[i]
+        return (f"x[{param.split('[')[1]} != 0",) if param.startswith("w[") else ()
     p = next((s for s in model_spec.formula.free_symbols if str(s) == param), None)
     if p is None:
         return ()
@@ -88,6 +90,8 @@ def sign_assumptions(model_spec, param: str) -> tuple[str, ...]:
 
 
 def _param_for(model_spec, param: str) -> str:
+    if param in model_spec.indexed and param in model_spec.params:
+        return f"{param}[i]"  # one coordinate of the family, for every i and n
     if param in model_spec.params:
         return param
     starts = [q for q in model_spec.params if q.startswith(param)]
@@ -118,10 +122,6 @@ def build_jobs(models: Sequence[str] | None = None, losses: Sequence[str] | None
         if not comp.ok:
             skipped.append({"model": m.name, "loss": l.name, "reason": f"incompatible: {comp.reason}"})
             continue
-        if m.indexed:
-            skipped.append({"model": m.name, "loss": l.name,
-                            "reason": "indexed parameters (w[i]) are not supported by the atlas yet"})
-            continue
         p = _param_for(m, param)
         assume = sign_assumptions(m, p)
         pairs.append((m.name, l.name, p, assume))
@@ -136,6 +136,12 @@ def _answer(job: Job, budget: float) -> dict:
 
     prob = problem(job.model, job.loss)
     out = {"claim": job.claim, "relation": None, "counterexample": None}
+    if job.question in ("relation", "corr") and "[" in job.param:
+        what = "the relation search" if job.question == "relation" else "corr(...)"
+        out.update(verdict="unknown", reason=f"{what} takes a plain parameter, not the coordinate {job.param} "
+                                             "(the other cells of the row are decided by reduction to w_i, x_i, "
+                                             "r = Σ_(j≠i) w_j x_j)")
+        return out
     if job.question == "relation":
         from .relate import relation
 

@@ -23,6 +23,7 @@ _TITLE = {"proportional": "∂L/∂θ ∝ L", "nondecreasing": "\\|∂L/∂θ\\|
     ("logistic", "w", ("x != 0",)),
     ("linear", "b", ()),
     ("linear3", "w1", ("x1 != 0",)),
+    ("linear_n", "w[i]", ("x[i] != 0",)),
 ])
 def test_sign_assumptions(model, param, want):
     assert sign_assumptions(CATALOGUE.model(model), param) == want
@@ -34,8 +35,8 @@ def test_every_pair_is_run_or_skipped_with_a_reason():
     assert len(jobs) == len(pairs) * len(QUESTIONS) and qs == tuple(QUESTIONS)
     assert all(s["reason"] for s in skipped)
     ok = sum(c.ok for _, _, c in CATALOGUE.pairs())
-    indexed = sum(c.ok for m, _, c in CATALOGUE.pairs() if m.indexed)
-    assert len(pairs) == ok - indexed
+    assert len(pairs) == ok  # indexed models too: their rows are about the coordinate w[i]
+    assert ("linear_n", "squared", "w[i]", ("x[i] != 0",)) in pairs
 
 
 @pytest.mark.parametrize("kwargs", [{"models": ["nope"]}, {"losses": ["squaredd"]}, {"questions": ["convexx"]}])
@@ -61,8 +62,8 @@ def test_cli_bad_options_exit_2(argv):
 
 def test_pairs_option_selects_exactly_those_pairs():
     jobs, pairs, skipped, _ = build_jobs(pairs=[("linear", "squared"), ("logistic", "hinge"), ("linear_n", "mse")])
-    assert [(m, l) for m, l, _, _ in pairs] == [("linear", "squared")]
-    assert [s["reason"].split(":")[0] for s in skipped] == ["incompatible", "indexed parameters (w[i]) are not supported by the atlas yet"]
+    assert [(m, l) for m, l, _, _ in pairs] == [("linear", "squared"), ("linear_n", "mse")]
+    assert [s["reason"].split(":")[0] for s in skipped] == ["incompatible"]
 
 
 @pytest.fixture(scope="module")
