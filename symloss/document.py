@@ -428,7 +428,17 @@ def build_document(results: Any, *, title: str = "symloss report", derivations: 
         for k, e in enumerate(entries, 1):
             body.append(r"\item \hyperref[claim:%d]{%s}: %s" % (k, escape_text(e.name), escape_text(getattr(e.result, "verdict", "unknown"))))
         body.append(r"\end{itemize}")
+    last_file = None
     for k, e in enumerate(entries, 1):
+        if e.file and e.file != last_file:  # a new conjecture file: its opening prose introduces its claims
+            last_file = e.file
+            from .conjectures import file_prose
+
+            prose = file_prose(e.file)
+            if prose:
+                shown = escape_text(_shown_path(e.file))
+                body.append(r"\section*{\texorpdfstring{%s}{%s}}" % (shown, _pdf_string(_shown_path(e.file))))
+                body.append(escape_text(prose))
         body.append(r"\section{\texorpdfstring{%s}{%s}}\label{claim:%d}" % (escape_text(e.name), _pdf_string(e.name), k))
         if e.file:
             body.append(r"\noindent\textit{from %s}" % escape_text(_shown_path(e.file)))
