@@ -283,31 +283,6 @@ def load(path: str | Path) -> ConjectureFile:
     return loads(text, str(path))
 
 
-def file_prose(path: str | Path) -> str:
-    r"""The prose that opens a conjecture file: its first block of ``#``
-    comment lines (up to the first blank or non-comment line), joined into
-    paragraphs; ``""`` when the file opens otherwise or cannot be read.
-
-    >>> import tempfile, os
-    >>> with tempfile.NamedTemporaryFile('w', suffix='.toml', delete=False) as fh:
-    ...     _ = fh.write('# Two lines of\n# prose.\n\n# not this\n[[claim]]\n')
-    >>> file_prose(fh.name)
-    'Two lines of prose.'
-    >>> os.unlink(fh.name)
-    """
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return ""
-    words = []
-    for line in lines:
-        stripped = line.strip()
-        if not stripped.startswith("#"):
-            break
-        words.append(stripped.lstrip("#").strip())
-    return " ".join(w for w in words if w)
-
-
 _CLAIM_HEADER = re.compile(r"^\s*\[\[?\s*claims?\s*\]", re.M | re.I)
 
 

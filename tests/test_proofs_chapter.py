@@ -7,8 +7,8 @@ from types import SimpleNamespace as NS
 
 import pytest
 
-from symloss.conjectures import file_prose, load
-from symloss.document import build_document
+from symloss.conjectures import load
+from symloss.document import build_document, file_prose
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 FILES = sorted(PROOFS.glob("*.toml"))
