@@ -150,8 +150,13 @@ def _answer(job: Job, budget: float) -> dict:
         if r.status == "proved":
             from .pretty import one_line
 
-            out["relation"] = f"{r.lhs_text} = {one_line(r.expr)}"
-            out["reason"] = "re-checked proof that the gradient is a function of L"
+            if r.expr is None:  # monotone in L, proved, but no closed formula for h
+                out["relation"] = f"{r.lhs_text} = h(L), h nondecreasing"
+                out["reason"] = "re-checked proof that the gradient magnitude is a nondecreasing function of L; " \
+                                "no closed form for h found"
+            else:
+                out["relation"] = f"{r.lhs_text} = {one_line(r.expr)}"
+                out["reason"] = "re-checked proof that the gradient is a function of L"
         else:
             out["reason"] = r.reason
         if r.counterexample is not None:
