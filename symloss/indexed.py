@@ -36,13 +36,18 @@ __all__ = ["has_indexed", "Reduction", "reduce_claim", "IndexedReduction", "deci
 
 
 def has_indexed(claim) -> bool:
-    """Whether a field of ``claim`` mentions an indexed family."""
+    """Whether a field of ``claim`` mentions an entry of an indexed family
+    outside a sum (``w[i]``, ``x[i]``): such claims go through the reduction.
+    A claim that meets the family only inside its sum (``L >= 0``,
+    ``d(L, b) == yhat - y``) takes the ordinary pipeline."""
     for f in dataclasses.fields(claim):
         value = getattr(claim, f.name)
         items = value if isinstance(value, tuple) else (value,)
         for item in items:
-            if isinstance(item, sp.Basic) and item.has(sp.Indexed, sp.IndexedBase, sp.Sum):
-                return True
+            if isinstance(item, sp.Basic) and item.has(sp.Indexed):
+                inside = set().union(*(t.atoms(sp.Indexed) for t in item.atoms(sp.Sum)))
+                if item.atoms(sp.Indexed) - inside:
+                    return True
     return False
 
 

@@ -81,3 +81,8 @@ def test_other_entries_are_not_reduced(claim):
     except Exception:  # refused as bad input is fine too
         return
     assert r.verdict == "unknown"
+
+
+@pytest.mark.parametrize("claim", ["L >= 0", "d(L, b) == yhat - y"])
+def test_claims_meeting_the_family_only_in_its_sum_take_the_ordinary_pipeline(claim):
+    assert problem("linear_n", "squared").check(claim, hard=False, timeout=20).verdict == "proved"
