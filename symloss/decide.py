@@ -401,8 +401,8 @@ def decide(claim: Claim, *, deadline: float | None = None, timeout: float = 10.0
     from .indexed import decide_indexed, has_indexed
 
     if has_indexed(claim):  # a claim about w[i]: decided through its scalar reduction
-        return decide_indexed(claim, deadline=deadline if deadline is not None else start + timeout, seed=seed,
-                              name=name)
+        return decide_indexed(claim, decide, _recheck_counterexample,
+                              deadline=deadline if deadline is not None else start + timeout, seed=seed, name=name)
     ctx = Context(deadline=deadline if deadline is not None else start + timeout, seed=seed)
     reg = tactics if tactics is not None else TACTICS
     for tname, tactic in reg.stage("prove"):

@@ -287,12 +287,16 @@ def _instance(claim, red: Reduction, values: dict, pair):
     return concrete, out, pair, Counterexample
 
 
-def decide_indexed(claim, *, deadline: float, seed: int = 0, name=None):
-    """Decide a claim about ``w[i]`` by its scalar reduction (module docstring)."""
+def decide_indexed(claim, decide, recheck, *, deadline: float, seed: int = 0, name=None):
+    """Decide a claim about ``w[i]`` by its scalar reduction (module
+    docstring): ``decide(claim, deadline=..., seed=...)`` decides the scalar
+    claim and ``recheck(claim, counterexample)`` re-checks a counterexample
+    exactly (the pipeline's own, passed in: this module sits below it)."""
     import time
 
-    from .decide import _recheck_counterexample, decide
     from .verdict import Result
+
+    _recheck_counterexample = recheck
 
     start = time.monotonic()
     scalar, red = reduce_claim(claim)
