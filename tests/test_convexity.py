@@ -5,12 +5,13 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symloss.convexity import JensenViolation, decide_convexity, jensen_gap, kinks
+from symloss.calculus.proof import Given, check_proof
+from symloss.decide import decide_convexity
+from symloss.engine.convexity import JensenViolation, jensen_gap, kinks
+from symloss.engine.kinks import ConvexComposition, MonotoneDerivative, continuous_with_pieces
+from symloss.engine.relations import NondecreasingFact
 from symloss.errors import ProofCheckError
-from symloss.functions import derivative
-from symloss.kinks import ConvexComposition, MonotoneDerivative, continuous_with_pieces
-from symloss.proof import Given, check_proof
-from symloss.relations import NondecreasingFact
+from symloss.language.functions import derivative
 from symloss.problem import problem
 
 mpmath.mp.dps = 50
@@ -143,6 +144,6 @@ def test_violation_verify_rejects_a_wrong_triple():
 @pytest.mark.parametrize("expr, n", [("-abs(w)", 1), ("abs(x)*w**2", 0), ("Max(w, x) + relu(w)", 2)])
 def test_kinks(expr, n):
     w, x = sp.symbols("w x", real=True)
-    from symloss.functions import relu
+    from symloss.language.functions import relu
     f = sp.sympify(expr, locals={"w": w, "x": x, "relu": relu, "Max": sp.Max})
     assert len(kinks(f, w)) == n

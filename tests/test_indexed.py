@@ -6,11 +6,11 @@ independent oracle re-evaluates them with the sum expanded."""
 import pytest
 import sympy as sp
 
-from symloss.claims import parse_claim
+from symloss.calculus.claims import parse_claim
 from symloss.errors import ProofCheckError
-from symloss.indexed import IndexedReduction, reduce_claim
+from symloss.engine.indexed import IndexedReduction, reduce_claim
 from symloss.problem import problem
-from symloss.proof import Given
+from symloss.calculus.proof import Given
 
 
 @pytest.mark.parametrize("loss, claim, verdict", [
@@ -59,7 +59,7 @@ def test_reduction_step_rejects_a_stronger_hypothesis():
     import dataclasses
 
     from symloss.decide import decide
-    from symloss.indexed import Boxed
+    from symloss.engine.indexed import Boxed
 
     p = problem("linear_n", "squared")
     c = parse_claim(p, "x[i]*d(L, w[i]) >= 0")

@@ -8,7 +8,7 @@ from types import SimpleNamespace as NS
 import pytest
 
 from symloss.conjectures import load
-from symloss.document import build_document, file_prose
+from symloss.render.document import build_document, file_prose
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 FILES = sorted(PROOFS.glob("*.toml"))
