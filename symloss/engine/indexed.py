@@ -186,6 +186,9 @@ class ForEveryIndex(sp.Function):
 
     nargs = 1
 
+    def _latex(self, printer, exp=None):
+        return r"\text{the claim holds for every } n \text{ and every } i \in \{1, \dots, n\}"
+
 
 @dataclass(frozen=True)
 class Boxed:
