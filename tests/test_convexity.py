@@ -14,7 +14,12 @@ from symloss.errors import ProofCheckError
 from symloss.language.functions import derivative
 from symloss.problem import problem
 
-mpmath.mp.dps = 50
+
+@pytest.fixture(autouse=True)
+def _fifty_digits():
+    """Every oracle here works at 50 digits, whatever precision earlier tests left."""
+    with mpmath.workdps(50):
+        yield
 
 
 def _prob(model, loss):

@@ -26,7 +26,12 @@ from symloss.language.functions import MPMATH_FUNCTIONS
 from symloss.problem import problem
 from symloss.refute.ranges import failure_reason
 
-mpmath.mp.dps = 50
+
+@pytest.fixture(autouse=True)
+def _fifty_digits():
+    """Every oracle here works at 50 digits, whatever precision earlier tests left."""
+    with mpmath.workdps(50):
+        yield
 
 
 def _names(values) -> set:
