@@ -57,6 +57,7 @@ from .names import (  # noqa: F401 - domain_set, membership, known_names are re-
     value_conditions,
 )
 from .kernel import build  # comparisons of closed numbers are the kernel's
+from .claims_logic import connective  # and/or/not/implies over statements about minimisers
 from .proof import Step
 
 __all__ = [
@@ -734,7 +735,7 @@ class _Builder:
         for x in (p, q):
             if not isinstance(x, sp.Basic) or isinstance(x, sp.Expr):
                 raise _syntax(f"implies: expected statements, got {x}", self.text, column)
-        return sp.Implies(self.resolve(p), self.resolve(q), evaluate=False)
+        return connective("implies", self.resolve(p), self.resolve(q))
 
 
 def claim_builtins(problem, text: str = "", conditions: list | None = None, readings: list | None = None) -> dict:
@@ -865,13 +866,13 @@ class _Structured:
     def walk(self, node, offset):
         if isinstance(node, ast.BoolOp):
             parts = [self.boolean(self.walk(v, offset), v, offset) for v in node.values]
-            return (sp.And if isinstance(node.op, ast.And) else sp.Or)(*parts, evaluate=False)
+            return connective("and" if isinstance(node.op, ast.And) else "or", *parts)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            return sp.Not(self.boolean(self.walk(node.operand, offset), node.operand, offset), evaluate=False)
+            return connective("not", self.boolean(self.walk(node.operand, offset), node.operand, offset))
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "implies"
                 and len(node.args) == 2 and not node.keywords):
             p, q = (self.boolean(self.walk(a, offset), a, offset) for a in node.args)
-            return sp.Implies(p, q, evaluate=False)
+            return connective("implies", p, q)
         if isinstance(node, ast.Compare) and all(type(op) in _CMP for op in node.ops):
             sides = [node.left, *node.comparators]
             values = []
@@ -1076,6 +1077,13 @@ def parse_claim(problem, text: str, assume=()) -> Claim:
         doms = tuple((s, d) for s, d in doms if s != v) + ((v, _domain(problem, v)),)
         if value.kind in ("convex", "concave"):
             from .convexity import ConvexClaim
+
+            rng = domain_set(_domain(problem, v))
+            if not isinstance(rng, sp.Interval):  # Reals is an Interval too
+                raise SymlossSyntaxError(
+                    f"{value.kind}(E, {v}): {v} has the domain {_domain(problem, v).text}, "
+                    f"not an interval; convexity is defined along an interval -- declare one for {v}, "
+                    f"or state the inequalities between its values as a claim", text, 1)
 
             return ConvexClaim(text=text, hypotheses=hyps, symbols=syms, domains=doms, expr=a, var=v,
                                concave=value.kind == "concave", readings=tuple(readings))

@@ -424,18 +424,14 @@ def verify(formula: sp.Basic, hypotheses: Sequence[sp.Basic], values: Mapping,
     >>> verify(x**2 > x, [x > 0], {x: sp.Rational(1, 2)}), verify(x**2 > x, [x > 0], {x: 2})
     (True, False)
     """
-    hyps = []
+    from .claims_logic import evaluate
+
+    # a statement about a minimiser is false where the minimiser is missing
+    # (claims_logic): the same evaluation for hypotheses and claim
     for h in hypotheses:
-        r, why = _resolve(h, values, cache, deadline)
-        if r is None:
+        if evaluate(h, values, deadline, cache)[0] is not True:
             return False
-        hyps.append(r)
-    if point_is_admissible(hyps, values) is not True:
-        return False
-    f, why = _resolve(formula, values, cache, deadline)
-    if f is None:
-        return False
-    return truth(f, values) is False
+    return evaluate(formula, values, deadline, cache)[0] is False
 
 
 def rationalise(point: Mapping[sp.Symbol, float], integer: Iterable = ()) -> Iterator[dict]:
@@ -581,6 +577,12 @@ def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None):
             why = (f"B does not decrease from {v} = {value_text(v1)} to {value_text(v2)} "
                    f"({value_text(b1)} ≤ {value_text(b2)}) but A decreases ({value_text(a1)} > {value_text(a2)})")
         return evals, why
+    if formula.atoms(ArgMin):
+        from .claims_logic import evaluate
+
+        value, missing = evaluate(formula, values)
+        if value is False and missing:  # a comparison about a missing minimiser is false
+            return (), missing
     if isinstance(formula, sp.Rel):
         lhs, _ = _resolve(formula.lhs, values)
         rhs, _ = _resolve(formula.rhs, values)
@@ -798,12 +800,13 @@ def _argmin_failure(claim: Pointwise, deadline, seed, cache=None):
     doms = dict(claim.domains)
 
     def failure(values):
-        from .ranges import admissible, failure_reason
+        from .claims_logic import refutes
+        from .ranges import admissible
 
         if admissible(hyps, values, deadline, cache) is not True:
             return None
-        # a missing minimiser refutes the claim unless a false premise guards it
-        return failure_reason(claim.formula, values, deadline, cache)
+        # a comparison about a missing minimiser is false (claims_logic)
+        return refutes(claim.formula, values, deadline, cache)
 
     for point in _simple_points(symbols, doms, seed):
         if _past(deadline):

@@ -213,10 +213,34 @@ def _least(points, vals):
     return best
 
 
+def _defined_points(e, u, points):
+    """The points where ``e`` is defined as written (its definedness
+    conditions decided exactly there; ``argmin`` minimises over the values
+    of its variable where the expression is defined), or ``None`` when
+    that is not decided at some point."""
+    from .exact import point_is_admissible
+    from .functions import definedness_conditions
+
+    conds = [c for c in definedness_conditions(e) if u in c.free_symbols]
+    out = []
+    for p in points:
+        ok = point_is_admissible(conds, {u: p}) if conds else True
+        if ok is None:
+            return None
+        if ok:
+            out.append(p)
+    return out
+
+
 def _finite(e, u, var, points):
+    points = _defined_points(e, u, points)
+    if points is None:
+        return None
+    if not points:
+        return ("none", f"the function is defined at no value of {var} in its domain: no minimiser")
     vals = [e.xreplace({u: p}) for p in points]
     if not all(_real_number(v) for v in vals):
-        return None  # some value is not defined (or not a plain number): undecided
+        return None  # some value is not a plain number: undecided
     best = _least(points, vals)
     if best is None:
         return None
@@ -291,95 +315,34 @@ def _polynomial(poly: sp.Poly, u, var, rng: sp.Interval, holes=(), where=None):
 
 
 # ---------------------------------------------------------------------------
-# where a missing minimiser makes a claim fail
-
-_UNDEF = "undefined"
-
-
-def _guarded(f: sp.Basic, values, deadline, cache):
-    """``(value, why)``: ``value`` is True, False, ``"undefined"`` (some
-    minimiser the statement needs does not exist, for the reason ``why``) or
-    ``None`` (undecided).  A false premise of ``implies`` makes it true
-    whatever its conclusion needs; a false conjunct makes ``and`` false and
-    a true disjunct makes ``or`` true; otherwise an undefined part makes
-    the whole undefined."""
-    from .exact import truth
-
-    if isinstance(f, sp.Implies):
-        p, why_p = _guarded(f.args[0], values, deadline, cache)
-        if p is False:
-            return True, None
-        if p is None:
-            return None, None
-        q, why_q = _guarded(f.args[1], values, deadline, cache)
-        if p == _UNDEF:
-            return (True, None) if q is True else (_UNDEF, why_p)
-        return q, why_q
-    if isinstance(f, (sp.And, sp.Or)):
-        stop = f.func is sp.Or  # the value that decides the connective
-        parts = [_guarded(a, values, deadline, cache) for a in f.args]
-        if any(v is stop for v, _ in parts):
-            return stop, None
-        if any(v is None for v, _ in parts):
-            return None, None
-        for v, why in parts:
-            if v == _UNDEF:
-                return _UNDEF, why
-        return (not stop), None
-    if isinstance(f, sp.Not):
-        v, why = _guarded(f.args[0], values, deadline, cache)
-        return (not v if isinstance(v, bool) else v), why
-    terms = sorted(f.atoms(ArgMinTerm()), key=sp.default_sort_key) if isinstance(f, sp.Basic) else []
-    repl = {}
-    for term in terms:
-        if term.atoms(ArgMinTerm()) - {term}:
-            return None, None
-        st = term_status(term, values, deadline, cache)
-        if st is None:
-            return None, None
-        if st[0] != "unique":
-            return _UNDEF, f"argmin over {term.var} fails: {st[1]}"
-        repl[term] = st[1]
-    g = f.xreplace(repl) if repl else f
-    return truth(g, values), None
-
-
-def ArgMinTerm():  # noqa: N802 - the class, imported late (claims imports this module's users)
-    from .claims import ArgMin
-
-    return ArgMin
+# where a missing minimiser makes a claim fail: symloss.claims_logic
 
 
 def failure_reason(formula: sp.Basic, values, deadline=None, cache=None) -> str | None:
-    """Why ``formula`` fails at ``values`` because a minimiser it needs
-    does not exist there (not guarded by a false premise), or ``None``.
+    """Why ``formula`` is false at ``values`` (:func:`symloss.claims_logic.refutes`).
 
     >>> from symloss.claims import ArgMin
+    >>> from symloss.claims_logic import ClaimImplies
     >>> w, x = sp.symbols('w x', real=True)
     >>> t = ArgMin((w*x - 1)**2, w)
     >>> failure_reason(sp.Implies(sp.Ne(x, 0), sp.Eq(x*t, 1)), {x: 0}) is None
     True
+    >>> failure_reason(ClaimImplies(t > 0, sp.Eq(x, 1)), {x: 0}) is None
+    True
     >>> failure_reason(sp.Eq(x*t, 1), {x: 0})
     'argmin over w fails: the function does not depend on w: every w is a minimiser'
     """
-    v, why = _guarded(formula, values, deadline, cache)
-    return why if v == _UNDEF else None
+    from .claims_logic import refutes
+
+    return refutes(formula, values, deadline, cache)
 
 
 def admissible(hypotheses, values, deadline=None, cache=None) -> bool | None:
     """:func:`exact.point_is_admissible` for hypotheses that may mention
-    ``argmin`` (an assumption such as ``argmin(L, w) > 0``): such a
-    hypothesis holds only where each minimiser exists and the resolved
-    statement holds; one that cannot be resolved is not known to hold."""
-    from .counterexample import _resolve
-    from .exact import point_is_admissible
+    ``argmin`` (an assumption such as ``argmin(L, w) > 0``), read by the
+    same logic as claims (:mod:`symloss.claims_logic`): a comparison about
+    a missing minimiser is false."""
+    from .claims_logic import evaluate
+    from .kernel import _and
 
-    resolved = []
-    for h in hypotheses:
-        if h.atoms(ArgMinTerm()):
-            r, why = _resolve(h, values, cache, deadline)
-            if r is None:
-                return False if why is not None else None
-            h = r
-        resolved.append(h)
-    return point_is_admissible(resolved, values)
+    return _and(evaluate(h, values, deadline, cache)[0] for h in hypotheses)

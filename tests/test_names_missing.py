@@ -1,0 +1,118 @@
+"""Where a minimiser is missing, and where an expression is undefined
+(issue #18, second adversarial round).
+
+The rule (proofs/README.md, "Where a minimiser is missing"): a comparison
+that mentions ``argmin(E, v)`` says that E has exactly one minimiser and
+that the comparison holds for it, so it is *false* where the minimiser is
+missing; ``not``/``and``/``or``/``implies`` are the classical connectives on
+top.  Oracle for the linear model under squared error: at ``x = 0`` the loss
+does not depend on ``w``, so every ``w`` minimises (no unique minimiser);
+at ``x != 0`` the minimiser is ``(y - b)/x``.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+import symloss
+from symloss.claims import ArgMin, parse_claim
+from symloss.claims_logic import ClaimImplies, ClaimNot, ClaimOr, evaluate
+
+LIN_SQ = dict(model="linear", loss="squared")
+
+
+def _check(kw, claim, assume=(), timeout=30):
+    return symloss.problem(**kw).check(claim, assume=list(assume), timeout=timeout)
+
+
+def _value(r, name):
+    return {s.name: v for s, v in r.counterexample.values.items()}[name]
+
+
+# a point where the premise's minimiser is missing is no counterexample
+@pytest.mark.parametrize("claim", [
+    "implies(argmin(L, w) > 0, x != 0)",
+    "not (argmin(L, w) > 0) or x != 0",            # the same statement, classically
+    "implies(argmin(L, w) == (y - b)/x, x != 0)",
+    "implies(argmin(L, w) > 0 and y > b, x != 0)",
+    "implies(x == 0, not (argmin(L, w) > 0))",     # no minimiser at x = 0: not (...) holds
+    "implies(argmin(L, w) > 0, argmin(L, w) == (y - b)/x)",
+    "implies(x != 0, x*argmin(L, w) == y - b)",
+])
+def test_missing_minimiser_in_a_premise_refutes_nothing(claim):
+    r = _check(LIN_SQ, claim)
+    assert r.verdict != "refuted", r
+
+
+@pytest.mark.parametrize("claim", [
+    "implies(argmin(L, w) > 0, argmin(L, w) == (y - b)/x)",
+    "implies(x != 0, x*argmin(L, w) == y - b)",
+])
+def test_guarded_minimiser_claims_are_proved(claim):
+    assert _check(LIN_SQ, claim).verdict == "proved"
+
+
+# a comparison about a missing minimiser is false: these fail at x = 0
+@pytest.mark.parametrize("claim", [
+    "argmin(L, w) > 0 or argmin(L, w) <= 0",       # asserts that the minimiser exists
+    "argmin(L, w) >= 0 or argmin(L, w) < 0",
+    "x*argmin(L, w) == y - b",
+    "implies(not (argmin(L, w) <= 0), x != 0)",    # the premise holds where no minimiser exists
+    "x*argmin(L, w) == y - b or x == 0 and argmin(L, w) == 0",
+    "implies(y == b, argmin(L, w) == 0)",
+])
+def test_missing_minimiser_falsifies_its_comparison(claim):
+    r = _check(LIN_SQ, claim)
+    assert r.verdict == "refuted", r
+    assert _value(r, "x") == 0
+
+
+def test_excluded_middle_is_not_read_as_true():
+    # SymPy rewrites `A or not A` to True; over a minimiser that is wrong
+    c = parse_claim(symloss.problem(**LIN_SQ), "argmin(L, w) > 0 or argmin(L, w) <= 0")
+    assert isinstance(c.formula, ClaimOr) and len(c.formula.args) == 2
+    c = parse_claim(symloss.problem(**LIN_SQ), "not (argmin(L, w) <= 0)")
+    assert isinstance(c.formula, ClaimNot)
+    c = parse_claim(symloss.problem(**LIN_SQ), "implies(argmin(L, w) > 0, argmin(L, w) <= 0)")
+    assert isinstance(c.formula, ClaimImplies)
+
+
+def test_connectives_survive_a_rebuild():
+    w, x = sp.symbols("w x", real=True)
+    t = ArgMin((w * x - 1) ** 2, w)
+    for f in (ClaimOr(t > 0, t <= 0), ClaimNot(t <= 0), ClaimImplies(t > 0, t <= 0)):
+        assert f.func(*f.args) == f
+        assert f.xreplace({sp.Symbol("z"): 1}) == f
+    # without a minimiser they are the classical ones
+    assert ClaimOr(x > 0, x <= 0) is sp.true and ClaimNot(x <= 0) == (x > 0)
+
+
+@pytest.mark.parametrize("formula, x, expected", [
+    ("t > 0", 0, False), ("t > 0", 1, True), ("t <= 0", 0, False),
+    ("not_le", 0, True), ("or", 0, False), ("or", 2, True),
+    ("implies_p", 0, True), ("implies_q", 0, False), ("implies_q", 1, True),
+])
+def test_evaluation_at_a_point(formula, x, expected):
+    w, xs = sp.symbols("w x", real=True)
+    t = ArgMin((w * xs - 1) ** 2, w)  # minimiser 1/x where x != 0
+    f = {"t > 0": t > 0, "t <= 0": t <= 0, "not_le": ClaimNot(t <= 0), "or": ClaimOr(t > 0, t <= 0),
+         "implies_p": ClaimImplies(t > 0, sp.Ne(xs, 0)), "implies_q": ClaimImplies(sp.Eq(xs, xs), t > 0)}[formula]
+    assert evaluate(f, {xs: sp.Integer(x)})[0] is expected
+
+
+def test_refuted_point_rechecked_by_the_rule():
+    # every refutation above is re-checked by decide(); check one by hand too
+    r = _check(LIN_SQ, "implies(not (argmin(L, w) <= 0), x != 0)")
+    assert r.verdict == "refuted"
+    v = {s.name: val for s, val in r.counterexample.values.items()}
+    assert v["x"] == 0  # no unique minimiser: not (argmin <= 0) holds, x != 0 fails
+
+
+def test_assumption_about_a_minimiser_is_read_by_the_same_rule():
+    # assume not (argmin(L, w) <= 0): holds at x = 0 (no minimiser), so x = 0 is admissible
+    r = _check(LIN_SQ, "x != 0", ("not (argmin(L, w) <= 0)",))
+    assert r.verdict == "refuted" and _value(r, "x") == 0
+    # assume argmin(L, w) > 0: asserts the minimiser, so x = 0 is not admissible
+    r = _check(LIN_SQ, "x != 0", ("argmin(L, w) > 0",))
+    assert r.verdict != "refuted", r
