@@ -517,13 +517,16 @@ class ArgminSubstitution(Step):
         return self.statement
 
     def verify(self) -> None:
+        from .claims_slope import MinimiserSlope, outer_terms
+
         mapping = {}
         for v in self.values:
             f = v.fact
-            if not (isinstance(f, sp.Equality) and isinstance(f.lhs, ArgMin)):
+            if not (isinstance(f, sp.Equality) and isinstance(f.lhs, (ArgMin, MinimiserSlope))):
                 raise self.fail(f"{f} is not argmin(E, v) = r")
             mapping[f.lhs] = f.rhs
-        if set(mapping) != self.statement.atoms(ArgMin):
+        slopes, terms = outer_terms(self.statement)
+        if set(mapping) != set(slopes) | set(terms):
             raise self.fail("every argmin term needs a value")
         expected = substitute(self.statement, mapping)
         if self.proof.fact != expected:
@@ -788,13 +791,23 @@ def prove_argmin_goal(goal: Goal, env: Env) -> Step | None:
         if link is None:
             return None
         return ArgminSign(f, m, link, inside)
-    if all(t == _on_line(t) for t in f.atoms(ArgMin)):  # at(E, v=argmin(E, v)) over the real line only
+    from .argmin_closed import slope_step
+    from .claims_slope import outer_terms
+
+    slopes, terms = outer_terms(f)
+    if not slopes and all(t == _on_line(t) for t in f.atoms(ArgMin)):  # at(E, v=argmin(E, v)), real line only
         at_min = at_minimum(f)
         if at_min is not None:
             return at_min
     values = []
     mapping = {}
-    for term in sorted(f.atoms(ArgMin), key=sp.default_sort_key):
+    for slope in slopes:  # d(argmin(E, v), s): the closed form's derivative where the minimiser exists
+        step = slope_step(slope, goal.context, env, _prove)
+        if step is None:
+            return None
+        values.append(step)
+        mapping[slope] = step.value
+    for term in terms:
         if term.atoms(ArgMin) - {term}:
             return None
         if term != _on_line(term):  # a declared domain: the minimisation ranges over it
@@ -858,7 +871,12 @@ def argmin_claim(claim, ctx) -> "Result | None":
     reason = ("the minimiser exists and is unique: the derivative has the sign of w - r for a closed form r"
               if by_sign else "the minimiser exists and is unique: the derivative is a positive factor times "
                               "a strictly increasing function with a root")
-    if any(isinstance(x, ArgminFinite) for x in steps):
+    from .argmin_closed import SlopeOfMinimiser
+
+    if any(isinstance(x, SlopeOfMinimiser) for x in steps):
+        reason = ("the minimiser is the closed form r = -b/(2a) of a quadratic a*v**2 + b*v + c with a > 0 "
+                  "(proved), on a neighbourhood, so its derivative is the derivative of r")
+    elif any(isinstance(x, ArgminFinite) for x in steps):
         reason = "the minimiser over the finitely many values of w is unique: E is smallest there at every admissible point"
     elif any(isinstance(x, ArgminAtEnd) for x in steps):
         reason = "the minimiser over the declared domain of w is its closed end: E is strictly monotone in w"

@@ -506,15 +506,13 @@ class _Builder:
         if pred is not None:  # ∂/∂ŷ: the loss in its prediction argument, then the model substituted
             return self._d_prediction(e, pred, order, column)
         v = self.var_arg("d", args[1], column)
-        for term in sorted(e.atoms(ArgMin, Corr), key=sp.default_sort_key):
-            if v in term.free_symbols:
-                what = "argmin" if isinstance(term, ArgMin) else "corr"
-                bound = term.args[1] if isinstance(term, ArgMin) else term.args[2]
-                raise _syntax(
-                    f"d: differentiating {what}(...) over {bound} in {v} is not supported (the derivative "
-                    f"of a minimiser or a correlation is not computed here); write its closed form instead, "
-                    f"e.g. d(r, {v}) for a minimiser r proved by the claim argmin(L, {bound}) == r",
-                    self.text, column)
+        if any(v in t.free_symbols for t in e.atoms(ArgMin, Corr)):
+            from .claims_slope import differentiate
+
+            try:
+                return differentiate(e, v, order)
+            except ValueError as exc:
+                raise _syntax(f"d: {exc}", self.text, column) from None
         return _tidy(derivative(e, v, order), getattr(self.problem, "labels", ()))
 
     def argmin(self, args, kwargs, column):

@@ -40,7 +40,7 @@ import sympy as sp
 from sympy.logic.boolalg import BooleanFunction
 from sympy.core.operations import LatticeOp
 
-__all__ = ["ClaimOr", "ClaimNot", "ClaimImplies", "mentions_argmin", "connective", "evaluate", "refutes"]
+__all__ = ["ClaimOr", "ClaimNot", "ClaimImplies", "mentions_argmin", "connective", "evaluate", "refutes", "value_at"]
 
 
 def _argmin_class():
@@ -157,9 +157,19 @@ def _atom(f, values, deadline, cache):
     from .exact import truth
     from .ranges import term_status
 
+    from .claims_slope import outer_terms, slope_status
+
     cls = _argmin_class()
-    terms = sorted(f.atoms(cls), key=sp.default_sort_key) if isinstance(f, sp.Basic) else []
+    slopes, terms = outer_terms(f)
     masks, point = {}, dict(values)
+    for slope in slopes:  # d(argmin(E, v), s): exists exactly where the minimiser does
+        st = slope_status(slope, values)
+        if st is None:
+            return None, None
+        if st[0] != "unique":
+            return False, f"d(argmin over {slope.term.var}, {slope.wrt}) fails: {st[1]}"
+        masks[slope] = sp.Dummy("slope", real=True)
+        point[masks[slope]] = st[1]
     for term in terms:
         if term.atoms(cls) - {term}:
             return None, None
@@ -170,7 +180,9 @@ def _atom(f, values, deadline, cache):
             return False, f"argmin over {term.var} fails: {st[1]}"
         masks[term] = sp.Dummy("argmin", real=True)  # put in by the kernel, like every value
         point[masks[term]] = st[1]
-    g = f.xreplace(masks) if masks else f
+    from .claims_slope import put_values
+
+    g = put_values(f, masks) if masks else f
     return truth(g, point), None
 
 
@@ -181,3 +193,27 @@ def refutes(formula: sp.Basic, values, deadline=None, cache=None) -> str | None:
     if v is not False:
         return None
     return why or "the claim is false there"
+
+
+def value_at(expr: sp.Expr, values, deadline=None, cache=None) -> sp.Expr | None:
+    """The exact value of ``expr`` at ``values`` with its minimisers and
+    their slopes put in, or ``None`` when one is missing or undecided."""
+    from .claims_slope import outer_terms, put_values, slope_status
+    from .exact import substitute
+    from .ranges import term_status
+
+    slopes, terms = outer_terms(expr)
+    mapping = {}
+    for slope in slopes:
+        st = slope_status(slope, values)
+        if st is None or st[0] != "unique":
+            return None
+        mapping[slope] = st[1]
+    for term in terms:
+        st = term_status(term, values, deadline, cache)
+        if st is None or st[0] != "unique":
+            return None
+        mapping[term] = st[1]
+    masks = {k: sp.Dummy("value", real=True) for k in mapping}
+    e = put_values(expr, masks) if masks else expr
+    return substitute(e, {**values, **{masks[k]: v for k, v in mapping.items()}})

@@ -584,10 +584,10 @@ def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None):
         if value is False and missing:  # a comparison about a missing minimiser is false
             return (), missing
     if isinstance(formula, sp.Rel):
-        lhs, _ = _resolve(formula.lhs, values)
-        rhs, _ = _resolve(formula.rhs, values)
+        from .claims_logic import value_at
+
+        lhs, rhs = value_at(formula.lhs, values), value_at(formula.rhs, values)
         if lhs is not None and rhs is not None:
-            lhs, rhs = substitute(lhs, values), substitute(rhs, values)
             why = f"the claim is false here: left side {value_text(lhs)}, right side {value_text(rhs)}"
             return (("lhs", lhs), ("rhs", rhs)), why + _at_minimiser_note(formula, values) + _inactive_note(
                 claim, values)
@@ -671,7 +671,12 @@ def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, 
     integer = [s for s in symbols if s.is_integer]
     sampling_formula = formula
     sampling_hyps = list(hypotheses)
-    for term in formula.atoms(ArgMin):
+    from .claims_slope import outer_terms
+
+    slopes, _ = outer_terms(formula)
+    for slope in slopes:  # d(argmin(E, v), s): the derivative of the closed form (for sampling only)
+        sampling_formula = sampling_formula.xreplace({slope: slope.value()})
+    for term in sampling_formula.atoms(ArgMin):
         # the closed form is the real-line minimiser: over a declared domain
         # it may not be the minimiser at all, so only the exact scan applies
         cf = argmin_closed_form(term) if term.range == sp.S.Reals else None

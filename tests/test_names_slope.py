@@ -1,0 +1,99 @@
+"""``d(argmin(E, v), s)``: the derivative of a minimiser in another symbol
+(issue #18, second round).  Computed from the exact closed form
+``r = -b/(2a)`` of a quadratic ``a v^2 + b v + c`` (``a > 0`` exactly where
+the minimiser exists); elsewhere the minimiser and its slope are missing
+and a comparison about them is false.
+
+Oracle for ŷ = w x + b, squared error: argmin over b is ``y - w x`` (always
+exists: a = 1/2), argmin over w is ``(y - b)/x`` where ``x != 0``.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+import symloss
+from symloss.claims import ArgMin, parse_claim
+from symloss.claims_slope import MinimiserSlope, differentiate, quadratic_minimiser
+from symloss.argmin_closed import SlopeOfMinimiser
+from symloss.errors import ProofCheckError
+from symloss.proof import Given, check_proof
+
+LIN_SQ = dict(model="linear", loss="squared")
+
+
+def _check(kw, claim, assume=(), timeout=30):
+    return symloss.problem(**kw).check(claim, assume=list(assume), timeout=timeout)
+
+
+def _value(r, name):
+    return {s.name: v for s, v in r.counterexample.values.items()}[name]
+
+
+@pytest.mark.parametrize("claim", [
+    "d(argmin(L, b), y) == 1",
+    "d(argmin(L, b), w) == -x",
+    "d(argmin(L, b), x) == -w",
+    "d(argmin(L, b), y, 2) == 0",
+    "d(argmin(L, w), y) == 1/x",
+    "d(argmin(L, w), b) == -1/x",
+    "d(argmin(L, w), x) == -(y - b)/x**2",
+    "implies(x != 0, x*d(argmin(L, w), y) == 1)",
+    "d(x*argmin(L, w), y) == 1/x*x",
+])
+def test_slope_of_a_closed_form_minimiser_is_proved(claim):
+    r = _check(LIN_SQ, claim)
+    assert r.verdict == "proved", r
+
+
+@pytest.mark.parametrize("claim, oracle", [
+    # each: the slope's true value and the claimed one differ at the point
+    ("d(argmin(L, b), w) == x", lambda v: -v["x"] != v["x"]),
+    ("d(argmin(L, b), y) == 2", lambda v: True),
+    ("d(argmin(L, w), x) == (y - b)/x**2", lambda v: -(v["y"] - v["b"]) != (v["y"] - v["b"])),
+    ("d(argmin(L, w), y) == x", lambda v: v["x"] != 0 and 1 / v["x"] != v["x"]),
+])
+def test_false_slope_is_refuted_exactly(claim, oracle):
+    r = _check(LIN_SQ, claim)
+    assert r.verdict == "refuted", r
+    v = {s.name: val for s, val in r.counterexample.values.items()}
+    assert oracle(v)
+
+
+@pytest.mark.parametrize("claim", [
+    "x*d(argmin(L, w), y) == 1",          # no minimiser at x = 0, so no slope: false there
+    "d(x*argmin(L, w), y) == 1",
+    "d(argmin(L, w), y) > 0 or d(argmin(L, w), y) <= 0",
+])
+def test_missing_slope_falsifies_its_comparison(claim):
+    r = _check(LIN_SQ, claim)
+    assert r.verdict == "refuted", r
+    assert _value(r, "x") == 0
+
+
+def test_binding_is_kept():
+    c = parse_claim(symloss.problem(**LIN_SQ), "d(argmin(L, b), y) == 1")
+    (slope,) = c.formula.atoms(MinimiserSlope)
+    assert isinstance(slope.term, ArgMin) and str(slope.term.var) == "b" and str(slope.wrt) == "y"
+    assert "b" not in {s.name for s in c.symbols}  # b is bound, not a free symbol
+
+
+def test_chain_rule_through_the_minimiser():
+    b, w, x, y = sp.symbols("b w x y", real=True)
+    t = ArgMin((w * x + b - y) ** 2 / 2, b)
+    d = differentiate(t ** 2, y)
+    assert d == 2 * t * MinimiserSlope(t, y, 1)
+    assert quadratic_minimiser(t.expr, b) == (-w * x + y, sp.Rational(1, 2))
+
+
+def test_slope_step_checks_its_premise():
+    w, x, y = sp.symbols("w x y", real=True)
+    slope = MinimiserSlope(ArgMin((w * x - y) ** 2 / 2, w), y, 1)
+    good = Given(sp.StrictGreaterThan(x ** 2 / 2, 0, evaluate=False), "hypothesis")
+    check_proof(SlopeOfMinimiser(slope, 1 / x, good), {good.fact})
+    with pytest.raises(ProofCheckError):
+        check_proof(SlopeOfMinimiser(slope, x, good), {good.fact})  # not the derivative
+    bad = Given(sp.StrictGreaterThan(x, 0, evaluate=False), "hypothesis")
+    with pytest.raises(ProofCheckError):
+        check_proof(SlopeOfMinimiser(slope, 1 / x, bad), {bad.fact})  # not a > 0
