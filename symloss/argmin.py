@@ -873,7 +873,12 @@ def argmin_claim(claim, ctx) -> "Result | None":
                               "a strictly increasing function with a root")
     from .argmin_closed import SlopeOfMinimiser
 
-    if any(isinstance(x, SlopeOfMinimiser) for x in steps):
+    from .argmin_interval import MinimiserOnInterval
+
+    if any(isinstance(x, MinimiserOnInterval) for x in steps):
+        reason = (f"on the declared domain of {_var(claim)} the derivative is a positive factor times a strictly "
+                  f"increasing function whose root lies in the domain: the unique minimiser there")
+    elif any(isinstance(x, SlopeOfMinimiser) for x in steps):
         reason = ("the minimiser is the closed form r = -b/(2a) of a quadratic a*v**2 + b*v + c with a > 0 "
                   "(proved), on a neighbourhood, so its derivative is the derivative of r")
     elif any(isinstance(x, ArgminFinite) for x in steps):

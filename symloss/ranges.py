@@ -101,11 +101,79 @@ def _status(expr, var, rng, deadline, cache):
     # the real-line minimiser, when unique and inside the range
     if var not in expr.free_symbols:
         return ("many", f"the function does not depend on {var}: every {var} in {_text(var, rng)} is a minimiser")
+    if isinstance(rng, sp.Interval):
+        found = _proved_on_interval(e, u, rng, deadline, var)
+        if found is not None:
+            return found
     st = argmin_status(e, u, deadline, cache)
     if st is None or st[0] != "unique" or st[1].free_symbols:
         return None
     inside = _inside(st[1], rng)
     return st if inside is True else None
+
+
+def _proved_on_interval(e, u, rng, deadline, name=None):
+    """``("unique", r)`` from a checked :class:`~symloss.argmin_interval.MinimiserOnInterval`
+    proof for the closed function ``e`` of ``u`` on the interval ``rng``
+    (a function defined on the interval only, such as ``log(u)/2 + c/u``),
+    else ``None``."""
+    from .argmin_interval import interval_minimiser
+    from .claims import ArgMin
+    from .proof import check_proof
+    from .tactics import Env, Goal
+
+    if not isinstance(rng, sp.Interval) or rng == sp.S.Reals:
+        return None
+    v = sp.Dummy(u.name, real=True)
+    term = ArgMin(e.xreplace({u: v}), v, rng)
+    try:
+        step = interval_minimiser(term, Goal(sp.true, ()), Env(deadline=deadline))
+        if step is not None and not step.root.free_symbols:
+            check_proof(step, set())
+            return ("unique", step.root)
+    except Exception:  # noqa: BLE001 - no checked proof, no answer
+        pass
+    return _monotone_on_interval(term, rng, deadline, name or u)
+
+
+def _monotone_on_interval(term, rng, deadline, name):
+    """``("none", why)`` when ``E`` is defined and strictly monotone on the
+    interval (its derivative's sign proved there, every definedness
+    condition proved there) towards an open or infinite end: the infimum
+    is approached at that end and not attained."""
+    from .argmin import _conditions, _prove, _smooth
+    from .claims import membership
+    from .functions import derivative
+    from .proof import Given, check_proof
+    from .tactics import Env
+
+    v, e = term.var, term.expr
+    if not _smooth(e):
+        return None
+    g = derivative(e, v)
+    inside = tuple(membership(v, rng))
+    ctx = tuple(Given(c, "the domain") for c in inside)
+    env = Env(deadline=deadline)
+    for c in _conditions([e, g]):
+        if c in inside:
+            continue
+        p = _prove(c, ctx, env)
+        if p is None:
+            return None
+        check_proof(p, set(inside))
+    for rel, end, is_open, towards in ((sp.StrictGreaterThan, rng.start, rng.left_open, "→"),
+                                       (sp.StrictLessThan, rng.end, rng.right_open, "→")):
+        if end.is_finite and not is_open:
+            continue  # a closed end: the minimiser would be that end (left to other routes)
+        p = _prove(rel(g, 0, evaluate=False), ctx, env)
+        if p is None:
+            continue
+        check_proof(p, set(inside))
+        way = "increasing" if rel is sp.StrictGreaterThan else "decreasing"
+        where = "an open end" if end.is_finite else "an infinite end"
+        return ("none", f"on {_text(name, rng)} the function is strictly {way}: its infimum is approached "
+                        f"as {name} {towards} {end} ({where}) and not attained")
+    return None
 
 
 def _integers(e, u, var, rng: sp.Range, deadline, cache):

@@ -116,3 +116,44 @@ def test_assumption_about_a_minimiser_is_read_by_the_same_rule():
     # assume argmin(L, w) > 0: asserts the minimiser, so x = 0 is not admissible
     r = _check(LIN_SQ, "x != 0", ("argmin(L, w) > 0",))
     assert r.verdict != "refuted", r
+
+
+# ---------------------------------------------------------------------------
+# minimisers of losses defined on part of the line: the Gaussian NLL over
+# var > 0, log(var)/2 + r**2/(2 var) with r = yhat - y.  Oracle: the
+# derivative (var - r**2)/(2 var**2) changes sign at var = r**2 when r != 0;
+# at r = 0 the loss log(var)/2 decreases to -oo as var -> 0 (no minimiser).
+
+GAUSS = dict(model="linear", loss="gaussian_nll")
+
+
+@pytest.mark.parametrize("claim, assume", [
+    ("argmin(L, var) == (yhat - y)**2", ("yhat != y",)),
+    ("argmin(L, var) > 0", ("yhat != y",)),
+    ("implies(yhat != y, argmin(L, var) == (yhat - y)**2)", ()),
+])
+def test_gaussian_nll_minimiser_over_positive_var_is_proved(claim, assume):
+    assert _check(GAUSS, claim, assume).verdict == "proved"
+
+
+@pytest.mark.parametrize("claim, assume, wrong", [
+    ("argmin(L, var) == 2*(yhat - y)**2", ("yhat != y",), lambda r2: 2 * r2),
+    ("argmin(L, var) == abs(yhat - y)", ("yhat != y",), lambda r2: sp.sqrt(r2)),
+    ("argmin(L, var) == (yhat - y)**2 + 1", ("yhat != y",), lambda r2: r2 + 1),
+])
+def test_gaussian_nll_false_minimiser_is_refuted_inside_the_assumption(claim, assume, wrong):
+    r = _check(GAUSS, claim, assume)
+    assert r.verdict == "refuted", r
+    v = {s.name: val for s, val in r.counterexample.values.items()}
+    yhat = v["w"] * v["x"] + v["b"]  # the assumption with the model substituted
+    assert yhat != v["y"]
+    r2 = (yhat - v["y"]) ** 2
+    assert wrong(r2) != r2  # the true minimiser (oracle) differs from the claimed one
+
+
+def test_gaussian_nll_minimiser_missing_where_yhat_equals_y():
+    r = _check(GAUSS, "argmin(L, var) == (yhat - y)**2")
+    assert r.verdict == "refuted", r
+    v = {s.name: val for s, val in r.counterexample.values.items()}
+    assert v["w"] * v["x"] + v["b"] == v["y"]
+    assert "not attained" in r.reason and "var" in r.reason and "_var" not in r.reason
