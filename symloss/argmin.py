@@ -873,9 +873,12 @@ def argmin_claim(claim, ctx) -> "Result | None":
                               "a strictly increasing function with a root")
     from .argmin_closed import SlopeOfMinimiser
 
-    from .argmin_interval import MinimiserOnInterval
+    from .argmin_interval import MinimiserOnInterval, MonotoneToEnd
 
-    if any(isinstance(x, MinimiserOnInterval) for x in steps):
+    if any(isinstance(x, MonotoneToEnd) for x in steps):
+        reason = (f"the minimiser over the declared domain of {_var(claim)} is its closed end: "
+                  f"E is strictly monotone on the domain")
+    elif any(isinstance(x, MinimiserOnInterval) for x in steps):
         reason = (f"on the declared domain of {_var(claim)} the derivative is a positive factor times a strictly "
                   f"increasing function whose root lies in the domain: the unique minimiser there")
     elif any(isinstance(x, SlopeOfMinimiser) for x in steps):

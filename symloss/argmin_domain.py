@@ -244,9 +244,9 @@ def on_domain(term: ArgMin, goal, env) -> Step | None:
         return None
     m = minimiser(_on_line(term), goal.context, env)
     if m is None or m.root is None:
-        from .argmin_interval import interval_minimiser  # E defined on the interval only (log(var))
+        from .argmin_interval import end_minimiser, interval_minimiser  # E defined on the interval only
 
-        return interval_minimiser(term, goal, env) or _at_end(term, goal, env)
+        return interval_minimiser(term, goal, env) or _at_end(term, goal, env) or end_minimiser(term, goal, env)
     rng = term.range
     tries = [(m.root, membership(m.root, rng))]
     lo, hi = _closed_ends(rng) or (None, None)

@@ -24,7 +24,7 @@ from .prover import _is_zero
 from .signs import Sign, fact_sign
 from .tactics import Hypothetical, check_context, check_under
 
-__all__ = ["MinimiserOnInterval", "interval_minimiser"]
+__all__ = ["MinimiserOnInterval", "MonotoneToEnd", "interval_minimiser", "end_minimiser"]
 
 
 @dataclass(frozen=True)
@@ -149,4 +149,95 @@ def interval_minimiser(term: ArgMin, goal, env) -> MinimiserOnInterval | None:
                 env.notes.append(f"argmin: minimiser on {rng} failed its check ({exc})")
                 continue
             return step
+    return None
+
+
+@dataclass(frozen=True)
+class MonotoneToEnd(Step):
+    """``argmin(E, v) = end`` for ``v`` ranging over the interval ``I`` of the
+    term, ``end`` a closed end of ``I``: with ``u`` a fresh real variable
+    and ``inside`` the conditions ``u ∈ I``, proved under the hypotheses and
+    ``inside``: ``E`` and ``G = ∂E/∂u`` are smooth and defined
+    (``defined``), and ``monotone`` shows ``G > 0`` (``end`` the lower end)
+    or ``G < 0`` (the upper end).  ``E`` is then strictly monotone on ``I``
+    and ``end`` is its unique minimiser there."""
+
+    term: ArgMin
+    dummy: sp.Symbol
+    end: sp.Expr
+    monotone: Hypothetical
+    defined: tuple = ()
+    context: tuple = ()
+
+    @property
+    def fact(self) -> sp.Basic:
+        return sp.Eq(self.term, self.end, evaluate=False)
+
+    @property
+    def value(self) -> sp.Expr:
+        return self.end
+
+    def verify(self) -> None:
+        check_context(self, self.context)
+        u, term = self.dummy, self.term
+        rng = term.range
+        if not isinstance(rng, sp.Interval) or rng == sp.S.Reals:
+            raise self.fail(f"{rng} is not a proper interval")
+        if not _plain_real(u) or u in term.expr.free_symbols or any(u in g.fact.free_symbols for g in self.context):
+            raise self.fail(f"{u} is not a fresh real variable")
+        inside = tuple(membership(u, rng))
+        e = term.expr.xreplace({term.var: u})
+        g = derivative(e, u)
+        if not (_smooth(e) and _smooth(g)):
+            raise self.fail(f"{e} is not built from smooth functions only")
+        facts = {c.fact for c in self.context}
+        conds = [c for c in _conditions([e, g]) if c not in facts and c not in inside]
+        if len(conds) != len(self.defined):
+            raise self.fail(f"one sub-proof per definedness condition is needed: {conds}")
+        for c, sub in zip(conds, self.defined):
+            check_under(self, self.context, sub, c, inside)
+        if self.end == rng.start and rng.start.is_finite and not rng.left_open:
+            want = sp.StrictGreaterThan(g, 0, evaluate=False)
+        elif self.end == rng.end and rng.end.is_finite and not rng.right_open:
+            want = sp.StrictLessThan(g, 0, evaluate=False)
+        else:
+            raise self.fail(f"{self.end} is not a closed end of {rng}")
+        check_under(self, self.context, self.monotone, want, inside)
+
+
+def end_minimiser(term: ArgMin, goal, env) -> MonotoneToEnd | None:
+    """A :class:`MonotoneToEnd` proof for ``term``, or ``None``."""
+    rng = term.range
+    if not isinstance(rng, sp.Interval) or rng == sp.S.Reals:
+        return None
+    u = sp.Dummy(term.var.name, real=True)
+    e = term.expr.xreplace({term.var: u})
+    g = derivative(e, u)
+    if not (_smooth(e) and _smooth(g)):
+        return None
+    inside = tuple(membership(u, rng))
+    ctx = goal.context + tuple(Given(c, "the domain of the minimisation variable") for c in inside)
+    facts = {c.fact for c in goal.context}
+    for end, closed, rel in ((rng.start, not rng.left_open, sp.StrictGreaterThan),
+                             (rng.end, not rng.right_open, sp.StrictLessThan)):
+        if not (closed and end.is_finite) or env.expired():
+            continue
+        mono = _prove(rel(g, 0, evaluate=False), ctx, env)
+        if mono is None:
+            continue
+        defined = []
+        for c in _conditions([e, g]):
+            if c in facts or c in inside:
+                continue
+            p = _prove(c, ctx, env)
+            if p is None:
+                return None
+            defined.append(Hypothetical(inside, p))
+        step = MonotoneToEnd(term, u, end, Hypothetical(inside, mono), tuple(defined), goal.context)
+        try:
+            step.verify()
+        except Exception as exc:  # noqa: BLE001 - a failed check is no proof
+            env.notes.append(f"argmin: closed end on {rng} failed its check ({exc})")
+            return None
+        return step
     return None

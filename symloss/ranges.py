@@ -163,12 +163,12 @@ def _monotone_on_interval(term, rng, deadline, name):
         check_proof(p, set(inside))
     for rel, end, is_open, towards in ((sp.StrictGreaterThan, rng.start, rng.left_open, "→"),
                                        (sp.StrictLessThan, rng.end, rng.right_open, "→")):
-        if end.is_finite and not is_open:
-            continue  # a closed end: the minimiser would be that end (left to other routes)
         p = _prove(rel(g, 0, evaluate=False), ctx, env)
         if p is None:
             continue
         check_proof(p, set(inside))
+        if end.is_finite and not is_open:  # strictly monotone towards a closed end: that end
+            return ("unique", end)
         way = "increasing" if rel is sp.StrictGreaterThan else "decreasing"
         where = "an open end" if end.is_finite else "an infinite end"
         return ("none", f"on {_text(name, rng)} the function is strictly {way}: its infimum is approached "

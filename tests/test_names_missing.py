@@ -157,3 +157,38 @@ def test_gaussian_nll_minimiser_missing_where_yhat_equals_y():
     v = {s.name: val for s, val in r.counterexample.values.items()}
     assert v["w"] * v["x"] + v["b"] == v["y"]
     assert "not attained" in r.reason and "var" in r.reason and "_var" not in r.reason
+
+
+# ---------------------------------------------------------------------------
+# non-polynomial losses minimised over a declared interval.  Oracle: the sign
+# of the derivative on the interval (exp, sigmoid, softplus are monotone;
+# log(w) + 1/w has derivative (w - 1)/w**2; exp(w) - 2w has its root log 2):
+# a strictly monotone function is minimised at the closed end it decreases
+# towards, and has no minimiser when that end is open or infinite.
+
+@pytest.mark.parametrize("loss, dom, claim, verdict, why", [
+    ("exp(w)", "positive", "argmin(L, w) == 0", "refuted", "w → 0 (an open end)"),
+    ("exp(w)", "[0, 1]", "argmin(L, w) == 0", "proved", None),
+    ("exp(w)", "[0, 1]", "argmin(L, w) == 1", "refuted", "left side 0"),
+    ("exp(-w)", "[0, 1]", "argmin(L, w) == 1", "proved", None),
+    ("exp(-w)", "[0, 1]", "argmin(L, w) == 0", "refuted", "left side 1"),
+    ("exp(-w)", "positive", "argmin(L, w) == 1", "refuted", "w → oo (an infinite end)"),
+    ("log(w) + 1/w", "positive", "argmin(L, w) == 1", "proved", None),
+    ("log(w) + 1/w", "positive", "argmin(L, w) == 2", "refuted", "left side 1"),
+    ("log(w) + 1/w", "[2, 3]", "argmin(L, w) == 2", "proved", None),
+    ("log(w) + 1/w", "(2, 3]", "argmin(L, w) == 2", "refuted", "w → 2 (an open end)"),
+    ("sigmoid(w)", "[-1, 1]", "argmin(L, w) == -1", "proved", None),
+    ("sigmoid(w)", "(-1, 1]", "argmin(L, w) == -1", "refuted", "not attained"),
+    ("softplus(-w)", "[0, 1]", "argmin(L, w) == 1", "proved", None),
+    ("softplus(-w)", "positive", "argmin(L, w) == 1", "refuted", "not attained"),
+    ("exp(w) + exp(-w)", "positive", "argmin(L, w) == 0", "refuted", "w → 0 (an open end)"),
+    ("exp(w) + exp(-w)", "nonnegative", "argmin(L, w) == 0", "proved", None),
+    ("exp(w) - 2*w", "positive", "argmin(L, w) == log(2)", "proved", None),
+    ("exp(w) - 2*w", "[1, 2]", "argmin(L, w) == 1", "proved", None),
+    ("exp(w) - 2*w", "(1, 2]", "argmin(L, w) == 1", "refuted", "w → 1 (an open end)"),
+])
+def test_non_polynomial_minimiser_over_a_declared_interval(loss, dom, claim, verdict, why):
+    r = symloss.problem(loss=loss, vars={"w": dom}).check(claim, timeout=30)
+    assert r.verdict == verdict, r
+    if why is not None:
+        assert why in r.reason, r.reason
