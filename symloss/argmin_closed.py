@@ -17,7 +17,7 @@ from .claims_slope import MinimiserSlope
 from .functions import derivative
 from .proof import Step
 
-__all__ = ["SlopeOfMinimiser", "slope_step"]
+__all__ = ["SlopeOfMinimiser", "slope_step", "MissingWhereConclusionFails", "missing_where_conclusion_fails"]
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,111 @@ def slope_step(slope: MinimiserSlope, context, env, prove) -> SlopeOfMinimiser |
         env.notes.append(f"argmin: could not show {a} > 0, where the minimiser over {slope.term.var} exists")
         return None
     return SlopeOfMinimiser(slope, derivative(r, slope.wrt, slope.order), positive)
+
+
+# ---------------------------------------------------------------------------
+# a premise about a minimiser that is missing wherever the conclusion fails
+
+
+def _needs(p: sp.Basic, term) -> bool:
+    """Whether ``p`` is false wherever ``term`` has no unique minimiser (a
+    comparison mentioning it is false there: symloss.claims_logic)."""
+    if isinstance(p, sp.And):
+        return any(_needs(a, term) for a in p.args)
+    if isinstance(p, sp.Or):
+        return all(_needs(a, term) for a in p.args)
+    if isinstance(p, (sp.Not, sp.Implies, sp.Equivalent, sp.Xor)):
+        return False
+    return isinstance(p, sp.Rel) and p.has(term)
+
+
+def _parts(statement):
+    """``(p, q)`` of ``implies(p, q)`` or ``not p or q``; else ``None``."""
+    if isinstance(statement, sp.Implies):
+        return statement.args
+    if isinstance(statement, sp.Or) and len(statement.args) == 2:
+        for a, b in (statement.args, statement.args[::-1]):
+            if isinstance(a, sp.Not):
+                return a.args[0], b
+    return None
+
+
+def _equation(q):
+    """``(s, c)`` when ``q`` is ``s != c`` for a symbol ``s`` and ``c`` free of it."""
+    if not isinstance(q, sp.Unequality):
+        return None
+    for s, c in ((q.lhs, q.rhs), (q.rhs, q.lhs)):
+        if isinstance(s, sp.Symbol) and s not in c.free_symbols:
+            return s, c
+    return None
+
+
+def _many_points(rng) -> bool:
+    if isinstance(rng, sp.FiniteSet):
+        return len(rng.args) >= 2
+    if isinstance(rng, sp.Interval):
+        return rng.start != rng.end
+    return rng == sp.S.Reals or isinstance(rng, (sp.Union, sp.Range)) and rng.sup != rng.inf
+
+
+@dataclass(frozen=True)
+class MissingWhereConclusionFails(Step):
+    """``implies(p, s != c)`` (or ``not p or s != c``) where ``p`` is false
+    wherever ``argmin(E, v)`` has no unique minimiser (``p`` a comparison
+    mentioning it, or a conjunction with one, or a disjunction of such),
+    and at ``s = c`` the function ``E`` no longer depends on ``v``: ``E``
+    has no definedness condition on ``v`` (it is defined for every ``v`` of
+    its range, which has at least two points), so at ``s = c`` every ``v``
+    minimises it, the premise is false, and the implication holds; where
+    ``s != c`` it holds too."""
+
+    statement: sp.Basic
+    term: sp.Basic
+
+    @property
+    def fact(self) -> sp.Basic:
+        return self.statement
+
+    def verify(self) -> None:
+        from .claims_terms import ArgMin
+        from .functions import definedness_conditions
+
+        parts = _parts(self.statement)
+        if parts is None:
+            raise self.fail(f"{self.statement} is not implies(p, q)")
+        p, q = parts
+        eq = _equation(q)
+        if eq is None or q.has(ArgMin):
+            raise self.fail(f"the conclusion {q} is not s != c")
+        t = self.term
+        if not isinstance(t, ArgMin) or not _needs(p, t):
+            raise self.fail(f"the premise {p} does not need the minimiser {t}")
+        v = t.var
+        if t.expr.has(sp.Piecewise) or any(v in c.free_symbols for c in definedness_conditions(t.expr)):
+            raise self.fail(f"{t.expr} has definedness conditions on {v}")
+        if not _many_points(t.range):
+            raise self.fail(f"{t.range} has fewer than two points")
+        s, c = eq
+        if s == v:
+            raise self.fail(f"{s} is the bound variable")
+        if v in t.expr.xreplace({s: c}).free_symbols:
+            raise self.fail(f"at {s} = {c}, {t.expr} still depends on {v}")
+
+
+def missing_where_conclusion_fails(statement: sp.Basic) -> MissingWhereConclusionFails | None:
+    """The step above for ``statement``, when it applies."""
+    from .claims_terms import ArgMin
+    from .errors import ProofCheckError
+
+    parts = _parts(statement)
+    if parts is None:
+        return None
+    p, _ = parts
+    for t in sorted(p.atoms(ArgMin), key=sp.default_sort_key):
+        step = MissingWhereConclusionFails(statement, t)
+        try:
+            step.verify()
+        except ProofCheckError:
+            continue
+        return step
+    return None

@@ -44,7 +44,7 @@ __all__ = ["ClaimOr", "ClaimNot", "ClaimImplies", "mentions_argmin", "connective
 
 
 def _argmin_class():
-    from .claims import ArgMin  # late: claims imports this module
+    from .claims_terms import ArgMin  # late: claims imports this module
 
     return ArgMin
 
@@ -128,18 +128,21 @@ def evaluate(f: sp.Basic, values, deadline=None, cache=None):
 
         return truth(f, values), None
     if isinstance(f, sp.Implies):
-        p, _ = evaluate(f.args[0], values, deadline, cache)
+        p, why_p = evaluate(f.args[0], values, deadline, cache)
         if p is False:
             return True, None
         q, why = evaluate(f.args[1], values, deadline, cache)
         if q is True:
             return True, None
         if p is True and q is False:
-            return False, why
+            # the premise may hold because a minimiser is missing (not (argmin <= 0))
+            return False, why or (f"the premise holds ({why_p}) and the conclusion is false" if why_p else None)
         return None, None
     if isinstance(f, sp.Not):
-        v, _ = evaluate(f.args[0], values, deadline, cache)
-        return (None if v is None else not v), None
+        v, why = evaluate(f.args[0], values, deadline, cache)
+        if v is False and why:
+            why = f"{why}, so not (...) holds"
+        return (None if v is None else not v), why
     if isinstance(f, (sp.And, sp.Or)):
         stop = isinstance(f, sp.Or)  # the value that decides the connective
         parts = [evaluate(a, values, deadline, cache) for a in f.args]

@@ -105,7 +105,7 @@ class MinimiserSlope(sp.Function):
     def closed_form(self):
         """``(r, a)`` of :func:`quadratic_minimiser` for the term over the
         real line (``None`` if none)."""
-        from .claims import ArgMin
+        from .claims_terms import ArgMin
 
         t = self.term
         if not isinstance(t, ArgMin) or t.range != sp.S.Reals:
@@ -136,7 +136,7 @@ def differentiate(e: sp.Expr, v: sp.Symbol, order: int = 1) -> sp.Expr:
     >>> differentiate(t, y), differentiate(t, w).value()
     (MinimiserSlope(ArgMin((b + w*x - y)**2/2, b), y, 1), -x)
     """
-    from .claims import ArgMin, Corr
+    from .claims_terms import ArgMin, Corr
 
     out = e
     for _ in range(order):
@@ -175,7 +175,7 @@ def differentiate(e: sp.Expr, v: sp.Symbol, order: int = 1) -> sp.Expr:
 def outer_terms(f: sp.Basic) -> tuple:
     """``(slopes, terms)``: the :class:`MinimiserSlope` nodes of ``f`` and
     its ``argmin`` terms outside them, each sorted."""
-    from .claims import ArgMin
+    from .claims_terms import ArgMin
 
     slopes = sorted(f.atoms(MinimiserSlope), key=sp.default_sort_key) if isinstance(f, sp.Basic) else []
     if not slopes:

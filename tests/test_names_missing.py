@@ -192,3 +192,43 @@ def test_non_polynomial_minimiser_over_a_declared_interval(loss, dom, claim, ver
     assert r.verdict == verdict, r
     if why is not None:
         assert why in r.reason, r.reason
+
+
+@pytest.mark.parametrize("claim", [
+    "implies(argmin(L, w) > 0, x != 0)",
+    "not (argmin(L, w) > 0) or x != 0",
+    "implies(argmin(L, w) > 0 and y > b, x != 0)",
+    "implies(argmin(L, w) > 0 or argmin(L, w) < -1, x != 0)",
+])
+def test_premise_needing_a_missing_minimiser_is_proved(claim):
+    r = _check(LIN_SQ, claim)
+    assert r.verdict == "proved", r
+
+
+def test_missing_minimiser_step_checks_its_conditions():
+    from symloss.argmin_closed import MissingWhereConclusionFails
+    from symloss.errors import ProofCheckError
+    from symloss.proof import check_proof
+
+    w, x, y = sp.symbols("w x y", real=True)
+    t = ArgMin((w * x - y) ** 2, w)
+    check_proof(MissingWhereConclusionFails(ClaimImplies(t > 0, sp.Ne(x, 0)), t))
+    bad = [
+        ClaimImplies(t > 0, sp.Ne(y, 0)),                 # at y = 0, E still depends on w
+        ClaimImplies(ClaimNot(t <= 0), sp.Ne(x, 0)),     # not (...) holds where the minimiser is missing
+        ClaimImplies(t > 0, sp.Ne(x, 0)).func(t > 0, sp.Ne(w, 0)),  # the bound variable
+    ]
+    for f in bad:
+        with pytest.raises(ProofCheckError):
+            check_proof(MissingWhereConclusionFails(f, t))
+    u = ArgMin(x * sp.log(w), w)  # log(w): defined on w > 0 only (free of w at x = 0 all the same)
+    with pytest.raises(ProofCheckError):
+        check_proof(MissingWhereConclusionFails(ClaimImplies(u > 0, sp.Ne(x, 0)), u))
+    v = ArgMin((w * x - y) ** 2, w, sp.FiniteSet(1))  # a single point: always the unique minimiser
+    with pytest.raises(ProofCheckError):
+        check_proof(MissingWhereConclusionFails(ClaimImplies(v > 0, sp.Ne(x, 0)), v))
+
+
+def test_refutation_through_not_says_which_minimiser_is_missing():
+    r = _check(LIN_SQ, "implies(not (argmin(L, w) <= 0), x != 0)")
+    assert r.verdict == "refuted" and "argmin over w fails" in r.reason, r.reason
