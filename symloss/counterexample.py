@@ -424,7 +424,7 @@ def verify(formula: sp.Basic, hypotheses: Sequence[sp.Basic], values: Mapping,
     >>> verify(x**2 > x, [x > 0], {x: sp.Rational(1, 2)}), verify(x**2 > x, [x > 0], {x: 2})
     (True, False)
     """
-    from .claims_logic import evaluate
+    from .claims_truth import evaluate
 
     # a statement about a minimiser is false where the minimiser is missing
     # (claims_logic): the same evaluation for hypotheses and claim
@@ -578,13 +578,13 @@ def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None):
                    f"({value_text(b1)} ≤ {value_text(b2)}) but A decreases ({value_text(a1)} > {value_text(a2)})")
         return evals, why
     if formula.atoms(ArgMin):
-        from .claims_logic import evaluate
+        from .claims_truth import evaluate
 
         value, missing = evaluate(formula, values)
         if value is False and missing:  # a comparison about a missing minimiser is false
             return (), missing
     if isinstance(formula, sp.Rel):
-        from .claims_logic import value_at
+        from .claims_truth import value_at
 
         lhs, rhs = value_at(formula.lhs, values), value_at(formula.rhs, values)
         if lhs is not None and rhs is not None:
@@ -805,7 +805,7 @@ def _argmin_failure(claim: Pointwise, deadline, seed, cache=None):
     doms = dict(claim.domains)
 
     def failure(values):
-        from .claims_logic import refutes
+        from .claims_truth import refutes
         from .ranges import admissible
 
         if admissible(hyps, values, deadline, cache) is not True:

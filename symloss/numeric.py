@@ -242,7 +242,7 @@ class CompiledArgmin:
 def _fails_exactly(compiled: "CompiledArgmin", values: dict, deadline, cache):
     """``(evaluations, explanation)`` when the claim fails at the exact point
     ``values`` (argmin decided exactly), else ``None``."""
-    from .claims_logic import evaluate
+    from .claims_truth import evaluate
     from .counterexample import _explain
     from .ranges import admissible
 

@@ -400,7 +400,7 @@ def failure_reason(formula: sp.Basic, values, deadline=None, cache=None) -> str 
     >>> failure_reason(sp.Eq(x*t, 1), {x: 0})
     'argmin over w fails: the function does not depend on w: every w is a minimiser'
     """
-    from .claims_logic import refutes
+    from .claims_truth import refutes
 
     return refutes(formula, values, deadline, cache)
 
@@ -410,7 +410,7 @@ def admissible(hypotheses, values, deadline=None, cache=None) -> bool | None:
     ``argmin`` (an assumption such as ``argmin(L, w) > 0``), read by the
     same logic as claims (:mod:`symloss.claims_logic`): a comparison about
     a missing minimiser is false."""
-    from .claims_logic import evaluate
+    from .claims_truth import evaluate
     from .kernel import _and
 
     return _and(evaluate(h, values, deadline, cache)[0] for h in hypotheses)

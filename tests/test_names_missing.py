@@ -17,7 +17,8 @@ import sympy as sp
 
 import symloss
 from symloss.claims import ArgMin, parse_claim
-from symloss.claims_logic import ClaimImplies, ClaimNot, ClaimOr, evaluate
+from symloss.claims_logic import ClaimImplies, ClaimNot, ClaimOr
+from symloss.claims_truth import evaluate
 
 LIN_SQ = dict(model="linear", loss="squared")
 
