@@ -313,3 +313,47 @@ def test_gaussian_nll_minimiser_matches_the_oracle(n):
             assert res == 0 or k * res * res + c != res * res, f"{text}: refuted where it holds ({v})"
 
     run()
+
+
+# ---------------------------------------------------------------------------
+# d(argmin(L, v), s) for ŷ = w x + b under squared error.  Oracle: the
+# minimisers written by hand (over b: y - w x, always; over w: (y - b)/x,
+# only where x != 0) and their partial derivatives, evaluated exactly.
+
+MINIMISERS = {"b": lambda w, x, y, b: y - w * x, "w": lambda w, x, y, b: (y - b) / x}
+SLOPES = {  # (bound, wrt) -> derivative of the hand-written minimiser
+    ("b", "y"): lambda w, x, y, b: Fraction(1), ("b", "w"): lambda w, x, y, b: -x,
+    ("b", "x"): lambda w, x, y, b: -w, ("w", "y"): lambda w, x, y, b: 1 / x,
+    ("w", "b"): lambda w, x, y, b: -1 / x, ("w", "x"): lambda w, x, y, b: -(y - b) / (x * x),
+}
+CANDIDATES = {  # claimed values, text -> Fraction function
+    "1": lambda w, x, y, b: Fraction(1), "-x": lambda w, x, y, b: -x, "x": lambda w, x, y, b: x,
+    "-w": lambda w, x, y, b: -w, "0": lambda w, x, y, b: Fraction(0), "y - b": lambda w, x, y, b: y - b,
+}
+
+
+@pytest.mark.parametrize("n", [pytest.param(6, id="fast"), pytest.param(40, marks=pytest.mark.slow, id="slow")])
+def test_slope_of_a_minimiser_matches_the_oracle(n):
+    @settings(max_examples=n, **SETTINGS)
+    @given(st.sampled_from(sorted(SLOPES)), st.sampled_from(sorted(CANDIDATES)))
+    def run(key, cand):
+        bound, wrt = key
+        text = f"d(argmin(L, {bound}), {wrt}) == {cand}"
+        r = symloss.problem("linear", "squared").check(text, timeout=10, hard=False)
+
+        def holds(v):
+            if bound == "w" and v["x"] == 0:
+                return False  # no minimiser over w, no slope: the comparison is false
+            return SLOPES[key](v["w"], v["x"], v["y"], v["b"]) == CANDIDATES[cand](v["w"], v["x"], v["y"], v["b"])
+
+        if r.verdict == "refuted":
+            v = {s.name: _fraction(val) for s, val in r.counterexample.values.items()}
+            v = {k: v.get(k, Fraction(0)) for k in ("w", "x", "y", "b")}
+            assert not holds(v), f"{text}: refuted at {v}, where it holds"
+        elif r.verdict == "proved":
+            for w in GRID:
+                for x in GRID:
+                    for y in GRID:
+                        assert holds({"w": w, "x": x, "y": y, "b": Fraction(1)}), f"{text}: proved, false at {w, x, y}"
+
+    run()
