@@ -168,7 +168,8 @@ def parse_assumptions(problem, assume: Iterable) -> list:
         side: list = []  # conditions the built-ins record (at(E, w=a) needs a in w's domain)
         if isinstance(a, str):
             b = _Builder(problem, a)
-            value = b.resolve(_parse(problem, a, claim_builtins(problem, a, side), side))
+            terms: list = []
+            value = b.resolve(_parse(problem, a, claim_builtins(problem, a, side, terms=terms), side, terms))
         else:
             value = a
         if isinstance(value, _Relation):
@@ -265,7 +266,8 @@ def parse_claim(problem, text: str, assume=()) -> Claim:
     builder = _Builder(problem, text)
     written: list = []
     readings: list = []
-    value = _parse(problem, text, claim_builtins(problem, text, written, readings), written)
+    terms: list = []  # argmin terms, in the order the built-ins build them
+    value = _parse(problem, text, claim_builtins(problem, text, written, readings, terms), written, terms)
     if isinstance(value, _Relation):
         a, b, v = value.a, value.b, value.var
         free = (a.free_symbols | b.free_symbols) - {v}

@@ -33,11 +33,13 @@ class _Builder:
     """Per-parse state: the problem, the text (for error columns), the names
     the problem knows."""
 
-    def __init__(self, problem, text: str, conditions: list | None = None, readings: list | None = None):
+    def __init__(self, problem, text: str, conditions: list | None = None, readings: list | None = None,
+                 terms: list | None = None):
         self.problem = problem
         self.text = text
         self.conditions = conditions if conditions is not None else []
         self.readings = readings if readings is not None else []
+        self.terms = terms if terms is not None else []  # argmin terms built, in order
         table = getattr(problem, "symbols", None)
         self.known = {n for n in (table or ()) if n not in RESERVED}
         for s in self._problem_symbols():
@@ -255,8 +257,10 @@ class _Builder:
         from E (``sqrt(w)**2`` reads as ``w``) are put back into E as a
         Piecewise without otherwise-branch; they never constrain a free w."""
         value = self.argmin(args, kwargs, column)
-        return self._bind(value, value.expr, value.var, arg_conds[0], lambda e: ArgMin(e, value.var)), \
-            [c for conds in arg_conds[1:] for c in conds] + self._free_of(value.var, arg_conds[0])
+        # the rebuilt term keeps the range: the declared domain of the bound variable
+        bound = self._bind(value, value.expr, value.var, arg_conds[0], lambda e: ArgMin(e, *value.args[1:]))
+        self.terms.append(bound)  # a comparison that cancels it still asserts that it exists
+        return bound, [c for conds in arg_conds[1:] for c in conds] + self._free_of(value.var, arg_conds[0])
 
     def corr_scoped(self, args, kwargs, column, arg_conds, kw_conds):
         """``corr(A, B, w, D)``: conditions on the bound ``w`` belong to the
@@ -409,14 +413,15 @@ class _Builder:
         return connective("implies", self.resolve(p), self.resolve(q))
 
 
-def claim_builtins(problem, text: str = "", conditions: list | None = None, readings: list | None = None) -> dict:
+def claim_builtins(problem, text: str = "", conditions: list | None = None, readings: list | None = None,
+                   terms: list | None = None) -> dict:
     """The parser built-ins of the claim language for ``problem`` (``text`` is
     only used for error columns; ``conditions``, when a list, receives the
     definedness conditions built-ins add, such as positive variances for an
     exact correlation)."""
     from .parser import ANY_KEYWORD, Builtin
 
-    b = _Builder(problem, text, conditions, readings)
+    b = _Builder(problem, text, conditions, readings, terms)
     names = frozenset({ANY_KEYWORD})
     spec = [
         ("d", b.d, (1, 3), frozenset(), "derivative: d(L, w), d(L, w, 2)", None),

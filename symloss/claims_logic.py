@@ -40,8 +40,9 @@ from __future__ import annotations
 import sympy as sp
 from sympy.logic.boolalg import BooleanFunction
 from sympy.core.operations import LatticeOp
+from sympy.core.relational import Relational
 
-__all__ = ["ClaimOr", "ClaimNot", "ClaimImplies", "mentions_argmin", "connective"]
+__all__ = ["ClaimOr", "ClaimNot", "ClaimImplies", "ClaimExists", "mentions_argmin", "connective", "with_existence"]
 
 
 def _argmin_class():
@@ -105,3 +106,36 @@ def connective(kind: str, *args) -> sp.Basic:
     if kind == "implies":
         return (ClaimImplies if special else sp.Implies)(*args, evaluate=False)
     raise ValueError(f"unknown connective {kind}")
+
+
+class ClaimExists(sp.Equality):
+    """``t == t`` for an ``argmin`` term ``t``: true exactly where the
+    minimiser exists (a comparison about a missing minimiser is false).  A
+    comparison from whose parsed form SymPy's arithmetic cancelled a
+    minimiser the text mentions (``argmin(L, w) - argmin(L, w) == 0``,
+    ``0*argmin(L, w) == 0``, ``d(argmin(L, w), w) == 0``) carries it, so it
+    still asserts what it was written to assert.  Kept unevaluated while it
+    mentions a minimiser; once the value is put in it is an ordinary
+    ``Eq``."""
+
+    def __new__(cls, lhs, rhs, **options):
+        lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+        if mentions_argmin(lhs, rhs):
+            return Relational.__new__(cls, lhs, rhs)
+        return sp.Eq(lhs, rhs, **options)
+
+    @property
+    def negated(self):  # used by SymPy's complement detection only
+        return sp.Ne(*self.args, evaluate=False)
+
+
+def with_existence(rel: sp.Basic, terms) -> sp.Basic:
+    """``rel`` with a :class:`ClaimExists` conjunct for each ``argmin`` term of
+    ``terms`` it no longer mentions."""
+    lost = []
+    for t in terms:
+        if not rel.has(t) and t not in lost:
+            lost.append(t)
+    if not lost:
+        return rel
+    return sp.And(rel, *[ClaimExists(t, t) for t in lost], evaluate=False)

@@ -11,7 +11,7 @@ from typing import Any
 import sympy as sp
 
 from .claims_builtins import _name_conditions, _names, _table_copy
-from .claims_logic import connective
+from .claims_logic import connective, with_existence
 from .claims_terms import _Relation
 from .errors import SymlossSyntaxError
 from .names import check_leibniz, check_names
@@ -29,7 +29,7 @@ class _Structured:
     side of a comparison, every other sub-expression) goes to the safe
     parser; errors keep columns of the whole text."""
 
-    def __init__(self, problem, text: str, builtins):
+    def __init__(self, problem, text: str, builtins, terms: list | None = None):
         from .parser import parse
 
         self.parse = parse
@@ -39,6 +39,7 @@ class _Structured:
         self.name_conditions = _name_conditions(problem)
         self.builtins = builtins
         self.conditions: list = []  # definedness of every sub-expression, recorded before evaluation
+        self.terms = terms if terms is not None else []  # argmin terms the built-ins build
 
     def leaf(self, start: int, end: int):
         sub = self.text[start:end]
@@ -91,6 +92,7 @@ class _Structured:
             return connective("implies", p, q)
         if isinstance(node, ast.Compare) and all(type(op) in _CMP for op in node.ops):
             sides = [node.left, *node.comparators]
+            before = len(self.terms)
             values = []
             for s in sides:
                 v = self.leaf(*self.span(s, offset))
@@ -100,7 +102,9 @@ class _Structured:
                                              s.col_offset + offset + 1)
                 values.append(v)
             rels = [_CMP[type(op)](a, b, evaluate=False) for op, a, b in zip(node.ops, values, values[1:])]
-            return rels[0] if len(rels) == 1 else sp.And(*rels, evaluate=False)
+            rel = rels[0] if len(rels) == 1 else sp.And(*rels, evaluate=False)
+            # a minimiser the text mentions still counts where SymPy cancelled it (t - t, 0*t, d(t, w))
+            return with_existence(rel, self.terms[before:])
         return self.leaf(*self.span(node, offset))
 
 
@@ -117,9 +121,9 @@ def _bracket_depth(text: str) -> int:
 
 
 
-def _parse(problem, text: str, builtins, conditions: list | None = None) -> Any:
+def _parse(problem, text: str, builtins, conditions: list | None = None, terms: list | None = None) -> Any:
     check_leibniz(problem, text)
-    st = _Structured(problem, text, builtins)
+    st = _Structured(problem, text, builtins, terms)
     before = set(st.table)
     value = st.run()
     created = [n for n in st.table if n not in before and not st.table.is_indexed(n)

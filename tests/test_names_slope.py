@@ -97,3 +97,43 @@ def test_slope_step_checks_its_premise():
     bad = Given(sp.StrictGreaterThan(x, 0, evaluate=False), "hypothesis")
     with pytest.raises(ProofCheckError):
         check_proof(SlopeOfMinimiser(slope, 1 / x, bad), {bad.fact})  # not a > 0
+
+
+# ---------------------------------------------------------------------------
+# round 3, W1: a minimiser that SymPy's arithmetic cancels (d in a symbol it
+# does not depend on, t - t, 0*t) still counts: the comparison asserts it.
+# Oracle: at x = 0 there is no unique minimiser over w (every w minimises).
+
+@pytest.mark.parametrize("kw, claim", [
+    (LIN_SQ, "d(argmin(L, w), w) == 0"),
+    (LIN_SQ, "d(argmin(L, w), w) >= 0"),
+    (dict(LIN_SQ, vars={"k": "real"}), "d(argmin(L, w), k) == 0"),
+    (LIN_SQ, "d(argmin(L, w), w, 2) == 0"),
+    (dict(model="linear", loss="absolute"), "d(argmin(L, w), w) == 0"),
+    (LIN_SQ, "argmin(L, w) - argmin(L, w) == 0"),
+    (LIN_SQ, "0*argmin(L, w) == 0"),
+    (LIN_SQ, "argmin(L, w)**0 == 1"),
+])
+def test_cancelled_minimiser_still_asserts_existence(kw, claim):
+    r = _check(kw, claim)
+    assert r.verdict == "refuted", r
+    assert _value(r, "x") == 0
+
+
+@pytest.mark.parametrize("claim", [
+    "implies(x != 0, d(argmin(L, w), w) == 0)",
+    "implies(x != 0, argmin(L, w) - argmin(L, w) == 0)",
+    "d(argmin(L, b), w, 2) == 0",     # argmin over b always exists
+    "argmin(L, b) - argmin(L, b) == 0",
+])
+def test_cancelled_minimiser_that_exists_is_proved(claim):
+    assert _check(LIN_SQ, claim).verdict == "proved"
+
+
+def test_rebuilt_term_keeps_the_declared_range():
+    # sqrt(w)**2 reads as w, so w >= 0 is put back into E; the range (-1, 1) stays
+    p = symloss.problem(loss="w", vars={"w": "(-1, 1)"})
+    (t,) = parse_claim(p, "argmin(sqrt(w)**2 + (w - 2)**2, w) == 3/2").formula.atoms(ArgMin)
+    assert t.range == sp.Interval.open(-1, 1)
+    # on [0, 1) the function decreases towards the open end 1: no minimiser, and 3/2 is outside
+    assert p.check("argmin(sqrt(w)**2 + (w - 2)**2, w) == 3/2", timeout=30).verdict != "proved"
