@@ -26,8 +26,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from symloss.claims import ArgMin, Corr, Nondecreasing, Pointwise, Proportional, UniformDist
-from symloss.functions import NUMPY_FUNCTIONS
+from symloss.calculus.claims import ArgMin, Corr, Nondecreasing, Pointwise, Proportional, UniformDist
+from symloss.language.functions import NUMPY_FUNCTIONS
 
 __all__ = ["BASELINES", "sympy_baseline", "z3_baseline", "random_baseline", "portfolio"]
 

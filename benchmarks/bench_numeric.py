@@ -1,4 +1,4 @@
-"""Benchmark the fast numeric path (:mod:`symloss.numeric`): claim points per second.
+"""Benchmark the fast numeric path (:mod:`symloss.refute.numeric`): claim points per second.
 
 Run from the repository root::
 
@@ -8,10 +8,10 @@ Run from the repository root::
 
 For each claim below (sign claims as ``symloss explore`` meets them, a
 convexity claim, the argmin sign rule), the claim is parsed and compiled
-once (:class:`symloss.numeric.CompiledClaim`: the sides of every comparison
+once (:class:`symloss.refute.numeric.CompiledClaim`: the sides of every comparison
 and of every hypothesis lambdified with symloss's NumPy table), then judged
 on batches of ``--batch`` float points drawn inside the domains
-(:func:`symloss.numeric.draw_points`).  Reported per claim: compile seconds;
+(:func:`symloss.refute.numeric.draw_points`).  Reported per claim: compile seconds;
 *judge* throughput (claim and hypotheses evaluated in three-valued logic on
 a drawn batch, best of ``--repeat``), and *end-to-end* throughput (drawing
 the points included).  For the argmin claim, the grid screen's objective
@@ -48,8 +48,8 @@ ARGMIN = ("w**3*x+squared sign rule", "w**3*x", "squared", "sign(d(L, w)) == sig
 
 
 def bench_claim(label, model, loss, text, assume, batch: int, repeat: int) -> dict:
-    from symloss.claims import parse_claim
-    from symloss.numeric import CompiledClaim, draw_points
+    from symloss.calculus.claims import parse_claim
+    from symloss.refute.numeric import CompiledClaim, draw_points
     from symloss.problem import problem
 
     t0 = time.perf_counter()
@@ -72,8 +72,8 @@ def bench_claim(label, model, loss, text, assume, batch: int, repeat: int) -> di
 
 
 def bench_argmin(label, model, loss, text, assume, rows: int, repeat: int) -> dict:
-    from symloss.claims import parse_claim
-    from symloss.numeric import CompiledArgmin
+    from symloss.calculus.claims import parse_claim
+    from symloss.refute.numeric import CompiledArgmin
     from symloss.problem import problem
 
     t0 = time.perf_counter()

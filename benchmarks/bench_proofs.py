@@ -8,7 +8,7 @@ Run from the repository root::
 
 Claims section: every ``[[claim]]`` of the conjecture files is decided the
 way ``symloss check`` decides it (:func:`symloss.conjectures.load_all`,
-:func:`symloss.runner.prepare_specs`, :func:`symloss.runner.check_specs`:
+:func:`symloss.batch.prepare_specs`, :func:`symloss.batch.check_specs`:
 one worker per claim, hard time limit).  Reported: number of claims, decided
 (proved + refuted), per-verdict counts, claims that missed their
 ``expect``, median and maximum seconds per claim, the five slowest claims.
@@ -54,7 +54,7 @@ def _seconds(values) -> dict:
 def bench_claims(paths, timeout: float | None, jobs: int) -> dict:
     """Decide every claim in ``paths`` through the ``symloss check`` path."""
     from symloss.conjectures import load_all
-    from symloss.runner import check_specs, prepare_specs
+    from symloss.batch import check_specs, prepare_specs
 
     specs = load_all(paths)
     bad = [msg for msg in prepare_specs(specs, jobs=jobs, timeout=2.0) if msg]
@@ -86,7 +86,7 @@ def bench_claims(paths, timeout: float | None, jobs: int) -> dict:
 
 
 def _pairs():
-    from symloss.catalogue import CATALOGUE
+    from symloss.calculus.catalogue import CATALOGUE
 
     return [(m.name, l.name) for m, l, c in CATALOGUE.pairs() if c.ok and not m.indexed]
 
@@ -115,7 +115,7 @@ def bench_derivation(pairs) -> dict:
 def bench_lambdify(pairs, n: int, seed: int = 0) -> dict:
     """Gradient evaluations per second on batches of ``n`` admissible-domain
     points (lambdify time reported separately)."""
-    from symloss.functions import NUMPY_FUNCTIONS
+    from symloss.language.functions import NUMPY_FUNCTIONS
     from symloss.problem import problem
 
     rng = np.random.default_rng(seed)

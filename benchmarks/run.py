@@ -74,7 +74,7 @@ def _score(rows) -> dict:
 
 
 def part_claims(specs, timeout, jobs_list) -> dict:
-    from symloss.runner import check_specs
+    from symloss.batch import check_specs
 
     out = {}
     for jobs in jobs_list:
@@ -94,7 +94,7 @@ def part_claims(specs, timeout, jobs_list) -> dict:
 def _baseline_worker(spec, name: str) -> str:
     """Run one baseline on one claim (in a worker process, under a hard limit)."""
     import baselines
-    from symloss.claims import parse_claim
+    from symloss.calculus.claims import parse_claim
     from symloss.conjectures import build_problem
 
     claim = parse_claim(build_problem(spec), spec.claim, spec.assume)
@@ -128,7 +128,7 @@ def part_baselines(specs, timeout) -> dict:
 
 def _naive_derivation(model: str, loss: str) -> float:
     """Seconds for ``simplify(diff(L, θ))`` over every parameter (worker process)."""
-    from symloss.functions import derivative
+    from symloss.language.functions import derivative
     from symloss.problem import problem
 
     p = problem(model, loss)
@@ -141,7 +141,7 @@ def _naive_derivation(model: str, loss: str) -> float:
 def part_derivation(naive_limit: float) -> dict:
     """symloss's readable gradients vs naive ``simplify(diff(L, θ))``; a naive pair
     that hits ``naive_limit`` counts with the limit (so the speed-up is a lower bound)."""
-    from symloss.catalogue import CATALOGUE
+    from symloss.calculus.catalogue import CATALOGUE
     from symloss.problem import problem
     from symloss.runner import Call, run_calls
 
@@ -174,8 +174,8 @@ def part_derivation(naive_limit: float) -> dict:
 
 def part_numeric(points: int, loop_points: int) -> dict:
     """A typical sign claim, sign(∂L/∂w) == sign(x(ŷ − y)) for logistic + BCE."""
-    from symloss.claims import parse_claim
-    from symloss.functions import NUMPY_FUNCTIONS
+    from symloss.calculus.claims import parse_claim
+    from symloss.language.functions import NUMPY_FUNCTIONS
     from symloss.problem import problem
 
     p = problem("logistic", "bce")
@@ -275,7 +275,8 @@ def markdown(report: dict) -> str:
                 f"{report['timeout']} s per claim.", "",
                 "| tool | decided / total | wrong | median s | p90 s | max s |", "|---|---|---|---|---|---|"]
         for key, s in (claims or {}).items():
-            out.append(_row(f"**symloss** (`--jobs {key[4:]}`)", s))
+            if not key.startswith("_"):
+                out.append(_row(f"**symloss** (`--jobs {key[4:]}`)", s))
         for name in ("sympy", "z3", "random", "portfolio"):
             if base and name in base:
                 label = {"sympy": "plain SymPy", "z3": "z3 (polynomial subset)", "random": "random float testing",
@@ -285,7 +286,7 @@ def markdown(report: dict) -> str:
             for name in ("sympy", "z3", "random"):
                 if base[name]["wrong_claims"]:
                     out += ["", f"Wrong answers of {name}: " + ", ".join(f"`{c}`" for c in base[name]["wrong_claims"])]
-        out.append("")
+        out += ["", _when(claims), _when(base), ""]
     d = report.get("derivation")
     if d:
         out += ["## Derivation", "",
@@ -294,21 +295,93 @@ def markdown(report: dict) -> str:
                 f"| naive `simplify(diff(L, θ))` | {d['naive_total_seconds']} | {d['naive_median_seconds']} |",
                 "", f"symloss is **{d['speedup']}×** faster"
                 + (f" (at least: {d['naive_timeouts']} naive pairs hit the {d['naive_limit_seconds']} s limit and count with it)"
-                   if d["naive_timeouts"] else "") + ".", ""]
+                   if d["naive_timeouts"] else "") + ".", "", _when(d), ""]
     n = report.get("numeric")
     if n:
         out += ["## Numeric checking", "", f"Claim: {n['claim']}.", "",
                 "| path | points | points per second |", "|---|---|---|",
                 f"| symloss vectorised (lambdify) | {n['vectorised_points']:,} | {n['vectorised_points_per_second']:,} |",
                 f"| SymPy `subs` + `evalf` loop | {n['subs_points']:,} | {n['subs_points_per_second']:,} |",
-                "", f"Ratio: **{n['ratio']:,}×** (lambdify itself took {n['lambdify_seconds']} s once).", ""]
+                "", f"Ratio: **{n['ratio']:,}×** (lambdify itself took {n['lambdify_seconds']} s once).", "",
+                _when(n), ""]
     s = report.get("startup")
     if s:
         out += ["## Start-up and memory", "", "| command | wall s (median) | peak RSS MiB |", "|---|---|---|"]
         for r in s["rows"]:
             out.append(f"| `{r['command'].replace(sys.executable, 'python')}` | {r['wall_seconds_median']} | {r['peak_rss_mib']} |")
-        out.append("")
-    return "\n".join(out)
+        out += ["", _when(s), ""]
+    out += targets(report)
+    text = "\n".join(line for line in out if line is not None)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text
+
+
+def _when(part) -> str | None:
+    """One line saying when a part ran and how busy the machine was (timings mean little under load)."""
+    w = (part or {}).get("_when")
+    if not w:
+        return None
+    return (f"_Measured {w['date']} in {w['seconds']} s; load average {w['load_before']} before, "
+            f"{w['load_after']} after._")
+
+
+def _startup_row(report, needle):
+    for r in (report.get("startup") or {}).get("rows", []):
+        if needle in r["command"]:
+            return r
+    return None
+
+
+def targets(report: dict) -> list:
+    """The issue's targets, each with the measured figure and by how much it is met or missed."""
+    rows = []
+
+    def add(target, figure, met):
+        rows.append(f"| {target} | {figure} | {'met' if met else '**missed**'} |")
+
+    claims, base = report.get("claims") or {}, report.get("baselines") or {}
+    one = claims.get("jobs1")
+    if one:
+        share = one["decided"] / one["total"]
+        add("decides ≥ 95 % of the set", f"{one['decided']} / {one['total']} = {share:.1%}", share >= 0.95)
+        add("0 wrong verdicts", str(one["wrong"]), one["wrong"] == 0)
+        if "portfolio" in base:
+            p = base["portfolio"]["decided"]
+            add("ahead of the baselines' portfolio", f"{one['decided']} vs {p} decided", one["decided"] > p)
+        add("median ≤ 0.2 s per claim", f"{one['median']} s", one["median"] is not None and one["median"] <= 0.2)
+        limit = report.get("timeout")
+        if limit:
+            add("max within the per-claim limit", f"{one['max']} s (limit {limit} s; the runner kills at the limit)",
+                one["max"] is not None and one["max"] <= limit * 1.05)
+    d = report.get("derivation")
+    if d:
+        add("derivation ≥ 10× faster than naive", f"{d['speedup']}×", d["speedup"] >= 10)
+    n = report.get("numeric")
+    if n:
+        add("numeric checking ≥ 1000× faster than `subs`", f"{n['ratio']:,}×", n["ratio"] >= 1000)
+    base_row, help_row = _startup_row(report, "-c pass"), _startup_row(report, "--help")
+    if base_row and help_row:
+        gap = help_row["wall_seconds_median"] - base_row["wall_seconds_median"]
+        add("`symloss --help` within 0.1 s of `python -c pass`", f"{gap:+.3f} s", gap <= 0.1)
+    check_row = _startup_row(report, " check ")
+    if check_row:
+        add("`symloss check` of one trivial claim ≤ 1.0 s", f"{check_row['wall_seconds_median']} s",
+            check_row["wall_seconds_median"] <= 1.0)
+    if not rows:
+        return []
+    return ["## Targets", "", "| target | measured | |", "|---|---|---|", *rows, ""]
+
+
+def _run_part(name: str, fn, *args) -> dict:
+    """Run one part, stamped with its wall time and the load average before and after."""
+    print(f"{name} ...", file=sys.stderr)
+    before, t0 = os.getloadavg()[0], time.perf_counter()
+    result = fn(*args)
+    result["_when"] = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                       "seconds": round(time.perf_counter() - t0, 1),
+                       "load_before": round(before, 2), "load_after": round(os.getloadavg()[0], 2)}
+    return result
 
 
 def main(argv=None) -> int:
@@ -317,6 +390,9 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=10.0, help="hard limit per claim and per baseline answer (s)")
     parser.add_argument("--quick", action="store_true", help="smaller numeric batches and fewer repetitions")
     parser.add_argument("--out", default=str(ROOT / "benchmarks"), help="folder for results.md and results.json")
+    parser.add_argument("--update", action="store_true",
+                        help="keep the other parts of OUT/results.json and replace only the parts run now "
+                             "(to re-measure one part on an idle machine)")
     args = parser.parse_args(argv)
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     unknown = sorted(set(parts) - set(PARTS))
@@ -327,27 +403,29 @@ def main(argv=None) -> int:
     from symloss.conjectures import load_all
 
     specs = load_all([Path(p) for p in CLAIM_PATHS])
-    report = {"machine": _machine(), "command": "python benchmarks/run.py " + " ".join(argv or sys.argv[1:]),
-              "timeout": args.timeout, "claim_count": len(specs), "claim_sources": ", ".join(f"`{p}/`" for p in CLAIM_PATHS)}
+    out = Path(args.out)
+    report = {}
+    if args.update and (out / "results.json").exists():
+        report = json.loads((out / "results.json").read_text())
+    report.update({"machine": _machine(), "command": "python benchmarks/run.py " + " ".join(argv or sys.argv[1:]),
+                   "claim_count": len(specs),
+                   "claim_sources": ", ".join(f"`{p}/`" for p in CLAIM_PATHS)})
+    if "claims" in parts or "baselines" in parts:
+        report["timeout"] = args.timeout
     if "claims" in parts:
-        print("claims ...", file=sys.stderr)
-        report["claims"] = part_claims(specs, args.timeout, (1, 2))
+        report["claims"] = _run_part("claims", part_claims, specs, args.timeout, (1, 2))
     if "baselines" in parts:
-        print("baselines ...", file=sys.stderr)
-        report["baselines"] = part_baselines(specs, args.timeout)
+        report["baselines"] = _run_part("baselines", part_baselines, specs, args.timeout)
     if "derivation" in parts:
-        print("derivation ...", file=sys.stderr)
-        report["derivation"] = part_derivation(5.0 if args.quick else 20.0)
+        report["derivation"] = _run_part("derivation", part_derivation, 5.0 if args.quick else 20.0)
     if "numeric" in parts:
-        print("numeric ...", file=sys.stderr)
-        report["numeric"] = part_numeric(200_000 if args.quick else 2_000_000, 200 if args.quick else 2_000)
+        report["numeric"] = _run_part("numeric", part_numeric, 200_000 if args.quick else 2_000_000,
+                                      200 if args.quick else 2_000)
     if "startup" in parts:
-        print("start-up ...", file=sys.stderr)
         import tempfile
 
         with tempfile.TemporaryDirectory() as tmp:
-            report["startup"] = part_startup(3 if args.quick else 7, Path(tmp))
-    out = Path(args.out)
+            report["startup"] = _run_part("start-up", part_startup, 3 if args.quick else 7, Path(tmp))
     (out / "results.json").write_text(json.dumps(report, indent=1, default=str) + "\n")
     (out / "results.md").write_text(markdown(report) + "\n")
     print(markdown(report))

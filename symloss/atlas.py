@@ -69,7 +69,7 @@ def sign_assumptions(model_spec, param: str) -> tuple[str, ...]:
     """The weakest natural assumption of the sign rule: every plain symbol
     factor of ∂ŷ/∂θ other than θ is nonzero (``x != 0`` for ŷ = w x + b).
 
-    >>> from symloss.catalogue import CATALOGUE
+    >>> from symloss.calculus.catalogue import CATALOGUE
     >>> sign_assumptions(CATALOGUE.model('linear'), 'w'), sign_assumptions(CATALOGUE.model('deep_linear'), 'w')
     (('x != 0',), ('v != 0', 'x != 0'))
     """
@@ -99,7 +99,7 @@ def build_jobs(models: Sequence[str] | None = None, losses: Sequence[str] | None
     """``(jobs, pairs, skipped)``: one :class:`Job` per compatible pair and
     question; ``pairs`` lists ``(model, loss, param, assume)`` in order;
     ``skipped`` the incompatible (or unsupported) pairs with the reason."""
-    from .catalogue import CATALOGUE
+    from .calculus.catalogue import CATALOGUE
     from .errors import InvalidArgument
 
     qs = tuple(questions) if questions else tuple(QUESTIONS)
@@ -137,12 +137,12 @@ def _answer(job: Job, budget: float) -> dict:
     prob = problem(job.model, job.loss)
     out = {"claim": job.claim, "relation": None, "counterexample": None}
     if job.question == "relation":
-        from .relate import relation
+        from .engine.relate import relation
 
         r = relation(prob, job.param, timeout=budget)
         out["verdict"] = r.status
         if r.status == "proved":
-            from .pretty import one_line
+            from .render.pretty import one_line
 
             out["relation"] = f"{r.lhs_text} = {one_line(r.expr)}"
             out["reason"] = "re-checked proof that the gradient is a function of L"
@@ -157,7 +157,7 @@ def _answer(job: Job, budget: float) -> dict:
     out["verdict"] = res.verdict
     out["reason"] = " ".join(str(res.reason).split())
     if job.question == "convex" and res.verdict == "unknown":
-        from .convexity import kinks
+        from .engine.convexity import kinks
 
         ks = kinks(prob.L, prob._param(job.param))
         if ks:
@@ -219,7 +219,7 @@ def _short(text: str, n: int = 60) -> str:
 
 
 def _cex_text(cex) -> str:
-    from .cli.check import format_counterexample
+    from .render.terminal import format_counterexample
 
     return format_counterexample(cex)
 

@@ -115,6 +115,12 @@ class ClaimSpec:
         text = f"{self.file}: claim {self.name!r}"
         return f"{text}, field {field!r}" if field else text
 
+    def problem(self):
+        """The :class:`symloss.problem.Problem` this claim is about
+        (:func:`build_problem`); printers that are handed a spec rebuild it
+        through this method rather than importing this module."""
+        return build_problem(self)
+
 
 @dataclass(frozen=True)
 class ConjectureFile:
@@ -437,7 +443,7 @@ def build_problem(spec: ClaimSpec):
 def _claim_parser():
     """The claim language's parser, ``parse_claim(problem, text)``, if built."""
     try:
-        from .claims import parse_claim
+        from .calculus.claims import parse_claim
     except ImportError:
         return None
     return parse_claim
@@ -462,7 +468,7 @@ def prepare(spec: ClaimSpec) -> str:
 
 
 def evaluate(spec: ClaimSpec, timeout: float | None = None):
-    """Decide ``spec`` in this process and return a :class:`~symloss.verdict.Result`.
+    """Decide ``spec`` in this process and return a :class:`~symloss.engine.verdict.Result`.
 
     ``timeout`` is the *soft* budget handed to the decision procedure; hard
     limits are :mod:`symloss.runner`'s job.

@@ -4,8 +4,8 @@ A *tactic* is a callable ``tactic(claim, ctx) -> Result | None``; ``None``
 means "does not apply / gave up".  Tactics live in a :class:`TacticRegistry`;
 :data:`TACTICS` is the default instance, which the prover appends to.  The
 only proof tactic here is zero-equivalence for identity claims ``A == B``
-(via :func:`symloss.derive.is_zero`); nothing is ever proved by sampling.
-Every ``proved`` result passes :func:`symloss.proof.check_proof` against the
+(via :func:`symloss.calculus.derive.is_zero`); nothing is ever proved by sampling.
+Every ``proved`` result passes :func:`symloss.calculus.proof.check_proof` against the
 claim's hypotheses before it is returned, whichever tactic produced it.
 
 Deadlines are cooperative (checked between tactics and inside the search);
@@ -21,10 +21,10 @@ from typing import Callable
 
 import sympy as sp
 
-from .claims import ArgMin, Claim, Corr, Pointwise, parse_claim
+from .calculus.claims import ArgMin, Claim, Corr, Pointwise, parse_claim
 from .errors import InvalidArgument, ProofCheckError
-from .proof import Given, Step, check_proof
-from .verdict import Evidence, Result
+from .calculus.proof import Given, Step, check_proof
+from .engine.verdict import Evidence, Result
 
 __all__ = [
     "Context",
@@ -38,6 +38,7 @@ __all__ = [
     "closed_evaluation",
     "decide",
     "check_claim",
+    "decide_convexity",
 ]
 
 
@@ -52,6 +53,26 @@ class Context:
     tried: list = field(default_factory=list)
     points: int = 0
     notes: list = field(default_factory=list)
+    tactics: "TacticRegistry | None" = None
+
+    def decide(self, claim: Claim, *, deadline: float | None = None) -> Result:
+        """Decide a sub-claim with the pipeline and tactics of this call (by
+        default within this call's deadline).  Tactics that reduce a claim to
+        another one (convexity to the sign of a second derivative, a relation
+        over finitely many values to a pointwise statement) call this instead
+        of importing :func:`decide`: the engine stays below the pipeline."""
+        return decide(claim, deadline=self.deadline if deadline is None else deadline, seed=self.seed,
+                      tactics=self.tactics)
+
+    def refute_candidates(self, claim: Claim, env) -> Result | None:
+        """A refutation of ``claim`` from the candidate points a proof search
+        met (``env.candidates``), each re-evaluated exactly by the refuter
+        (:func:`symloss.refute.counterexample.candidate_refutation`), or
+        ``None``.  The prover hands its candidates here: the engine never
+        imports the refuter."""
+        from .refute.counterexample import candidate_refutation
+
+        return candidate_refutation(claim, env)
 
     def left(self) -> float:
         """Seconds left before the deadline."""
@@ -107,7 +128,7 @@ class TacticRegistry:
 
 
 def _is_zero(expr: sp.Expr) -> bool | None:
-    from .derive import is_zero
+    from .calculus.derive import is_zero
 
     return is_zero(expr)
 
@@ -155,7 +176,7 @@ class Tautology(Step):
 class ExactEvaluation(Step):
     """A closed statement (no free symbols) is true by exact evaluation:
     exact rational arithmetic, and rigorous interval arithmetic for the
-    transcendental numbers (:func:`symloss.exact.truth`)."""
+    transcendental numbers (:func:`symloss.calculus.exact.truth`)."""
 
     statement: sp.Basic
 
@@ -164,7 +185,7 @@ class ExactEvaluation(Step):
         return self.statement
 
     def verify(self) -> None:
-        from .exact import truth
+        from .calculus.exact import truth
 
         if self.statement.free_symbols or self.statement.atoms(ArgMin, Corr):
             raise self.fail(f"{self.statement} is not a closed statement")
@@ -186,7 +207,7 @@ class FalseHypothesis(Step):
         return self.statement
 
     def verify(self) -> None:
-        from .kernel import holds
+        from .language.kernel import holds
 
         h = self.hypothesis.fact
         if h.free_symbols or h.atoms(ArgMin, Corr) or holds(h) is not False:
@@ -195,7 +216,7 @@ class FalseHypothesis(Step):
 
 def false_hypothesis(claim: Claim, ctx: Context) -> Result | None:
     """Prove a pointwise claim whose hypotheses include a closed false one."""
-    from .kernel import holds
+    from .language.kernel import holds
 
     if not isinstance(claim, Pointwise):
         return None
@@ -245,7 +266,7 @@ def zero_equivalence(claim: Claim, ctx: Context) -> Result | None:
 
 
 def _refutation(claim: Claim, ctx: Context) -> Result | None:
-    from .counterexample import refute
+    from .refute.counterexample import refute
 
     search = refute(claim, seed=ctx.seed, deadline=ctx.deadline)
     ctx.points += search.tested
@@ -267,7 +288,7 @@ def default_tactics() -> TacticRegistry:
     >>> default_tactics().names('prove')[0]
     'zero-equivalence'
     """
-    from . import argmin, convexity, corr, prover, relations
+    from .engine import argmin, convexity, corr, prover, relations
 
     reg = TacticRegistry()
     reg.add("zero-equivalence", zero_equivalence, "prove")
@@ -361,8 +382,8 @@ def _in_domains(claim: Claim, ce) -> bool:
 
 def _recheck_counterexample(claim: Claim, ce) -> bool:
     """Independent exact re-check of a counterexample against the claim."""
-    from .claims import Nondecreasing, Proportional
-    from .counterexample import pair_form, verify
+    from .calculus.claims import Nondecreasing, Proportional
+    from .refute.counterexample import pair_form, verify
 
     if ce is None:
         return False
@@ -380,7 +401,7 @@ def _recheck_counterexample(claim: Claim, ce) -> bool:
     if not isinstance(claim, Pointwise):
         return False
     # every hypothesis true and the claim false at the point, comparisons
-    # about a missing minimiser being false (symloss.claims_logic)
+    # about a missing minimiser being false (symloss.refute.claims_truth)
     return verify(claim.formula, claim.hypotheses, ce.values)
 
 
@@ -391,8 +412,8 @@ def decide(claim: Claim, *, deadline: float | None = None, timeout: float = 10.0
     ``deadline`` is a ``time.monotonic()`` value (default: now + timeout).
     """
     start = time.monotonic()
-    ctx = Context(deadline=deadline if deadline is not None else start + timeout, seed=seed)
     reg = tactics if tactics is not None else TACTICS
+    ctx = Context(deadline=deadline if deadline is not None else start + timeout, seed=seed, tactics=reg)
     for tname, tactic in reg.stage("prove"):
         if ctx.expired():
             break
@@ -427,3 +448,11 @@ def check_claim(problem, text: str, assume=(), timeout: float = 10.0, *, seed: i
     result = decide(claim, deadline=start + float(timeout), seed=seed, name=name)
     # the seconds the caller waited: reading the claim (which differentiates) included
     return dataclasses.replace(result, seconds=time.monotonic() - start)
+
+
+def decide_convexity(problem, param, *, concave: bool = False, assume=(), timeout: float = 10.0) -> Result:
+    """``convex(L, param)`` (or ``concave``) about ``problem``, decided by the
+    claim engine: the same as ``problem.check("convex(L, w)")``."""
+    p = problem._param(param)
+    return check_claim(problem, f"{'concave' if concave else 'convex'}(L, {p})", assume=tuple(assume),
+                       timeout=timeout)

@@ -52,7 +52,7 @@ class DomainError(SymlossError, ValueError):
 class ProofCheckError(SymlossError):
     """A proof object failed its independent re-check.
 
-    Raised by :func:`symloss.proof.check_proof`; the prover turns it into an
+    Raised by :func:`symloss.calculus.proof.check_proof`; the prover turns it into an
     ``unknown`` verdict, never into ``proved``.
     """
 

@@ -4,7 +4,7 @@
 reproducible from ``seed``), and examines each in a worker process with a
 hard time limit (:mod:`symloss.runner`): the claim is parsed for the
 problem, screened on batches of float points by the fast numeric path
-(:func:`symloss.numeric.screen`, every failure rationalised and verified
+(:func:`symloss.refute.numeric.screen`, every failure rationalised and verified
 exactly), and, when that finds nothing, decided by the full pipeline
 (:func:`symloss.decide.decide`: proofs, exact refutation, argmin).
 
@@ -58,9 +58,9 @@ class Trial:
 def examine(spec: ProblemSpec, claim: str, vars: Mapping, assume: tuple, timeout: float, seed: int) -> Trial:
     """Decide ``claim`` for ``spec`` within about ``timeout`` seconds: the
     numeric screen first, then the full pipeline.  Runs in a worker."""
-    from .claims import parse_claim
+    from .calculus.claims import parse_claim
     from .decide import _recheck_counterexample, decide
-    from .numeric import NotNumeric, screen
+    from .refute.numeric import NotNumeric, screen
 
     start = time.monotonic()
     deadline = start + timeout
@@ -87,11 +87,11 @@ def recheck(table: Mapping, counterexample: Mapping) -> bool:
     """Whether ``counterexample`` (name → value text, a list of two for the
     variable of a pair claim) refutes the claim of ``table`` (the
     ``[[claim]]`` fields), rebuilt from text and decided exactly."""
-    from .claims import parse_claim
+    from .calculus.claims import parse_claim
     from .decide import _recheck_counterexample
-    from .parser import parse
+    from .language.parser import parse
     from .problem import problem
-    from .verdict import Counterexample
+    from .engine.verdict import Counterexample
 
     prob = problem(table["model"], table["loss"], vars=dict(table["vars"]), assume=list(table["assume"]))
     c = parse_claim(prob, table["claim"])
@@ -126,8 +126,8 @@ def catalogue_model_name(text: str) -> str | None:
     >>> catalogue_model_name('sigmoid(w*x + b)'), catalogue_model_name('w*v*x'), catalogue_model_name('w*x')
     ('logistic', 'deep_linear', None)
     """
-    from .domains import SymbolTable
-    from .parser import parse
+    from .language.domains import SymbolTable
+    from .language.parser import parse
 
     expr = parse(text, SymbolTable())
     plain = expr.xreplace({s: sp.Symbol(s.name, real=True) for s in expr.free_symbols})
@@ -275,7 +275,7 @@ def explore(claim: str, *, family: str = "any", losses: Iterable[str] | None = N
         if len(specs) == examples:
             break
     # a claim that reads for no problem is bad input, not a search result
-    from .claims import parse_claim
+    from .calculus.claims import parse_claim
 
     parse_claim(min(specs, key=ProblemSpec.key).build(vars, assume), claim)
 

@@ -1,6 +1,6 @@
 """``problem(...)`` → :class:`Problem`: one model/loss pair with its symbols.
 
-A problem owns one :class:`~symloss.domains.SymbolTable`; every expression of
+A problem owns one :class:`~symloss.language.domains.SymbolTable`; every expression of
 the problem (model, loss, L, gradients, parsed claims) uses its symbols.
 
 Default parameters (when ``params`` is not given):
@@ -34,36 +34,15 @@ from typing import Iterable, Mapping
 
 import sympy as sp
 
-from .catalogue import CATALOGUE, Catalogue, LossSpec, ModelSpec
-from .derive import Derivation, derive, readable
-from .domains import Domain, SymbolTable
+from .calculus.catalogue import is_input_name, is_label_name  # noqa: F401 - re-exported
+from .calculus.catalogue import CATALOGUE, Catalogue, LossSpec, ModelSpec
+from .calculus.derive import Derivation, derive, readable
+from .language.domains import Domain, SymbolTable
 from .errors import InvalidArgument
-from .functions import derivative
-from .kernel import substitute  # values put in are built by the trusted kernel
+from .language.functions import derivative
+from .language.kernel import substitute  # values put in are built by the trusted kernel
 
 __all__ = ["Problem", "problem", "is_input_name", "is_label_name"]
-
-_INPUT = re.compile(r"x(_\w*|\d+)?\Z")
-_LABEL = re.compile(r"y(_\w*|\d+)?\Z")
-
-
-def is_input_name(name: str) -> bool:
-    """``x``, ``x_…`` or ``x<digits>``.
-
-    >>> is_input_name('x'), is_input_name('x_2'), is_input_name('x3'), is_input_name('xi')
-    (True, True, True, False)
-    """
-    return bool(_INPUT.match(name))
-
-
-def is_label_name(name: str) -> bool:
-    """``y``, ``y_…`` or ``y<digits>`` (not ``yhat``).
-
-    >>> is_label_name('y'), is_label_name('y2'), is_label_name('yhat')
-    (True, True, False)
-    """
-    return bool(_LABEL.match(name))
-
 
 def _name(s) -> str:
     if isinstance(s, sp.Indexed):
@@ -72,7 +51,7 @@ def _name(s) -> str:
 
 
 def _parse(text: str, table: SymbolTable, conditions: list | None = None) -> sp.Basic:
-    from .parser import parse  # imported here: the parser module is optional at import time
+    from .language.parser import parse  # imported here: the parser module is optional at import time
 
     return parse(text, table, conditions=conditions, infinity=False)
 
@@ -81,7 +60,7 @@ def _defined(exprs, written=()) -> tuple:
     """The definedness conditions of ``exprs``: those recorded while their
     text was read (before SymPy's rewrites) and those of the built
     expressions, without repeats."""
-    from .functions import definedness_conditions
+    from .language.functions import definedness_conditions
 
     out: list = []
     for c in list(written) + [c for e in exprs for c in definedness_conditions(e)]:
@@ -94,8 +73,8 @@ def _always(cond) -> bool:
     """A condition ``e > 0`` (``>= 0``, ``!= 0``) the sign engine proves
     for every value of its symbols (``1 - σ(u) > 0``): no hypothesis needed."""
     from .errors import ProofCheckError
-    from .proof import Sign, check_proof
-    from .signs import prove_sign
+    from .calculus.proof import Sign, check_proof
+    from .engine.signs import prove_sign
 
     goal = {sp.StrictGreaterThan: Sign.POSITIVE, sp.GreaterThan: Sign.NONNEGATIVE,
             sp.Unequality: Sign.NONZERO}.get(type(cond))
@@ -312,7 +291,7 @@ class Problem:
             return check_claim(self, claim_text, assume=assume, timeout=timeout)
         from .errors import WorkerTimeout
         from .runner import call_with_timeout
-        from .verdict import Evidence, Result
+        from .engine.verdict import Evidence, Result
 
         import dataclasses
         import time
@@ -332,12 +311,12 @@ class Problem:
         """∂L/∂param (or |∂L/∂param|) as a function of the loss value, with a
         re-checked proof, or two parameter values of equal loss and
         different gradient magnitude showing that none exists
-        (see :mod:`symloss.relate`).  Like :meth:`check`, it runs in a
+        (see :mod:`symloss.engine.relate`).  Like :meth:`check`, it runs in a
         worker killed after ``timeout`` seconds when ``hard``.
         """
         from functools import partial
 
-        from .relate import LOSS_SYMBOL, Relation, relation
+        from .engine.relate import LOSS_SYMBOL, Relation, relation
 
         if not hard:
             return relation(self, param, timeout=timeout)
@@ -364,7 +343,7 @@ class Problem:
         return f"Problem(model={model}, loss={loss}, params=({params}), L={self.L})"
 
     def _repr_latex_(self) -> str:
-        from .latex import problem_repr_latex
+        from .render.latex import problem_repr_latex
 
         return problem_repr_latex(self)
 
@@ -624,7 +603,7 @@ def problem(
     # the model's prediction, the loss and its derivatives, as in a claim
     from dataclasses import replace
 
-    from .claims import parse_assumptions
+    from .calculus.claims import parse_assumptions
 
     return replace(built, assumptions=tuple(parse_assumptions(built, assume)))
 

@@ -42,7 +42,7 @@ import sympy as sp
 from hypothesis import strategies as st
 from sympy.printing.str import StrPrinter
 
-from .catalogue import CATALOGUE, LossSpec, ModelSpec
+from .calculus.catalogue import CATALOGUE, LossSpec, ModelSpec
 from .errors import InvalidArgument
 
 __all__ = [
@@ -62,7 +62,7 @@ __all__ = [
 @dataclass(frozen=True)
 class Activation:
     """One activation: its text template in ``{z}`` and what it outputs
-    (a key of :data:`symloss.catalogue.OUTPUT_KINDS`)."""
+    (a key of :data:`symloss.calculus.catalogue.OUTPUT_KINDS`)."""
 
     name: str
     template: str
@@ -246,7 +246,7 @@ def expression_text(expr: sp.Basic) -> str:
 
 def _hyper_values(dom_text: str) -> tuple:
     """Valid exact values of a hyper-parameter, simplest first."""
-    from .domains import parse_domain
+    from .language.domains import parse_domain
 
     dom = parse_domain(dom_text)
     order = [Fraction(1), Fraction(1, 2), Fraction(2), Fraction(1, 4), Fraction(3, 4)]

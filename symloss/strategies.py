@@ -43,10 +43,10 @@ from typing import Iterable
 import sympy as sp
 from hypothesis import strategies as st
 
-from .catalogue import CATALOGUE, Catalogue, Compatibility, LossSpec, ModelSpec
+from .calculus.catalogue import CATALOGUE, Catalogue, Compatibility, LossSpec, ModelSpec
 from .errors import InvalidArgument
-from .exact import point_is_admissible, sign_of
-from .functions import definedness_conditions, derivative, relu
+from .calculus.exact import point_is_admissible, sign_of
+from .language.functions import definedness_conditions, derivative, relu
 from .random_models import FAMILIES, model_exprs, problem_specs
 
 __all__ = [
@@ -105,7 +105,7 @@ def _positive_int(name: str, value) -> int:
 
 
 def models(names: Iterable[str] | str | None = None) -> st.SearchStrategy[ModelSpec]:
-    """Catalogue :class:`~symloss.catalogue.ModelSpec` objects.
+    """Catalogue :class:`~symloss.calculus.catalogue.ModelSpec` objects.
 
     ``names``: model names or aliases to draw from (default: every model).
     Shrinks towards the first model in catalogue order (``linear``, the
@@ -124,7 +124,7 @@ def models(names: Iterable[str] | str | None = None) -> st.SearchStrategy[ModelS
 
 
 def losses(names: Iterable[str] | str | None = None) -> st.SearchStrategy[LossSpec]:
-    """Catalogue :class:`~symloss.catalogue.LossSpec` objects.
+    """Catalogue :class:`~symloss.calculus.catalogue.LossSpec` objects.
 
     ``names``: loss names or aliases (default: every loss).  Shrinks towards
     the first loss in catalogue order (``squared``).  An unknown name raises
@@ -364,7 +364,7 @@ def samples(problem, *, magnitude: int = 10, max_denominator: int = 10) -> st.Se
     cannot express (``relu(w x + b) > 0``, ``0 < w x + b < 1``, an assumption
     ``w x + b == y``) are solved for one variable they are linear in, when
     there is one, and every point
-    is finally checked exactly (:func:`symloss.exact.point_is_admissible`),
+    is finally checked exactly (:func:`symloss.calculus.exact.point_is_admissible`),
     so a point that slips through the structure is filtered out.
 
     Raises :class:`InvalidArgument` at once for a problem with an indexed
@@ -569,7 +569,7 @@ def claims(problem, *, max_leaves: int = 3) -> st.SearchStrategy[str]:
 
     Shrinks towards short claims: ``L >= 0`` is the simplest; operators
     shrink in the order above, the right side to the constant ``0``.
-    Every claim parses with :func:`symloss.claims.parse_claim` for its
+    Every claim parses with :func:`symloss.calculus.claims.parse_claim` for its
     problem.
 
     >>> from hypothesis import find, settings

@@ -1,7 +1,7 @@
 """Assertions for test suites: check a claim and fail with everything a
 reader needs.
 
-A :class:`~symloss.verdict.Result` has three verdicts and no truth value
+A :class:`~symloss.engine.verdict.Result` has three verdicts and no truth value
 (``assert p.check(...)`` raises ``TypeError`` rather than passing for a
 refuted claim).  These helpers decide the claim with
 :meth:`~symloss.problem.Problem.check` and raise ``AssertionError`` whose
@@ -33,7 +33,7 @@ __all__ = ["assert_proved", "assert_refuted", "assert_not_refuted", "assert_clai
 
 def _proof_lines(step, depth: int = 0, limit: int = 40) -> list[str]:
     """The proof tree, one step a line (rule name and fact), indented by depth."""
-    from .pretty import one_line
+    from .render.pretty import one_line
 
     lines: list[str] = []
     stack = [(step, depth)]
@@ -55,7 +55,7 @@ def describe(result) -> str:
     its method and time, the reason, the counterexample (description and
     JSON) or the proof's steps, and the evidence.
 
-    >>> from symloss.verdict import Result
+    >>> from symloss.engine.verdict import Result
     >>> print(describe(Result("unknown", "L >= 0", reason="no tactic applied", method="sampling")))
     claim: L >= 0
     verdict: unknown (by sampling in 0.00s)

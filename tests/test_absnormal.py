@@ -1,4 +1,4 @@
-"""Roots and absolute values normalised (symloss.absnormal): every rewrite
+"""Roots and absolute values normalised (symloss.engine.absnormal): every rewrite
 agrees with the original at random exact points, identities and
 proportionality through |.| and roots are proved, false ones are not."""
 
@@ -9,11 +9,11 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symloss.absnormal import AbsIdentity, abs_identity, abs_normal
+from symloss.engine.absnormal import AbsIdentity, abs_identity, abs_normal
 from symloss.errors import ProofCheckError
-from symloss.exact import truth
-from symloss.functions import sigmoid
-from symloss.tactics import Env, Goal
+from symloss.calculus.exact import truth
+from symloss.language.functions import sigmoid
+from symloss.engine.tactics import Env, Goal
 
 x, r, b = sp.symbols("x r b", real=True)
 z = sp.Symbol("z")  # no assumptions: complex, never rewritten by the real-only rules

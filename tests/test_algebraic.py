@@ -1,4 +1,4 @@
-"""Exact real algebraic numbers (symloss.algebraic): isolating intervals
+"""Exact real algebraic numbers (symloss.engine.algebraic): isolating intervals
 checked against mpmath's roots, signs, polynomial minimisers against a
 brute-force 50-digit oracle, and the proof steps re-checked and tampered with."""
 
@@ -10,9 +10,9 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symloss.algebraic import (AlgebraicTruth, AtMinimum, PolynomialMinimiser, algebraic_sign, at_minimum,
+from symloss.engine.algebraic import (AlgebraicTruth, AtMinimum, PolynomialMinimiser, algebraic_sign, at_minimum,
                                isolating_interval, polynomial_argmin, polynomial_minimiser)
-from symloss.claims import ArgMin
+from symloss.calculus.claims import ArgMin
 from symloss.errors import ProofCheckError
 
 X = sp.Symbol("x")
@@ -94,7 +94,7 @@ def test_steps_recheck_and_tampering_fails():
 def test_strict_minimum_of_a_piecewise_loss_rechecks_and_tampering_fails():
     from dataclasses import replace
 
-    from symloss.algebraic import StrictMinimum, strict_minimum
+    from symloss.engine.algebraic import StrictMinimum, strict_minimum
 
     e = sp.Piecewise((w ** 2 / 2, sp.Abs(w) <= 1), (sp.Abs(w) - R(1, 2), True))
     step = strict_minimum(ArgMin(e, w))

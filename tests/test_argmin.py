@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symloss import argmin, prover
-from symloss.argmin import (
+from symloss.engine import argmin, prover
+from symloss.engine.argmin import (
     ArgminSign,
     ArgminSubstitution,
     ArgminValue,
@@ -20,14 +20,14 @@ from symloss.argmin import (
     OppositeLimits,
     RootExists,
 )
-from symloss.claims import ArgMin, parse_claim
-from symloss.counterexample import verify
+from symloss.calculus.claims import ArgMin, parse_claim
+from symloss.refute.counterexample import verify
 from symloss.decide import TACTICS, Context, decide
 from symloss.errors import ProofCheckError
-from symloss.functions import NUMPY_FUNCTIONS, derivative, relu, sigmoid
+from symloss.language.functions import NUMPY_FUNCTIONS, derivative, relu, sigmoid
 from symloss.problem import problem
-from symloss.proof import Given, check_proof, iter_steps
-from symloss.tactics import Env
+from symloss.calculus.proof import Given, check_proof, iter_steps
+from symloss.engine.tactics import Env
 
 
 def _registry():
@@ -178,7 +178,7 @@ def test_failing_minimisers_are_refuted_only_at_verified_points(model, loss, tex
     if verify(claim.formula, claim.hypotheses, values):
         return  # the claim is false at an admissible point
     # otherwise the minimiser itself fails there (x = 0 or a hard label)
-    from symloss.counterexample import _resolve
+    from symloss.refute.counterexample import _resolve
 
     f, why = _resolve(claim.formula, values)
     assert f is None and why
@@ -310,7 +310,7 @@ def test_implicit_minimiser_by_opposite_limits():
 def test_limit_helper_refuses_undetermined_signs():
     h = x * (sigmoid(w * x + b) - y)
     assert argmin._limit(h, w, sp.oo, ()) is None or not argmin._limit(h, w, sp.oo, ()).has(sp.zoo)
-    from symloss.proof import Sign
+    from symloss.calculus.proof import Sign
 
     assert argmin._limit(h, w, sp.oo, ((x, Sign.POSITIVE),)) == x * (1 - y)
     assert argmin._limit(h, w, -sp.oo, ((x, Sign.POSITIVE),)) == -x * y

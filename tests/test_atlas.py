@@ -9,7 +9,7 @@ import pytest
 
 from symloss.atlas import (QUESTIONS, build_jobs, from_json, markdown_cells, run_atlas, sign_assumptions,
                            to_json, to_latex, to_markdown)
-from symloss.catalogue import CATALOGUE
+from symloss.calculus.catalogue import CATALOGUE
 from symloss.cli import main
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "atlas.md"

@@ -17,10 +17,10 @@ import pytest
 import sympy as sp
 
 import symloss
-from symloss.functions import definedness_conditions, derivative, relu, sigmoid, softplus
-from symloss.proof import check_proof
-from symloss.signs import prove_sign, sign_of
-from symloss.proof import Sign
+from symloss.language.functions import definedness_conditions, derivative, relu, sigmoid, softplus
+from symloss.calculus.proof import check_proof
+from symloss.engine.signs import prove_sign, sign_of
+from symloss.calculus.proof import Sign
 
 ORACLE_DPS = 600  # enough that sigmoid(1000) < 1 is still visible
 
@@ -227,13 +227,13 @@ _y = sp.Symbol("y", real=True)
     (_x**3)**sp.Rational(1, 3) - _x,
 ])
 def test_is_zero_never_true_for_near_identities(expr):
-    from symloss.derive import is_zero
+    from symloss.calculus.derive import is_zero
     assert is_zero(expr) is not True
 
 
 def test_is_zero_witness_must_be_a_defined_point():
     # zero wherever defined (x, y >= 0); at x = y = -1 it is real and nonzero
-    from symloss.derive import is_zero
+    from symloss.calculus.derive import is_zero
     assert is_zero(sp.sqrt(_x * _y) - sp.sqrt(_x) * sp.sqrt(_y)) is not False
 
 
@@ -418,7 +418,7 @@ _p = sp.Symbol("p", positive=True)
     (sp.cosh(sp.E * sp.sqrt(_x)) > sp.Rational(1, 2), [_x > 1]),
 ])
 def test_z3_proofs_with_terms_from_axioms_recheck(goal, hyps):
-    from symloss.z3bridge import decide
+    from symloss.engine.z3bridge import decide
     d = decide(goal, hyps)
     assert d.status == "proved"
     check_proof(d.step, set(hyps))

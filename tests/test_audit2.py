@@ -204,9 +204,9 @@ def test_distribution_counterexample_is_a_distribution(claim, valid, cov):
 
 def test_two_copy_copies_carry_the_variables_assumptions():
     from symloss.errors import ProofCheckError
-    from symloss.proof import check_proof
-    from symloss.relations import Local, TwoCopy
-    from symloss.z3bridge import decide
+    from symloss.calculus.proof import check_proof
+    from symloss.engine.relations import Local, TwoCopy
+    from symloss.engine.z3bridge import decide
 
     w = sp.Symbol("w", real=True)
     with mpmath.workdps(DPS):  # the oracle: the fact is false for real w
@@ -222,10 +222,10 @@ def test_two_copy_copies_carry_the_variables_assumptions():
 # unique minimiser" re-checked (argmin.py: u real and nothing more).  The
 # oracle: w**3/3 is unbounded below.
 def test_minimiser_variable_is_plain_real():
-    from symloss.argmin import Minimiser, RootExists
+    from symloss.engine.argmin import Minimiser, RootExists
     from symloss.errors import ProofCheckError
-    from symloss.proof import Sign, check_proof
-    from symloss.signs import prove_sign
+    from symloss.calculus.proof import Sign, check_proof
+    from symloss.engine.signs import prove_sign
 
     with mpmath.workdps(DPS):
         assert mpmath.mpf(-10) ** 3 / 3 < mpmath.mpf(0) ** 3 / 3 < mpmath.mpf(10) ** 3 / 3
@@ -240,7 +240,7 @@ def test_minimiser_variable_is_plain_real():
 # the placeholder t of A = h(B) must range over all reals (function_of.py)
 @pytest.mark.parametrize("t, found", [(sp.Dummy("t", real=True), True), (sp.Dummy("t", positive=True), False)])
 def test_function_of_placeholder_is_plain_real(t, found):
-    from symloss.function_of import prove_function_of
+    from symloss.engine.function_of import prove_function_of
 
     w = sp.Symbol("w", real=True)
     assert (prove_function_of(sp.Abs(w), w**2, w, [], t=t) is not None) == found
@@ -251,11 +251,11 @@ def test_function_of_placeholder_is_plain_real(t, found):
 # "argmin(E, w) == 2*sign(w)" (tactics.py: substitutions respect bound
 # variables).  The oracle: E's minimum over a grid is at w = 2 (E = 0 there).
 def test_kink_split_does_not_rewrite_bound_variables():
-    from symloss.argmin import prove_argmin_goal
-    from symloss.claims import ArgMin
+    from symloss.engine.argmin import prove_argmin_goal
+    from symloss.calculus.claims import ArgMin
     from symloss.errors import ProofCheckError
-    from symloss.proof import check_proof
-    from symloss.tactics import _KINK_CONDITIONS, Env, Goal, Hypothetical, KinkCases
+    from symloss.calculus.proof import check_proof
+    from symloss.engine.tactics import _KINK_CONDITIONS, Env, Goal, Hypothetical, KinkCases
 
     def e_num(u):
         s = mpmath.sign(u)

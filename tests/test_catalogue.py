@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symloss.catalogue import CATALOGUE, Catalogue, LossSpec, ModelSpec
+from symloss.calculus.catalogue import CATALOGUE, Catalogue, LossSpec, ModelSpec
 from symloss.errors import InvalidArgument
-from symloss.functions import MPMATH_FUNCTIONS, relu
+from symloss.language.functions import MPMATH_FUNCTIONS, relu
 from symloss.problem import problem
 
 
@@ -206,7 +206,7 @@ def _moderate(domain, rng, k=1):
 
 @pytest.mark.parametrize("loss", [l.name for l in CATALOGUE.losses])
 def test_loss_formula_matches_reference(loss):
-    from symloss.domains import parse_domain
+    from symloss.language.domains import parse_domain
 
     spec = CATALOGUE.loss(loss)
     preds = [sp.Symbol(n, real=True) for n in spec.prediction_names]

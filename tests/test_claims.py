@@ -3,7 +3,7 @@
 import pytest
 import sympy as sp
 
-from symloss.claims import ArgMin, Corr, Nondecreasing, Pointwise, Proportional, parse_claim, pearson
+from symloss.calculus.claims import ArgMin, Corr, Nondecreasing, Pointwise, Proportional, parse_claim, pearson
 from symloss.errors import SymlossSyntaxError
 from symloss.problem import problem
 
@@ -95,7 +95,7 @@ W = sp.Symbol("w", real=True)
     (W ** 2, W, "uniform", sp.sqrt(15) / 4),
 ])
 def test_pearson_exact(a, b, dist, expected):
-    from symloss.claims import NormalDist, UniformDist
+    from symloss.calculus.claims import NormalDist, UniformDist
 
     d = UniformDist(0, 1) if dist == "uniform" else NormalDist(0, 1)
     got = pearson(a, b, W, d)
@@ -104,7 +104,7 @@ def test_pearson_exact(a, b, dist, expected):
 
 def test_pearson_non_polynomial_stays_unevaluated():
     w = sp.Symbol("w", real=True)
-    from symloss.claims import NormalDist
+    from symloss.calculus.claims import NormalDist
 
     assert isinstance(pearson(sp.exp(w), w, w, NormalDist(0, 1)), Corr)
 
@@ -155,8 +155,8 @@ def test_exact_correlation_records_positive_variances(text, expected):
 ])
 def test_closed_form_correlation_is_recorded_and_rechecks(text, dist):
     import symloss
-    from symloss.claims import CorrClosedForm
-    from symloss.proof import check_proof
+    from symloss.calculus.claims import CorrClosedForm
+    from symloss.calculus.proof import check_proof
 
     p = symloss.problem(model="linear", loss="squared")
     claim = symloss.parse_claim(p, text)

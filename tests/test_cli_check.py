@@ -34,9 +34,9 @@ def _available(*names: str) -> bool:
     return True
 
 
-needs_parser = pytest.mark.skipif(not _available("parser", "problem", "claims"),
+needs_parser = pytest.mark.skipif(not _available("language.parser", "problem", "calculus.claims"),
                                   reason="claim parser not built yet")
-needs_decide = pytest.mark.skipif(not _available("parser", "problem", "claims", "decide"),
+needs_decide = pytest.mark.skipif(not _available("language.parser", "problem", "calculus.claims", "decide"),
                                   reason="decision pipeline not built yet")
 
 
@@ -234,7 +234,7 @@ def test_real_bad_input_names_the_field(tmp_path, fields, message):
 
 @needs_decide
 def test_real_identity_and_refutation_with_rechecked_counterexample(tmp_path):
-    from symloss.parser import parse
+    from symloss.language.parser import parse
 
     path = _write(tmp_path, "f.toml",
                   _claim("right", "d(L, w) == x*(w*x + b - y)", "proved"),
@@ -277,7 +277,7 @@ def test_latex_option(tmp_path):
     path = _write(tmp_path, "f.toml", _claim("right", "d(L, w) == x*(w*x + b - y)", "proved"))
     out = tmp_path / "out.tex"
     proc = _run(str(path), "--latex", str(out))
-    if not _available("document"):
+    if not _available("render.document"):
         assert proc.returncode == 2 and "not available yet" in proc.stderr
     else:
         assert proc.returncode == 0, proc.stderr
@@ -304,7 +304,7 @@ def test_refutations_of_random_claims_recheck_exactly():
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from symloss.parser import parse
+    from symloss.language.parser import parse
     from symloss.problem import problem
     from symloss.runner import WorkerTimeout, call_with_timeout
 

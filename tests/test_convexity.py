@@ -5,7 +5,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symloss.convexity import JensenViolation, decide_convexity, jensen_gap, kinks
+from symloss.decide import decide_convexity
+from symloss.engine.convexity import JensenViolation, jensen_gap, kinks
 from symloss.problem import problem
 
 mpmath.mp.dps = 50
@@ -81,6 +82,6 @@ def test_violation_verify_rejects_a_wrong_triple():
 @pytest.mark.parametrize("expr, n", [("-abs(w)", 1), ("abs(x)*w**2", 0), ("Max(w, x) + relu(w)", 2)])
 def test_kinks(expr, n):
     w, x = sp.symbols("w x", real=True)
-    from symloss.functions import relu
+    from symloss.language.functions import relu
     f = sp.sympify(expr, locals={"w": w, "x": x, "relu": relu, "Max": sp.Max})
     assert len(kinks(f, w)) == n

@@ -11,13 +11,13 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symloss import corr
-from symloss.claims import Corr, NormalDist, UniformDist, parse_claim
+from symloss.engine import corr
+from symloss.calculus.claims import Corr, NormalDist, UniformDist, parse_claim
 from symloss.decide import TACTICS, Context, decide
 from symloss.errors import ProofCheckError
-from symloss.functions import MPMATH_FUNCTIONS, sigmoid
+from symloss.language.functions import MPMATH_FUNCTIONS, sigmoid
 from symloss.problem import problem
-from symloss.proof import check_proof
+from symloss.calculus.proof import check_proof
 
 REG = TACTICS.copy()
 corr.register(REG)
@@ -151,11 +151,11 @@ def test_tampered_chebyshev_fails(change):
                                                        evaluate=False))
         # derivative facts still check on [1, 1] only if the support matches: make them match
         sup = (sp.Ge(W, 1, evaluate=False), sp.Le(W, 1, evaluate=False))
-        from symloss.relations import Local
+        from symloss.engine.relations import Local
 
         bad = dataclasses.replace(bad, evidence=corr.Chebyshev(Local(sup, ev.da.proof), Local(sup, ev.db.proof)))
     else:
-        from symloss.relations import Local
+        from symloss.engine.relations import Local
 
         bad = dataclasses.replace(step, evidence=corr.Chebyshev(Local((), ev.da.proof), ev.db))
     _fails(bad)

@@ -1,7 +1,7 @@
 """counterexample.py: candidates, rationalising, shrinking, argmin failures,
 and the re-check of every reported counterexample by an independent oracle.
 
-The oracle (:func:`recheck`) deliberately does NOT use symloss.exact: values
+The oracle (:func:`recheck`) deliberately does NOT use symloss.calculus.exact: values
 are read back from the JSON text with the parser, domains are checked with
 Domain.contains, and the claim is evaluated with SymPy/mpmath at 60 digits
 with a margin.  test_decide.py imports it.
@@ -13,11 +13,11 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symloss.claims import ArgMin, Nondecreasing, Pointwise, Proportional, parse_claim
-from symloss.counterexample import argmin_status, rationalise, refute, shrink, verify
+from symloss.calculus.claims import ArgMin, Nondecreasing, Pointwise, Proportional, parse_claim
+from symloss.refute.counterexample import argmin_status, rationalise, refute, shrink, verify
 from symloss.decide import check_claim
-from symloss.functions import relu, sigmoid, softplus
-from symloss.parser import parse
+from symloss.language.functions import relu, sigmoid, softplus
+from symloss.language.parser import parse
 from symloss.problem import problem
 
 DIGITS = 60
@@ -153,7 +153,7 @@ R = sp.Rational
     (w ** 3, "none"),
     ((w ** 2 - 1) ** 2, "many"),
     ((w ** 2 - 1) ** 2 + w, ("unique", sp.CRootOf(4 * sp.Symbol("x") ** 3 - 4 * sp.Symbol("x") + 1, 0))),
-    # critical points only as CRootOf: decided by exact root isolation (symloss.algebraic)
+    # critical points only as CRootOf: decided by exact root isolation (symloss.engine.algebraic)
     (sp.log(1 + sp.exp(-w)), "none"),       # logistic loss, separable: not attained
     (sp.exp(w) + sp.exp(-w), ("unique", 0)),  # strictly convex, critical point 0
     (w ** 4 - w, ("unique", 2 ** R(1, 3) / 2)),   # irrational root of 4w^3 - 1
@@ -262,8 +262,8 @@ def test_refute_reports_tested_points_when_nothing_found():
 
 
 def test_hypothesis_search_finds_and_shrinks():
-    from symloss.counterexample import _hypothesis_search
-    from symloss.domains import parse_domain
+    from symloss.refute.counterexample import _hypothesis_search
+    from symloss.language.domains import parse_domain
 
     got = _hypothesis_search(x + y < 3, [y > 0], [x, y], {x: parse_domain("real"), y: parse_domain("positive")},
                              None, max_examples=300)

@@ -9,12 +9,12 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symloss.claims import parse_claim
+from symloss.calculus.claims import parse_claim
 from symloss.decide import TACTICS, TacticRegistry, ZeroEquivalence, check_claim, decide
 from symloss.errors import ProofCheckError, SymlossSyntaxError
 from symloss.problem import problem
-from symloss.proof import check_proof
-from symloss.verdict import Result
+from symloss.calculus.proof import check_proof
+from symloss.engine.verdict import Result
 from test_counterexample import recheck
 
 

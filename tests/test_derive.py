@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from symloss.derive import (
+from symloss.calculus.derive import (
     ChainRule,
     Derivation,
     DirectDerivative,
@@ -20,11 +20,11 @@ from symloss.derive import (
     recognise_sigmoid,
     tidy,
 )
-from symloss.domains import parse_domain
+from symloss.language.domains import parse_domain
 from symloss.errors import ProofCheckError
-from symloss.functions import relu, sigmoid, softplus
+from symloss.language.functions import relu, sigmoid, softplus
 from symloss.problem import problem
-from symloss.proof import check_proof, iter_steps
+from symloss.calculus.proof import check_proof, iter_steps
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symloss.document import (
+from symloss.render.document import (
     build_document,
     compile_pdf,
     figure_latex,
@@ -24,8 +24,8 @@ from symloss.document import (
     write_document,
 )
 from symloss.errors import SymlossError, ToolMissing
-from symloss.functions import relu, sigmoid, softplus
-from symloss.proof import Gap, Given
+from symloss.language.functions import relu, sigmoid, softplus
+from symloss.calculus.proof import Gap, Given
 
 HAVE_PDFLATEX = shutil.which("pdflatex") is not None
 HAVE_PDFTOTEXT = shutil.which("pdftotext") is not None
@@ -69,7 +69,7 @@ def _claim(formula, hyps=(), text=None, problem=None):
 
 
 def _sign_proof(expr, hyps=()):
-    signs = pytest.importorskip("symloss.signs")
+    signs = pytest.importorskip("symloss.engine.signs")
     res = signs.sign_of(expr, hyps)
     assert res is not None
     return res.step
@@ -103,7 +103,7 @@ def adversarial_results():
              evaluations=(("lhs", sigmoid(sp.Integer(2))), ("rhs", sp.Integer(0))), explanation="the left side is positive")
     out.append(("bce gradient sign", NS(verdict="refuted", claim=_claim(x * g <= 0, [sp.Eq(y, 0) | sp.Eq(y, 1)], problem=logistic_problem),
                                          proof=None, counterexample=cx2, reason="", method="exact counterexample", seconds=0.2)))
-    z3bridge = pytest.importorskip("symloss.z3bridge")
+    z3bridge = pytest.importorskip("symloss.engine.z3bridge")
     goal = sigmoid(w * x + b) * (1 - sigmoid(w * x + b)) <= sp.Rational(1, 4)
     dec = z3bridge.decide(goal)
     assert dec.status == "proved"
@@ -341,7 +341,7 @@ def test_one_broken_result_does_not_cost_the_document():
 
 def test_runner_rows_give_names_files_and_figures(tmp_path):
     conjectures = pytest.importorskip("symloss.conjectures")
-    runner = pytest.importorskip("symloss.runner")
+    runner = pytest.importorskip("symloss.batch")
     pytest.importorskip("symloss.decide")
     toml = tmp_path / "c.toml"
     toml.write_text('[[claim]]\nname = "sign of the gradient"\nmodel = "linear"\nloss = "squared"\n'
@@ -396,7 +396,7 @@ def test_pipeline_results_compile(tmp_path):
     a derivation) compiles; each proof ends in the QED box and each
     refutation shows the counterexample and its figure."""
     decide_mod = pytest.importorskip("symloss.decide")
-    claims = pytest.importorskip("symloss.claims")
+    claims = pytest.importorskip("symloss.calculus.claims")
     problem_mod = pytest.importorskip("symloss.problem")
     reg = decide_mod.TACTICS.copy()
     for name in ("prover", "argmin", "relations", "corr"):

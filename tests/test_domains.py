@@ -1,4 +1,4 @@
-"""Tests of symbol domains and the symbol table (symloss.domains)."""
+"""Tests of symbol domains and the symbol table (symloss.language.domains)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symloss.domains import REAL, Domain, SymbolTable, parse_domain
+from symloss.language.domains import REAL, Domain, SymbolTable, parse_domain
 from symloss.errors import DomainError
 
 Q = sp.Rational

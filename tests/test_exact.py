@@ -3,8 +3,8 @@
 import sympy as sp
 import pytest
 
-from symloss.exact import point_is_admissible, sign_of, truth
-from symloss.functions import relu, sigmoid, softplus
+from symloss.calculus.exact import point_is_admissible, sign_of, truth
+from symloss.language.functions import relu, sigmoid, softplus
 
 x, y = sp.symbols("x y", real=True)
 R = sp.Rational

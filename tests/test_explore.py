@@ -13,14 +13,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symloss.claims import ArgMin, parse_claim
+from symloss.calculus.claims import ArgMin, parse_claim
 from symloss.cli import main
 from symloss.decide import _recheck_counterexample
 from symloss.errors import InvalidArgument
 from symloss.explore import explore, recheck
-from symloss.functions import MPMATH_FUNCTIONS
-from symloss.numeric import CompiledClaim, NotNumeric, draw_points, screen
-from symloss.parser import parse
+from symloss.language.functions import MPMATH_FUNCTIONS
+from symloss.refute.numeric import CompiledClaim, NotNumeric, draw_points, screen
+from symloss.language.parser import parse
 from symloss.problem import problem
 
 SIGN_RULE = "sign(d(L, w)) == sign(w - argmin(L, w))"
@@ -126,7 +126,7 @@ def test_claims_without_a_numeric_form_are_refused():
 
 
 def test_draw_points_stay_in_their_domains():
-    from symloss.domains import parse_domain
+    from symloss.language.domains import parse_domain
 
     x, y = sp.symbols("x y", real=True)
     pts = draw_points([x, y], {x: parse_domain("(0, 1]"), y: parse_domain("{-1, 1}")}, np.random.default_rng(0), 5000)

@@ -1,4 +1,4 @@
-"""Tests of the function vocabulary (symloss.functions): derivatives against
+"""Tests of the function vocabulary (symloss.language.functions): derivatives against
 an independent mpmath finite difference, kink conventions, LaTeX forms and
 the NumPy/mpmath tables used by lambdify."""
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symloss.functions import (
+from symloss.language.functions import (
     MPMATH_FUNCTIONS,
     NUMPY_FUNCTIONS,
     VOCABULARY,
@@ -293,7 +293,7 @@ def test_vocabulary_specs(name):
 def test_softplus_evalf_keeps_relative_accuracy(z):
     import sympy as sp
 
-    from symloss.functions import softplus
+    from symloss.language.functions import softplus
 
     got = sp.N(softplus(sp.Integer(z)), 30)
     with mpmath.workdps(60):

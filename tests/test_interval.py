@@ -1,4 +1,4 @@
-"""The certified interval prover (symloss.interval): enclosures attacked at
+"""The certified interval prover (symloss.engine.interval): enclosures attacked at
 random 50-digit points, box covers re-checked and tampered with, random
 claims whose proofs and candidates are checked independently, and the
 benchmark conjectures of issue 11 with their expected verdicts."""
@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 
 from symloss.conjectures import build_problem, load_all
 from symloss.errors import ProofCheckError
-from symloss.exact import point_is_admissible, truth
-from symloss.functions import MPMATH_FUNCTIONS, relu, sigmoid, softplus
-from symloss.interval import (IntervalCover, Tail, Undefined, enclose, prove_interval, region_bounds)
-from symloss.proof import Given, Sign, check_proof
-from symloss.tactics import Env, Goal
+from symloss.calculus.exact import point_is_admissible, truth
+from symloss.language.functions import MPMATH_FUNCTIONS, relu, sigmoid, softplus
+from symloss.engine.interval import (IntervalCover, Tail, Undefined, enclose, prove_interval, region_bounds)
+from symloss.calculus.proof import Given, Sign, check_proof
+from symloss.engine.tactics import Env, Goal
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAIMS = ROOT / "tests" / "data" / "interval_claims.toml"
@@ -170,7 +170,7 @@ def test_true_goals_get_a_box_cover_that_rechecks(statement, facts):
     (ge(sp.exp(x) - 1 - x - x ** 2 / 2), None),        # false for x < 0
 ])
 def test_false_goals_give_a_checked_candidate(statement, point):
-    from symloss.counterexample import verify
+    from symloss.refute.counterexample import verify
 
     step, env, goal = _prove(statement)
     assert step is None and env.candidates
@@ -250,7 +250,7 @@ def test_random_interval_verdicts_are_sound(expr, shift, rel, bounded, rnd):
     """``f op c`` with ``c`` near the range of ``f`` on a box: a cover is
     attacked at random 50-digit points and at the box's dyadic points; a
     candidate must falsify the statement exactly."""
-    from symloss.counterexample import verify
+    from symloss.refute.counterexample import verify
 
     c = R(shift, 2)
     facts = (ge(x, -2), le(x, 3)) if bounded else ()
@@ -293,8 +293,8 @@ def test_benchmark_claim_gets_its_expected_verdict(bench_rows, name):
 
 
 def test_benchmark_counterexamples_recheck_exactly(bench_rows):
-    from symloss.claims import ArgMin, Pointwise, parse_claim
-    from symloss.parser import parse
+    from symloss.calculus.claims import ArgMin, Pointwise, parse_claim
+    from symloss.language.parser import parse
 
     checked = 0
     for spec in SPECS:

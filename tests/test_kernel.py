@@ -8,8 +8,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symloss.functions import relu, sigmoid, softplus
-from symloss.kernel import build, compare, holds, is_exactly_zero, sign_of, substitute
+from symloss.language.functions import relu, sigmoid, softplus
+from symloss.language.kernel import build, compare, holds, is_exactly_zero, sign_of, substitute
 
 E, L, Q = sp.exp, sp.log, sp.Rational
 w = sp.Symbol("w", real=True)

@@ -12,8 +12,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symloss.functions import relu, sigmoid, softplus
-from symloss.latex import (
+from symloss.language.functions import relu, sigmoid, softplus
+from symloss.render.latex import (
     SymlossLatexPrinter,
     claim_latex,
     counterexample_latex,
@@ -28,7 +28,7 @@ from symloss.latex import (
     symbol_latex,
     visible_width,
 )
-from symloss.proof import Gap, Given, Step, check_proof, iter_steps
+from symloss.calculus.proof import Gap, Given, Step, check_proof, iter_steps
 
 w, x, b, z = sp.symbols("w x b z", real=True)
 y = sp.Symbol("y", real=True)
@@ -185,7 +185,7 @@ def test_short_expressions_stay_on_one_line(expr):
 # --------------------------------------------------------------------------
 # proof steps from the sign engine and z3
 
-signs = pytest.importorskip("symloss.signs")
+signs = pytest.importorskip("symloss.engine.signs")
 
 SIGN_CASES = [
     # (expr, hypotheses, step class that must appear, phrase in its justification)
@@ -234,7 +234,7 @@ def test_proof_lines_cite_their_premises():
 
 
 def test_decided_step_rendering():
-    z3bridge = pytest.importorskip("symloss.z3bridge")
+    z3bridge = pytest.importorskip("symloss.engine.z3bridge")
     dec = z3bridge.decide(sigmoid(w * x + b) * (1 - sigmoid(w * x + b)) <= sp.Rational(1, 4))
     assert dec.status == "proved"
     dec.step.verify()
@@ -244,7 +244,7 @@ def test_decided_step_rendering():
 
 
 def test_decided_polynomial_rendering():
-    z3bridge = pytest.importorskip("symloss.z3bridge")
+    z3bridge = pytest.importorskip("symloss.engine.z3bridge")
     dec = z3bridge.decide((w * x + b - y) ** 2 >= 0)
     assert dec.status == "proved"
     assert "complete procedure for real polynomial arithmetic" in step_latex(dec.step)
@@ -301,7 +301,7 @@ def test_unknown_step_classes_use_the_docstring(step, phrase):
 
 
 # --------------------------------------------------------------------------
-# derivations (symloss.derive)
+# derivations (symloss.calculus.derive)
 
 problem_mod = pytest.importorskip("symloss.problem")
 
@@ -338,7 +338,7 @@ def test_derivation_steps_render_through_the_printer():
 # claims, counterexamples, results
 
 def _claim(text, assume=()):
-    claims = pytest.importorskip("symloss.claims")
+    claims = pytest.importorskip("symloss.calculus.claims")
     p = problem_mod.problem("logistic", "bce")
     return claims.parse_claim(p, text, assume=assume)
 
@@ -410,16 +410,16 @@ def test_huge_formulas_are_not_typeset():
 
 
 # --------------------------------------------------------------------------
-# relation proofs (symloss.relations, when present)
+# relation proofs (symloss.engine.relations, when present)
 
 @pytest.mark.parametrize("model, loss, text, steps", [
     ("linear", "exponential", "proportional(d(L, w), L, w)", ["ProportionalVia"]),
     ("linear", "squared", "nondecreasing(L, abs(d(L, w)), w)", ["TwoCopy", "FunctionOf", "NondecreasingVia"]),
 ])
 def test_relation_proofs_render(model, loss, text, steps):
-    relations = pytest.importorskip("symloss.relations")
+    relations = pytest.importorskip("symloss.engine.relations")
     decide_mod = pytest.importorskip("symloss.decide")
-    claims = pytest.importorskip("symloss.claims")
+    claims = pytest.importorskip("symloss.calculus.claims")
     reg = decide_mod.TACTICS.copy()
     relations.register(reg)
     p = problem_mod.problem(model, loss)
@@ -467,7 +467,7 @@ def _full_registry():
 def _proved(model, loss, text, assume=()):
     """A real proof from the pipeline, re-checked here against the claim's hypotheses."""
     decide_mod = pytest.importorskip("symloss.decide")
-    claims = pytest.importorskip("symloss.claims")
+    claims = pytest.importorskip("symloss.calculus.claims")
     claim = claims.parse_claim(problem_mod.problem(model, loss), text, assume=list(assume))
     r = decide_mod.decide(claim, tactics=_full_registry(), timeout=30)
     if r.verdict != "proved":
@@ -531,7 +531,7 @@ def test_pipeline_step_rendering(model, loss, text, assume, cls, phrase):
                    "Case $x < 0$:"]),
 ])
 def test_case_split_rendering(make, cls, phrases):
-    prover = pytest.importorskip("symloss.prover")
+    prover = pytest.importorskip("symloss.engine.prover")
     step = make(prover)
     assert type(step).__name__ == cls
     check_proof(step, {g.fact for g in step.context})
@@ -551,8 +551,8 @@ def test_case_split_rendering(make, cls, phrases):
     ("chebyshev", "Chebyshev", "Chebyshev's integral inequality"),
 ])
 def test_correlation_sign_rendering(formula, kind, phrase):
-    corr = pytest.importorskip("symloss.corr")
-    claims = pytest.importorskip("symloss.claims")
+    corr = pytest.importorskip("symloss.engine.corr")
+    claims = pytest.importorskip("symloss.calculus.claims")
     if formula == "parity":
         f = sp.Eq(claims.Corr(sp.cosh(w), sp.tanh(w), w, claims.UniformDist(-1, 1)), 0, evaluate=False)
     else:
@@ -577,7 +577,7 @@ def test_restating_lines_are_folded_into_their_premise():
 
 def _refuted(model, loss, text, assume=()):
     decide_mod = pytest.importorskip("symloss.decide")
-    claims = pytest.importorskip("symloss.claims")
+    claims = pytest.importorskip("symloss.calculus.claims")
     claim = claims.parse_claim(problem_mod.problem(model, loss), text, assume=list(assume))
     r = decide_mod.decide(claim, tactics=_full_registry(), timeout=30)
     if r.verdict != "refuted":
@@ -661,7 +661,7 @@ def test_claim_that_became_a_constant_says_so(formula, phrase):
 
 
 def test_piecewise_case_split_rendering():
-    prover = pytest.importorskip("symloss.prover")
+    prover = pytest.importorskip("symloss.engine.prover")
     if not hasattr(prover, "PiecewiseCases"):
         pytest.skip("no piecewise case split in this prover")
     goal = prover.Goal(sp.Ge(sp.Piecewise((x**2, x > 1), (1, True)), 0, evaluate=False))
@@ -688,11 +688,11 @@ def test_obvious_and_weakening_lines_are_not_listed():
 
 
 def test_minimiser_by_sign_rendering():
-    argmin = pytest.importorskip("symloss.argmin")
+    argmin = pytest.importorskip("symloss.engine.argmin")
     if not hasattr(argmin, "MinimiserBySign"):
         pytest.skip("no sign-route minimiser in this argmin module")
-    claims = pytest.importorskip("symloss.claims")
-    tactics = pytest.importorskip("symloss.tactics")
+    claims = pytest.importorskip("symloss.calculus.claims")
+    tactics = pytest.importorskip("symloss.engine.tactics")
     xnz = Given(sp.Ne(x, 0), "hypothesis")
     m = argmin.minimiser(claims.ArgMin(sp.Abs(w * x + b - y), w), (xnz,), tactics.Env())
     assert isinstance(m, argmin.MinimiserBySign)
@@ -726,7 +726,7 @@ def test_line_breaks_never_split_inside_a_fraction():
     of proofs/ once failed with 'Missing } inserted' from such a break."""
     import re
 
-    from symloss.latex import math_block
+    from symloss.render.latex import math_block
 
     x, y, b = sp.symbols("x y b", real=True)
     value = -sp.sqrt(15) * x * (y - b) / (sp.sqrt(15 * b**2 + x**2 + 15 * y**2 - 30 * b * y) * sp.Abs(x))

@@ -14,7 +14,7 @@ import sympy as sp
 
 import symloss
 from symloss import SymlossSyntaxError
-from symloss.claims import ArgMin, parse_claim
+from symloss.calculus.claims import ArgMin, parse_claim
 
 LIN_SQ = dict(model="linear", loss="squared")
 
@@ -152,10 +152,10 @@ def test_finite_domain_true_relation_is_proved(kw, claim):
 
 
 def test_case_split_on_the_variable_itself_does_not_check():
-    from symloss.relations import ProportionalVia, PropCase
-    from symloss.function_of import givens
+    from symloss.engine.relations import ProportionalVia, PropCase
+    from symloss.engine.function_of import givens
     from symloss.errors import ProofCheckError
-    from symloss.proof import check_proof
+    from symloss.calculus.proof import check_proof
 
     y = sp.Symbol("y", integer=True)
     dom = sp.Or(sp.Eq(y, 0), sp.Eq(y, 1))
@@ -183,7 +183,7 @@ def test_derivative_of_a_minimiser_without_closed_form_is_rejected(kw, claim):
 def test_derivative_in_the_bound_variable_is_zero_where_the_minimiser_exists():
     # the free w is not the bound one: the derivative is 0, but the comparison
     # still asserts the minimiser (round 3, W1: it was proved, false at x = 0)
-    from symloss.claims_logic import ClaimExists
+    from symloss.calculus.claims_logic import ClaimExists
 
     c = parse_claim(symloss.problem(**LIN_SQ), "d(argmin(L, w), w) == 0")
     assert any(isinstance(a, ClaimExists) for a in sp.preorder_traversal(c.formula))

@@ -14,8 +14,8 @@ import sympy as sp
 
 import symloss
 from symloss import SymlossSyntaxError
-from symloss.claims import parse_claim
-from symloss.relations import admissible_points
+from symloss.calculus.claims import parse_claim
+from symloss.engine.relations import admissible_points
 
 
 def _check(loss, vars_, claim, assume=(), timeout=30):

@@ -14,11 +14,11 @@ import pytest
 import sympy as sp
 
 import symloss
-from symloss.claims import ArgMin, parse_claim
-from symloss.claims_slope import MinimiserSlope, differentiate, quadratic_minimiser
-from symloss.argmin_closed import SlopeOfMinimiser
+from symloss.calculus.claims import ArgMin, parse_claim
+from symloss.calculus.claims_slope import MinimiserSlope, differentiate, quadratic_minimiser
+from symloss.engine.argmin_closed import SlopeOfMinimiser
 from symloss.errors import ProofCheckError
-from symloss.proof import Given, check_proof
+from symloss.calculus.proof import Given, check_proof
 
 LIN_SQ = dict(model="linear", loss="squared")
 

@@ -1,4 +1,4 @@
-"""Tests of the safe expression parser (symloss.parser)."""
+"""Tests of the safe expression parser (symloss.language.parser)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from symloss.domains import SymbolTable
+from symloss.language.domains import SymbolTable
 from symloss.errors import SymlossSyntaxError
-from symloss.functions import derivative, relu, sigmoid, softplus
-from symloss.parser import ANY_KEYWORD, Builtin, parse
+from symloss.language.functions import derivative, relu, sigmoid, softplus
+from symloss.language.parser import ANY_KEYWORD, Builtin, parse
 
 R = dict(real=True)
 x, y, z, w, b, a, c = sp.symbols("x y z w b a c", **R)
@@ -639,7 +639,7 @@ def test_round_trip_catalogue_gradients():
     """Every catalogue loss and gradient reads back: equal, or (for SymPy's
     non-canonical products such as 2*(1 + u) left by diff) a fixed point of
     the reparse that agrees exactly at a rational point."""
-    from symloss.catalogue import CATALOGUE
+    from symloss.calculus.catalogue import CATALOGUE
     from symloss.problem import problem
 
     checked = 0

@@ -12,9 +12,9 @@ import pytest
 import sympy as sp
 
 import symloss
-from symloss.claims import parse_claim
+from symloss.calculus.claims import parse_claim
 from symloss.errors import SymlossSyntaxError
-from symloss.functions import MPMATH_FUNCTIONS
+from symloss.language.functions import MPMATH_FUNCTIONS
 
 PSEUDO_HUBER = "delta**2*(sqrt(1 + ((yhat - y)/delta)**2) - 1)"
 

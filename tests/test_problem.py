@@ -9,10 +9,10 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symloss.derive import is_zero
-from symloss.domains import parse_domain
+from symloss.calculus.derive import is_zero
+from symloss.language.domains import parse_domain
 from symloss.errors import DomainError, InvalidArgument
-from symloss.functions import MPMATH_FUNCTIONS, derivative
+from symloss.language.functions import MPMATH_FUNCTIONS, derivative
 from symloss.problem import is_input_name, is_label_name, problem
 
 # ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import pytest
 import sympy as sp
 
 from symloss.conjectures import build_problem, load_all
-from symloss.exact import point_is_admissible, truth
+from symloss.calculus.exact import point_is_admissible, truth
 
 ROOT = Path(__file__).resolve().parent.parent
 PROOFS = ROOT / "proofs"
@@ -52,8 +52,8 @@ def test_every_public_claim_gets_its_expected_verdict(run):
 def test_pointwise_counterexamples_recheck_exactly(run):
     """Independent of the search: read each value back with the parser,
     check the point is admissible and the claim false there."""
-    from symloss.claims import Pointwise, parse_claim
-    from symloss.parser import parse
+    from symloss.calculus.claims import Pointwise, parse_claim
+    from symloss.language.parser import parse
 
     proc, _, _ = run
     doc = json.loads(proc.stdout)

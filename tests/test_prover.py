@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symloss import prover
-from symloss.claims import parse_claim
+from symloss.engine import prover
+from symloss.calculus.claims import parse_claim
 from symloss.decide import TACTICS, Context, decide
 from symloss.errors import ProofCheckError
-from symloss.functions import MPMATH_FUNCTIONS
+from symloss.language.functions import MPMATH_FUNCTIONS
 from symloss.problem import problem
-from symloss.proof import check_proof, iter_steps
-from symloss.prover import (
+from symloss.calculus.proof import check_proof, iter_steps
+from symloss.engine.prover import (
     AndIntro,
     FiniteCases,
     Hypothetical,
@@ -29,7 +29,7 @@ from symloss.prover import (
     RelationFromSign,
     SameSign,
 )
-from symloss.z3bridge import Decided
+from symloss.engine.z3bridge import Decided
 
 
 def _registry():
@@ -197,7 +197,7 @@ def test_false_claims_are_never_proved(model, loss, text, assume):
     claim = parse_claim(problem(model, loss), text, assume=list(assume))
     r = decide(claim, tactics=REG, timeout=20)
     assert r.verdict == "refuted", r.reason
-    from symloss.counterexample import verify
+    from symloss.refute.counterexample import verify
 
     assert verify(claim.formula, claim.hypotheses, r.counterexample.values)
 
@@ -362,6 +362,6 @@ def test_every_proof_of_a_random_claim_holds_at_random_points(pair, template, c)
         check_proof(r.proof, set(claim.hypotheses))
         assert spot_check(claim, n=60) == 0
     else:
-        from symloss.counterexample import verify
+        from symloss.refute.counterexample import verify
 
         assert r.verdict == "refuted" and verify(claim.formula, claim.hypotheses, r.counterexample.values)

@@ -12,9 +12,9 @@ import sympy as sp
 from hypothesis import HealthCheck, find, given, settings
 
 from symloss import strategies as ss
-from symloss.catalogue import CATALOGUE
+from symloss.calculus.catalogue import CATALOGUE
 from symloss.errors import InvalidArgument
-from symloss.parser import parse
+from symloss.language.parser import parse
 from symloss.problem import problem
 from symloss.random_models import (ACTIVATIONS, FAMILIES, ModelExpr, ProblemSpec, _compatible, expression_text,
                                    model_exprs, problem_specs, random_spec)
@@ -32,7 +32,7 @@ def _well_formed(spec: ProblemSpec, depth: int):
     assert fam.admits(spec.model, depth), spec
     assert _compatible(spec.model, spec.loss_spec).ok, spec
     for k, v in spec.hyper:  # hyper-parameters fixed to values inside their domains
-        from symloss.domains import parse_domain
+        from symloss.language.domains import parse_domain
 
         assert parse_domain(spec.loss_spec.domains[k]).contains(sp.Rational(v))
     p = spec.build()

@@ -15,16 +15,16 @@ from types import SimpleNamespace as NS
 import pytest
 import sympy as sp
 
-from symloss.document import build_document
-from symloss.latex import SymlossLatexPrinter
-from symloss.latex_steps import proof_latex
-from symloss.pretty import one_line
+from symloss.render.document import build_document
+from symloss.render.latex import SymlossLatexPrinter
+from symloss.render.latex_steps import proof_latex
+from symloss.render.pretty import one_line
 from symloss.problem import problem
-from symloss.proof import Given, Sign
-from symloss.signs import HypothesisSign
-from symloss.statement import claim_statement_latex, display_claim, setting_latex
-from symloss.terminal import refutation_text
-from symloss.verdict import Result
+from symloss.calculus.proof import Given, Sign
+from symloss.engine.signs import HypothesisSign
+from symloss.render.statement import claim_statement_latex, display_claim, setting_latex
+from symloss.render.terminal import refutation_text
+from symloss.engine.verdict import Result
 
 HAVE_TEX = shutil.which("pdflatex") is not None and shutil.which("pdftotext") is not None
 needs_tex = pytest.mark.skipif(not HAVE_TEX, reason="pdflatex/pdftotext are not installed "
@@ -180,7 +180,7 @@ def test_one_section_reads_like_a_worked_solution(tmp_path):
 @pytest.mark.parametrize("name", sorted(f.stem for f in PROOFS.glob("*.toml")))
 def test_proofs_documents_read_like_a_handout(tmp_path, name):
     from symloss.conjectures import load_all
-    from symloss.runner import check_specs
+    from symloss.batch import check_specs
 
     reports = check_specs(load_all([PROOFS / (name + ".toml")]), jobs=1)
     tex = build_document(reports)

@@ -12,11 +12,11 @@ import pytest
 import sympy as sp
 
 from symloss.errors import InvalidArgument, ProofCheckError
-from symloss.exact import point_is_admissible, truth
-from symloss.functions import MPMATH_FUNCTIONS
+from symloss.calculus.exact import point_is_admissible, truth
+from symloss.language.functions import MPMATH_FUNCTIONS
 from symloss.problem import problem
-from symloss.proof import check_proof
-from symloss.relate import LOSS_SYMBOL, Relation, relation
+from symloss.calculus.proof import check_proof
+from symloss.engine.relate import LOSS_SYMBOL, Relation, relation
 
 
 def _value(dom, rnd):
@@ -154,7 +154,7 @@ def test_relation_bad_parameter():
 def test_pointwise_definedness_is_not_enough_for_monotonicity():
     """√(L − log(var)/2) is defined at every value of L, not on a half-line
     the proof names: NondecreasingVia must refuse it."""
-    from symloss import relations
+    from symloss.engine import relations
 
     rel = relation(problem("linear", "gaussian_nll"), "w")
     f = rel.proof
@@ -169,7 +169,7 @@ def test_pointwise_definedness_is_not_enough_for_monotonicity():
 
 
 def _catalogue_pairs(models):
-    from symloss.catalogue import CATALOGUE
+    from symloss.calculus.catalogue import CATALOGUE
 
     return [(m, l.name) for m in models for l in CATALOGUE.losses if CATALOGUE.compatible(m, l.name).ok]
 

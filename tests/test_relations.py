@@ -11,15 +11,15 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symloss import relations
-from symloss.claims import Nondecreasing, Proportional, parse_claim
-from symloss.counterexample import pair_form
+from symloss.engine import relations
+from symloss.calculus.claims import Nondecreasing, Proportional, parse_claim
+from symloss.refute.counterexample import pair_form
 from symloss.decide import TACTICS, Context, decide
 from symloss.errors import ProofCheckError
-from symloss.exact import point_is_admissible, truth
-from symloss.functions import MPMATH_FUNCTIONS
+from symloss.calculus.exact import point_is_admissible, truth
+from symloss.language.functions import MPMATH_FUNCTIONS
 from symloss.problem import problem
-from symloss.proof import check_proof
+from symloss.calculus.proof import check_proof
 
 REG = TACTICS.copy()
 relations.register(REG)
@@ -254,7 +254,7 @@ def test_tampered_function_of_fails(change):
         fake = relations.Local((), relations._prove(sp.Abs(x), relations.Sign.NONNEGATIVE, [], (), None).proof)
         bad = dataclasses.replace(step, monotone=(fake,) * len(step.monotone))
     elif change == "t_in_context":
-        from symloss.proof import Given
+        from symloss.calculus.proof import Given
 
         bad_f = dataclasses.replace(f, context=f.context + (Given(sp.Gt(t, 0), "smuggled"),))
         bad = dataclasses.replace(step, function_of=bad_f)
@@ -353,7 +353,7 @@ def test_untracked_heads_are_refused():
 
 
 def _catalogue_pairs(models):
-    from symloss.catalogue import CATALOGUE
+    from symloss.calculus.catalogue import CATALOGUE
 
     return [(m, l.name) for m in models for l in CATALOGUE.losses
             if CATALOGUE.compatible(m, l.name).ok]
@@ -364,7 +364,7 @@ def _numeric_check(claim, kind, seed=0):
     variable, the proved relation must hold (relative tolerance 1e-7)."""
     import numpy as np
 
-    from symloss.functions import NUMPY_FUNCTIONS
+    from symloss.language.functions import NUMPY_FUNCTIONS
 
     syms = list(claim.symbols)
     v = claim.var

@@ -12,13 +12,12 @@ import pytest
 from symloss import conjectures
 from symloss.conjectures import ClaimSpec
 from symloss.errors import InvalidArgument
+from symloss.batch import check_specs, prepare_specs
 from symloss.runner import (
     Call,
     WorkerError,
     WorkerTimeout,
     call_with_timeout,
-    check_specs,
-    prepare_specs,
     run_calls,
 )
 
@@ -305,7 +304,7 @@ def test_workers_die_when_the_parent_is_killed():
 
 @pytest.mark.skipif(not _real_decider_available(), reason="decision procedure not built yet")
 def test_real_results_cross_the_process_boundary_whole():
-    from symloss.verdict import Result
+    from symloss.engine.verdict import Result
 
     specs = [ClaimSpec(file="t.toml", name="id", model="linear", loss="squared",
                        claim="d(L, w) == x*(w*x + b - y)", index=0),

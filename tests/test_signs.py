@@ -8,9 +8,9 @@ import pytest
 import sympy as sp
 
 from symloss.errors import InvalidArgument, ProofCheckError
-from symloss.functions import NUMPY_FUNCTIONS, relu, sigmoid, softplus
-from symloss.proof import Given, Sign, check_proof, iter_steps
-from symloss.sign_rules import (
+from symloss.language.functions import NUMPY_FUNCTIONS, relu, sigmoid, softplus
+from symloss.calculus.proof import Given, Sign, check_proof, iter_steps
+from symloss.engine.sign_rules import (
     AddSign,
     BranchProof,
     FunctionSign,
@@ -24,7 +24,7 @@ from symloss.sign_rules import (
     Rewrite,
     SumOfSquares,
 )
-from symloss.signs import (
+from symloss.engine.signs import (
     DEFAULT_RULES,
     Combine,
     HypothesisSign,

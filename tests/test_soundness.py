@@ -3,7 +3,7 @@ on random claims about random catalogue problems.
 
 (a) Every ``proved`` claim holds at many random admissible points: float64
     sampling with a tolerance finds *apparent* failures, and each one is
-    re-checked exactly (:mod:`symloss.exact`); a confirmed failure is a
+    re-checked exactly (:mod:`symloss.calculus.exact`); a confirmed failure is a
     soundness bug and fails the test loudly with the claim and the point.
 (b) Every ``refuted`` claim comes with a counterexample that is exact (no
     floats), gives every symbol a value inside its domain, satisfies every
@@ -13,7 +13,7 @@ on random claims about random catalogue problems.
     and each comparison is decided exactly for rationals, else by mpmath at a
     precision where the difference is stable (60 to 440 digits) with a wide
     relative margin; only a difference within the margin falls back to
-    :func:`symloss.exact.truth`.
+    :func:`symloss.calculus.exact.truth`.
 
 Claims come from :mod:`symloss.strategies` (random grammar claims, relation
 claims built from grammar terms, and the printed closed-form gradient), and
@@ -35,15 +35,15 @@ import sympy as sp
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from symloss.claims import ArgMin, Corr, Pointwise, Proportional, parse_claim
+from symloss.calculus.claims import ArgMin, Corr, Pointwise, Proportional, parse_claim
 from symloss.decide import TACTICS, decide
 from symloss.errors import SymlossError
-from symloss.exact import point_is_admissible, truth
-from symloss.functions import MPMATH_FUNCTIONS, NUMPY_FUNCTIONS, definedness_conditions
+from symloss.calculus.exact import point_is_admissible, truth
+from symloss.language.functions import MPMATH_FUNCTIONS, NUMPY_FUNCTIONS, definedness_conditions
 from symloss.runner import WorkerError, WorkerTimeout, call_with_timeout
 from symloss.strategies import claims, parameters, problems, terms
 
-PROVER_MODULES = ("prover", "argmin", "relations", "corr")
+PROVER_MODULES = ("engine.prover", "engine.argmin", "engine.relations", "engine.corr")
 
 
 def full_registry():
@@ -270,7 +270,7 @@ def holds(statement, values) -> bool:
     rationals; otherwise by mpmath at a precision where the difference of
     the two sides is stable, with a relative margin of 1e-25; only a
     difference inside the margin (or one that never stabilises) is left to
-    :func:`symloss.exact.truth`."""
+    :func:`symloss.calculus.exact.truth`."""
     if statement is sp.true or statement is True:
         return True
     if statement is sp.false or statement is False:
@@ -433,7 +433,7 @@ def test_the_oracles_catch_a_false_proof_and_a_bad_counterexample():
     """A check that cannot fail proves nothing: feed the oracles a false
     'proved' claim and a counterexample outside the domain."""
     from symloss.problem import problem
-    from symloss.verdict import Counterexample
+    from symloss.engine.verdict import Counterexample
 
     p = problem("linear", "hinge")
     claim = parse_claim(p, "d(L, w) <= 0")

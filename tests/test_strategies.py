@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 import symloss.strategies as strategies
-from symloss.catalogue import CATALOGUE, LossSpec, ModelSpec
-from symloss.claims import Pointwise, parse_claim
+from symloss.calculus.catalogue import CATALOGUE, LossSpec, ModelSpec
+from symloss.calculus.claims import Pointwise, parse_claim
 from symloss.errors import InvalidArgument
-from symloss.exact import point_is_admissible
-from symloss.functions import MPMATH_FUNCTIONS, definedness_conditions
+from symloss.calculus.exact import point_is_admissible
+from symloss.language.functions import MPMATH_FUNCTIONS, definedness_conditions
 from symloss.problem import Problem, problem
 from symloss.strategies import claims, losses, models, parameters, problems, samples, terms
 
@@ -251,7 +251,7 @@ _KINKS = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min)
 def _kink_arguments(expr: sp.Basic) -> list:
     """Expressions whose zeros are kinks of ``expr`` (where a finite
     difference says nothing about the convention)."""
-    from symloss.functions import relu
+    from symloss.language.functions import relu
 
     out = []
     for f in expr.atoms(sp.Function, sp.Piecewise):

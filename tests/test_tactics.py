@@ -6,10 +6,10 @@ import time
 import pytest
 import sympy as sp
 
-from symloss import prover
-from symloss.functions import relu, sigmoid
-from symloss.proof import Given, check_proof
-from symloss.tactics import Env, Goal, Split, Transformation, first, named, proves, repeat, then, try_each_case
+from symloss.engine import prover
+from symloss.language.functions import relu, sigmoid
+from symloss.calculus.proof import Given, check_proof
+from symloss.engine.tactics import Env, Goal, Split, Transformation, first, named, proves, repeat, then, try_each_case
 
 x, y, z = sp.symbols("x y z", real=True)
 d = sp.Symbol("d", positive=True)

@@ -10,9 +10,9 @@ from hypothesis import given, settings, strategies as st
 
 import symloss
 from symloss import testing
-from symloss.exact import truth
+from symloss.calculus.exact import truth
 from symloss.testing import assert_claim_holds, assert_not_refuted, assert_proved, assert_refuted
-from symloss.verdict import Counterexample, Result
+from symloss.engine.verdict import Counterexample, Result
 
 LINEAR = symloss.problem(model="linear", loss="squared")
 

@@ -6,8 +6,8 @@ import pytest
 import sympy as sp
 
 from symloss.errors import InvalidArgument
-from symloss.parser import parse
-from symloss.verdict import Counterexample, Evidence, Result, value_text
+from symloss.language.parser import parse
+from symloss.engine.verdict import Counterexample, Evidence, Result, value_text
 
 w, x = sp.symbols("w x", real=True)
 R = sp.Rational

@@ -13,9 +13,9 @@ import sympy as sp
 import z3
 
 from symloss.errors import InvalidArgument, ProofCheckError
-from symloss.functions import MPMATH_FUNCTIONS, relu, sigmoid, softplus
-from symloss.proof import check_proof
-from symloss.z3bridge import AXIOM_KINDS, Abstraction, Axiom, Decided, Unsupported, decide, to_z3
+from symloss.language.functions import MPMATH_FUNCTIONS, relu, sigmoid, softplus
+from symloss.calculus.proof import check_proof
+from symloss.engine.z3bridge import AXIOM_KINDS, Abstraction, Axiom, Decided, Unsupported, decide, to_z3
 
 x, y, z, u, a, b, w = sp.symbols("x y z u a b w", real=True)
 d = sp.Symbol("d", positive=True)

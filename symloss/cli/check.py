@@ -21,11 +21,11 @@ from typing import Sequence
 
 from ..conjectures import load_all
 from ..errors import InvalidArgument, ToolMissing
-from ..runner import DEFAULT_TIMEOUT, ClaimReport, check_specs, prepare_specs
+from ..batch import DEFAULT_TIMEOUT, ClaimReport, check_specs, prepare_specs
 
 from .args import positive_float, positive_int
 
-__all__ = ["add_parser", "run", "format_counterexample", "format_line", "summary"]
+__all__ = ["add_parser", "run", "format_line", "summary"]
 
 _PARSE_LIMIT = 2.0  # seconds for building one problem and parsing its claim (validation only)
 
@@ -61,27 +61,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def format_counterexample(cex) -> str:
-    """A counterexample's JSON form on one line.
-
-    >>> format_counterexample({"x": "1", "w": ["-1", "-1/2"]})
-    'x = 1, w = -1 vs -1/2'
-    >>> format_counterexample(None)
-    ''
-    """
-    if not cex:
-        return ""
-    if not isinstance(cex, dict):
-        return str(cex)
-    parts = []
-    for name, value in cex.items():
-        if isinstance(value, (list, tuple)):
-            parts.append(f"{name} = {' vs '.join(str(v) for v in value)}")
-        else:
-            parts.append(f"{name} = {value}")
-    return ", ".join(parts)
-
-
 def format_line(report: ClaimReport) -> str:
     """One human-readable line: verdict, time, ``file::name``, reason.
 
@@ -97,6 +76,8 @@ def format_line(report: ClaimReport) -> str:
     if explained:
         return f"{text}  {explained}".rstrip()
     if report.verdict == "refuted" and report.counterexample:
+        from ..render.terminal import format_counterexample  # here: the terminal printer imports SymPy
+
         cex = format_counterexample(report.counterexample)
         if detail.startswith(cex):  # the reason already opens with the values
             detail = f"counterexample {detail}"
@@ -106,14 +87,14 @@ def format_line(report: ClaimReport) -> str:
 
 
 def _explained(report: ClaimReport) -> str | None:
-    """The refutation in the user's terms with decimals (symloss.terminal),
+    """The refutation in the user's terms with decimals (symloss.render.terminal),
     when the report carries its result."""
     result = getattr(report, "result", None)
     if result is None or report.verdict != "refuted":
         return None
     try:
         from ..conjectures import build_problem
-        from ..terminal import refutation_text
+        from ..render.terminal import refutation_text
 
         return refutation_text(result, build_problem(report.spec))
     except Exception:  # the plain reason below still says it
@@ -135,9 +116,9 @@ def summary(reports: Sequence[ClaimReport]) -> str:
 
 
 def _document_writer():
-    if importlib.util.find_spec("symloss.document") is None:
+    if importlib.util.find_spec("symloss.render.document") is None:
         return None
-    from .. import document
+    from ..render import document
 
     return getattr(document, "write_document", None)
 
@@ -188,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
         writer = _document_writer()
         if writer is None:
             option = "--latex" if args.latex else "--pdf"
-            raise InvalidArgument(f"{option} is not available yet: the document module (symloss.document) is not built")
+            raise InvalidArgument(f"{option} is not available yet: the document module (symloss.render.document) is not built")
         if args.pdf and shutil.which("pdflatex") is None:  # refuse before the long part
             raise ToolMissing(f"--pdf {args.pdf}: pdflatex is not installed (install TeX Live, or use --latex)")
     _check_output_paths(args)

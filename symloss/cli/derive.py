@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 from fractions import Fraction
 
-from ..catalogue import CATALOGUE
+from ..calculus.catalogue import CATALOGUE
 from ..errors import InvalidArgument
-from ..pretty import latex, name_text, one_line
+from ..render.pretty import latex, name_text, one_line
 from ..problem import problem
 
 __all__ = ["add_parser", "run", "one_line", "latex", "catalogue_listing"]

@@ -24,8 +24,8 @@ import sympy as sp
 
 from ..errors import InvalidArgument
 from ..problem import problem
-from ..relate import relation
-from ..verdict import value_text
+from ..engine.relate import relation
+from ..engine.verdict import value_text
 from .derive import _hyper, latex, one_line
 
 from .args import positive_float
@@ -62,7 +62,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def format_relation(rel, *, tex: bool = False) -> str:
-    """One line for a :class:`~symloss.relate.Relation` (text or LaTeX)."""
+    """One line for a :class:`~symloss.engine.relate.Relation` (text or LaTeX)."""
     p = rel.param
     if tex:
         d = r"\frac{\partial L}{\partial %s}" % latex(p)
@@ -86,7 +86,7 @@ def format_relation(rel, *, tex: bool = False) -> str:
         return f"{'|%s|' % d if rel.absolute else d} = {one_line(rel.expr)}"
     if rel.status == "refuted":
         try:
-            from ..terminal import relation_refutation_text
+            from ..render.terminal import relation_refutation_text
 
             return relation_refutation_text(rel)
         except Exception:  # the engine's sentence still says it

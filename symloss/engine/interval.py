@@ -1,0 +1,1033 @@
+"""Certified interval branch-and-bound: ``f ≥ 0`` (``> 0``, ``≤ 0``, ``< 0``) over boxes.
+
+A pointwise goal ``f op 0`` in one to three real variables is proved by
+
+1. a *region*: for each variable the bounds the hypotheses state
+   (``x ≥ 0``, ``x < 3``, a positive symbol, a finite label set); every
+   other hypothesis only shrinks the set of admissible points, so proving
+   ``f op 0`` on the region proves the goal;
+2. *tails* for each unbounded side: either the goal itself proved by the
+   sign engine or z3 with ``v ≥ R`` (``v ≤ −R``) added, or -- one variable
+   -- monotonicity: ``f′`` has the right sign on ``v ≥ R`` (proved from
+   ``v ≥ R`` alone) and ``f`` is defined there, so ``f(v)`` lies beyond
+   ``f(R)``, which the box below covers;
+3. a *box cover* of the rest: a bisection tree whose every leaf box gets a
+   rigorous enclosure of ``f`` on the right side of 0.
+
+Enclosures use :mod:`mpmath.iv` (every operation rounded outward; box
+endpoints are rationals, enclosed outward as well).  The natural interval
+extension is intersected with the mean-value form ``f(c) + Σ ∂ᵢf(X)(Xᵢ − cᵢ)``,
+and when the enclosure of ``∂ᵢf`` on the box has a sign, ``f`` is monotone in
+``xᵢ`` there and its range is read off the two faces -- recursively, up to a
+derivative order (3 in one variable, so touching points such as
+``tanh(x) ≥ x − x³/3`` at 0 are certified).  The derivative forms are used
+only for expressions built from smooth heads (no ``abs``/``relu``/``max``/
+``sign``/``Piecewise``), where a derivative formula that evaluates to a
+finite enclosure on a closed box makes ``f`` continuously differentiable
+there.  Anything undefined on a box (``log`` of an interval reaching 0, a
+division by an interval containing 0) fails that box.
+
+:class:`IntervalCover` records the region, the tails (their sub-proofs held
+as :class:`~symloss.engine.tactics.Hypothetical` records) and the tree; its
+``verify()`` re-derives the region from the hypotheses, re-checks every tail
+and re-evaluates every leaf's enclosure from scratch.
+
+The same search looks for counterexamples: a box midpoint whose (point)
+enclosure lies on the wrong side of 0 is a candidate, reported only after the
+exact verifier accepts it.
+
+>>> x = sp.Symbol('x', real=True)
+>>> f = x*sp.exp(x) + sp.Rational(368, 1000)
+>>> step = prove_interval(Goal(f >= 0), Env())
+>>> step.fact, len(step.leaves()) > 1
+(x*exp(x) + 46/125 >= 0, True)
+>>> step.verify()
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import mpmath
+import sympy as sp
+from mpmath.libmp import finf, fnan, fninf
+
+from ..language.functions import definedness_conditions, derivative, relu, sigmoid, softplus
+from ..calculus.proof import Given, Sign, Step
+from .tactics import Env, Goal, Hypothetical, check_context, check_under, expression_size
+
+__all__ = [
+    "PREC",
+    "MAX_VARIABLES",
+    "Undefined",
+    "enclose",
+    "region_bounds",
+    "Tail",
+    "natural",
+    "smooth",
+    "IntervalCover",
+    "prove_interval",
+    "interval_tactic",
+]
+
+iv = mpmath.iv
+
+#: working precision (bits) of every enclosure
+PREC = 64
+#: more variables than this are not tried (the box count grows as 2^(n·depth))
+MAX_VARIABLES = 3
+#: derivative order of the monotonicity / mean-value refinement, by dimension
+_ORDER = {1: 3, 2: 2, 3: 2}
+#: expression size (tree nodes) above which the search is not tried
+_MAX_NODES = 250
+_MAX_DEPTH = 48
+_LOWER = (Sign.POSITIVE, Sign.NONNEGATIVE)
+_SIGNS = (Sign.POSITIVE, Sign.NONNEGATIVE, Sign.NEGATIVE, Sign.NONPOSITIVE)
+
+
+class Undefined(Exception):
+    """No enclosure: the expression may be undefined on the box, or a
+    construct has no interval rule."""
+
+
+@contextmanager
+def _precision():
+    old = iv.prec
+    iv.prec = PREC
+    try:
+        yield
+    finally:
+        iv.prec = old
+
+
+# ---------------------------------------------------------------------------
+# interval helpers (endpoints handled as raw mpf tuples: no rounding)
+
+
+def _lo(v):
+    return mpmath.mp.make_mpf(v._mpi_[0])
+
+
+def _hi(v):
+    return mpmath.mp.make_mpf(v._mpi_[1])
+
+
+def _make(lo_raw, hi_raw):
+    return iv.make_mpf((lo_raw, hi_raw))
+
+
+def _checked(v):
+    """``v`` unless an endpoint is NaN.  Infinite endpoints are allowed:
+    mpmath's interval arithmetic is extended (``0·[8, ∞] = [−∞, ∞]``,
+    ``exp([−∞, −8]) = [0, e⁻⁸]``), so an enclosure over an unbounded box is
+    a superset of the values over the reals in it."""
+    a, b = v._mpi_
+    if a == fnan or b == fnan:
+        raise Undefined("NaN in an enclosure")
+    return v
+
+
+def _bounded(v) -> bool:
+    a, b = v._mpi_
+    return a not in (finf, fninf) and b not in (finf, fninf)
+
+
+def _rational(q: sp.Rational):
+    """An interval enclosing the rational ``q`` (outward rounding); ``±oo``
+    gives the degenerate infinite endpoint."""
+    if q in (sp.oo, -sp.oo):
+        return iv.mpf(mpmath.inf if q > 0 else -mpmath.inf)
+    num = iv.mpf(int(q.p))
+    return num / int(q.q) if q.q != 1 else num
+
+
+def _hull(vals):
+    lo = min(vals, key=_lo)
+    hi = max(vals, key=_hi)
+    return _make(lo._mpi_[0], hi._mpi_[1])
+
+
+def _meet(a, b):
+    """The intersection of two enclosures of the same number set."""
+    lo = a if _lo(a) >= _lo(b) else b
+    hi = a if _hi(a) <= _hi(b) else b
+    if _lo(lo) > _hi(hi):  # cannot happen for two true enclosures
+        raise Undefined("empty intersection")
+    return _make(lo._mpi_[0], hi._mpi_[1])
+
+
+def _point(v):
+    """The degenerate interval at the lower / upper endpoint."""
+    a, b = v._mpi_
+    return _make(a, a), _make(b, b)
+
+
+def _contains_zero(v) -> bool:
+    return _lo(v) <= 0 <= _hi(v)
+
+
+# ---------------------------------------------------------------------------
+# natural interval extension
+
+
+def _monotone(fn, v, increasing=True):
+    """Range of a monotone function of one argument from its endpoints."""
+    a, b = _point(v)
+    fa, fb = fn(a), fn(b)
+    return _make(fa._mpi_[0], fb._mpi_[1]) if increasing else _make(fb._mpi_[0], fa._mpi_[1])
+
+
+_ONE = iv.mpf(1)
+_TWO = iv.mpf(2)
+
+
+def _sigmoid(z):
+    return _ONE / (_ONE + iv.exp(-z))
+
+
+def _softplus_point(z):
+    if _hi(z) < 0:
+        return iv.log(1 + iv.exp(z))
+    return z + iv.log(1 + iv.exp(-z))
+
+
+def _tanh(z):
+    return _ONE - _TWO / (iv.exp(_TWO * z) + _ONE)
+
+
+def _cosh(z):
+    a, b = _lo(z), _hi(z)
+    if a <= 0 <= b:
+        m = _make(*(z._mpi_[1],) * 2) if b >= -a else _make(*(z._mpi_[0],) * 2)
+        top = (iv.exp(m) + iv.exp(-m)) / 2
+        return _make(iv.mpf(1)._mpi_[0], top._mpi_[1])
+    near, far = _point(z) if a > 0 else reversed(_point(z))
+    low = (iv.exp(near) + iv.exp(-near)) / 2
+    high = (iv.exp(far) + iv.exp(-far)) / 2
+    return _make(low._mpi_[0], high._mpi_[1])
+
+
+def _pow(base, e: sp.Expr, ev):
+    if e.is_Integer:
+        n = int(e)
+        if n >= 0:
+            return base ** n
+        if _contains_zero(base):
+            raise Undefined("division by an interval containing 0")
+        return 1 / (base ** (-n))
+    if e.is_Rational:
+        p, q = int(e.p), int(e.q)
+        if q == 2 and _lo(base) >= 0:
+            root = iv.sqrt(base)
+        elif _lo(base) > 0:
+            root = iv.exp(iv.log(base) / q)
+        else:
+            raise Undefined("fractional power of an interval reaching 0")
+        if p >= 0:
+            return root ** p
+        if _contains_zero(root):
+            raise Undefined("negative power of an interval reaching 0")
+        return 1 / (root ** (-p))
+    if _lo(base) <= 0:
+        raise Undefined("symbolic power of an interval reaching 0")
+    return iv.exp(ev(e) * iv.log(base))  # ev: the exponent's enclosure
+
+
+def _sign_hull(z, at_zero):
+    """Enclosure of a step function with values −1/0/1 (``sign``) or
+    0/h/1 (``Heaviside``) from the enclosure of its argument."""
+    neg, zero, pos = at_zero
+    vals = []
+    if _lo(z) < 0:
+        vals.append(neg)
+    if _contains_zero(z):
+        vals.append(zero)
+    if _hi(z) > 0:
+        vals.append(pos)
+    return _hull(vals)
+
+
+def _abs(z):
+    if _lo(z) >= 0:
+        return z
+    if _hi(z) <= 0:
+        return -z
+    top = z if _hi(z) >= -_lo(z) else -z
+    return _make(iv.mpf(0)._mpi_[0], top._mpi_[1])
+
+
+def _relu(z):
+    if _lo(z) >= 0:
+        return z
+    return _make(iv.mpf(0)._mpi_[0], (z if _hi(z) > 0 else iv.mpf(0))._mpi_[1])
+
+
+def _log(z):
+    if _lo(z) <= 0:
+        raise Undefined("log of an interval reaching 0")
+    return iv.log(z)
+
+
+def _sum(*vals):
+    total = vals[0]
+    for v in vals[1:]:
+        total = total + v
+    return total
+
+
+def _product(*vals):
+    total = vals[0]
+    for v in vals[1:]:
+        total = total * v
+    return total
+
+
+def _extremum(pick):
+    def run(*vals):
+        return _make(pick(vals, key=_lo)._mpi_[0], pick(vals, key=_hi)._mpi_[1])
+    return run
+
+
+_UNARY = {
+    sp.exp: iv.exp,
+    sp.log: _log,
+    sigmoid: _sigmoid,
+    softplus: lambda z: _monotone(_softplus_point, z),
+    sp.tanh: _tanh,
+    sp.sinh: lambda z: _monotone(lambda t: (iv.exp(t) - iv.exp(-t)) / 2, z),
+    sp.cosh: _cosh,
+    sp.Abs: _abs,
+    relu: _relu,
+    sp.sign: lambda z: _sign_hull(z, (iv.mpf(-1), iv.mpf(0), iv.mpf(1))),
+}
+
+
+def _op(e: sp.Basic):
+    """``(function, children)``: the interval rule of the head of ``e``;
+    ``function`` takes the children's enclosures.  Raises :class:`Undefined`
+    for a construct without a rule."""
+    if e.is_Rational:
+        c = _rational(e)
+        return (lambda: c), ()
+    if e is sp.E:
+        c = iv.exp(1)
+        return (lambda: c), ()
+    if e is sp.pi:
+        c = iv.pi
+        return (lambda: c), ()
+    if isinstance(e, sp.Add):
+        return _sum, e.args
+    if isinstance(e, sp.Mul):
+        return _product, e.args
+    if isinstance(e, sp.Pow):
+        b, x = e.args
+        if x.is_Rational:
+            return (lambda base: _pow(base, x, None)), (b,)
+        return (lambda base, ex: _pow(base, x, lambda _: ex)), (b, x)
+    if isinstance(e, sp.Heaviside):
+        h0 = e.args[1] if len(e.args) > 1 else sp.S.Half
+        if not h0.is_Rational:
+            raise Undefined("Heaviside at 0 is not a rational")
+        values = (iv.mpf(0), _rational(h0), iv.mpf(1))
+        return (lambda z: _sign_hull(z, values)), e.args[:1]
+    if isinstance(e, sp.Max):
+        return _extremum(max), e.args
+    if isinstance(e, sp.Min):
+        return _extremum(min), e.args
+    if isinstance(e, sp.Function) and len(e.args) == 1:
+        for head, rule in _UNARY.items():
+            if isinstance(e, head):
+                return rule, e.args
+    raise Undefined(f"no interval rule for {type(e).__name__}")
+
+
+def _compile(expr: sp.Basic) -> tuple:
+    """A straight-line program for ``expr``: each instruction is
+    ``(function, child slots)`` or ``(symbol, None)``, children first,
+    common sub-expressions once."""
+    slots: dict = {}
+    code: list = []
+    stack = [(expr, False)]
+    while stack:
+        e, ready = stack.pop()
+        if e in slots:
+            continue
+        if e.is_Symbol:
+            slots[e] = len(code)
+            code.append((e, None))
+            continue
+        fn, children = _op(e)
+        if not ready:
+            stack.append((e, True))
+            stack.extend((c, False) for c in reversed(children) if c not in slots)
+            continue
+        slots[e] = len(code)
+        code.append((fn, tuple(slots[c] for c in children)))
+    return tuple(code)
+
+
+def _run(code: tuple, box: dict):
+    regs: list = []
+    try:
+        for fn, args in code:
+            if args is None:
+                if fn not in box:
+                    raise Undefined(f"{fn} has no interval")
+                regs.append(box[fn])
+            else:
+                regs.append(_checked(fn(*[regs[a] for a in args])))
+    except (ZeroDivisionError, ValueError, OverflowError) as exc:
+        raise Undefined(str(exc)) from None
+    return regs[-1]
+
+
+def natural(expr: sp.Basic, box: dict):
+    """The natural interval extension of ``expr`` on ``box`` (symbol →
+    interval); raises :class:`Undefined`."""
+    with _precision():
+        return _run(_compile(expr), box)
+
+
+# ---------------------------------------------------------------------------
+# refined enclosures (monotonicity, mean-value form)
+
+_SMOOTH_HEADS = (sp.exp, sp.log, sigmoid, softplus, sp.tanh, sp.sinh, sp.cosh)
+_KINK_HEADS = (sp.Abs, relu, sp.Max, sp.Min, sp.sign, sp.Heaviside)
+
+
+def smooth(expr: sp.Basic) -> bool:
+    """Whether ``expr`` is built from numbers, symbols, ``+``, ``·``, powers
+    and the smooth heads (``exp``, ``log``, σ, softplus, ``tanh``, ``sinh``,
+    ``cosh``) only."""
+    for node in sp.preorder_traversal(expr):
+        if node.is_Symbol or node.is_Rational or node in (sp.E, sp.pi):
+            continue
+        if isinstance(node, (sp.Add, sp.Mul, sp.Pow)) or isinstance(node, _SMOOTH_HEADS):
+            continue
+        return False
+    return True
+
+
+def _forms(expr: sp.Expr) -> tuple:
+    """``expr`` and, when it differs and is checked equal by
+    zero-equivalence, its ``factor_terms`` form (common factors pulled out:
+    ``(1−σ)²σ − (1−σ)σ²`` becomes ``σ(1−σ)(1−2σ)``, whose natural
+    enclosure has a sign).  Both enclose the same values wherever ``expr``
+    is defined, so their enclosures are intersected."""
+    from ..calculus.derive import is_zero
+
+    out = [expr]
+    if isinstance(expr, sp.Add) and expression_size(expr, 120) <= 120:
+        try:
+            alt = sp.factor_terms(expr)
+            if alt != expr and not isinstance(alt, sp.Add) and is_zero(alt - expr) is True:
+                out.append(alt)
+        except (TypeError, ValueError, sp.PolynomialError, RecursionError):
+            pass
+    return tuple(out)
+
+
+class _Fn:
+    """An expression (with its checked alternative forms) and its partial
+    derivatives, computed on demand."""
+
+    def __init__(self, expr: sp.Expr, variables: tuple, is_smooth: bool | None = None, forms: bool = False):
+        self.expr = expr
+        self.variables = variables
+        self.smooth = smooth(expr) if is_smooth is None else is_smooth
+        self.forms = _forms(expr) if forms else (expr,)
+        self._code: list | None = None
+        self._d: dict = {}
+        self.rationals: dict = {}  # box end -> its enclosure (computed once per search)
+
+    def d(self, v) -> "_Fn":
+        if v not in self._d:
+            self._d[v] = _Fn(derivative(self.expr, v), self.variables, self.smooth, forms=True)
+        return self._d[v]
+
+    def natural(self, box: dict):
+        if self._code is None:
+            code = [_compile(self.expr)]  # Undefined: no rule for the expression itself
+            for form in self.forms[1:]:
+                try:
+                    code.append(_compile(form))
+                except Undefined:
+                    pass
+            self._code = code
+        n = _run(self._code[0], box)
+        for code in self._code[1:]:
+            try:
+                n = _meet(n, _run(code, box))
+            except Undefined:
+                pass
+        return n
+
+
+def _exact_point(fn: _Fn, box: dict, n):
+    """At a point (every side degenerate, so every coordinate is an exact
+    binary rational) whose enclosure ``n`` contains 0: the exact value by
+    SymPy's evaluation at rationals (``softplus(0) − log 2`` is 0), used only
+    when it is a rational inside ``n`` (so the expression is defined there)."""
+    values = {}
+    for v in fn.variables:
+        man, exp = mpmath.mp.make_mpf(box[v]._mpi_[0]).man_exp
+        values[v] = sp.Integer(man) * sp.Integer(2) ** exp
+    try:
+        q = fn.expr.xreplace(values)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return n
+    if not q.is_Rational:
+        return n
+    e = _rational(q)
+    if _lo(n) <= _lo(e) and _hi(e) <= _hi(n):
+        return e
+    return n
+
+
+def _enc(fn: _Fn, box: dict, order: int):
+    n = fn.natural(box)
+    wide = [v for v in fn.variables if v in box and box[v]._mpi_[0] != box[v]._mpi_[1]]
+    if not wide and _contains_zero(n) and all(_bounded(box[v]) for v in fn.variables if v in box):
+        return _exact_point(fn, box, n)
+    if order <= 0 or not fn.smooth or not wide or not all(_bounded(box[v]) for v in wide):
+        return n
+    grads = {}
+    for v in wide:
+        try:
+            grads[v] = _enc(fn.d(v), box, order - 1)
+        except Undefined:
+            return n
+    for v in wide:
+        g = grads[v]
+        if _lo(g) >= 0 or _hi(g) <= 0:
+            low, high = _point(box[v])
+            a = _enc(fn, {**box, v: low}, order)
+            b = _enc(fn, {**box, v: high}, order)
+            if _lo(g) >= 0:
+                return _meet(n, _make(a._mpi_[0], b._mpi_[1]))
+            return _meet(n, _make(b._mpi_[0], a._mpi_[1]))
+    centre = {**box}
+    for v in wide:
+        m = box[v].mid
+        if not _lo(box[v]) <= _lo(m) <= _hi(box[v]):
+            m = _point(box[v])[0]
+        centre[v] = _make(m._mpi_[0], m._mpi_[0])
+    total = fn.natural(centre)
+    for v in wide:
+        total = total + grads[v] * (box[v] - centre[v])
+    return _meet(n, total)
+
+
+def enclose(expr: sp.Expr, box: dict, order: int = 0, _fn: _Fn | None = None):
+    """A rigorous enclosure (an ``mpmath.iv`` interval) of ``expr`` on
+    ``box`` (symbol → ``(lo, hi)`` rationals), refined to derivative order
+    ``order``; raises :class:`Undefined`.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> v = enclose(sp.exp(x) - 1 - x, {x: (0, 1)}, order=2)
+    >>> float(v.a) >= 0 and float(v.b) < 0.72
+    True
+    """
+    variables = tuple(sorted(box, key=sp.default_sort_key))
+    fn = _fn if _fn is not None else _Fn(expr, variables)
+    with _precision():
+        ivbox = {}
+        cache = fn.rationals
+        for v, (lo, hi) in box.items():
+            a, b = (cache[t] if t in cache else cache.setdefault(t, _rational(sp.sympify(t))) for t in (lo, hi))
+            ivbox[v] = _make(a._mpi_[0], b._mpi_[1])
+        return _enc(fn, ivbox, order)
+
+
+def _box_proves(fn: "_Fn", box: tuple, sign: Sign, order: int) -> bool:
+    """Whether an enclosure of ``fn`` on the box (``(lo, hi)`` per variable)
+    lies on the ``sign`` side of 0: the natural extension first, then the
+    refinements of order 1 and ``order`` (cheapest first; each is rigorous)."""
+    box = dict(zip(fn.variables, box))
+    for k in sorted({0, min(1, order), order}):
+        try:
+            if _holds(enclose(fn.expr, box, k, fn), sign):
+                return True
+        except Undefined:
+            continue
+    return False
+
+
+def _holds(v, sign: Sign) -> bool:
+    return {Sign.POSITIVE: lambda: _lo(v) > 0, Sign.NONNEGATIVE: lambda: _lo(v) >= 0,
+            Sign.NEGATIVE: lambda: _hi(v) < 0, Sign.NONPOSITIVE: lambda: _hi(v) <= 0}[sign]()
+
+
+def _fails(v, sign: Sign) -> bool:
+    return {Sign.POSITIVE: lambda: _hi(v) <= 0, Sign.NONNEGATIVE: lambda: _hi(v) < 0,
+            Sign.NEGATIVE: lambda: _lo(v) >= 0, Sign.NONPOSITIVE: lambda: _lo(v) > 0}[sign]()
+
+
+# ---------------------------------------------------------------------------
+# the region the hypotheses state
+
+
+def _linear(diff: sp.Expr, v: sp.Symbol):
+    """``(c, k)`` with ``diff = c·v + k`` for rationals ``c ≠ 0``, ``k``; else ``None``."""
+    d = sp.expand(diff)
+    if d.free_symbols != {v}:
+        return None
+    c = d.coeff(v)
+    k = sp.expand(d - c * v)
+    if c.is_Rational and c != 0 and k.is_Rational:
+        return c, k
+    return None
+
+
+def _fact_bounds(fact: sp.Basic, v: sp.Symbol):
+    """``(lower, upper)`` rationals (or ``None``) that ``fact`` implies for ``v``."""
+    if isinstance(fact, sp.And):
+        lo = hi = None
+        for a in fact.args:
+            l2, h2 = _fact_bounds(a, v)
+            lo = l2 if lo is None or (l2 is not None and l2 > lo) else lo
+            hi = h2 if hi is None or (h2 is not None and h2 < hi) else hi
+        return lo, hi
+    if isinstance(fact, sp.Or):
+        parts = [_fact_bounds(a, v) for a in fact.args]
+        los, his = [p[0] for p in parts], [p[1] for p in parts]
+        return (None if None in los else min(los)), (None if None in his else max(his))
+    if isinstance(fact, sp.Equality):
+        lin = _linear(fact.lhs - fact.rhs, v)
+        if lin is None:
+            return None, None
+        value = -lin[1] / lin[0]
+        return value, value
+    if not isinstance(fact, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan)):
+        return None, None
+    upper = isinstance(fact, (sp.StrictLessThan, sp.LessThan))
+    big, small = (fact.rhs, fact.lhs) if upper else (fact.lhs, fact.rhs)
+    if isinstance(small, sp.Abs) and big.is_Rational:   # |c·v + k| <= r: -r <= c·v + k <= r
+        lin = _linear(small.args[0], v)
+        if lin is None or big < 0:
+            return None, None
+        c, k = lin
+        ends = sorted([(-big - k) / c, (big - k) / c])
+        return ends[0], ends[1]
+    lin = _linear(fact.lhs - fact.rhs, v)
+    if lin is None:
+        return None, None
+    c, k = lin
+    value = -k / c
+    lower = isinstance(fact, (sp.StrictGreaterThan, sp.GreaterThan)) == (c > 0)
+    return (value, None) if lower else (None, value)
+
+
+def region_bounds(facts, v: sp.Symbol):
+    """The closed bounds ``(lower, upper)`` (rationals or ``None``) of ``v``
+    that the hypotheses ``facts`` and the symbol's sign assumptions imply:
+    ``c·v + k op 0`` with rationals ``c``, ``k``, conjunctions (tightest),
+    disjunctions (loosest), equations; strict bounds are closed up.
+
+    >>> x = sp.Symbol('x', positive=True)
+    >>> region_bounds([x <= 3, sp.Eq(x, 1) | sp.Eq(x, 2)], x)
+    (1, 2)
+    >>> region_bounds([sp.Abs(2*x - 1) <= 3], x)
+    (0, 2)
+    """
+    lo = hi = None
+    if v.is_nonnegative:
+        lo = sp.S.Zero
+    if v.is_nonpositive:
+        hi = sp.S.Zero
+    for f in facts:
+        l2, h2 = _fact_bounds(f, v)
+        if l2 is not None and (lo is None or l2 > lo):
+            lo = l2
+        if h2 is not None and (hi is None or h2 < hi):
+            hi = h2
+    return lo, hi
+
+
+# ---------------------------------------------------------------------------
+# the proof step
+
+_OO = (sp.oo, -sp.oo)
+
+
+def _tail_condition(v, side: int, at):
+    if side > 0:
+        return sp.GreaterThan(v, at, evaluate=False)
+    return sp.LessThan(v, at, evaluate=False)
+
+
+def _tail_smooth(expr) -> bool:
+    """Smooth heads and integer powers only: where such an expression is
+    defined it is differentiable, and its derivative formula is defined."""
+    return smooth(expr) and all(p.args[1].is_Integer for p in expr.atoms(sp.Pow))
+
+
+def _outward(side: int, sign: Sign) -> Sign:
+    """The sign of ``f′`` on the tail ``side`` that keeps ``f op 0`` going outwards."""
+    return Sign.NONNEGATIVE if (side > 0) == (sign in _LOWER) else Sign.NONPOSITIVE
+
+
+@dataclass(frozen=True)
+class Tail:
+    """A leaf of the cover inside ``var ≥ at`` (``side = 1``) or ``var ≤ at``
+    (``side = −1``).  ``kind = "direct"``: ``proof`` shows the statement
+    there (from the hypotheses and the tail condition).  ``kind =
+    "monotone"`` (one variable): ``proof`` shows, from the tail condition
+    alone, that ``f′`` has the sign that keeps ``f`` beyond ``f(at)`` going
+    outwards, ``defined`` shows ``f``'s definedness conditions there
+    (``None`` when it has none), and ``f(at)`` itself is enclosed on the
+    right side of 0.  Not a step: :class:`IntervalCover` re-checks it."""
+
+    var: sp.Symbol
+    side: int
+    at: sp.Rational
+    kind: str
+    proof: Hypothetical
+    defined: Hypothetical | None = None
+
+
+def _children(box: tuple, i: int, m):
+    lo, hi = box[i]
+    return box[:i] + ((lo, m),) + box[i + 1:], box[:i] + ((m, hi),) + box[i + 1:]
+
+
+def _leaves(tree, box: tuple, out: list) -> list:
+    """``(leaf, box)`` pairs of a bisection tree over ``box`` (the splits are checked)."""
+    if tree is None or isinstance(tree, Tail):
+        out.append((tree, box))
+        return out
+    if not (isinstance(tree, tuple) and len(tree) == 4):
+        raise ValueError(f"{tree!r} is not a split")
+    i, m, left, right = tree
+    lo, hi = box[i]
+    if not (isinstance(m, sp.Rational) and lo < m < hi):
+        raise ValueError(f"split point {m} is not a rational inside ({lo}, {hi})")
+    a, b = _children(box, i, m)
+    _leaves(left, a, out)
+    return _leaves(right, b, out)
+
+
+@dataclass(frozen=True)
+class IntervalCover(Step):
+    """``f op 0`` by a certified box cover.  ``box`` contains the region the
+    hypotheses state for each variable (``±∞`` where they state no bound;
+    any other hypothesis only removes points); the bisection ``tree`` cuts
+    it into leaves; on each leaf either a rigorous enclosure of ``f``
+    (interval arithmetic rounded outward and extended to ``±∞``, refined on
+    bounded leaves by monotonicity and the mean-value form up to derivative
+    ``order``) lies on the required side of 0, or a :class:`Tail` holds
+    (the statement proved on a half-line, or ``f`` monotone beyond a point
+    where it is enclosed on the right side of 0)."""
+
+    expr: sp.Expr
+    sign: Sign
+    context: tuple[Given, ...]
+    variables: tuple
+    box: tuple
+    tree: object
+    order: int
+
+    @property
+    def fact(self) -> sp.Basic:
+        return self.sign.relation(self.expr)
+
+    def leaves(self) -> list:
+        """``(leaf, box)`` pairs: ``leaf`` is ``None`` (an enclosure) or a :class:`Tail`."""
+        return _leaves(self.tree, self.box, [])
+
+    def summary(self) -> str:
+        """The proof in one sentence of plain text."""
+        leaves = self.leaves()
+        boxes = sum(1 for leaf, _ in leaves if leaf is None)
+        region = ", ".join(f"{v} in [{lo}, {hi}]" for v, (lo, hi) in zip(self.variables, self.box))
+        tails = "; ".join(f"{t.var} {'>=' if t.side > 0 else '<='} {t.at} by "
+                          f"{'a direct proof' if t.kind == 'direct' else 'monotonicity'}"
+                          for t, _ in leaves if t is not None)
+        out = (f"on {boxes} boxes covering {region}, an interval enclosure of {self.expr} "
+               f"is {self.sign.value}")
+        return out + (f"; on the rest: {tails}" if tails else "")
+
+    def verify(self) -> None:
+        check_context(self, self.context)
+        if self.sign not in _SIGNS:
+            raise self.fail(f"{self.sign.value} is not an inequality")
+        vs = self.variables
+        if len(set(vs)) != len(vs) or set(vs) != self.expr.free_symbols or len(self.box) != len(vs):
+            raise self.fail("the variables must be exactly the free symbols of the expression")
+        if not all(isinstance(v, sp.Symbol) and v.is_extended_real for v in vs):
+            raise self.fail("every variable must be a real symbol")
+        if not isinstance(self.order, int) or not 0 <= self.order <= 4:
+            raise self.fail(f"derivative order {self.order} out of range")
+        facts = [g.fact for g in self.context]
+        for v, (lo, hi) in zip(vs, self.box):
+            low, high = region_bounds(facts, v)
+            if not (lo == -sp.oo or (isinstance(lo, sp.Rational) and low is not None and lo <= low)):
+                raise self.fail(f"the box side {lo} of {v} does not reach its lower bound {low}")
+            if not (hi == sp.oo or (isinstance(hi, sp.Rational) and high is not None and hi >= high)):
+                raise self.fail(f"the box side {hi} of {v} does not reach its upper bound {high}")
+            if not lo < hi:
+                raise self.fail(f"empty box side ({lo}, {hi}) of {v}")
+        try:
+            leaves = self.leaves()
+        except (ValueError, TypeError) as exc:
+            raise self.fail(f"bad bisection tree: {exc}") from None
+        fn = _Fn(self.expr, vs)
+        for leaf, box in leaves:
+            if leaf is None:
+                self._check_box(fn, box)
+            else:
+                self._check_tail(fn, leaf, box)
+
+    def _check_box(self, fn, box: tuple) -> None:
+        if not _box_proves(fn, box, self.sign, self.order):
+            raise self.fail(f"the enclosure on {box} does not give {self.sign.value}")
+
+    def _check_tail(self, fn, t: Tail, box: tuple) -> None:
+        if not isinstance(t, Tail) or t.var not in self.variables or t.side not in (1, -1):
+            raise self.fail(f"{t!r} is not a tail of a variable")
+        if not isinstance(t.at, sp.Rational):
+            raise self.fail(f"the tail point {t.at} is not rational")
+        lo, hi = box[self.variables.index(t.var)]
+        if not ((t.side > 0 and lo >= t.at) or (t.side < 0 and hi <= t.at)):
+            raise self.fail(f"the leaf {box} is not inside the tail {t.var} beyond {t.at}")
+        cond = _tail_condition(t.var, t.side, t.at)
+        if t.kind == "direct":
+            if t.defined is not None:
+                raise self.fail("a direct tail has no definedness part")
+            check_under(self, self.context, t.proof, self.fact, (cond,))
+            return
+        if t.kind != "monotone":
+            raise self.fail(f"unknown tail kind {t.kind!r}")
+        if len(self.variables) != 1 or not _tail_smooth(self.expr):
+            raise self.fail("a monotone tail needs one variable and a smooth expression")
+        if t.var.is_integer is True or t.var.is_rational is True:
+            raise self.fail(f"{t.var} must range over an interval of reals")
+        if not _box_proves(fn, ((t.at, t.at),), self.sign, 0):
+            raise self.fail(f"the enclosure at {t.var} = {t.at} does not give {self.sign.value}")
+        expected = _outward(t.side, self.sign).relation(derivative(self.expr, t.var))
+        check_under(self, (), t.proof, expected, (cond,))
+        conds = definedness_conditions(self.expr)
+        if not conds:
+            if t.defined is not None:
+                raise self.fail("an expression without definedness conditions has no definedness part")
+            return
+        if t.defined is None:
+            raise self.fail(f"the definedness of {self.expr} beyond {t.at} is not shown")
+        check_under(self, (), t.defined, sp.And(*conds), (cond,))
+
+
+# ---------------------------------------------------------------------------
+# the search
+
+
+class _Stop(Exception):
+    """Budget or time exhausted."""
+
+
+class _Found(Exception):
+    def __init__(self, point):
+        self.point = point
+
+
+#: an unbounded leaf's finite end beyond which it is not cut further
+_FAR = 2 ** 12
+#: finite ends (in magnitude) at which tails are tried: first ≥ 8, then ≥ 64
+_TAIL_AT = (8, 64)
+
+
+def _split_point(lo, hi):
+    """Where a side is cut: the midpoint; 0 for the whole line; for a
+    half-line, the finite end moved outwards by ``max(8, |end|)``."""
+    if lo == -sp.oo and hi == sp.oo:
+        return sp.S.Zero
+    if lo == -sp.oo:
+        return hi - max(sp.Integer(8), abs(hi))
+    if hi == sp.oo:
+        return lo + max(sp.Integer(8), abs(lo))
+    return (lo + hi) / 2
+
+
+def _tail_prover(goal: Goal, env: Env, with_z3: bool):
+    from .prover import _checked_step, _guard, decision_procedure, sign_engine
+
+    sub = Env(deadline=env.deadline, depth=env.depth + 1)
+    if not with_z3:
+        return _checked_step(_guard(sign_engine)(goal, sub), goal)
+    left = env.left_ms(400)
+    if left < 50:
+        return None
+    sub.deadline = time.monotonic() + left / 1000
+    return _checked_step(_guard(decision_procedure)(goal, sub), goal)
+
+
+class _Search:
+    def __init__(self, goal: Goal, fn: _Fn, sign: Sign, order: int, stop: float, boxes: int, env: Env):
+        self.goal, self.fn, self.sign, self.order = goal, fn, sign, order
+        self.stop, self.boxes = stop, boxes
+        self.env = Env(deadline=stop, depth=env.depth)
+        self.tails: dict = {}      # (v, side) -> Tail found
+        self.attempts: dict = {}   # (v, side) -> number of tries
+        self.probed: set = set()
+
+    def run(self, box: tuple, depth: int = 0):
+        from ..calculus.exact import point_is_admissible
+
+        vs = self.fn.variables
+        if time.monotonic() > self.stop or self.boxes <= 0:
+            raise _Stop
+        self.boxes -= 1
+        if _box_proves(self.fn, box, self.sign, self.order):
+            return None
+        cut = tuple(_split_point(lo, hi) for lo, hi in box)
+        for point in self._probes(box, cut):
+            try:
+                pe = enclose(self.fn.expr, {v: (m, m) for v, m in zip(vs, point)}, 0, self.fn)
+            except Undefined:
+                continue
+            if _fails(pe, self.sign) and point_is_admissible(self.goal.facts, dict(zip(vs, point))) is True:
+                raise _Found(dict(zip(vs, point)))
+        unbounded = [i for i, (lo, hi) in enumerate(box) if lo == -sp.oo or hi == sp.oo]
+        if unbounded:
+            i = unbounded[0]
+            lo, hi = box[i]
+            if lo != -sp.oo or hi != sp.oo:
+                side, at = (1, lo) if hi == sp.oo else (-1, hi)
+                t = self.tail(vs[i], side, at)
+                if t is not None:
+                    return t
+                if abs(at) > _FAR:
+                    raise _Stop
+        else:
+            widths = [hi - lo for lo, hi in box]
+            i = max(range(len(vs)), key=lambda j: widths[j])
+        if depth >= _MAX_DEPTH:
+            raise _Stop
+        m = cut[i]
+        a, b = _children(box, i, m)
+        if box[i][0] == -sp.oo and box[i][1] != sp.oo:
+            right = self.run(b, depth + 1)
+            return (i, m, self.run(a, depth + 1), right)
+        return (i, m, self.run(a, depth + 1), self.run(b, depth + 1))
+
+    def _probes(self, box: tuple, cut: tuple):
+        """Points where a failing box is probed for a counterexample: the
+        cut point and the finite corners (each point once per search)."""
+        corners = [cut]
+        for k in range(2 ** len(box)):
+            corner = tuple(side[(k >> j) & 1] for j, side in enumerate(box))
+            if all(c not in _OO for c in corner):
+                corners.append(corner)
+        for p in corners:
+            if p not in self.probed:
+                self.probed.add(p)
+                yield p
+
+    def tail(self, v, side: int, at) -> Tail | None:
+        known = self.tails.get((v, side))
+        if known is not None and (at >= known.at if side > 0 else at <= known.at):
+            return known
+        n = self.attempts.get((v, side), 0)
+        if n >= len(_TAIL_AT) or abs(at) < _TAIL_AT[n]:
+            return None
+        self.attempts[(v, side)] = n + 1
+        t = self._find(v, side, at)
+        if t is not None:
+            self.tails[(v, side)] = t
+        return t
+
+    def _find(self, v, side: int, at) -> Tail | None:
+        goal, expr, env = self.goal, self.fn.expr, self.env
+        one_var = expr.free_symbols == {v} and _tail_smooth(expr) and not v.is_integer
+        cond = _tail_condition(v, side, at)
+        conds = definedness_conditions(expr)
+        for with_z3 in (False, True):
+            if env.expired():
+                return None
+            step = _tail_prover(goal.assuming([cond], "tail"), env, with_z3)
+            if step is not None:
+                return Tail(v, side, at, "direct", Hypothetical((cond,), step))
+            if not one_var:
+                continue
+            if not _box_proves(self.fn, ((at, at),), self.sign, 0):
+                continue
+            dgoal = Goal(_outward(side, self.sign).relation(derivative(expr, v))).assuming([cond], "tail")
+            step = _tail_prover(dgoal, env, with_z3)
+            if step is None:
+                continue
+            defined = None
+            if conds:
+                c = _tail_prover(Goal(sp.And(*conds)).assuming([cond], "tail"), env, with_z3)
+                if c is None:
+                    continue
+                defined = Hypothetical((cond,), c)
+            return Tail(v, side, at, "monotone", Hypothetical((cond,), step), defined)
+        return None
+
+
+def _sign_goal(goal: Goal):
+    f = goal.statement
+    kinds = {sp.StrictGreaterThan: Sign.POSITIVE, sp.GreaterThan: Sign.NONNEGATIVE,
+             sp.StrictLessThan: Sign.NEGATIVE, sp.LessThan: Sign.NONPOSITIVE}
+    s = kinds.get(type(f))
+    if s is None or f.rhs != 0:
+        return None
+    return f.lhs, s
+
+
+def prove_interval(goal: Goal, env: Env, *, seconds: float = 1.5, boxes: int = 3000) -> IntervalCover | None:
+    """An :class:`IntervalCover` proving ``goal`` (``f op 0``), or ``None``;
+    a point where the search sees the goal fail (checked admissible) is
+    added to ``env.candidates``.  Gives up after ``seconds`` or ``boxes`` boxes."""
+    found = _sign_goal(goal)
+    if found is None:
+        return None
+    expr, sign = found
+    vs = tuple(sorted(expr.free_symbols, key=sp.default_sort_key))
+    if not vs or len(vs) > MAX_VARIABLES or expression_size(expr, _MAX_NODES) > _MAX_NODES:
+        return None
+    if not all(isinstance(v, sp.Symbol) and v.is_extended_real for v in vs):
+        return None
+    if expr.has(sp.Float) or not all(isinstance(a, _SMOOTH_HEADS + _KINK_HEADS)
+                                     for a in expr.atoms(sp.Function)):
+        return None
+    bounds = [region_bounds(goal.facts, v) for v in vs]
+    box = tuple((sp.Rational(lo) if lo is not None else -sp.oo, sp.Rational(hi) if hi is not None else sp.oo)
+                for lo, hi in bounds)
+    if any(not lo < hi for lo, hi in box):
+        return None
+    stop = time.monotonic() + seconds
+    if env.deadline is not None:
+        stop = min(stop, env.deadline)
+    order = _ORDER[len(vs)]
+    search = _Search(goal, _Fn(expr, vs), sign, order, stop, boxes, env)
+    try:
+        tree = search.run(box)
+    except _Found as hit:
+        point = dict(env.fixed)
+        point.update(hit.point)
+        env.candidates.append(point)
+        return None
+    except (_Stop, RecursionError):
+        return None
+    return IntervalCover(expr, sign, goal.context, vs, box, tree, order)
+
+
+def interval_tactic(goal: Goal, env: Env) -> Step | None:
+    """Goal tactic: the interval prover on ``f op 0``, with ``env.share`` of
+    the time left (at least 1.5 s) on a top-level goal.  Inside case splits
+    (many goals, most of them hopeless when the claim is false; the
+    top-level search encloses kinks and label ranges itself) only goals in
+    one variable, with a twentieth of the time left (at least 0.1 s) and at
+    most 200 boxes."""
+    if env.depth == 0:
+        share, floor, boxes = env.share, 1.5, 3000
+    else:
+        found = _sign_goal(goal)
+        if found is None or len(found[0].free_symbols) > 1:
+            return None
+        share, floor, boxes = min(env.share, 0.05), 0.1, 200
+    left = None if env.deadline is None else env.deadline - time.monotonic()
+    seconds = floor if left is None else min(left, max(floor, share * left))
+    return prove_interval(goal, env, seconds=seconds, boxes=boxes)

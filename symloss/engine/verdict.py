@@ -1,0 +1,249 @@
+"""Verdicts: what deciding a claim returns.
+
+A :class:`Result` is ``proved`` (with a proof tree that
+:func:`symloss.calculus.proof.check_proof` accepted), ``refuted`` (with a
+:class:`Counterexample` that :mod:`symloss.calculus.exact` re-evaluated exactly) or
+``unknown`` (with the evidence gathered: tactics tried, admissible points
+tested).  Results are returned, never printed; they are picklable so worker
+processes can send them back.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import sympy as sp
+from sympy.printing.str import StrPrinter
+
+__all__ = ["VERDICTS", "Evidence", "Counterexample", "Result", "value_text"]
+
+#: The three verdicts, in the order the JSON contract lists them.
+VERDICTS = ("proved", "refuted", "unknown")
+
+
+class _ValuePrinter(StrPrinter):
+    """``str`` for exact values, in a form our parser and SymPy read back."""
+
+    def _print_Exp1(self, expr):
+        return "exp(1)"
+
+    def _print_ImaginaryUnit(self, expr):  # pragma: no cover - never admissible
+        return "I"
+
+
+def value_text(value: sp.Basic) -> str:
+    """An exact value as text our parser reads back.
+
+    >>> value_text(sp.Rational(-1, 2)), value_text(sp.sqrt(2)), value_text(sp.E)
+    ('-1/2', 'sqrt(2)', 'exp(1)')
+    >>> value_text(sp.log(3) + 1)
+    '1 + log(3)'
+    """
+    return _ValuePrinter(dict(order="none")).doprint(sp.sympify(value))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What was tried before a verdict: tactic names (in order), the number of
+    admissible points that were sampled without finding a counterexample,
+    and free-form notes.
+
+    >>> Evidence(("zero-equivalence",), 120).summary()
+    'tried zero-equivalence; 120 admissible points tested'
+    """
+
+    tactics: tuple[str, ...] = ()
+    points: int = 0
+    notes: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """One line: tactics tried and points tested."""
+        parts = []
+        if self.tactics:
+            parts.append("tried " + ", ".join(self.tactics))
+        if self.points:
+            parts.append(f"{self.points} admissible points tested")
+        parts.extend(self.notes)
+        return "; ".join(parts)
+
+    def to_json(self) -> dict:
+        return {"tactics": list(self.tactics), "points": self.points, "notes": list(self.notes)}
+
+
+@dataclass(frozen=True, eq=False)
+class Counterexample:
+    """Exact values at which a claim fails.
+
+    ``values`` maps each fixed symbol to an exact SymPy value.  For
+    ``proportional``/``nondecreasing`` claims ``pair = (var, v1, v2)`` gives
+    the two values of the bound variable that break the claim.
+    ``evaluations`` holds exact values of the compared sides (label → value)
+    and ``explanation`` one sentence for the reader.
+
+    >>> x, w = sp.symbols('x w', real=True)
+    >>> ce = Counterexample({x: sp.Rational(1, 2)}, pair=(w, -1, sp.Rational(-1, 2)))
+    >>> ce.to_json()
+    {'x': '1/2', 'w': ['-1', '-1/2']}
+    """
+
+    values: Mapping[sp.Symbol, sp.Basic]
+    pair: tuple[sp.Symbol, sp.Basic, sp.Basic] | None = None
+    evaluations: tuple[tuple[str, sp.Basic], ...] = ()
+    explanation: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(
+            self, "values", {k: sp.sympify(v) for k, v in dict(self.values).items()}
+        )
+        if self.pair is not None:
+            var, a, b = self.pair
+            object.__setattr__(self, "pair", (var, sp.sympify(a), sp.sympify(b)))
+
+    def as_dict(self) -> dict[sp.Symbol, sp.Basic]:
+        """Every fixed value, the pair variable's first value included."""
+        out = dict(self.values)
+        if self.pair is not None:
+            out[self.pair[0]] = self.pair[1]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """Symbol name → value text (a list of two for the pair variable)."""
+        out: dict[str, Any] = {str(k): value_text(v) for k, v in sorted(self.values.items(), key=lambda kv: str(kv[0]))}
+        if self.pair is not None:
+            var, a, b = self.pair
+            out[str(var)] = [value_text(a), value_text(b)]
+        return out
+
+    def describe(self) -> str:
+        """One line: ``x = 1/2, w ∈ {-1, -1/2}: explanation``."""
+        parts = [f"{k} = {value_text(v)}" for k, v in sorted(self.values.items(), key=lambda kv: str(kv[0]))]
+        if self.pair is not None:
+            var, a, b = self.pair
+            parts.append(f"{var} = {value_text(a)} vs {value_text(b)}")
+        text = ", ".join(parts) or "any admissible values"
+        return f"{text}: {self.explanation}" if self.explanation else text
+
+    def __repr__(self) -> str:
+        return f"Counterexample({self.describe()})"
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """The outcome of deciding one claim.
+
+    >>> r = Result("unknown", "d(L, w, 2) >= 0", reason="no tactic applied", method="sampling",
+    ...            seconds=0.5, name="convex")
+    >>> r
+    <unknown: convex by sampling in 0.50s>
+    >>> r.to_json()["verdict"], r.to_json()["counterexample"]
+    ('unknown', None)
+    """
+
+    verdict: str
+    claim: Any
+    proof: Any = None
+    counterexample: Counterexample | None = None
+    reason: str = ""
+    method: str = ""
+    evidence: Evidence = field(default_factory=Evidence)
+    seconds: float = 0.0
+    name: str | None = None
+
+    def __post_init__(self):
+        if self.verdict not in VERDICTS:
+            from ..errors import InvalidArgument
+
+            raise InvalidArgument(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+        if self.verdict == "refuted" and self.counterexample is None:
+            from ..errors import InvalidArgument
+
+            raise InvalidArgument("a refuted result needs a counterexample")
+
+    @property
+    def proved(self) -> bool:
+        """``True`` exactly when the verdict is ``proved``."""
+        return self.verdict == "proved"
+
+    @property
+    def refuted(self) -> bool:
+        """``True`` exactly when the verdict is ``refuted``."""
+        return self.verdict == "refuted"
+
+    def __bool__(self):
+        """A result has three verdicts, so it has no truth value: ``assert
+        p.check(...)`` would pass for a refuted claim.  Like SymPy's
+        relationals, it raises instead and names what to write.
+
+        >>> bool(Result("unknown", "L >= 0"))
+        Traceback (most recent call last):
+        ...
+        TypeError: a Result has no truth value (verdict 'unknown' of 'L >= 0'): test r.proved, r.refuted or r.verdict == 'proved', or use symloss.testing.assert_proved / assert_refuted / assert_not_refuted / assert_claim_holds
+        """
+        raise TypeError(
+            f"a Result has no truth value (verdict {self.verdict!r} of {self.claim_text!r}): "
+            "test r.proved, r.refuted or r.verdict == 'proved', or use symloss.testing."
+            "assert_proved / assert_refuted / assert_not_refuted / assert_claim_holds"
+        )
+
+    @property
+    def claim_text(self) -> str:
+        """The claim as the user wrote it."""
+        return getattr(self.claim, "text", None) or str(self.claim)
+
+    def __repr__(self) -> str:
+        label = self.name or self.claim_text
+        if len(label) > 60:
+            label = label[:57] + "..."
+        how = f" by {self.method}" if self.method else ""
+        return f"<{self.verdict}: {label}{how} in {self.seconds:.2f}s>"
+
+    def to_json(self) -> dict[str, Any]:
+        """The per-claim part of the ``symloss check --json`` contract (the
+        runner adds ``file``, ``name`` and ``expect``)."""
+        return {
+            "verdict": self.verdict,
+            "counterexample": self.counterexample.to_json() if self.counterexample else None,
+            "seconds": round(float(self.seconds), 3),
+            "reason": self.reason,
+            "method": self.method,
+            "evidence": self.evidence.to_json(),
+        }
+
+    def latex(self) -> str:
+        """This result as a LaTeX fragment for a document: the claim with its
+        quantifiers, the verdict, and the proof (ending in ∎) or the
+        counterexample with both sides evaluated exactly."""
+        from ..printing import printer
+
+        return printer("result_latex")(self)
+
+    def _repr_latex_(self) -> str:
+        try:
+            from ..printing import printer
+
+            return printer("result_repr_latex")(self)  # MathJax-friendly summary
+        except Exception:  # a notebook repr must never raise: minimal rendering
+            text = self.claim_text.replace("\\", r"\backslash ").replace("_", r"\_")
+            body = rf"\text{{{self.verdict}: }}\texttt{{{text}}}"
+            if self.counterexample is not None:
+                vals = ", ".join(
+                    rf"{sp.latex(k)} = {sp.latex(v)}" for k, v in self.counterexample.values.items()
+                )
+                if self.counterexample.pair is not None:
+                    var, a, b = self.counterexample.pair
+                    vals += (", " if vals else "") + rf"{sp.latex(var)} \in \{{{sp.latex(a)}, {sp.latex(b)}\}}"
+                body += rf"\quad\text{{counterexample: }}{vals}"
+            return f"${body}$"
+
+    def _repr_html_(self) -> str:
+        colour = {"proved": "green", "refuted": "crimson", "unknown": "gray"}[self.verdict]
+        rows = [f"<b style='color:{colour}'>{self.verdict}</b> <code>{html.escape(self.claim_text)}</code>"]
+        if self.method:
+            rows.append(f"method: {html.escape(self.method)} ({self.seconds:.2f}s)")
+        if self.reason:
+            rows.append(html.escape(self.reason))
+        if self.counterexample is not None:
+            rows.append("counterexample: " + html.escape(self.counterexample.describe()))
+        return "<div>" + "<br>".join(rows) + "</div>"

@@ -1,0 +1,202 @@
+"""Plain-text rendering of expressions for reprs and the command line, in
+the notation of the documents: one readable line with ŷ (never ``yhat``),
+Greek letters for δ, β, τ, γ, …, |·| (never ``Abs`` or box-drawing
+characters), 𝟙[·] for step functions (never θ(·), which clashes with a
+parameter θ), ``max``/``min``, Σ for sums, σ for the logistic function and
+positive terms first (``σ(b + w⋅x) - y``).  LaTeX lives in
+:mod:`symloss.render.latex`.
+
+:func:`one_line` prints an expression; :func:`name_text` a symbol's name;
+:func:`with_decimal` adds ``≈ 41.997`` to an exact closed form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
+
+__all__ = ["one_line", "latex", "name_text", "with_decimal"]
+
+
+def _positive_first(printer_cls):
+    """A printer class that prints the terms of a sum with positive
+    coefficients first (``σ(z) - y`` rather than ``-y + σ(z)``)."""
+
+    class Printer(printer_cls):
+        def _as_ordered_terms(self, expr, order=None):
+            terms = list(super()._as_ordered_terms(expr, order=order))
+            return [t for t in terms if not t.could_extract_minus_sign()] + [
+                t for t in terms if t.could_extract_minus_sign()
+            ]
+
+    Printer.__name__ = f"PositiveFirst{printer_cls.__name__}"
+    return Printer
+
+
+_Latex = _positive_first(LatexPrinter)
+
+
+def latex(expr: sp.Basic) -> str:
+    """``sympy.latex`` with positive terms first.
+
+    >>> y, z = sp.symbols('y z', real=True)
+    >>> latex(z - y)
+    'z - y'
+    """
+    return _Latex().doprint(expr)
+
+
+# --------------------------------------------------------------------------
+# names
+
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_ALIASES = {"lam": "λ", "lmbda": "λ", "eps": "ε", "epsilon": "ε"}
+
+
+def _greek(word: str) -> str | None:
+    w = {"lambda": "lamda"}.get(word.lower(), word.lower())
+    try:
+        ch = unicodedata.lookup("GREEK %s LETTER %s" % ("CAPITAL" if word[:1].isupper() else "SMALL", w.upper()))
+    except KeyError:
+        return None
+    return ch
+
+
+def name_text(name: str) -> str:
+    """A symbol's name as the documents print it.
+
+    >>> [name_text(n) for n in ["yhat", "y_hat", "delta", "theta", "w1", "x_2", "lambda", "lr", "yhat_1"]]
+    ['ŷ', 'ŷ', 'δ', 'θ', 'w₁', 'x₂', 'λ', 'lr', 'ŷ₁']
+    """
+    base, *subs = name.split("_")
+    digits = re.search(r"\d+$", base)
+    if digits and digits.start() > 0:
+        subs.insert(0, digits.group())
+        base = base[: digits.start()]
+    hat = False
+    if base.endswith("hat") and len(base) > 3:
+        base, hat = base[:-3], True
+    if "hat" in subs:
+        subs.remove("hat")
+        hat = True
+    text = _ALIASES.get(base) or (_greek(base) if len(base) > 1 else None) or base
+    if hat:
+        text += "\u0302"
+        text = unicodedata.normalize("NFC", text)
+    for s in subs:
+        text += s.translate(_SUBSCRIPT) if s.isdigit() else "_" + (_greek(s) or s)
+    return text
+
+
+# --------------------------------------------------------------------------
+# the one-line printer
+
+
+class _OneLine(_positive_first(StrPrinter)):
+    def _print(self, expr, **kwargs):
+        if isinstance(expr, sp.Indexed):  # Indexed prints itself as w[j] otherwise
+            return self._print_Indexed(expr)
+        return super()._print(expr, **kwargs)
+
+    def _print_Symbol(self, expr):
+        return name_text(expr.name)
+
+    _print_Dummy = _print_Symbol
+
+    def _print_Indexed(self, expr):
+        return "%s_%s" % (self._print(expr.base.label), ",".join(self._print(i) for i in expr.indices))
+
+    def _print_Pow(self, expr, rational=False):
+        if expr.exp == sp.S.Half:
+            base = self._print(expr.base)
+            return "√" + (base if (expr.base.is_Atom or isinstance(expr.base, sp.Abs)) else "(%s)" % base)
+        return super()._print_Pow(expr, rational=rational)
+
+    def _print_Abs(self, expr):
+        return "|%s|" % self._print(expr.args[0])
+
+    def _print_Max(self, expr):
+        return "max(%s)" % ", ".join(self._print(a) for a in expr.args)
+
+    def _print_Min(self, expr):
+        return "min(%s)" % ", ".join(self._print(a) for a in expr.args)
+
+    def _print_Heaviside(self, expr):
+        z = self._print(expr.args[0])
+        h0 = expr.args[1] if len(expr.args) > 1 else None
+        return "𝟙[%s ≥ 0]" % z if h0 == 1 else "𝟙[%s > 0]" % z
+
+    def _print_sigmoid(self, expr):
+        return "σ(%s)" % self._print(expr.args[0])
+
+    def _print_Sum(self, expr):
+        limits = ", ".join("%s=%s..%s" % tuple(self._print(a) for a in lim) for lim in expr.limits)
+        body = self._print(expr.function)
+        return "Σ_{%s} %s" % (limits, "(%s)" % body if isinstance(expr.function, sp.Add) else body)
+
+    def _print_Piecewise(self, expr):
+        return "; ".join(f"{self._print(e)} if {self._print(c)}" if c is not sp.true else f"{self._print(e)} otherwise"
+                         for e, c in expr.args)
+
+    def _print_Relational(self, expr):
+        op = {"==": "=", "!=": "≠", ">=": "≥", "<=": "≤"}.get(expr.rel_op, expr.rel_op)
+        return "%s %s %s" % (self._print(expr.lhs), op, self._print(expr.rhs))
+
+    def _print_Function(self, expr):
+        name = type(expr).__name__
+        if name == "sigmoid":
+            return self._print_sigmoid(expr)
+        return super()._print_Function(expr)
+
+
+_POWERS = {"2": "²", "3": "³"}
+
+
+def one_line(expr: sp.Basic) -> str:
+    """A readable single-line form: σ, ⋅, ², |·|, ŷ, Greek letters, 𝟙[·].
+
+    >>> from symloss.language.functions import sigmoid
+    >>> w, x, y, b = sp.symbols('w x y b', real=True)
+    >>> one_line(x*(sigmoid(w*x + b) - y))
+    'x⋅(σ(b + w⋅x) - y)'
+    >>> one_line(x/(1 + w**2))
+    'x/(w² + 1)'
+    >>> one_line(sp.Piecewise((x, x > 0), (w**20, True)))
+    'x if x > 0; w^20 otherwise'
+    >>> d, yh = sp.symbols('delta yhat', real=True)
+    >>> one_line(sp.Piecewise(((yh - y)**2/2, d > abs(y - yh)), (d*(abs(y - yh) - d/2), True)))
+    '(ŷ - y)²/2 if δ > |y - ŷ|; δ⋅(|y - ŷ| - δ/2) otherwise'
+    >>> one_line(sp.Heaviside(w, 0) + sp.Max(w, 0))
+    '𝟙[w > 0] + max(0, w)'
+    """
+    text = _OneLine({"order": None}).doprint(expr)
+    text = re.sub(r"\*\*([23])(?![0-9.])", lambda m: _POWERS[m.group(1)], text)
+    return text.replace("**", "^").replace("*", "⋅")
+
+
+def with_decimal(value: sp.Basic, digits: int = 5) -> str:
+    """An exact value in one line, with its decimal value when it is not a
+    plain rational: ``100⋅(1 - tanh(1)²) ≈ 41.997``.
+
+    >>> with_decimal(sp.Rational(1, 2)), with_decimal(sp.log(2)/2)
+    ('1/2', 'log(2)/2 ≈ 0.34657')
+    """
+    text = one_line(value)
+    try:
+        v = sp.sympify(value)
+        if v.is_number and not v.is_Rational:
+            approx = sp.N(v, digits)
+            if approx.is_real:
+                text += " ≈ %s" % _decimal(approx, digits)
+    except Exception:  # no decimal: the exact value stands alone
+        pass
+    return text
+
+
+def _decimal(x: sp.Basic, digits: int) -> str:
+    s = "%.*g" % (digits, float(x))
+    return s
