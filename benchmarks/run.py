@@ -322,8 +322,10 @@ def _when(part) -> str | None:
     w = (part or {}).get("_when")
     if not w:
         return None
-    return (f"_Measured {w['date']} in {w['seconds']} s; load average {w['load_before']} before, "
-            f"{w['load_after']} after._")
+    took = f" in {w['seconds']} s" if w.get("seconds") is not None else ""
+    note = f" {w['note']}" if w.get("note") else ""
+    return (f"_Measured {w['date']}{took}; load average {w['load_before']} before, "
+            f"{w['load_after']} after.{note}_")
 
 
 def _startup_row(report, needle):

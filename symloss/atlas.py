@@ -170,9 +170,12 @@ def _answer(job: Job, budget: float) -> dict:
 
 def run_atlas(models=None, losses=None, questions=None, param: str = "w", *, timeout: float = 10.0,
               jobs: int = 1, on_done: Callable[[int, int, Job, dict], None] | None = None,
-              pairs=None) -> Atlas:
-    """Decide every cell in worker processes (hard limit ``timeout`` each)."""
-    from .runner import Call, _preload, run_calls
+              pairs=None, executor=None, scheduler: str | None = None) -> Atlas:
+    """Decide every cell in worker processes (hard limit ``timeout`` each):
+    ``jobs`` local ones, or those of ``executor`` / ``scheduler``
+    (:func:`symloss.sweep.run_calls`)."""
+    from .runner import Call, _preload
+    from .sweep import run_calls
 
     job_list, pairs, skipped, qs = build_jobs(models, losses, questions, param, pairs)
     _preload()
@@ -191,7 +194,7 @@ def run_atlas(models=None, losses=None, questions=None, param: str = "w", *, tim
         if on_done is not None:
             on_done(sum(x is not None for x in answers), len(job_list), job_list[i], a)
 
-    run_calls(calls, timeout=timeout, jobs=jobs, on_done=done)
+    run_calls(calls, timeout=timeout, jobs=jobs, on_done=done, executor=executor, scheduler=scheduler)
     atlas = Atlas(qs, param, skipped=skipped, timeout=timeout, jobs=jobs)
     by_key = {(j.model, j.loss, j.question): a for j, a in zip(job_list, answers)}
     for m, l, p, assume in pairs:

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from .errors import SymlossError
-from .runner import DEFAULT_TIMEOUT, Call, Outcome, _preload, run_calls
+from .runner import DEFAULT_TIMEOUT, Call, Outcome, _preload
+from .sweep import run_calls
 
 __all__ = ["ClaimReport", "prepare_specs", "check_specs", "DEFAULT_TIMEOUT"]
 
@@ -118,17 +119,19 @@ def _limit_for(spec, timeout: float | None) -> float:
     return spec.timeout if spec.timeout is not None else DEFAULT_TIMEOUT
 
 
-def prepare_specs(specs: Sequence[Any], *, jobs: int = 1, timeout: float = DEFAULT_TIMEOUT) -> list[str | None]:
+def prepare_specs(specs: Sequence[Any], *, jobs: int = 1, timeout: float = DEFAULT_TIMEOUT,
+                  executor: Any = None, scheduler: str | None = None) -> list[str | None]:
     """Parse every claim (problem and claim text) in worker processes.
 
     Returns, per spec, ``None`` when it parsed (or parsing took too long or
     crashed — that is the checker's business, not bad input) and the error
-    message when the input is bad.
+    message when the input is bad.  ``executor``/``scheduler``: where the
+    workers run (:func:`symloss.sweep.run_calls`).
     """
     _preload()
     calls = [Call(_prepare_worker, (s,)) for s in specs]
     out: list[str | None] = []
-    for outcome in run_calls(calls, timeout=timeout, jobs=jobs):
+    for outcome in run_calls(calls, timeout=timeout, jobs=jobs, executor=executor, scheduler=scheduler):
         if outcome.ok and outcome.value[0] == "bad":
             out.append(outcome.value[1])
         else:
@@ -180,12 +183,18 @@ def check_specs(
     jobs: int = 1,
     memory_mb: int | None = None,
     on_done: Callable[[int, ClaimReport], None] | None = None,
+    executor: Any = None,
+    scheduler: str | None = None,
 ) -> list[ClaimReport]:
     """Decide every claim in a worker with a hard limit; reports in input order.
 
     ``timeout`` overrides every claim's own ``timeout`` (default: the claim's,
     else :data:`DEFAULT_TIMEOUT`).  The decision procedure gets a soft budget
     a little under the hard limit so that it can return its own ``unknown``.
+    ``executor`` (a ``distributed.Client`` or a ``concurrent.futures``
+    executor) or ``scheduler`` (a Dask scheduler's address) runs the claims
+    there instead of in ``jobs`` local workers (:mod:`symloss.sweep`); the
+    hard limit then holds on the workers.
     """
     _preload()
     limits = [_limit_for(s, timeout) for s in specs]
@@ -199,5 +208,6 @@ def check_specs(
         if on_done is not None:
             on_done(i, reports[i])
 
-    run_calls(calls, timeout=DEFAULT_TIMEOUT, jobs=jobs, memory_mb=memory_mb, on_done=done)
+    run_calls(calls, timeout=DEFAULT_TIMEOUT, jobs=jobs, memory_mb=memory_mb, on_done=done,
+              executor=executor, scheduler=scheduler)
     return reports  # type: ignore[return-value]  # every slot is filled

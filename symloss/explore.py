@@ -227,34 +227,92 @@ def _toml_string(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _run(specs, claim, vars, assume, timeout, jobs, seed, on_done) -> list[Trial]:
-    from .runner import Call, run_calls
+def _trial(spec: ProblemSpec, outcome) -> Trial:
+    if outcome.ok:
+        return outcome.value
+    if outcome.status == "timeout":
+        return Trial(spec, "unknown", description="time limit reached (worker killed)", method="timeout")
+    return Trial(spec, "unknown", description=outcome.error or outcome.status, method=outcome.status)
+
+
+def _run(specs, claim, vars, assume, timeout, jobs, seed, on_done, executor=None) -> list[Trial]:
+    from .runner import Call
+    from .sweep import run_calls
 
     calls = [Call(examine, (s, claim, dict(vars), tuple(assume), timeout, seed + i)) for i, s in enumerate(specs)]
-    outcomes = run_calls(calls, timeout=timeout + 5.0, jobs=jobs)
+    outcomes = run_calls(calls, timeout=timeout + 5.0, jobs=jobs, executor=executor)
     out = []
     for s, o in zip(specs, outcomes):
-        if o.ok:
-            out.append(o.value)
-        elif o.status == "timeout":
-            out.append(Trial(s, "unknown", description="time limit reached (worker killed)", method="timeout"))
-        else:
-            out.append(Trial(s, "unknown", description=o.error or o.status, method=o.status))
+        out.append(_trial(s, o))
         if on_done is not None:
             on_done(out[-1])
     return out
 
 
+class _Found(Exception):
+    """The search reached a round with a refutation: the rest is not needed."""
+
+
+def _search_ahead(rounds, claim, vars, assume, timeout, seed, on_done, executor) -> list[list[Trial]]:
+    """The search on an executor: every round submitted at once (so a large
+    cluster is kept busy), read back round by round in order, stopped (the
+    rest cancelled) after the first round with a refutation.  Problem ``j``
+    of the round starting at ``i`` gets seed ``seed + i + j``, as in the
+    local search, so the rounds returned are the ones the local search
+    examines, with the same trials."""
+    from .runner import Call
+    from .sweep import run_calls
+
+    calls, where = [], []
+    for r, (start, chunk) in enumerate(rounds):
+        for j, s in enumerate(chunk):
+            calls.append(Call(examine, (s, claim, dict(vars), tuple(assume), timeout, seed + start + j)))
+            where.append((r, j))
+    trials: list[list[Trial | None]] = [[None] * len(chunk) for _, chunk in rounds]
+    read: list[list[Trial]] = []
+
+    def done(i, outcome):
+        r, j = where[i]
+        trials[r][j] = _trial(rounds[r][1][j], outcome)
+        while len(read) < len(rounds) and all(t is not None for t in trials[len(read)]):
+            ready = trials[len(read)]
+            read.append(ready)  # type: ignore[arg-type]
+            for t in ready:  # progress and counts only for the rounds the local search examines
+                on_done(t)
+            if any(t.verdict == "refuted" for t in ready):
+                raise _Found
+
+    try:
+        run_calls(calls, timeout=timeout + 5.0, executor=executor, on_done=done)
+    except _Found:
+        pass
+    return read
+
+
 def explore(claim: str, *, family: str = "any", losses: Iterable[str] | None = None, examples: int = 30,
             seed: int = 0, timeout: float = 10.0, jobs: int = 1, depth: int = 2, canonical: bool = False,
             vars: Mapping | None = None, assume: Iterable[str] = (), shrink_budget: float = 60.0,
-            progress: Callable[[str, int, int], None] | None = None) -> Exploration:
+            progress: Callable[[str, int, int], None] | None = None, executor=None,
+            scheduler: str | None = None) -> Exploration:
     """Search ``examples`` random problems of ``family`` for one where
     ``claim`` is refuted, shrink it, re-check it; see the module docstring.
 
     ``progress(stage, done, total)`` is called after every problem
-    (``stage`` is ``"search"`` or ``"shrink"``).
+    (``stage`` is ``"search"`` or ``"shrink"``).  The problems are examined
+    in ``jobs`` local workers, or on ``executor`` (a ``distributed.Client``
+    or a ``concurrent.futures`` executor) or the Dask ``scheduler`` at that
+    address (:mod:`symloss.sweep`).  Problem ``k`` is always examined with
+    seed ``seed + k`` and the search goes in fixed rounds of :data:`CHUNK`,
+    so the answer for a ``seed`` does not depend on where or on how many
+    workers it runs.
     """
+    from .sweep import executor_for
+
+    if scheduler is not None:
+        with executor_for(scheduler, executor) as client:
+            return explore(claim, family=family, losses=losses, examples=examples, seed=seed, timeout=timeout,
+                           jobs=jobs, depth=depth, canonical=canonical, vars=vars, assume=assume,
+                           shrink_budget=shrink_budget, progress=progress, executor=client)
     if not isinstance(claim, str) or not claim.strip():
         raise InvalidArgument(f"the claim must be a non-empty string, got {claim!r}")
     for name, value, low in (("examples", examples, 1), ("jobs", jobs, 1)):
@@ -292,9 +350,14 @@ def explore(claim: str, *, family: str = "any", losses: Iterable[str] | None = N
         return on_done
 
     failure = None
-    for i in range(0, len(specs), CHUNK):
-        chunk = sorted(specs[i:i + CHUNK], key=ProblemSpec.key)
-        for t in _run(chunk, claim, vars, assume, timeout, jobs, seed + i, note("search", len(specs))):
+    rounds = [(i, sorted(specs[i:i + CHUNK], key=ProblemSpec.key)) for i in range(0, len(specs), CHUNK)]
+    if executor is None:  # round by round, each in the local pool
+        results = (_run(chunk, claim, vars, assume, timeout, jobs, seed + i, note("search", len(specs)))
+                   for i, chunk in rounds)
+    else:
+        results = _search_ahead(rounds, claim, vars, assume, timeout, seed, note("search", len(specs)), executor)
+    for (i, chunk), trials in zip(rounds, results):
+        for t in trials:
             seen[t.spec] = t
         refuted = [seen[s] for s in chunk if seen[s].verdict == "refuted"]
         if refuted:
@@ -310,7 +373,7 @@ def explore(claim: str, *, family: str = "any", losses: Iterable[str] | None = N
             if time.monotonic() >= shrink_end:
                 break
             chunk = cands[i:i + CHUNK]
-            for t in _run(chunk, claim, vars, assume, timeout, jobs, seed, note("shrink", len(cands))):
+            for t in _run(chunk, claim, vars, assume, timeout, jobs, seed, note("shrink", len(cands)), executor):
                 seen[t.spec] = t
             refuted = [seen[s] for s in chunk if seen[s].verdict == "refuted"]
             if refuted:

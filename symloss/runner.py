@@ -51,6 +51,7 @@ __all__ = [
 #: Default per-claim wall-time limit of ``symloss check``, in seconds.
 DEFAULT_TIMEOUT = 10.0
 _GRACE = 0.5  # seconds between SIGTERM and SIGKILL
+_POLL = 0.5  # seconds between two questions to should_stop()
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,7 @@ def run_calls(
     memory_mb: int | None = None,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[int, Outcome], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[Outcome]:
     """Run every call in its own worker process, at most ``jobs`` at a time.
 
@@ -212,7 +214,10 @@ def run_calls(
     its start; past that it is killed and its outcome is ``"timeout"``.
     ``memory_mb`` caps each worker's address space.  ``on_start(i)`` and
     ``on_done(i, outcome)`` report progress (in completion order); the
-    returned list is in input order.
+    returned list is in input order.  ``should_stop()``, asked about twice a
+    second, ends the run early: the workers are killed and every call not
+    finished gets a ``"crash"`` outcome that says so (a Dask task whose
+    result nobody wants any more stops its claim this way).
 
     >>> [o.value for o in run_calls([Call(abs, (-3,)), Call(max, (1, 2))], jobs=2)]
     [3, 2]
@@ -278,6 +283,18 @@ def run_calls(
                 active.append(_Slot(i, process, receiver, start, start + float(limit)))
             now = time.monotonic()
             wait_for = max(0.0, min(s.deadline for s in active) - now)
+            if should_stop is not None:
+                if should_stop():
+                    for slot in list(active):
+                        _stop(slot.process, grace)
+                        slot.conn.close()
+                        finish(slot, Outcome("crash", error="stopped: the result is no longer wanted",
+                                             seconds=now - slot.start))
+                    for i in pending:
+                        results[i] = Outcome("crash", error="stopped: the result is no longer wanted")
+                    pending.clear()
+                    break
+                wait_for = min(wait_for, _POLL)
             handles = {}
             for slot in active:
                 handles[slot.conn] = slot

@@ -311,3 +311,70 @@ def test_benchmark_counterexamples_recheck_exactly(bench_rows):
         assert truth(claim.formula, values) is False, row
         checked += 1
     assert checked >= 10
+
+
+# ---------------------------------------------------------------- tails by enclosures (0·∞ beyond a point)
+
+w2 = sp.Symbol("w2", real=True)
+
+
+def _enclosed_tails(step):
+    out = []
+
+    def walk(tree):
+        if isinstance(tree, Tail):
+            out.append(tree)
+            walk(tree.face)
+        elif isinstance(tree, tuple):
+            walk(tree[2])
+            walk(tree[3])
+    walk(step.tree)
+    return [t for t in out if t.kind == "enclosed"]
+
+
+@pytest.mark.parametrize("statement", [
+    le(x * sigmoid(x) * (1 - sigmoid(x)) - R(23, 100)),            # w·σ'(w): 0·∞ as w → ∞
+    le(x ** 2 * sigmoid(x) * (1 - sigmoid(x)) - R(44, 100)),
+    le(x * sp.exp(-x ** 2) + w2 * sp.exp(-w2 ** 2) - R(86, 100)),   # two unbounded variables
+])
+def test_tails_where_the_natural_enclosure_is_infinite_are_enclosed_slabs(statement):
+    step, _, goal = _prove(statement, seconds=25.0)
+    assert isinstance(step, IntervalCover), statement
+    check_proof(step, set(goal.facts))
+    tails = _enclosed_tails(step)
+    assert tails, step.summary()
+
+
+def _swap_tail(tree, old, new):
+    if tree is old:
+        return new
+    if isinstance(tree, tuple):
+        i, m, a, b = tree
+        return (i, m, _swap_tail(a, old, new), _swap_tail(b, old, new))
+    return tree
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda t: replace(t, side=-t.side),                           # the other direction
+    lambda t: replace(t, at=t.at * 2),                            # not the leaf's end
+    lambda t: replace(t, face=(0, t.at + 1, None, None)),         # a split outside the face
+    lambda t: replace(t, kind="monotone"),                        # a monotone tail needs proofs
+])
+def test_a_tampered_enclosed_tail_fails_its_check(tamper):
+    step, _, _ = _prove(le(x * sigmoid(x) * (1 - sigmoid(x)) - R(23, 100)), seconds=25.0)
+    t = _enclosed_tails(step)[0]
+    with pytest.raises(ProofCheckError):
+        replace(step, tree=_swap_tail(step.tree, t, tamper(t))).verify()
+
+
+def test_an_enclosed_tail_is_refused_where_the_function_grows_outwards():
+    """x·σ'(x) ≥ −1/10 would need the slab on the left to move away from 0
+    going outwards: its derivative has the wrong sign, so no enclosed tail
+    may stand for it."""
+    from symloss.engine.interval import _enclosed_slab
+    from symloss.engine.enclosure import _Fn
+
+    fn = _Fn(x * sigmoid(x) * (1 - sigmoid(x)) - R(23, 100), (x,))
+    assert _enclosed_slab(fn, ((8, sp.oo),), 0, 1, Sign.NONPOSITIVE)
+    assert not _enclosed_slab(fn, ((8, sp.oo),), 0, 1, Sign.NONNEGATIVE)
+    assert not _enclosed_slab(_Fn(sp.log(x), (x,)), ((-sp.oo, -8),), 0, -1, Sign.NONPOSITIVE)  # undefined there

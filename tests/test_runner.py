@@ -314,3 +314,10 @@ def test_real_results_cross_the_process_boundary_whole():
     assert isinstance(proved.result, Result) and proved.result.proof is not None
     assert isinstance(refuted.result, Result) and refuted.result.counterexample is not None
     assert refuted.counterexample == refuted.result.counterexample.to_json()
+
+
+def test_should_stop_kills_the_running_and_skips_the_pending():
+    start = time.monotonic()
+    out = run_calls([Call(sleep_then, (60, 1)), Call(sleep_then, (60, 2))], timeout=120,
+                    should_stop=lambda: time.monotonic() - start > 0.3)
+    assert [o.status for o in out] == ["crash", "crash"] and all("no longer wanted" in o.error for o in out)

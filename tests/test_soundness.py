@@ -545,3 +545,102 @@ def test_algebraic_minimiser_verdicts_are_sound(low, k, op):
         return
     truth_value = (r < sp.Rational(k, 8)) if op == "<" else (r > sp.Rational(k, 8))
     assert verdict == ("proved" if truth_value else "refuted"), (loss, op, k, r, verdict)
+
+
+# ---------------------------------------------------------------------------
+# issue 11: piecewise losses glued at their joins, implicit minimisers (sign
+# pattern, two proved signs, the minimiser placed by the derivative at a point)
+
+
+def _mp(q):
+    q = sp.Rational(q)
+    return mpmath.mpf(q.p) / q.q
+
+
+@settings(max_examples=10, **SETTINGS)
+@given(st.sampled_from(["1/2", "1", "2"]), st.sampled_from(["0", "-k**2", "k/2"]),
+       st.sampled_from(["sign(d(L, w)) == sign(w - argmin(L, w))", "argmin(L, w) == (y - b)/x",
+                        "implies(d(L, w) == 0, w == argmin(L, w))", "argmin(L, w) == y/x"]),
+       st.integers(0, 2 ** 16))
+def test_piecewise_minimiser_verdicts_are_sound(k, jump, text, seed):
+    """A Huber-like ``where(|r| <= k, r²/2, k|r| − k²/2 + c)``: glued only
+    when ``c = 0``.  With ``c = −k²`` the infimum is not attained (no
+    minimiser): nothing about ``argmin`` may be proved.  A ``proved`` sign
+    rule holds at random 50-digit points; a counterexample is exact,
+    admissible and false at 50 digits."""
+    from symloss.refute.counterexample import verify
+    from symloss.problem import problem
+
+    c = jump.replace("k", f"({k})")
+    p = problem("w*x + b", f"where(abs(yhat - y) <= {k}, (yhat - y)**2/2, {k}*abs(yhat - y) - ({k})**2/2 + {c})",
+                params=["w"])
+    claim = parse_claim(p, text, assume=["x != 0"])
+    verdict, ce, _ = run_pipeline(claim, 20.0, seed)
+    kk, cc = sp.Rational(k), sp.sympify(c.replace("k", k))
+    if verdict == "proved":
+        assert cc >= -kk ** 2 / 2, f"SOUNDNESS BUG: {text!r} proved for a loss without a minimiser (c = {cc})"
+        if cc == 0 and text.startswith("sign"):
+            rng = np.random.default_rng(seed)
+            with mpmath.workdps(50):
+                for _ in range(30):
+                    x_, b_, y_, w_ = (mpmath.mpf(float(rng.normal(0, 3))) + mpmath.mpf(10) ** -25 for _ in range(4))
+                    r = w_ * x_ + b_ - y_
+                    g = x_ * (r if abs(r) <= _mp(kk) else _mp(kk) * mpmath.sign(r))
+                    assert mpmath.sign(g) == mpmath.sign(w_ - (y_ - b_) / x_), (text, k, x_, b_, y_, w_)
+        if text.endswith("y/x"):
+            pytest.fail(f"SOUNDNESS BUG: {text!r} proved (false whenever b != 0)")
+    elif verdict == "refuted":
+        assert ce is not None
+        values = dict(ce.values)
+        assert all(not v.atoms(sp.Float) for v in values.values())
+        facts = list(p.hypotheses()) + list(claim.hypotheses)
+        assert point_is_admissible(facts, values) is True, (text, values)
+        assert verify(claim.formula, facts, values), (text, values)
+        if cc == 0 and text == "argmin(L, w) == y/x":
+            names = {str(s): v for s, v in values.items()}
+            assert names["b"] != 0, f"refuted at b = 0, where argmin = y/x holds: {values}"
+
+
+def _decay_minimiser(lam, y):
+    """The global minimiser of (tanh w − y)²/2 + lam·w²/2 (lam > 0) at 50
+    digits: every sign change of the derivative on a grid over [−12, 12]
+    (outside, the lam·w term dominates) refined by bisection, the least value
+    kept; ``None`` when two stationary values are within 1e-30."""
+    with mpmath.workdps(60):
+        lm, ym = _mp(lam), _mp(y)
+        d = lambda t: (mpmath.tanh(t) - ym) * (1 - mpmath.tanh(t) ** 2) + lm * t  # noqa: E731
+        e = lambda t: (mpmath.tanh(t) - ym) ** 2 / 2 + lm * t ** 2 / 2  # noqa: E731
+        grid = [mpmath.mpf(-12) + mpmath.mpf(24) * i / 4800 for i in range(4801)]
+        roots = []
+        for a, b in zip(grid, grid[1:]):
+            if d(a) < 0 <= d(b):
+                roots.append(mpmath.findroot(d, (a, b), solver="anderson"))
+        vals = sorted((e(r), r) for r in roots)
+        if not vals or (len(vals) > 1 and vals[1][0] - vals[0][0] < mpmath.mpf(10) ** -30):
+            return None
+        return vals[0][1]
+
+
+@settings(max_examples=10, **SETTINGS)
+@given(st.sampled_from(["-1/4", "1/4", "1", "2"]), st.sampled_from(["-3/5", "1/5", "9/10"]),
+       st.sampled_from([">", "<", ">=", "<="]), st.integers(-8, 8), st.integers(0, 2 ** 16))
+def test_implicit_minimiser_verdicts_are_sound(lam, y, op, k, seed):
+    """``argmin((tanh w − y)²/2 + lam·w²/2, w) op k/16``: the minimiser has
+    no closed form.  ``proved``/``refuted`` agree with the 50-digit root of
+    the derivative; with ``lam < 0`` there is no minimiser, so nothing about
+    it may be proved."""
+    from symloss.problem import problem
+
+    p = problem(loss=f"(tanh(w) - ({y}))**2/2 + ({lam})*w**2/2", params=["w"])
+    text = f"argmin(L, w) {op} {k}/16"
+    claim = parse_claim(p, text)
+    verdict, _, _ = run_pipeline(claim, 20.0, seed)
+    if verdict == "unknown":
+        return
+    assert sp.Rational(lam) > 0, f"SOUNDNESS BUG: {text!r} {verdict} for a loss unbounded below"
+    r = _decay_minimiser(lam, y)
+    c = _mp(sp.Rational(k, 16))
+    if r is None or abs(r - c) < mpmath.mpf(10) ** -40:
+        return
+    truth_value = {">": r > c, "<": r < c, ">=": r >= c, "<=": r <= c}[op]
+    assert verdict == ("proved" if truth_value else "refuted"), (lam, y, op, k, r, verdict)

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-HEAVY = ("sympy", "numpy", "z3", "mpmath", "hypothesis")
+HEAVY = ("sympy", "numpy", "z3", "mpmath", "hypothesis", "dask", "distributed")
 
 _PROBE = """
 import sys
@@ -32,6 +32,7 @@ def _loaded(body: str) -> list[str]:
     "from symloss.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass",
     "from symloss.cli import main\ntry:\n    main([])\nexcept SystemExit:\n    pass",
     "from symloss.errors import SymlossError",
+    "import symloss.sweep",  # the Dask executor loads Dask only when a scheduler or client is used
 ])
 def test_nothing_heavy_is_imported(body):
     assert _loaded(body) == []

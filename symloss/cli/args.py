@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["positive_float", "positive_int"]
+__all__ = ["positive_float", "positive_int", "add_scheduler"]
 
 
 def positive_float(text: str) -> float:
@@ -35,3 +35,11 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
     return value
+
+
+def add_scheduler(parser: argparse.ArgumentParser, what: str = "claims") -> None:
+    """The ``--scheduler ADDRESS`` option (a Dask scheduler; :mod:`symloss.sweep`)."""
+    parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                        help=f"run the {what} on the Dask cluster whose scheduler is at ADDRESS "
+                             f"(e.g. tcp://127.0.0.1:8786; needs pip install 'symloss[dask]'); "
+                             f"--jobs is then ignored, the hard time limit holds on the workers")

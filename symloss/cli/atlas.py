@@ -1,4 +1,4 @@
-"""``symloss atlas [--models M...] [--losses L...] [--questions Q...] [--param w] [--timeout S] [--jobs N]
+"""``symloss atlas [--models M...] [--losses L...] [--questions Q...] [--param w] [--timeout S] [--jobs N] [--scheduler ADDRESS]
 [--format markdown|json|latex] [--out PATH]``
 
 Answers the atlas questions (see :mod:`symloss.atlas`) for every compatible
@@ -14,7 +14,7 @@ import json
 import shlex
 import sys
 
-from .args import positive_float, positive_int
+from .args import add_scheduler, positive_float, positive_int
 
 __all__ = ["add_parser", "run"]
 
@@ -50,6 +50,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=_seconds, default=10.0, metavar="S",
                         help="hard wall-time limit per cell in seconds (default 10)")
     parser.add_argument("--jobs", "-j", type=_count, default=1, metavar="N", help="cells decided in parallel")
+    add_scheduler(parser, "cells")
     parser.add_argument("--format", choices=("markdown", "json", "latex"), default="markdown")
     parser.add_argument("--out", metavar="PATH", default=None, help="write here instead of stdout")
     parser.set_defaults(run=run)
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr, flush=True)
 
     atlas = run_atlas(args.models, args.losses, args.questions, args.param, timeout=args.timeout,
-                      jobs=args.jobs, on_done=progress, pairs=args.pairs)
+                      jobs=args.jobs, on_done=progress, pairs=args.pairs, scheduler=args.scheduler)
     if args.format == "json":
         text = json.dumps(to_json(atlas), ensure_ascii=False, indent=1) + "\n"
     elif args.format == "latex":

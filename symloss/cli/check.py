@@ -1,7 +1,8 @@
-"""``symloss check PATH... [--json] [--timeout S] [--jobs N] [--latex OUT.tex] [--pdf OUT.pdf]``
+"""``symloss check PATH... [--json] [--timeout S] [--jobs N] [--scheduler ADDRESS] [--latex OUT.tex] [--pdf OUT.pdf]``
 
 Checks every claim of the conjecture files named (a folder stands for every
-``*.toml`` below it), each in a worker process with a hard time limit.
+``*.toml`` below it), each in a worker process with a hard time limit, on
+this machine or on a Dask cluster (``--scheduler``, :mod:`symloss.sweep`).
 
 Exit status: 0 when every claim that has an ``expect`` got it, 1 otherwise,
 2 for bad input (the message on stderr names file, claim, field and column).
@@ -23,7 +24,7 @@ from ..conjectures import load_all
 from ..errors import InvalidArgument, ToolMissing
 from ..batch import DEFAULT_TIMEOUT, ClaimReport, check_specs, prepare_specs
 
-from .args import positive_float, positive_int
+from .args import add_scheduler, positive_float, positive_int
 
 __all__ = ["add_parser", "run", "format_line", "summary"]
 
@@ -53,6 +54,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                              f"own 'timeout', else {DEFAULT_TIMEOUT:g})")
     parser.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N",
                         help="check N claims in parallel (default 1)")
+    add_scheduler(parser)
     parser.add_argument("--latex", metavar="OUT.tex", default=None,
                         help="also write the results as a LaTeX document")
     parser.add_argument("--pdf", metavar="OUT.pdf", default=None,
@@ -182,18 +184,23 @@ def run(args: argparse.Namespace) -> int:
     if not specs:
         raise InvalidArgument(f"no claims in {', '.join(map(str, args.paths))}")
 
-    parse_limit = min(_PARSE_LIMIT, args.timeout) if args.timeout else _PARSE_LIMIT
-    problems = [msg for msg in prepare_specs(specs, jobs=args.jobs, timeout=parse_limit) if msg]
-    if problems:
-        for message in problems:
-            print(f"symloss check: error: {message}", file=sys.stderr)
-        return 2
+    from ..sweep import executor_for
 
-    progress = _Progress(len(specs))
-    try:
-        reports = check_specs(specs, timeout=args.timeout, jobs=args.jobs, on_done=progress)
-    finally:
-        progress.close()
+    with executor_for(getattr(args, "scheduler", None)) as executor:  # one connection for both passes
+        parse_limit = min(_PARSE_LIMIT, args.timeout) if args.timeout else _PARSE_LIMIT
+        problems = [msg for msg in prepare_specs(specs, jobs=args.jobs, timeout=parse_limit, executor=executor)
+                    if msg]
+        if problems:
+            for message in problems:
+                print(f"symloss check: error: {message}", file=sys.stderr)
+            return 2
+
+        progress = _Progress(len(specs))
+        try:
+            reports = check_specs(specs, timeout=args.timeout, jobs=args.jobs, on_done=progress,
+                                  executor=executor)
+        finally:
+            progress.close()
 
     if args.json:
         json.dump({"results": [r.to_json() for r in reports]}, sys.stdout, ensure_ascii=False, default=str)

@@ -1,4 +1,4 @@
-"""``symloss explore "CLAIM" [--family F] [--loss NAME ...] [--examples N] [--seed S] [--timeout S] [--jobs N] [--json]``
+"""``symloss explore "CLAIM" [--family F] [--loss NAME ...] [--examples N] [--seed S] [--timeout S] [--jobs N] [--scheduler ADDRESS] [--json]``
 
 Searches random model/loss problems for one where the claim is refuted, and
 prints the simplest failing problem found (shrunk) with its exact, re-checked
@@ -25,7 +25,7 @@ from ..errors import InvalidArgument
 from ..explore import explore
 from ..random_models import FAMILIES
 
-from .args import positive_float, positive_int
+from .args import add_scheduler, positive_float, positive_int
 
 __all__ = ["add_parser", "run"]
 
@@ -64,6 +64,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--shrink-time", type=_positive_float, default=60.0, metavar="S",
                         help="seconds spent simplifying a failing problem (default 60)")
     parser.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="worker processes (default 1)")
+    add_scheduler(parser, "random problems")
     parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     parser.set_defaults(run=run)
     return parser
@@ -113,7 +114,7 @@ def run(args) -> int:
         result = explore(args.claim, family=args.family, losses=losses, examples=args.examples, seed=args.seed,
                          timeout=args.timeout, jobs=args.jobs, depth=args.depth, canonical=args.canonical,
                          vars=_vars(args.vars), assume=args.assume, shrink_budget=args.shrink_time,
-                         progress=progress)
+                         progress=progress, scheduler=args.scheduler)
     finally:
         progress.close()
     if args.json:

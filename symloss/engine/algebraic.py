@@ -67,7 +67,7 @@ def algebraic_sign(expr: sp.Expr) -> int | None:
     >>> algebraic_sign(r**3 - 2), algebraic_sign(r - sp.Rational(126, 100))
     (0, -1)
     """
-    from .interval import Undefined, enclose
+    from .enclosure import Undefined, enclose
 
     expr = sp.sympify(expr)
     if expr.free_symbols:
@@ -139,7 +139,7 @@ def _is_root(r: sp.Expr, dp: sp.Poly) -> bool:
 def _value_enclosure(e: sp.Expr, v, r: sp.Expr, steps: int):
     """An enclosure of ``e`` at ``v = r``: over the isolating interval of a
     ``CRootOf``, at the point for a rational, of the closed number otherwise."""
-    from .interval import enclose
+    from .enclosure import enclose
 
     if isinstance(r, sp.CRootOf):
         return enclose(e, {v: isolating_interval(r, steps)}, 1)
@@ -151,7 +151,7 @@ def _value_enclosure(e: sp.Expr, v, r: sp.Expr, steps: int):
 def _compare(e, v, r1, r2) -> int | None:
     """The sign of ``e(r1) − e(r2)`` from enclosures refined until they
     separate; ``None`` when they never do (a tie is not decided here)."""
-    from .interval import Undefined, _hi, _lo
+    from .enclosure import Undefined, _hi, _lo
 
     for steps in (0, 10, 25, _REFINE):
         try:

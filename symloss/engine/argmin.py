@@ -14,7 +14,8 @@ standing for ``v`` and ``G = ∂E/∂u``:
 3. ``∂H/∂u > 0`` for every ``u`` (sign engine or z3), so ``H`` is strictly
    increasing;
 4. ``H`` has a root: an explicit closed form ``r`` with ``H(r) = 0``
-   (zero-equivalence; ``r`` defined wherever the hypotheses hold), or limits
+   (zero-equivalence; ``r`` defined wherever the hypotheses hold), or two
+   rationals ``a < b`` with ``H(a) < 0 < H(b)`` proved (:mod:`symloss.engine.ivt`), or limits
    of opposite signs at ``u → −∞`` and ``u → +∞`` (computed by SymPy's
    ``limit``, recomputed by ``verify``, after fixing the signs of the
    coefficients of ``u`` by a case split) and the intermediate value theorem.
@@ -53,11 +54,17 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..calculus.claims import ArgMin
+from ..calculus.claims import ArgMin, Corr, Pointwise
 from ..errors import ProofCheckError
 from ..language.functions import definedness_conditions, derivative, relu, sigmoid, softplus
-from ..calculus.proof import Given, Sign, Step
-from .prover import _is_zero, prove_goal
+from ..calculus.proof import Given, Sign, Step, iter_steps
+from .algebraic import (AlgebraicTruth, PolynomialMinimiser, algebraic_truth, at_minimum,
+                        StrictMinimum, polynomial_minimiser, strict_minimum)
+from .inversion import inverted_roots
+from .ivt import SignChange, sign_change_existence
+from .piecewise import branch_conditions, glue_error, join_statements, prove_joins
+from .piecewise import piece_candidates as _piece_candidates
+from .prover import _guard, _is_zero, claim_goal, prove_goal
 from .tactics import Hypothetical, check_context, check_under, substitute
 from .signs import fact_sign, prove_sign
 from .tactics import Env, Goal
@@ -359,9 +366,9 @@ class Minimiser(_SignOfGradient, Step):
         if isinstance(ex, RootExists):
             if ex.core != self.core or ex.var != u:
                 raise self.fail("the root is not a root of this H")
-        elif isinstance(ex, OppositeLimits):
+        elif isinstance(ex, (OppositeLimits, SignChange)):
             if ex.core != self.core or ex.var != u:
-                raise self.fail("the limits are not limits of this H")
+                raise self.fail("the sign change is not one of this H")
         else:
             raise self.fail(f"{type(ex).__name__} does not show that H has a root")
 
@@ -376,7 +383,10 @@ class MinimiserBySign(_SignOfGradient, Step):
     (``G = ∂E/∂u`` with the kink conventions, ``r`` free of ``u`` and defined
     wherever the hypotheses hold).  So ``E`` strictly decreases on
     ``(−∞, r]`` and strictly increases on ``[r, ∞)``: ``r`` is the unique
-    minimiser, and ``sign(G(u)) = sign(u − argmin(E, v))``."""
+    minimiser, and ``sign(G(u)) = sign(u − argmin(E, v))``.  ``E`` may also
+    contain ``where``/``Piecewise`` pieces glued at their joins: ``joins``
+    proves ``p = q ⟹ A = B`` for each ``where(p op q, A, B)``
+    (:mod:`symloss.engine.piecewise`), which makes ``E`` continuous."""
 
     expr: sp.Expr
     var: sp.Symbol
@@ -385,6 +395,7 @@ class MinimiserBySign(_SignOfGradient, Step):
     sign_proof: Step
     defined: tuple[Step, ...] = ()
     context: tuple[Given, ...] = ()
+    joins: tuple[Step, ...] = ()
 
 
     @property
@@ -402,9 +413,13 @@ class MinimiserBySign(_SignOfGradient, Step):
         if u in self.value.free_symbols:
             raise self.fail(f"the minimiser {self.value} depends on {u}")
         e = self.expr.xreplace({self.var: u})
+        pieces = []
         if not _continuous(e):
-            raise self.fail(f"{e} is not known to be continuous")
-        _covered(self, _conditions([e, self.gradient, self.value]), self.defined, self.context)
+            why = glue_error(e, u, {j.fact for j in self.joins})
+            if why is not None:
+                raise self.fail(f"{e} is not known to be continuous: {why}")
+            pieces = branch_conditions(e, u)
+        _covered(self, _conditions([e, self.gradient, self.value]) + pieces, self.defined, self.context)
         want = sp.Eq(sp.sign(self.gradient), sp.sign(u - self.value), evaluate=False)
         if self.sign_proof.fact != want:
             raise self.fail(f"the sign proof shows {self.sign_proof.fact}, expected {want}")
@@ -429,6 +444,8 @@ class ArgminValue(Step):
             raise self.fail("needs a minimiser with a closed-form root")
 
 
+
+
 def _on_line(term: ArgMin) -> ArgMin:
     """The same minimisation over the whole real line."""
     return ArgMin(term.expr, term.var)
@@ -442,6 +459,8 @@ def _check_inside(step: Step, m: Step, term: ArgMin, inside: tuple) -> None:
     want = membership(m.root, term.range)
     if [p.fact for p in inside] != want:
         raise step.fail(f"the premises show {[p.fact for p in inside]}, needed {want}")
+
+
 
 
 # ---------------------------------------------------------------------------
@@ -476,7 +495,13 @@ def _factorisations(g: sp.Expr, context, env):
     return out
 
 
-def _roots(h: sp.Expr, u: sp.Symbol) -> list:
+def _roots(h: sp.Expr, u: sp.Symbol, full: bool = True) -> list:
+    """Closed-form roots of ``h`` in ``u`` (a search; the steps check them):
+    by inverting monotone heads, as a polynomial, and (``full``) by SymPy's
+    ``solve`` on transcendental equations, which may take seconds."""
+    inverted = inverted_roots(h, u)  # through the model output: no solve() on exp rewrites
+    if inverted:
+        return inverted
     try:
         poly = sp.Poly(sp.expand(h), u)
         if poly.degree() == 1:
@@ -484,7 +509,8 @@ def _roots(h: sp.Expr, u: sp.Symbol) -> list:
             if not any(u in c.free_symbols for c in (c1, c0)):
                 return [sp.cancel(-c0 / c1)]
     except sp.PolynomialError:
-        pass
+        if not full:
+            return []
     e = h.rewrite(sp.exp) if h.has(sigmoid, softplus, sp.tanh) else h
     try:
         sols = sp.solve(e, u, dict=False)
@@ -503,8 +529,8 @@ def _prove_all(conditions, context, env) -> tuple | None:
     return tuple(out)
 
 
-def _root_existence(h, u, context, env):
-    for r in _roots(h, u):
+def _root_existence(h, u, context, env, full: bool = True):
+    for r in _roots(h, u, full):
         facts = {g.fact for g in context}
         conds = [c for c in definedness_conditions(r) if c not in facts]
         defined = _prove_all(conds, context, env)
@@ -569,10 +595,12 @@ def _limit_existence(h, u, context, env):
     return OppositeLimits(h, u, tuple(candidates), tuple(nonzero), tuple(cases), context)
 
 
-def minimiser(term: ArgMin, context: tuple, env: Env) -> "Minimiser | MinimiserBySign | None":
+def minimiser(term: ArgMin, context: tuple, env: Env, closed: bool = False) -> "Minimiser | MinimiserBySign | None":
     """A :class:`Minimiser` proof for ``term`` under the hypotheses
     ``context`` (Given steps) -- or, when ``E`` has kinks, a
-    :class:`MinimiserBySign` proof -- or ``None``.
+    :class:`MinimiserBySign` proof -- or ``None``.  ``closed``: the caller
+    needs the root in closed form, so SymPy's ``solve`` is tried before the
+    existence arguments that leave it implicit (two proved signs, limits).
 
     >>> w, x, y, b = sp.symbols('w x y b', real=True)
     >>> ctx = (Given(sp.Ne(x, 0), "assumption"),)
@@ -606,7 +634,9 @@ def minimiser(term: ArgMin, context: tuple, env: Env) -> "Minimiser | MinimiserB
         if inc is None:
             env.notes.append(f"argmin: could not show {h} strictly increasing in {v}")
             continue
-        ex = _root_existence(h, u, context, env) or _limit_existence(h, u, context, env)
+        # closed roots first when the caller needs the value; else the cheap routes before solve()
+        ex = (_root_existence(h, u, context, env, full=closed) or sign_change_existence(h, u, context, env)
+              or _limit_existence(h, u, context, env) or (None if closed else _root_existence(h, u, context, env)))
         if ex is None:
             env.notes.append(f"argmin: could not show that {h} has a root in {v}")
             continue
@@ -635,25 +665,33 @@ def _by_sign(term: ArgMin, u, context, env) -> MinimiserBySign | None:
     (a root of a kink argument) and a proof that ``sign(G(u)) = sign(u − r)``."""
     e, v = term.expr, term.var
     eu = e.xreplace({v: u})
+    joins, pieces = (), []
     if not _continuous(eu):
-        env.notes.append(f"argmin: {e} is not continuous in {v}")
-        return None
+        if not eu.has(sp.Piecewise) or glue_error(eu, u, set(join_statements(eu, u))) is not None:
+            env.notes.append(f"argmin: {e} is not continuous in {v}")
+            return None
+        joins = prove_joins(eu, u, context, env)
+        if joins is None:
+            return None
+        pieces = branch_conditions(eu, u)
     g = derivative(eu, u)
     facts = {c.fact for c in context}
     seen: list = []
-    for arg in _kink_arguments(eu, u):
+    for arg in _kink_arguments(eu, u) + _piece_candidates(eu, u):
         for r in _roots(arg, u):
             if env.expired() or any(r == t for t in seen):
                 continue
             seen.append(r)
-            conds = [c for c in _conditions([eu, g, r]) if c not in facts]
+            conds = [c for c in _conditions([eu, g, r]) + pieces if c not in facts]
             defined = _prove_all(conds, context, env)
             if defined is None:
                 continue
-            proof = _prove(sp.Eq(sp.sign(g), sp.sign(u - r), evaluate=False), context, env)
+            want = sp.Eq(sp.sign(g), sp.sign(u - r), evaluate=False)
+            proof = _pieces_by_z3(want, context, env) if joins else None  # z3 reads Piecewise exactly
+            proof = proof or _prove(want, context, env)
             if proof is None:
                 continue
-            step = MinimiserBySign(e, v, u, r, proof, defined, context)
+            step = MinimiserBySign(e, v, u, r, proof, defined, context, joins)
             try:
                 step.verify()
             except ProofCheckError as exc:
@@ -664,11 +702,23 @@ def _by_sign(term: ArgMin, u, context, env) -> MinimiserBySign | None:
     return None
 
 
+def _pieces_by_z3(statement, context, env) -> Step | None:
+    """``statement`` by the decision procedure alone (the sign rule of a
+    piecewise derivative: the other tactics' rewrites of ``Piecewise`` take
+    seconds and rarely help); ``None`` when it does not decide it."""
+    from .prover import _checked_step, decision_procedure
+
+    goal = Goal(statement, context)
+    return _checked_step(_guard(decision_procedure)(goal, env), goal)
+
+
 # the claim-level tactic lives in argmin_claim (re-exported: argmin.register, argmin.argmin_claim)
 from .argmin_claim import (  # noqa: E402,F401
     ArgminSign,
     ArgminSubstitution,
+    _link,
     _sign_pattern,
+    _var,
     argmin_claim,
     prove_argmin_goal,
     register,

@@ -21,7 +21,9 @@ from .algebraic import AlgebraicTruth, PolynomialMinimiser, StrictMinimum, algeb
 from .argmin import (_MINIMISERS, ArgminValue, MinimiserBySign, _check_inside, _on_line, _prove, _prove_all,
                      minimiser)
 from ..calculus.claims import ArgMin, Corr, Pointwise
-from ..calculus.proof import Step, iter_steps
+from ..calculus.proof import Sign, Step, iter_steps
+from ..errors import ProofCheckError
+from .signs import prove_sign
 from .prover import _guard, claim_goal, prove_goal
 from .tactics import Env, Goal, Hypothetical, substitute
 
@@ -45,7 +47,6 @@ def _sign_pattern(formula: sp.Basic):
             continue
         return a, term, flipped
     return None
-
 
 
 @dataclass(frozen=True)
@@ -77,13 +78,12 @@ class ArgminSign(Step):
         if term != m.term:
             _check_inside(self, m, term, self.inside)
         inst = m.fact.xreplace({m.dummy: term.var}).xreplace({m.term: term})
-        g = inst.lhs.args[0]
-        if inst.rhs != sp.sign(sp.Add(term.var, -term)):
+        g = m.gradient.xreplace({m.dummy: term.var})  # not inst.lhs.args[0]: sign() may pull factors out
+        if inst.lhs != sp.sign(g) or inst.rhs != sp.sign(sp.Add(term.var, -term)):
             raise self.fail("instantiating the minimiser fact does not give the right side")
         want = sp.Eq(sp.sign(a), sp.sign(g), evaluate=False)
         if self.link.fact != want:
             raise self.fail(f"link shows {self.link.fact}, expected {want}")
-
 
 
 @dataclass(frozen=True)
@@ -117,9 +117,20 @@ class ArgminSubstitution(Step):
             raise self.fail(f"sub-proof shows {self.proof.fact}, expected {expected}")
 
 
-
-
 def _link(a: sp.Expr, g: sp.Expr, context, env) -> Step | None:
+    from .prover import SameSign
+
+    one = prove_sign(sp.S.One, Sign.POSITIVE, context)
+    if one is not None:  # the claim's derivative is the minimiser's, maybe written apart: sign(A) = sign(1·A)
+        step = SameSign(a, g, sp.S.One, one.step, context, False)
+        if a == g:
+            return step
+        if a.has(sp.Piecewise) or g.has(sp.Piecewise):  # the ratio search is slow on pieces; try 1 first
+            try:
+                step.verify()
+                return step
+            except ProofCheckError:
+                pass
     return _prove(sp.Eq(sp.sign(a), sp.sign(g), evaluate=False), context, env)
 
 
@@ -133,6 +144,11 @@ def prove_argmin_goal(goal: Goal, env: Env) -> Step | None:
     missing = missing_where_conclusion_fails(f)  # implies(argmin(L, w) > 0, x != 0)
     if missing is not None:
         return missing
+    from .argmin_uses import uses_of_minimiser
+
+    used = uses_of_minimiser(goal, env)  # E >= at(E, argmin), stationary => argmin: closed or implicit
+    if used is not None:
+        return used
     if isinstance(f, sp.Implies) and not f.args[0].atoms(ArgMin):
         # the premise guards the minimiser's existence: prove the conclusion under it
         from .prover import ImpliesIntro, _implication_case
@@ -145,7 +161,7 @@ def prove_argmin_goal(goal: Goal, env: Env) -> Step | None:
     pat = _sign_pattern(f)
     if pat is not None:
         a, term, _ = pat
-        m = minimiser(_on_line(term), goal.context, env)
+        m = minimiser(_on_line(term), goal.context, env, closed=term != _on_line(term))
         if m is None:
             return None
         inside = ()
@@ -192,7 +208,7 @@ def prove_argmin_goal(goal: Goal, env: Env) -> Step | None:
             continue
         m = polynomial_minimiser(term)  # a polynomial in v alone: exact root isolation
         if m is None:
-            m = minimiser(term, goal.context, env)
+            m = minimiser(term, goal.context, env, closed=True)
             if m is None or m.root is None:
                 m = strict_minimum(term, env.deadline)  # kinked / piecewise, v alone: z3 lower bound
                 if m is None:
@@ -231,6 +247,14 @@ def argmin_claim(claim, ctx) -> "Result | None":
 
     steps = list(iter_steps(step))
     by_sign = any(isinstance(x, MinimiserBySign) for x in steps)
+    if type(step).__name__ in ("AboveMinimum", "StationaryMinimiser", "MinimiserBound"):
+        v = _var(claim)
+        what = {"AboveMinimum": "E is at least its value at the minimiser",
+                "StationaryMinimiser": f"where the derivative vanishes, {v} is the minimiser",
+                "MinimiserBound": f"the sign of the derivative at one point places {v}*"}[type(step).__name__]
+        return Result("proved", claim, proof=step, method="argmin (sign pattern)",
+                      reason=f"the derivative has the sign of {v} - {v}* for the unique minimiser {v}* "
+                             f"(closed form or implicit), so {what}")
     if any(isinstance(x, StrictMinimum) for x in steps):
         return Result("proved", claim, proof=step, method="argmin (strict lower bound)",
                       reason="the minimiser is the candidate c from the kinks and pieces: "
@@ -248,7 +272,6 @@ def argmin_claim(claim, ctx) -> "Result | None":
         return Result("proved", claim, proof=step, method="argmin (missing minimiser)",
                       reason=f"where the conclusion fails the function does not depend on {step.term.var}: "
                              f"no unique minimiser, so the premise is false there")
-
     from .argmin_interval import MinimiserOnInterval, MonotoneToEnd
 
     if any(isinstance(x, MonotoneToEnd) for x in steps):

@@ -14,7 +14,7 @@ A pointwise goal ``f op 0`` in one to three real variables is proved by
 3. a *box cover* of the rest: a bisection tree whose every leaf box gets a
    rigorous enclosure of ``f`` on the right side of 0.
 
-Enclosures use :mod:`mpmath.iv` (every operation rounded outward; box
+Enclosures (:mod:`symloss.enclosure`) use :mod:`mpmath.iv` (every operation rounded outward; box
 endpoints are rationals, enclosed outward as well).  The natural interval
 extension is intersected with the mean-value form ``f(c) + Σ ∂ᵢf(X)(Xᵢ − cᵢ)``,
 and when the enclosure of ``∂ᵢf`` on the box has a sign, ``f`` is monotone in
@@ -44,17 +44,18 @@ exact verifier accepts it.
 >>> step.verify()
 """
 
+
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-import mpmath
 import sympy as sp
-from mpmath.libmp import finf, fnan, fninf
 
-from ..language.functions import definedness_conditions, derivative, relu, sigmoid, softplus
+from .enclosure import (PREC, Undefined, _Fn, _KINK_HEADS, _SMOOTH_HEADS, box_proves, enclose, _fails,
+                        natural, smooth)
+from .enclosure import _bounded as _bounded_iv, _hi, _lo
+from ..language.functions import definedness_conditions, derivative
 from ..calculus.proof import Given, Sign, Step
 from .tactics import Env, Goal, Hypothetical, check_context, check_under, expression_size
 
@@ -72,10 +73,6 @@ __all__ = [
     "interval_tactic",
 ]
 
-iv = mpmath.iv
-
-#: working precision (bits) of every enclosure
-PREC = 64
 #: more variables than this are not tried (the box count grows as 2^(n·depth))
 MAX_VARIABLES = 3
 #: derivative order of the monotonicity / mean-value refinement, by dimension
@@ -85,484 +82,6 @@ _MAX_NODES = 250
 _MAX_DEPTH = 48
 _LOWER = (Sign.POSITIVE, Sign.NONNEGATIVE)
 _SIGNS = (Sign.POSITIVE, Sign.NONNEGATIVE, Sign.NEGATIVE, Sign.NONPOSITIVE)
-
-
-class Undefined(Exception):
-    """No enclosure: the expression may be undefined on the box, or a
-    construct has no interval rule."""
-
-
-@contextmanager
-def _precision():
-    old = iv.prec
-    iv.prec = PREC
-    try:
-        yield
-    finally:
-        iv.prec = old
-
-
-# ---------------------------------------------------------------------------
-# interval helpers (endpoints handled as raw mpf tuples: no rounding)
-
-
-def _lo(v):
-    return mpmath.mp.make_mpf(v._mpi_[0])
-
-
-def _hi(v):
-    return mpmath.mp.make_mpf(v._mpi_[1])
-
-
-def _make(lo_raw, hi_raw):
-    return iv.make_mpf((lo_raw, hi_raw))
-
-
-def _checked(v):
-    """``v`` unless an endpoint is NaN.  Infinite endpoints are allowed:
-    mpmath's interval arithmetic is extended (``0·[8, ∞] = [−∞, ∞]``,
-    ``exp([−∞, −8]) = [0, e⁻⁸]``), so an enclosure over an unbounded box is
-    a superset of the values over the reals in it."""
-    a, b = v._mpi_
-    if a == fnan or b == fnan:
-        raise Undefined("NaN in an enclosure")
-    return v
-
-
-def _bounded(v) -> bool:
-    a, b = v._mpi_
-    return a not in (finf, fninf) and b not in (finf, fninf)
-
-
-def _rational(q: sp.Rational):
-    """An interval enclosing the rational ``q`` (outward rounding); ``±oo``
-    gives the degenerate infinite endpoint."""
-    if q in (sp.oo, -sp.oo):
-        return iv.mpf(mpmath.inf if q > 0 else -mpmath.inf)
-    num = iv.mpf(int(q.p))
-    return num / int(q.q) if q.q != 1 else num
-
-
-def _hull(vals):
-    lo = min(vals, key=_lo)
-    hi = max(vals, key=_hi)
-    return _make(lo._mpi_[0], hi._mpi_[1])
-
-
-def _meet(a, b):
-    """The intersection of two enclosures of the same number set."""
-    lo = a if _lo(a) >= _lo(b) else b
-    hi = a if _hi(a) <= _hi(b) else b
-    if _lo(lo) > _hi(hi):  # cannot happen for two true enclosures
-        raise Undefined("empty intersection")
-    return _make(lo._mpi_[0], hi._mpi_[1])
-
-
-def _point(v):
-    """The degenerate interval at the lower / upper endpoint."""
-    a, b = v._mpi_
-    return _make(a, a), _make(b, b)
-
-
-def _contains_zero(v) -> bool:
-    return _lo(v) <= 0 <= _hi(v)
-
-
-# ---------------------------------------------------------------------------
-# natural interval extension
-
-
-def _monotone(fn, v, increasing=True):
-    """Range of a monotone function of one argument from its endpoints."""
-    a, b = _point(v)
-    fa, fb = fn(a), fn(b)
-    return _make(fa._mpi_[0], fb._mpi_[1]) if increasing else _make(fb._mpi_[0], fa._mpi_[1])
-
-
-_ONE = iv.mpf(1)
-_TWO = iv.mpf(2)
-
-
-def _sigmoid(z):
-    return _ONE / (_ONE + iv.exp(-z))
-
-
-def _softplus_point(z):
-    if _hi(z) < 0:
-        return iv.log(1 + iv.exp(z))
-    return z + iv.log(1 + iv.exp(-z))
-
-
-def _tanh(z):
-    return _ONE - _TWO / (iv.exp(_TWO * z) + _ONE)
-
-
-def _cosh(z):
-    a, b = _lo(z), _hi(z)
-    if a <= 0 <= b:
-        m = _make(*(z._mpi_[1],) * 2) if b >= -a else _make(*(z._mpi_[0],) * 2)
-        top = (iv.exp(m) + iv.exp(-m)) / 2
-        return _make(iv.mpf(1)._mpi_[0], top._mpi_[1])
-    near, far = _point(z) if a > 0 else reversed(_point(z))
-    low = (iv.exp(near) + iv.exp(-near)) / 2
-    high = (iv.exp(far) + iv.exp(-far)) / 2
-    return _make(low._mpi_[0], high._mpi_[1])
-
-
-def _pow(base, e: sp.Expr, ev):
-    if e.is_Integer:
-        n = int(e)
-        if n >= 0:
-            return base ** n
-        if _contains_zero(base):
-            raise Undefined("division by an interval containing 0")
-        return 1 / (base ** (-n))
-    if e.is_Rational:
-        p, q = int(e.p), int(e.q)
-        if q == 2 and _lo(base) >= 0:
-            root = iv.sqrt(base)
-        elif _lo(base) > 0:
-            root = iv.exp(iv.log(base) / q)
-        else:
-            raise Undefined("fractional power of an interval reaching 0")
-        if p >= 0:
-            return root ** p
-        if _contains_zero(root):
-            raise Undefined("negative power of an interval reaching 0")
-        return 1 / (root ** (-p))
-    if _lo(base) <= 0:
-        raise Undefined("symbolic power of an interval reaching 0")
-    return iv.exp(ev(e) * iv.log(base))  # ev: the exponent's enclosure
-
-
-def _sign_hull(z, at_zero):
-    """Enclosure of a step function with values −1/0/1 (``sign``) or
-    0/h/1 (``Heaviside``) from the enclosure of its argument."""
-    neg, zero, pos = at_zero
-    vals = []
-    if _lo(z) < 0:
-        vals.append(neg)
-    if _contains_zero(z):
-        vals.append(zero)
-    if _hi(z) > 0:
-        vals.append(pos)
-    return _hull(vals)
-
-
-def _abs(z):
-    if _lo(z) >= 0:
-        return z
-    if _hi(z) <= 0:
-        return -z
-    top = z if _hi(z) >= -_lo(z) else -z
-    return _make(iv.mpf(0)._mpi_[0], top._mpi_[1])
-
-
-def _relu(z):
-    if _lo(z) >= 0:
-        return z
-    return _make(iv.mpf(0)._mpi_[0], (z if _hi(z) > 0 else iv.mpf(0))._mpi_[1])
-
-
-def _log(z):
-    if _lo(z) <= 0:
-        raise Undefined("log of an interval reaching 0")
-    return iv.log(z)
-
-
-def _sum(*vals):
-    total = vals[0]
-    for v in vals[1:]:
-        total = total + v
-    return total
-
-
-def _product(*vals):
-    total = vals[0]
-    for v in vals[1:]:
-        total = total * v
-    return total
-
-
-def _extremum(pick):
-    def run(*vals):
-        return _make(pick(vals, key=_lo)._mpi_[0], pick(vals, key=_hi)._mpi_[1])
-    return run
-
-
-_UNARY = {
-    sp.exp: iv.exp,
-    sp.log: _log,
-    sigmoid: _sigmoid,
-    softplus: lambda z: _monotone(_softplus_point, z),
-    sp.tanh: _tanh,
-    sp.sinh: lambda z: _monotone(lambda t: (iv.exp(t) - iv.exp(-t)) / 2, z),
-    sp.cosh: _cosh,
-    sp.Abs: _abs,
-    relu: _relu,
-    sp.sign: lambda z: _sign_hull(z, (iv.mpf(-1), iv.mpf(0), iv.mpf(1))),
-}
-
-
-def _op(e: sp.Basic):
-    """``(function, children)``: the interval rule of the head of ``e``;
-    ``function`` takes the children's enclosures.  Raises :class:`Undefined`
-    for a construct without a rule."""
-    if e.is_Rational:
-        c = _rational(e)
-        return (lambda: c), ()
-    if e is sp.E:
-        c = iv.exp(1)
-        return (lambda: c), ()
-    if e is sp.pi:
-        c = iv.pi
-        return (lambda: c), ()
-    if isinstance(e, sp.Add):
-        return _sum, e.args
-    if isinstance(e, sp.Mul):
-        return _product, e.args
-    if isinstance(e, sp.Pow):
-        b, x = e.args
-        if x.is_Rational:
-            return (lambda base: _pow(base, x, None)), (b,)
-        return (lambda base, ex: _pow(base, x, lambda _: ex)), (b, x)
-    if isinstance(e, sp.Heaviside):
-        h0 = e.args[1] if len(e.args) > 1 else sp.S.Half
-        if not h0.is_Rational:
-            raise Undefined("Heaviside at 0 is not a rational")
-        values = (iv.mpf(0), _rational(h0), iv.mpf(1))
-        return (lambda z: _sign_hull(z, values)), e.args[:1]
-    if isinstance(e, sp.Max):
-        return _extremum(max), e.args
-    if isinstance(e, sp.Min):
-        return _extremum(min), e.args
-    if isinstance(e, sp.Function) and len(e.args) == 1:
-        for head, rule in _UNARY.items():
-            if isinstance(e, head):
-                return rule, e.args
-    raise Undefined(f"no interval rule for {type(e).__name__}")
-
-
-def _compile(expr: sp.Basic) -> tuple:
-    """A straight-line program for ``expr``: each instruction is
-    ``(function, child slots)`` or ``(symbol, None)``, children first,
-    common sub-expressions once."""
-    slots: dict = {}
-    code: list = []
-    stack = [(expr, False)]
-    while stack:
-        e, ready = stack.pop()
-        if e in slots:
-            continue
-        if e.is_Symbol:
-            slots[e] = len(code)
-            code.append((e, None))
-            continue
-        fn, children = _op(e)
-        if not ready:
-            stack.append((e, True))
-            stack.extend((c, False) for c in reversed(children) if c not in slots)
-            continue
-        slots[e] = len(code)
-        code.append((fn, tuple(slots[c] for c in children)))
-    return tuple(code)
-
-
-def _run(code: tuple, box: dict):
-    regs: list = []
-    try:
-        for fn, args in code:
-            if args is None:
-                if fn not in box:
-                    raise Undefined(f"{fn} has no interval")
-                regs.append(box[fn])
-            else:
-                regs.append(_checked(fn(*[regs[a] for a in args])))
-    except (ZeroDivisionError, ValueError, OverflowError) as exc:
-        raise Undefined(str(exc)) from None
-    return regs[-1]
-
-
-def natural(expr: sp.Basic, box: dict):
-    """The natural interval extension of ``expr`` on ``box`` (symbol →
-    interval); raises :class:`Undefined`."""
-    with _precision():
-        return _run(_compile(expr), box)
-
-
-# ---------------------------------------------------------------------------
-# refined enclosures (monotonicity, mean-value form)
-
-_SMOOTH_HEADS = (sp.exp, sp.log, sigmoid, softplus, sp.tanh, sp.sinh, sp.cosh)
-_KINK_HEADS = (sp.Abs, relu, sp.Max, sp.Min, sp.sign, sp.Heaviside)
-
-
-def smooth(expr: sp.Basic) -> bool:
-    """Whether ``expr`` is built from numbers, symbols, ``+``, ``·``, powers
-    and the smooth heads (``exp``, ``log``, σ, softplus, ``tanh``, ``sinh``,
-    ``cosh``) only."""
-    for node in sp.preorder_traversal(expr):
-        if node.is_Symbol or node.is_Rational or node in (sp.E, sp.pi):
-            continue
-        if isinstance(node, (sp.Add, sp.Mul, sp.Pow)) or isinstance(node, _SMOOTH_HEADS):
-            continue
-        return False
-    return True
-
-
-def _forms(expr: sp.Expr) -> tuple:
-    """``expr`` and, when it differs and is checked equal by
-    zero-equivalence, its ``factor_terms`` form (common factors pulled out:
-    ``(1−σ)²σ − (1−σ)σ²`` becomes ``σ(1−σ)(1−2σ)``, whose natural
-    enclosure has a sign).  Both enclose the same values wherever ``expr``
-    is defined, so their enclosures are intersected."""
-    from ..calculus.derive import is_zero
-
-    out = [expr]
-    if isinstance(expr, sp.Add) and expression_size(expr, 120) <= 120:
-        try:
-            alt = sp.factor_terms(expr)
-            if alt != expr and not isinstance(alt, sp.Add) and is_zero(alt - expr) is True:
-                out.append(alt)
-        except (TypeError, ValueError, sp.PolynomialError, RecursionError):
-            pass
-    return tuple(out)
-
-
-class _Fn:
-    """An expression (with its checked alternative forms) and its partial
-    derivatives, computed on demand."""
-
-    def __init__(self, expr: sp.Expr, variables: tuple, is_smooth: bool | None = None, forms: bool = False):
-        self.expr = expr
-        self.variables = variables
-        self.smooth = smooth(expr) if is_smooth is None else is_smooth
-        self.forms = _forms(expr) if forms else (expr,)
-        self._code: list | None = None
-        self._d: dict = {}
-        self.rationals: dict = {}  # box end -> its enclosure (computed once per search)
-
-    def d(self, v) -> "_Fn":
-        if v not in self._d:
-            self._d[v] = _Fn(derivative(self.expr, v), self.variables, self.smooth, forms=True)
-        return self._d[v]
-
-    def natural(self, box: dict):
-        if self._code is None:
-            code = [_compile(self.expr)]  # Undefined: no rule for the expression itself
-            for form in self.forms[1:]:
-                try:
-                    code.append(_compile(form))
-                except Undefined:
-                    pass
-            self._code = code
-        n = _run(self._code[0], box)
-        for code in self._code[1:]:
-            try:
-                n = _meet(n, _run(code, box))
-            except Undefined:
-                pass
-        return n
-
-
-def _exact_point(fn: _Fn, box: dict, n):
-    """At a point (every side degenerate, so every coordinate is an exact
-    binary rational) whose enclosure ``n`` contains 0: the exact value by
-    SymPy's evaluation at rationals (``softplus(0) − log 2`` is 0), used only
-    when it is a rational inside ``n`` (so the expression is defined there)."""
-    values = {}
-    for v in fn.variables:
-        man, exp = mpmath.mp.make_mpf(box[v]._mpi_[0]).man_exp
-        values[v] = sp.Integer(man) * sp.Integer(2) ** exp
-    try:
-        q = fn.expr.xreplace(values)
-    except (TypeError, ValueError, ZeroDivisionError):
-        return n
-    if not q.is_Rational:
-        return n
-    e = _rational(q)
-    if _lo(n) <= _lo(e) and _hi(e) <= _hi(n):
-        return e
-    return n
-
-
-def _enc(fn: _Fn, box: dict, order: int):
-    n = fn.natural(box)
-    wide = [v for v in fn.variables if v in box and box[v]._mpi_[0] != box[v]._mpi_[1]]
-    if not wide and _contains_zero(n) and all(_bounded(box[v]) for v in fn.variables if v in box):
-        return _exact_point(fn, box, n)
-    if order <= 0 or not fn.smooth or not wide or not all(_bounded(box[v]) for v in wide):
-        return n
-    grads = {}
-    for v in wide:
-        try:
-            grads[v] = _enc(fn.d(v), box, order - 1)
-        except Undefined:
-            return n
-    for v in wide:
-        g = grads[v]
-        if _lo(g) >= 0 or _hi(g) <= 0:
-            low, high = _point(box[v])
-            a = _enc(fn, {**box, v: low}, order)
-            b = _enc(fn, {**box, v: high}, order)
-            if _lo(g) >= 0:
-                return _meet(n, _make(a._mpi_[0], b._mpi_[1]))
-            return _meet(n, _make(b._mpi_[0], a._mpi_[1]))
-    centre = {**box}
-    for v in wide:
-        m = box[v].mid
-        if not _lo(box[v]) <= _lo(m) <= _hi(box[v]):
-            m = _point(box[v])[0]
-        centre[v] = _make(m._mpi_[0], m._mpi_[0])
-    total = fn.natural(centre)
-    for v in wide:
-        total = total + grads[v] * (box[v] - centre[v])
-    return _meet(n, total)
-
-
-def enclose(expr: sp.Expr, box: dict, order: int = 0, _fn: _Fn | None = None):
-    """A rigorous enclosure (an ``mpmath.iv`` interval) of ``expr`` on
-    ``box`` (symbol → ``(lo, hi)`` rationals), refined to derivative order
-    ``order``; raises :class:`Undefined`.
-
-    >>> x = sp.Symbol('x', real=True)
-    >>> v = enclose(sp.exp(x) - 1 - x, {x: (0, 1)}, order=2)
-    >>> float(v.a) >= 0 and float(v.b) < 0.72
-    True
-    """
-    variables = tuple(sorted(box, key=sp.default_sort_key))
-    fn = _fn if _fn is not None else _Fn(expr, variables)
-    with _precision():
-        ivbox = {}
-        cache = fn.rationals
-        for v, (lo, hi) in box.items():
-            a, b = (cache[t] if t in cache else cache.setdefault(t, _rational(sp.sympify(t))) for t in (lo, hi))
-            ivbox[v] = _make(a._mpi_[0], b._mpi_[1])
-        return _enc(fn, ivbox, order)
-
-
-def _box_proves(fn: "_Fn", box: tuple, sign: Sign, order: int) -> bool:
-    """Whether an enclosure of ``fn`` on the box (``(lo, hi)`` per variable)
-    lies on the ``sign`` side of 0: the natural extension first, then the
-    refinements of order 1 and ``order`` (cheapest first; each is rigorous)."""
-    box = dict(zip(fn.variables, box))
-    for k in sorted({0, min(1, order), order}):
-        try:
-            if _holds(enclose(fn.expr, box, k, fn), sign):
-                return True
-        except Undefined:
-            continue
-    return False
-
-
-def _holds(v, sign: Sign) -> bool:
-    return {Sign.POSITIVE: lambda: _lo(v) > 0, Sign.NONNEGATIVE: lambda: _lo(v) >= 0,
-            Sign.NEGATIVE: lambda: _hi(v) < 0, Sign.NONPOSITIVE: lambda: _hi(v) <= 0}[sign]()
-
-
-def _fails(v, sign: Sign) -> bool:
-    return {Sign.POSITIVE: lambda: _hi(v) <= 0, Sign.NONNEGATIVE: lambda: _hi(v) < 0,
-            Sign.NEGATIVE: lambda: _lo(v) >= 0, Sign.NONPOSITIVE: lambda: _lo(v) > 0}[sign]()
 
 
 # ---------------------------------------------------------------------------
@@ -664,6 +183,24 @@ def _tail_smooth(expr) -> bool:
     return smooth(expr) and all(p.args[1].is_Integer for p in expr.atoms(sp.Pow))
 
 
+def _enclosed_slab(fn, box: tuple, i: int, side: int, sign: Sign) -> bool:
+    """Whether enclosures alone show that, on the tail ``box`` (unbounded in
+    variable ``i`` beyond its finite end, on ``side``), ``f`` moves away from
+    0 going outwards: ``f`` has an enclosure on the box (every operation is
+    defined there, so ``f`` is defined and, with smooth heads,
+    differentiable in that variable) and the enclosure of ``∂f/∂xᵢ`` on it
+    has the outward sign (mean value theorem along ``xᵢ``).  Extended
+    interval arithmetic encloses every value on an unbounded box, and the
+    derivative's collected forms avoid ``∞ − ∞`` (``w·σ(w)(1 − σ(w))``: the
+    factor ``1 + w(1 − 2σ(w))`` is below −6 for every ``w ≥ 8``)."""
+    v = fn.variables[i]
+    try:
+        enclose(fn.expr, dict(zip(fn.variables, box)), 0, fn)
+    except Undefined:
+        return False
+    return box_proves(fn.d(v), box, _outward(side, sign), 0)
+
+
 def _outward(side: int, sign: Sign) -> Sign:
     """The sign of ``f′`` on the tail ``side`` that keeps ``f op 0`` going outwards."""
     return Sign.NONNEGATIVE if (side > 0) == (sign in _LOWER) else Sign.NONPOSITIVE
@@ -678,14 +215,20 @@ class Tail:
     alone, that ``f′`` has the sign that keeps ``f`` beyond ``f(at)`` going
     outwards, ``defined`` shows ``f``'s definedness conditions there
     (``None`` when it has none), and ``f(at)`` itself is enclosed on the
-    right side of 0.  Not a step: :class:`IntervalCover` re-checks it."""
+    right side of 0.  ``kind = "enclosed"`` (any number of variables; the
+    leaf is the whole slab beyond ``at``): the same monotonicity along
+    ``var`` with ``∂f/∂var``'s sign and ``f``'s definedness read off rigorous
+    enclosures on the unbounded slab, and ``face`` a bisection tree covering
+    the face ``var = at`` of the slab (``proof`` and ``defined`` are
+    ``None``).  Not a step: :class:`IntervalCover` re-checks it."""
 
     var: sp.Symbol
     side: int
     at: sp.Rational
     kind: str
-    proof: Hypothetical
+    proof: Hypothetical | None
     defined: Hypothetical | None = None
+    face: object = None
 
 
 def _children(box: tuple, i: int, m):
@@ -742,8 +285,9 @@ class IntervalCover(Step):
         leaves = self.leaves()
         boxes = sum(1 for leaf, _ in leaves if leaf is None)
         region = ", ".join(f"{v} in [{lo}, {hi}]" for v, (lo, hi) in zip(self.variables, self.box))
-        tails = "; ".join(f"{t.var} {'>=' if t.side > 0 else '<='} {t.at} by "
-                          f"{'a direct proof' if t.kind == 'direct' else 'monotonicity'}"
+        how = {"direct": "a direct proof", "monotone": "monotonicity",
+               "enclosed": "monotonicity (enclosed derivative)"}
+        tails = "; ".join(f"{t.var} {'>=' if t.side > 0 else '<='} {t.at} by {how.get(t.kind, t.kind)}"
                           for t, _ in leaves if t is not None)
         out = (f"on {boxes} boxes covering {region}, an interval enclosure of {self.expr} "
                f"is {self.sign.value}")
@@ -781,8 +325,32 @@ class IntervalCover(Step):
                 self._check_tail(fn, leaf, box)
 
     def _check_box(self, fn, box: tuple) -> None:
-        if not _box_proves(fn, box, self.sign, self.order):
+        if not box_proves(fn, box, self.sign, self.order):
             raise self.fail(f"the enclosure on {box} does not give {self.sign.value}")
+
+    def _check_enclosed(self, fn, t: Tail, box: tuple) -> None:
+        if t.proof is not None or t.defined is not None:
+            raise self.fail("an enclosed tail carries no proofs")
+        if not _tail_smooth(self.expr):
+            raise self.fail("an enclosed tail needs a smooth expression")
+        if t.var.is_integer is True or t.var.is_rational is True:
+            raise self.fail(f"{t.var} must range over an interval of reals")
+        i = self.variables.index(t.var)
+        want = (t.at, sp.oo) if t.side > 0 else (-sp.oo, t.at)
+        if tuple(box[i]) != want:
+            raise self.fail(f"the leaf {box} is not the whole tail of {t.var} beyond {t.at}")
+        if not _enclosed_slab(fn, box, i, t.side, self.sign):
+            raise self.fail(f"the enclosures on {box} do not show the tail")
+        face = box[:i] + ((t.at, t.at),) + box[i + 1:]
+        try:
+            leaves = _leaves(t.face, face, [])
+        except (ValueError, TypeError) as exc:
+            raise self.fail(f"bad face cover: {exc}") from None
+        for leaf, b in leaves:
+            if leaf is None:
+                self._check_box(fn, b)
+            else:
+                self._check_tail(fn, leaf, b)
 
     def _check_tail(self, fn, t: Tail, box: tuple) -> None:
         if not isinstance(t, Tail) or t.var not in self.variables or t.side not in (1, -1):
@@ -793,6 +361,13 @@ class IntervalCover(Step):
         if not ((t.side > 0 and lo >= t.at) or (t.side < 0 and hi <= t.at)):
             raise self.fail(f"the leaf {box} is not inside the tail {t.var} beyond {t.at}")
         cond = _tail_condition(t.var, t.side, t.at)
+        if t.kind == "enclosed":
+            self._check_enclosed(fn, t, box)
+            return
+        if t.face is not None:
+            raise self.fail(f"a {t.kind} tail has no face cover")
+        if not isinstance(t.proof, Hypothetical) or not (t.defined is None or isinstance(t.defined, Hypothetical)):
+            raise self.fail(f"a {t.kind} tail needs its proofs")
         if t.kind == "direct":
             if t.defined is not None:
                 raise self.fail("a direct tail has no definedness part")
@@ -804,7 +379,7 @@ class IntervalCover(Step):
             raise self.fail("a monotone tail needs one variable and a smooth expression")
         if t.var.is_integer is True or t.var.is_rational is True:
             raise self.fail(f"{t.var} must range over an interval of reals")
-        if not _box_proves(fn, ((t.at, t.at),), self.sign, 0):
+        if not box_proves(fn, ((t.at, t.at),), self.sign, 0):
             raise self.fail(f"the enclosure at {t.var} = {t.at} does not give {self.sign.value}")
         expected = _outward(t.side, self.sign).relation(derivative(self.expr, t.var))
         check_under(self, (), t.proof, expected, (cond,))
@@ -867,6 +442,7 @@ class _Search:
         self.goal, self.fn, self.sign, self.order = goal, fn, sign, order
         self.stop, self.boxes = stop, boxes
         self.env = Env(deadline=stop, depth=env.depth)
+        self.smooth = _tail_smooth(fn.expr)
         self.tails: dict = {}      # (v, side) -> Tail found
         self.attempts: dict = {}   # (v, side) -> number of tries
         self.probed: set = set()
@@ -878,7 +454,7 @@ class _Search:
         if time.monotonic() > self.stop or self.boxes <= 0:
             raise _Stop
         self.boxes -= 1
-        if _box_proves(self.fn, box, self.sign, self.order):
+        if box_proves(self.fn, box, self.sign, self.order):
             return None
         cut = tuple(_split_point(lo, hi) for lo, hi in box)
         for point in self._probes(box, cut):
@@ -890,18 +466,32 @@ class _Search:
                 raise _Found(dict(zip(vs, point)))
         unbounded = [i for i, (lo, hi) in enumerate(box) if lo == -sp.oo or hi == sp.oo]
         if unbounded:
-            i = unbounded[0]
-            lo, hi = box[i]
-            if lo != -sp.oo or hi != sp.oo:
-                side, at = (1, lo) if hi == sp.oo else (-1, hi)
-                t = self.tail(vs[i], side, at)
-                if t is not None:
-                    return t
-                if abs(at) > _FAR:
+            both = [j for j in unbounded if box[j] == (-sp.oo, sp.oo)]
+            if both:
+                i = both[0]
+            else:  # every unbounded side has a finite end: a tail for one of them, else cut the nearest
+                ends = {}
+                for j in unbounded:
+                    lo, hi = box[j]
+                    side, at = (1, lo) if hi == sp.oo else (-1, hi)
+                    t = self.enclosed(box, j, side, at, depth) or self.tail(vs[j], side, at)
+                    if t is not None:
+                        return t
+                    ends[j] = abs(at)
+                i = min(unbounded, key=lambda j: ends[j])
+                if ends[i] > _FAR:
                     raise _Stop
+                spread = [j for j, (lo, hi) in enumerate(box) if j not in ends and hi - lo > 0]
+                if spread and ends[i] >= _TAIL_AT[0]:  # the slab's enclosure is spoilt by the bounded sides
+                    i = self._worst(box, [box[j][1] - box[j][0] if j in spread else 0 for j in range(len(box))],
+                                    spread[0])
         else:
             widths = [hi - lo for lo, hi in box]
             i = max(range(len(vs)), key=lambda j: widths[j])
+            if widths[i] == 0:
+                raise _Stop  # a point: nothing to cut
+            if len(vs) > 1:
+                i = self._worst(box, widths, i)
         if depth >= _MAX_DEPTH:
             raise _Stop
         m = cut[i]
@@ -910,6 +500,41 @@ class _Search:
             right = self.run(b, depth + 1)
             return (i, m, self.run(a, depth + 1), right)
         return (i, m, self.run(a, depth + 1), self.run(b, depth + 1))
+
+    def _worst(self, box: tuple, widths: list, default: int) -> int:
+        """The variable whose spread widens the enclosure most: the one whose
+        fixing at its midpoint narrows the natural enclosure most (a search
+        heuristic only; every leaf is checked on its own)."""
+        best, narrowest = default, None
+        for j, wd in enumerate(widths):
+            if wd == 0:
+                continue
+            mid = (box[j][0] + box[j][1]) / 2
+            try:
+                e = enclose(self.fn.expr, dict(zip(self.fn.variables, box[:j] + ((mid, mid),) + box[j + 1:])),
+                            0, self.fn)
+            except Undefined:
+                continue
+            width = float(_hi(e) - _lo(e)) if _bounded_iv(e) else None
+            if width is not None and (narrowest is None or width < narrowest):
+                best, narrowest = j, width
+        return best
+
+    def enclosed(self, box: tuple, i: int, side: int, at, depth: int) -> Tail | None:
+        """An enclosed tail for the slab ``box`` (unbounded in variable ``i``):
+        the slab by enclosures, its face ``xᵢ = at`` by a cover of its own."""
+        v = self.fn.variables[i]
+        if abs(at) < _TAIL_AT[0] or not self.smooth or v.is_integer:
+            return None
+        if not _enclosed_slab(self.fn, box, i, side, self.sign):
+            return None
+        try:
+            face = self.run(box[:i] + ((at, at),) + box[i + 1:], depth + 1)
+        except _Stop:
+            if time.monotonic() > self.stop or self.boxes <= 0:
+                raise
+            return None
+        return Tail(v, side, at, "enclosed", None, None, face)
 
     def _probes(self, box: tuple, cut: tuple):
         """Points where a failing box is probed for a counterexample: the
@@ -950,7 +575,7 @@ class _Search:
                 return Tail(v, side, at, "direct", Hypothetical((cond,), step))
             if not one_var:
                 continue
-            if not _box_proves(self.fn, ((at, at),), self.sign, 0):
+            if not box_proves(self.fn, ((at, at),), self.sign, 0):
                 continue
             dgoal = Goal(_outward(side, self.sign).relation(derivative(expr, v))).assuming([cond], "tail")
             step = _tail_prover(dgoal, env, with_z3)

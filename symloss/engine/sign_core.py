@@ -6,7 +6,8 @@ sub-expressions (``ctx.sign(sub)``) and returns a :class:`SignResult` -- the
 sign together with a proof step -- or ``None``.  :class:`SignRules` maps
 expression heads to rules; the driver (:class:`SignContext`) tries them and
 also reads the hypotheses, combining what it learned in a :class:`Combine`
-step.  The rules themselves are :mod:`.sign_rules`; the default table and
+step.  The rules themselves are :mod:`.sign_elementary` and
+:mod:`.sign_functions`, their table :mod:`.sign_rules`; the default table and
 the entry points :func:`~symloss.engine.signs.sign_of` /
 :func:`~symloss.engine.signs.prove_sign` are :mod:`.signs`.  Nothing here
 knows any rule: a registry is filled only by whoever builds it.

@@ -49,7 +49,7 @@ from ..errors import InvalidArgument, ProofCheckError
 from ..language.functions import relu
 from ..calculus.binding import _replace  # noqa: F401 - used here and re-exported
 from ..calculus.proof import Given, Step, check_proof
-from .sign_rules import piecewise_branches
+from .sign_functions import piecewise_branches
 
 __all__ = [
     "Goal",

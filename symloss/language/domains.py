@@ -33,7 +33,6 @@ the n-feature models also live in the table.
 from __future__ import annotations
 
 import keyword
-import re
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping
 
@@ -41,7 +40,9 @@ import numpy as np
 import sympy as sp
 
 from ..errors import DomainError
+from .grammar import NAME_PATTERN
 from .kernel import sign_of
+from .walker import read
 
 __all__ = [
     "Domain",
@@ -50,9 +51,6 @@ __all__ = [
     "SymbolTable",
     "NAME_PATTERN",
 ]
-
-#: What a symbol name may look like (ASCII letter first, no dunders).
-NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 _KINDS = ("interval", "nonzero", "integer", "finite")
 
@@ -413,8 +411,6 @@ REAL = _make_interval("interval", "real", -_OO, _OO, True, True)
 
 
 def _parse_number(piece: str, whole: str) -> sp.Expr:
-    from .parser import parse  # lazy: the parser imports this module
-
     from ..errors import SymlossSyntaxError
 
     s = piece.strip()
@@ -422,7 +418,7 @@ def _parse_number(piece: str, whole: str) -> sp.Expr:
         raise DomainError(f"empty number in domain {whole!r}")
     conditions: list = []
     try:
-        v = parse(s, SymbolTable(), conditions=conditions)
+        v = read(s, SymbolTable(), conditions=conditions)
     except SymlossSyntaxError as e:
         raise DomainError(f"bad number {s!r} in domain {whole!r}: {e.message}") from None
     if conditions:  # a closed condition the kernel could not decide

@@ -209,12 +209,10 @@ class relu(sp.Function):
     @classmethod
     def eval(cls, z):
         if needs_kernel(z):
-            if not z.is_number:
-                return None  # a symbolic part with a closed number: decided by kernel.build only
-            from .kernel import sign_of  # the kernel decides closed numbers (it imports this module)
-
-            s = sign_of(z)
-            return None if s is None else (z if s > 0 else sp.S.Zero)
+            # a closed non-rational number (or a part with one): only the kernel
+            # decides its sign, and kernel.build / kernel.substitute evaluate
+            # relu of it; built directly, relu(c) stays as written (never a guess)
+            return None
         if z.is_nonnegative:
             return z
         if z.is_nonpositive:
@@ -243,11 +241,7 @@ class relu(sp.Function):
     def _eval_is_positive(self):
         z = self.args[0]
         if needs_kernel(z):
-            if not z.is_number:
-                return None
-            from .kernel import sign_of
-
-            return None if sign_of(z) is None else sign_of(z) > 0
+            return None  # the kernel decides closed numbers: kernel.sign_of(relu(c))
         if z.is_positive:
             return True
         if z.is_nonpositive:

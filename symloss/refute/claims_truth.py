@@ -10,7 +10,7 @@ import sympy as sp
 
 from ..calculus.claims_logic import ClaimImplies, ClaimNot, ClaimOr, _argmin_class, mentions_argmin  # noqa: F401
 
-__all__ = ["evaluate", "refutes", "value_at"]
+__all__ = ["evaluate", "refutes", "value_at", "failure_reason", "admissible"]
 
 def evaluate(f: sp.Basic, values, deadline=None, cache=None):
     """``(value, why)`` for the statement ``f`` at the exact point
@@ -122,3 +122,30 @@ def value_at(expr: sp.Expr, values, deadline=None, cache=None) -> sp.Expr | None
     masks = {k: sp.Dummy("value", real=True) for k in mapping}
     e = put_values(expr, masks) if masks else expr
     return substitute(e, {**values, **{masks[k]: v for k, v in mapping.items()}})
+
+
+def failure_reason(formula: sp.Basic, values, deadline=None, cache=None) -> str | None:
+    """Why ``formula`` is false at ``values`` (:func:`refutes`).
+
+    >>> from symloss.calculus.claims import ArgMin
+    >>> from symloss.calculus.claims_logic import ClaimImplies
+    >>> w, x = sp.symbols('w x', real=True)
+    >>> t = ArgMin((w*x - 1)**2, w)
+    >>> failure_reason(sp.Implies(sp.Ne(x, 0), sp.Eq(x*t, 1)), {x: 0}) is None
+    True
+    >>> failure_reason(ClaimImplies(t > 0, sp.Eq(x, 1)), {x: 0}) is None
+    True
+    >>> failure_reason(sp.Eq(x*t, 1), {x: 0})
+    'argmin over w fails: the function does not depend on w: every w is a minimiser'
+    """
+    return refutes(formula, values, deadline, cache)
+
+
+def admissible(hypotheses, values, deadline=None, cache=None) -> bool | None:
+    """:func:`exact.point_is_admissible` for hypotheses that may mention
+    ``argmin`` (an assumption such as ``argmin(L, w) > 0``), read by the
+    same logic as claims (:mod:`symloss.calculus.claims_logic`): a comparison about
+    a missing minimiser is false."""
+    from ..language.kernel import _and
+
+    return _and(evaluate(h, values, deadline, cache)[0] for h in hypotheses)

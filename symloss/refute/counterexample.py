@@ -24,12 +24,11 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import sympy as sp
 
 from ..calculus.claims import ArgMin, Claim, Corr, Nondecreasing, Pointwise, Proportional
-from ..errors import ProofCheckError
 from ..calculus.exact import point_is_admissible, sign_of, substitute, truth
-from ..language.kernel import sign_of as kernel_sign
-from ..language.functions import definedness_conditions, derivative, relu, sigmoid, softplus
-from ..calculus.proof import Sign, check_proof
-from ..engine.signs import prove_sign
+from ..language.functions import relu
+from .claims_truth import admissible, failure_reason  # noqa: F401 - failure_reason is re-exported
+from .ranges import term_status
+from .ranges import resolve_argmins as _resolve
 from .sampling import find_violations
 from ..engine.verdict import Counterexample, value_text
 from ..engine.minimisers import (  # noqa: F401 - argmin_status, argmin_closed_form are re-exported
@@ -61,36 +60,6 @@ class Search:
     tested: int = 0
     notes: tuple = ()
     method: str = ""
-
-
-# ---------------------------------------------------------------------------
-# argmin
-
-#: heads that are differentiable wherever they are defined
-def term_status(term: ArgMin, values: Mapping, deadline=None, cache=None):
-    """How ``term`` is minimised, over its range, with the other symbols at ``values``."""
-    from .ranges import term_status as on_range
-
-    return on_range(term, values, deadline, cache)
-
-
-def _resolve(formula: sp.Basic, values: Mapping, cache: dict | None = None,
-             deadline: float | None = None) -> tuple[sp.Basic | None, str | None]:
-    """Replace each ArgMin term by its exact value at ``values``.  Returns
-    ``(formula, None)``, or ``(None, why)`` when some minimiser does not
-    exist or is not unique, or ``(None, None)`` when undecided."""
-    repl = {}
-    for term in formula.atoms(ArgMin):
-        others = {k: v for k, v in values.items() if k != term.var}
-        status = term_status(term, values, deadline, cache)
-        if status is None:
-            return None, None
-        if status[0] != "unique":
-            return None, status[1]
-        repl[term] = status[1]
-    if formula.atoms(Corr):
-        return None, None
-    return (formula.xreplace(repl) if repl else formula), None
 
 
 # ---------------------------------------------------------------------------
@@ -489,7 +458,7 @@ def _argmin_failure(claim: Pointwise, deadline, seed, cache=None):
 
     def failure(values):
         from .claims_truth import refutes
-        from .ranges import admissible
+        from .claims_truth import admissible
 
         if admissible(hyps, values, deadline, cache) is not True:
             return None
@@ -536,8 +505,6 @@ def refute(claim: Claim, *, seed: int = 0, deadline: float | None = None, n_rand
         return Search(ce, tested, tuple(notes), "exact counterexample")
     fail = _argmin_failure(claim, deadline, seed, cache)
     if fail is not None:
-        from .ranges import admissible
-
         values, why = fail
         if admissible(claim.hypotheses, values, deadline, cache) is True:
             ce = Counterexample(values, explanation=why)

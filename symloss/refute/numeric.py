@@ -244,7 +244,7 @@ def _fails_exactly(compiled: "CompiledArgmin", values: dict, deadline, cache):
     ``values`` (argmin decided exactly), else ``None``."""
     from .claims_truth import evaluate
     from .counterexample import _explain
-    from .ranges import admissible
+    from .claims_truth import admissible
 
     c = compiled.claim
     if admissible(c.hypotheses, values, deadline, cache) is not True:

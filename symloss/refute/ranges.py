@@ -5,7 +5,7 @@
 ``[0, 1]``, ...), ℝ∖{0} or a finite set.  At a point (every other symbol a
 number) :func:`argmin_status_on` says how ``E`` is minimised over that
 range, with the same answers as
-:func:`symloss.refute.counterexample.argmin_status` for the real line:
+:func:`symloss.engine.minimisers.argmin_status` for the real line:
 ``("unique", m)``, ``("none", why)``, ``("many", why)``, or ``None`` when
 undecided.  Every answer rests on exact arithmetic (:func:`exact.sign_of`):
 
@@ -29,8 +29,9 @@ from __future__ import annotations
 import sympy as sp
 
 from ..calculus.exact import sign_of
+from ..engine.minimisers import argmin_status
 
-__all__ = ["argmin_status_on", "term_status"]
+__all__ = ["argmin_status_on", "term_status", "resolve_argmins", "admissible", "failure_reason"]
 
 
 def _nonzero_set() -> sp.Set:
@@ -58,8 +59,6 @@ def argmin_status_on(expr: sp.Expr, var: sp.Symbol, rng: sp.Set, deadline=None, 
     >>> argmin_status_on((w - 2)**2, w, sp.FiniteSet(1, 3))[0]
     'many'
     """
-    from .counterexample import argmin_status
-
     if rng == sp.S.Reals:
         return argmin_status(expr, var, deadline, cache)
     key = ("range", expr, var, rng)
@@ -72,8 +71,6 @@ def argmin_status_on(expr: sp.Expr, var: sp.Symbol, rng: sp.Set, deadline=None, 
 
 
 def _status(expr, var, rng, deadline, cache):
-    from .counterexample import argmin_status
-
     if expr.free_symbols - {var}:
         return None
     u = sp.Dummy(var.name, real=True)
@@ -383,34 +380,25 @@ def _polynomial(poly: sp.Poly, u, var, rng: sp.Interval, holes=(), where=None):
 
 
 # ---------------------------------------------------------------------------
-# where a missing minimiser makes a claim fail: symloss.calculus.claims_logic
+# argmin terms replaced by their minimisers (display); the truth of claims
+# about missing minimisers is refute/claims_truth
 
 
-def failure_reason(formula: sp.Basic, values, deadline=None, cache=None) -> str | None:
-    """Why ``formula`` is false at ``values`` (:func:`symloss.calculus.claims_logic.refutes`).
+def resolve_argmins(formula, values, cache=None, deadline=None):
+    """``formula`` with each ``argmin`` term replaced by its exact value at
+    ``values``: ``(formula, None)``, or ``(None, why)`` when some minimiser
+    does not exist or is not unique, or ``(None, None)`` when undecided (a
+    ``corr`` term is never resolved at one point)."""
+    from ..calculus.claims import ArgMin, Corr
 
-    >>> from symloss.calculus.claims import ArgMin
-    >>> from symloss.calculus.claims_logic import ClaimImplies
-    >>> w, x = sp.symbols('w x', real=True)
-    >>> t = ArgMin((w*x - 1)**2, w)
-    >>> failure_reason(sp.Implies(sp.Ne(x, 0), sp.Eq(x*t, 1)), {x: 0}) is None
-    True
-    >>> failure_reason(ClaimImplies(t > 0, sp.Eq(x, 1)), {x: 0}) is None
-    True
-    >>> failure_reason(sp.Eq(x*t, 1), {x: 0})
-    'argmin over w fails: the function does not depend on w: every w is a minimiser'
-    """
-    from .claims_truth import refutes
-
-    return refutes(formula, values, deadline, cache)
-
-
-def admissible(hypotheses, values, deadline=None, cache=None) -> bool | None:
-    """:func:`exact.point_is_admissible` for hypotheses that may mention
-    ``argmin`` (an assumption such as ``argmin(L, w) > 0``), read by the
-    same logic as claims (:mod:`symloss.calculus.claims_logic`): a comparison about
-    a missing minimiser is false."""
-    from .claims_truth import evaluate
-    from ..language.kernel import _and
-
-    return _and(evaluate(h, values, deadline, cache)[0] for h in hypotheses)
+    repl = {}
+    for term in formula.atoms(ArgMin):
+        status = term_status(term, values, deadline, cache)
+        if status is None:
+            return None, None
+        if status[0] != "unique":
+            return None, status[1]
+        repl[term] = status[1]
+    if formula.atoms(Corr):
+        return None, None
+    return (formula.xreplace(repl) if repl else formula), None

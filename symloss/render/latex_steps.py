@@ -542,6 +542,23 @@ class StepPrinterMixin:
         why = "%s and %s" % (take, l_ref)
         return self.step_line(step, why, cite=False)
 
+    def _print_AboveMinimum(self, step) -> str:  # issue 11 (interval helper)
+        return self.step_line(step, "the function decreases strictly up to its minimiser and increases strictly "
+                                    "after it, so its value there is the least")
+
+    def _print_SignChange(self, step) -> str:  # issue 11 (interval helper)
+        return self.step_line(step, "the function is continuous and negative at $%s$, positive at $%s$, so it "
+                                    "vanishes in between (intermediate value theorem)"
+                              % (self.doprint(step.low), self.doprint(step.high)))
+
+    def _print_MinimiserBound(self, step) -> str:  # issue 11 (interval helper)
+        return self.step_line(step, "the derivative at the point has the sign of the point's distance to the "
+                                    "minimiser")
+
+    def _print_StationaryMinimiser(self, step) -> str:  # issue 11 (interval helper)
+        return self.step_line(step, "the derivative has the sign of the distance to the minimiser, "
+                                    "so it vanishes only there")
+
     def _print_ArgminSubstitution(self, step) -> str:
         refs = join_words([self.ref(v) for v in step.values if self.ref(v)])
         return self.step_line(step, "from %s, with each minimiser replaced by its closed form from %s" % (
