@@ -34,6 +34,10 @@ PRINTERS: dict[str, str] = {
     "derivation_latex": "symloss.render.writeup:derivation_latex",
     "result_latex": "symloss.render.writeup:result_latex",
     "result_repr_latex": "symloss.render.writeup:result_repr_latex",
+    "relation_repr_latex": "symloss.render.writeup_notebook:relation_repr_latex",
+    "relation_refutation_text": "symloss.render.terminal:relation_refutation_text",
+    "claim_text": "symloss.render.terminal:claim_text",
+    "values_text": "symloss.render.terminal:values_text",
 }
 
 

@@ -332,15 +332,19 @@ class Problem:
 
     # -- display ------------------------------------------------------------------
     def _describe(self, spec, expr) -> str:
+        from .render.pretty import one_line
+
         if spec is not None:
             return spec.name
-        return str(expr)
+        return one_line(expr)
 
     def __repr__(self) -> str:
         model = "None" if self.model is None else self._describe(self.model_spec, self.model)
         loss = self._describe(self.loss_spec, self.loss)
-        params = ", ".join(map(str, self.params))
-        return f"Problem(model={model}, loss={loss}, params=({params}), L={self.L})"
+        from .render.pretty import one_line
+
+        params = ", ".join(one_line(p) for p in self.params)
+        return f"Problem(model={model}, loss={loss}, params=({params}), L={one_line(self.L)})"
 
     def _repr_latex_(self) -> str:
         from .render.latex import problem_repr_latex

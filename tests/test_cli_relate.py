@@ -21,7 +21,7 @@ def _run(capsys, *argv):
     (["--model", "linear", "--loss", "squared"], ["|∂L/∂w| = √2⋅√L⋅|x|", "|∂L/∂b| = √2⋅√L"]),
     (["--model", "linear", "--loss", "mse", "--param", "w,b"], ["|∂L/∂w| = 2⋅√L⋅|x|", "|∂L/∂b| = 2⋅√L"]),
     (["--model", "w*x", "--loss", "exp(-yhat)", "--param", "w"], ["∂L/∂w = -L⋅x"]),
-    (["--model", "linear", "--loss", "absolute", "--param", "w"], ["|∂L/∂w| = |x|⋅sign(L)"]),
+    (["--model", "linear", "--loss", "absolute", "--param", "w"], ["|∂L/∂w| = |x|⋅sgn(L)"]),
 ])
 def test_relation_lines(capsys, argv, lines):
     code, out, err = _run(capsys, *argv)

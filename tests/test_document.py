@@ -400,7 +400,7 @@ def test_pipeline_results_compile(tmp_path):
     problem_mod = pytest.importorskip("symloss.problem")
     reg = decide_mod.TACTICS.copy()
     for name in ("prover", "argmin", "relations", "corr"):
-        pytest.importorskip("symloss." + name).register(reg)
+        pytest.importorskip("symloss.engine." + name).register(reg)
     rows = []
     for name, model, loss, text, assume in PIPELINE_CLAIMS:
         p = problem_mod.problem(model, loss)

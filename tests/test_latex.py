@@ -460,7 +460,7 @@ def _full_registry():
     decide_mod = pytest.importorskip("symloss.decide")
     reg = decide_mod.TACTICS.copy()
     for name in ("prover", "argmin", "relations", "corr"):
-        pytest.importorskip("symloss." + name).register(reg)
+        pytest.importorskip("symloss.engine." + name).register(reg)
     return reg
 
 

@@ -194,7 +194,7 @@ def test_repr_and_latex():
     p = problem("logistic", "bce")
     assert repr(p).startswith("Problem(model=logistic, loss=bce, params=(w, b)")
     assert p._repr_latex_().startswith("$$") and "L &=" in p._repr_latex_() and r"\sigma" in p._repr_latex_()
-    assert "w*x" in repr(problem("w*x", "(yhat - y)**2"))
+    assert "w⋅x" in repr(problem("w*x", "(yhat - y)**2"))  # the documents' notation
 
 
 def test_check_delegates_to_decide(monkeypatch):

@@ -51,15 +51,66 @@ def overfull(log: str) -> list[float]:
     return [float(v) for v in re.findall(r"Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)", log)]
 
 
-def _read_like_a_ta(text: str, tex: str, log: str, sections: int) -> None:
+def _group(s: str, i: int) -> tuple[str, int]:
+    """(content, end) of the brace group opening at ``s[i]``."""
+    depth = 0
+    for j in range(i, len(s)):
+        depth += {"{": 1, "}": -1}.get(s[j], 0)
+        if depth == 0:
+            return s[i + 1:j], j + 1
+    return s[i + 1:], len(s)
+
+
+def nested_inline_fractions(tex: str) -> list[str]:
+    r"""Inline formulas (``$...$``) holding a ``\frac`` inside a ``\frac``: tiny
+    type in running text (display math, or a deliberate ``\tfrac``, instead)."""
+    segments = tex.replace(r"\$", "").split("$")
+    out = []
+    for m in segments[1::2]:
+        for f in re.finditer(r"\\frac\s*(?=\{)", m):
+            num, end = _group(m, f.end())
+            den = _group(m, end)[0] if m[end:end + 1] == "{" else ""
+            if r"\frac" in num or r"\frac" in den:
+                out.append(m)
+                break
+    return out
+
+
+def lone_arrows(text: str) -> list[str]:
+    """Lines of the PDF text that hold nothing but an implication arrow."""
+    return [line for line in text.splitlines() if line.strip() in ("⇒", "=⇒", "⟹", "→")]
+
+
+@pytest.mark.parametrize("tex, found", [
+    (r"so $w = \frac{\log(\frac{y}{1 - y})}{x}$ here", 1),
+    (r"so $\frac{1}{2} + \frac{x}{4}$ and \[ \frac{\frac{a}{b}}{c} \]", 0),
+    (r"costs \$5 and $x$", 0),
+])
+def test_nested_fraction_detector(tex, found):
+    assert len(nested_inline_fractions(tex)) == found
+
+
+def test_root_of_a_minimiser_is_displayed_not_nested_inline():
+    p = problem("logistic", "bce_soft")
+    r = p.check("sign(d(L, w)) == sign(w - argmin(L, w))", assume=["x != 0", "y > 0", "y < 1"], hard=False)
+    tex = build_document([("soft labels", r, p)])
+    assert r.verdict == "proved" and "gives 0 identically" in tex
+    assert nested_inline_fractions(tex) == []
+
+
+def _read_like_a_ta(text: str, tex: str, log: str, sections: int, names: tuple = ()) -> None:
     assert text.count("Setting.") == sections and text.count("Claim.") == sections
     assert text.count("Model ") + text.count("Loss") >= sections
     assert text.count("as written in the claim file") == sections
     assert not re.search(r"\\paragraph\{Claim\.\}[^\n]*\\texttt", tex)  # the claim body is mathematics
     assert "True — by hypothesis" not in text and "hypothesis True" not in text
     prose = re.sub(r"\(as written in the claim file:.*?\)\s*\n", "", text, flags=re.S)  # the source may say yhat
+    for name in names:  # and so may a claim's name (its section title)
+        prose = prose.replace(name, "")
     assert "θ(" not in prose and "yhat" not in prose and "Abs(" not in prose
     assert max(overfull(log), default=0.0) <= 20.0, overfull(log)
+    assert nested_inline_fractions(tex) == [], nested_inline_fractions(tex)[:3]
+    assert lone_arrows(text) == []
 
 
 # --------------------------------------------------------------------------
@@ -185,7 +236,7 @@ def test_proofs_documents_read_like_a_handout(tmp_path, name):
     reports = check_specs(load_all([PROOFS / (name + ".toml")]), jobs=1)
     tex = build_document(reports)
     text, log = _compile(tex, tmp_path)
-    _read_like_a_ta(text, tex, log, len(reports))
+    _read_like_a_ta(text, tex, log, len(reports), tuple(r.spec.name for r in reports))
 
 
 # --------------------------------------------------------------------------

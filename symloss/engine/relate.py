@@ -71,7 +71,9 @@ class Relation:
 
     @property
     def lhs_text(self) -> str:
-        d = f"∂L/∂{self.param}"
+        from ..printing import printer
+
+        d = f"∂L/∂{printer('one_line')(self.param)}"
         return f"|{d}|" if self.absolute else d
 
     def check(self) -> None:
@@ -81,33 +83,24 @@ class Relation:
         check_proof(self.proof, set(self.hypotheses))
 
     def __repr__(self) -> str:
-        if self.status == "proved" and self.expr is None:
+        """In the documents' notation (ŷ, |·|, σ, 𝟙[·]), as ``symloss relate`` prints it."""
+        from ..printing import printer
+
+        if self.status == "proved" and self.expr is None:  # the reason quotes the claim as `symloss check` reads it
             return f"{self.lhs_text} = h(L) for a nondecreasing h ({self.reason})"
         if self.status == "proved":
-            from ..printing import printer
-
             return f"{self.lhs_text} = {printer('one_line')(self.expr)}"
         if self.status == "refuted":
-            return f"no function of L gives ∂L/∂{self.param}: {self.counterexample.describe()}"
+            try:
+                return printer("relation_refutation_text")(self)
+            except Exception:  # noqa: BLE001 - a repr never raises
+                return f"no function of L gives {self.lhs_text}: {self.counterexample.describe()}"
         return f"unknown: {self.reason}"
 
     def _repr_latex_(self) -> str:
-        p = sp.latex(self.param)
-        d = r"\frac{\partial L}{\partial %s}" % p
-        if self.status == "proved":
-            lhs = r"\left|%s\right|" % d if self.absolute else d
-            if self.expr is None:
-                return r"$%s = h(L) \text{ for a nondecreasing } h$" % lhs
-            return "$%s = %s$" % (lhs, sp.latex(self.expr))
-        if self.status == "refuted":
-            ce = self.counterexample
-            var, a, b = ce.pair
-            vals = ", ".join(r"%s = %s" % (sp.latex(k), sp.latex(v)) for k, v in
-                             sorted(ce.values.items(), key=lambda kv: str(kv[0])))
-            return (r"$\text{no function of } L \text{ gives } %s\text{: at } %s,\ %s \in \{%s, %s\}"
-                    r"\text{ the loss is equal but } |%s| \text{ differs}$") % (
-                d, vals or r"\text{any values}", sp.latex(var), sp.latex(a), sp.latex(b), d)
-        return r"$\text{unknown: no relation found for } %s$" % d
+        from ..printing import printer
+
+        return printer("relation_repr_latex")(self)
 
     def to_json(self) -> dict:
         """The ``symloss relate --json`` record."""

@@ -44,6 +44,16 @@ def value_text(value: sp.Basic) -> str:
     return _ValuePrinter(dict(order="none")).doprint(sp.sympify(value))
 
 
+def _pretty_claim(text: str) -> str:
+    """The claim in the documents' notation (ŷ, |·|, ∂L/∂w), or as written."""
+    try:
+        from ..printing import printer
+
+        return printer("claim_text")(text)
+    except Exception:  # a repr never raises
+        return text
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What was tried before a verdict: tactic names (in order), the number of
@@ -126,7 +136,14 @@ class Counterexample:
         return f"{text}: {self.explanation}" if self.explanation else text
 
     def __repr__(self) -> str:
-        return f"Counterexample({self.describe()})"
+        """Values in the documents' notation with decimals (``γ = 1, w = 1 vs -1``)."""
+        try:
+            from ..printing import printer
+
+            text = printer("values_text")(self.values, self.pair) or "any admissible values"
+        except Exception:  # a repr never raises: the parser-readable form
+            return f"Counterexample({self.describe()})"
+        return f"Counterexample({text}: {self.explanation})" if self.explanation else f"Counterexample({text})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -193,7 +210,7 @@ class Result:
         return getattr(self.claim, "text", None) or str(self.claim)
 
     def __repr__(self) -> str:
-        label = self.name or self.claim_text
+        label = self.name or _pretty_claim(self.claim_text)
         if len(label) > 60:
             label = label[:57] + "..."
         how = f" by {self.method}" if self.method else ""

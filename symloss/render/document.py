@@ -232,13 +232,18 @@ def _assumption_like(param, hypotheses):
 
 def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr | None = None,
                  mark: sp.Basic | Sequence | None = None, hypotheses: Sequence = (), caption: str = "",
-                 support: tuple | None = None) -> str:
+                 support: tuple | None = None, grad_label: str = "", optimum: bool = True,
+                 loss_label: str = "$L$") -> str:
     r"""A pgfplots figure of ``L`` and ``dL/dparam`` against ``param``, the
     other symbols fixed to ``values``; the grid minimiser is marked, and
     ``mark`` (a counterexample's value of ``param``, or a tuple of values:
     the two points of a pair counterexample) too; ``support`` ``(lo, hi)``
-    (a correlation's distribution) is shaded.  Returns ``""``
-    when there is nothing finite to draw.
+    (a correlation's distribution) is shaded.  ``grad_label`` names the
+    dashed curve when it is not ``dL/dparam`` (a re-sliced figure plots the
+    claim's derivative against another variable), ``loss_label`` the solid
+    one (``$\\ell$`` for the loss against the prediction); ``optimum=False`` leaves
+    the grid minimiser unmarked.  Returns ``""`` when there is nothing finite
+    to draw.
 
     >>> w, x = sp.symbols('w x', real=True)
     >>> fig = figure_latex((w*x - 1)**2, w, {x: 2})
@@ -307,11 +312,11 @@ def figure_latex(L: sp.Expr, param: sp.Symbol, values: Mapping, *, grad: sp.Expr
             lines.append(r"\addlegendentry{support of $%s$}" % name)
     if cl:
         lines.append(r"\addplot[thick, blue] coordinates {%s};" % cl)
-        lines.append(r"\addlegendentry{$L$}")
+        lines.append(r"\addlegendentry{%s}" % loss_label)
     if cg:
         lines.append(r"\addplot[thick, dashed, red!70!black] coordinates {%s};" % cg)
-        lines.append(r"\addlegendentry{$\partial L / \partial %s$}" % name)
-    if opt is not None and a <= opt <= b:
+        lines.append(r"\addlegendentry{%s}" % (grad_label or r"$\partial L / \partial %s$" % name))
+    if optimum and opt is not None and a <= opt <= b:
         lo_v = _numeric(L0, param, np.array([opt]))[0]
         if np.isfinite(lo_v) and abs(lo_v) < 1e6:
             lines.append(r"\addplot[only marks, mark=*, mark size=2.5pt, black] coordinates {(%s,%s)};" % (_fmt(opt), _fmt(lo_v)))
@@ -350,6 +355,10 @@ def _result_figure(result: Any, problem: Any) -> str:
     param = var if isinstance(var, sp.Symbol) else (pair[0] if pair else (params[0] if params else None))
     if param is None:
         return ""
+    if named and not pair and not isinstance(var, sp.Symbol) and all(n in ("yhat", "y_hat") for n in named):
+        prediction = _prediction_figure(problem, fixed, claim)
+        if prediction:
+            return prediction
     mark = fixed.pop(param, None)
     if mark is None and pair:
         mark = (pair[1], pair[2]) if pair[0] == param else pair[1]
@@ -369,7 +378,76 @@ def _result_figure(result: Any, problem: Any) -> str:
             grad = problem.grad(param)
         except Exception:  # fall back to differentiating here
             grad = None
+    flat = _flat_slice(L, grad, param, values)
+    if flat and not isinstance(mark, (tuple, list)) and mark is not None:
+        other = _reslice(L, grad, param, mark, values, fixed, hyps)
+        if other:
+            return other
     return figure_latex(L, param, values, grad=grad, mark=mark, hypotheses=hyps, support=_support(claim, param))
+
+
+def _prediction_figure(problem: Any, fixed: Mapping, claim: Any) -> str:
+    """For a claim about ``∂L/∂ŷ``: the loss ``ℓ(ŷ, y)`` and its derivative
+    against the prediction ``ŷ`` (not against a weight, which the claim is not about)."""
+    loss = getattr(problem, "loss", None)
+    if not isinstance(loss, sp.Expr):
+        return ""
+    yhat = next((s for s in loss.free_symbols if s.name in ("yhat", "y_hat")), None)
+    if yhat is None:
+        return ""
+    hyps = [h for h in (getattr(claim, "hypotheses", ()) or ()) if yhat not in getattr(h, "free_symbols", ())]
+    others = sorted(loss.free_symbols - {yhat}, key=lambda s: s.name)
+    by_name = {getattr(k, "name", str(k)): v for k, v in dict(fixed).items()}
+    values = sample_values(others, [h for h in hyps if getattr(h, "free_symbols", set()) <= set(others)],
+                           {s: by_name[s.name] for s in others if s.name in by_name})
+    if values is None:
+        return ""
+    p = SymlossLatexPrinter()
+    fixed_tex = ", ".join("$%s = %s$" % (p.doprint(k), p.doprint(v)) for k, v in values.items())
+    cap = (r"The loss $\ell(\hat{y}, y)$ and $\partial \ell/\partial \hat{y}$ against the prediction $\hat{y}$%s "
+           r"(the claim is about the derivative in $\hat{y}$)." % ((" with " + fixed_tex) if fixed_tex else ""))
+    mark = by_name.get(yhat.name)
+    return figure_latex(loss, yhat, values, mark=mark, caption=cap, grad_label=r"$\partial \ell / \partial \hat{y}$",
+                        loss_label=r"$\ell$")
+
+
+def _flat_slice(L: sp.Expr, grad: Any, param: sp.Symbol, values: Mapping) -> bool:
+    """Whether, with the other symbols at ``values``, neither ``L`` nor its
+    derivative depends on ``param`` (the figure along ``param`` would be two
+    flat lines)."""
+    g = grad if isinstance(grad, sp.Expr) else derivative(L, param)
+    try:
+        return param not in L.subs(dict(values)).free_symbols and param not in g.subs(dict(values)).free_symbols
+    except Exception:  # undecidable here: draw the ordinary figure
+        return False
+
+
+def _reslice(L: sp.Expr, grad: Any, param: sp.Symbol, at: Any, values: Mapping, fixed: Mapping,
+             hyps: Sequence) -> str:
+    """The figure of ``L`` and ``∂L/∂param`` against another variable of the
+    counterexample, ``param`` held at its value there, when along ``param``
+    both curves are flat: along the variable whose value flattens them, the
+    reader sees why (``∂L/∂w = x⋅(ŷ − y)`` vanishes at ``x = 0``)."""
+    g = grad if isinstance(grad, sp.Expr) else derivative(L, param)
+    p = SymlossLatexPrinter()
+    for s in sorted(fixed, key=lambda q: (q.name != "x", q.name)):
+        rest = {k: v for k, v in values.items() if k != s}
+        rest[param] = at
+        L_s, g_s = L.subs(rest), g.subs(rest)
+        if s not in (L_s.free_symbols | g_s.free_symbols) or (L_s.free_symbols | g_s.free_symbols) - {s}:
+            continue
+        pn, sn = p.doprint(param), p.doprint(s)
+        others = ", ".join("$%s = %s$" % (p.doprint(k), p.doprint(v)) for k, v in rest.items())
+        cap = (r"$L$ and $\partial L/\partial %s$ against $%s$, at %s. Along $%s$ both would be flat at the "
+               "counterexample: with $%s = %s$ the loss does not depend on $%s$. Varying $%s$ instead shows "
+               "why; the cross marks $%s = %s$." % (pn, sn, others, pn, sn, p.doprint(values[s]), pn, sn, sn,
+                                                    p.doprint(values[s])))
+        fig = figure_latex(L_s, s, {}, grad=g_s, mark=values[s],
+                           hypotheses=[h for h in hyps if getattr(h, "free_symbols", set()) <= {s}],
+                           caption=cap, grad_label=r"$\partial L / \partial %s$" % pn, optimum=False)
+        if fig:
+            return fig
+    return ""
 
 
 def _support(claim: Any, param: Any) -> tuple | None:
@@ -539,20 +617,24 @@ def _log_tail(log: str, lines: int = 25) -> str:
     return "\n".join(text[start : start + lines])
 
 
-def compile_pdf(tex_path: str | os.PathLike, pdf_path: str | os.PathLike, *, timeout: float = 120) -> None:
+def compile_pdf(tex_path: str | os.PathLike, pdf_path: str | os.PathLike, *, timeout: float | None = None) -> None:
     """Typeset ``tex_path`` with ``pdflatex -interaction=nonstopmode
     -halt-on-error -no-shell-escape`` in a temporary directory (rerun when
     references changed) and move the PDF atomically to ``pdf_path``.
 
     Raises :class:`ToolMissing` when pdflatex is not installed and
     :class:`SymlossError` with the end of the log when compilation fails or
-    takes longer than ``timeout`` seconds; ``pdf_path`` is then untouched.
+    takes longer than ``timeout`` seconds (by default 120 s plus 1 s per 2 kB
+    of source: a 57-claim document takes three runs of about 50 s each on a
+    busy machine); ``pdf_path`` is then untouched.
     """
     exe = shutil.which("pdflatex")
     if exe is None:
         raise ToolMissing("pdflatex is not installed (needed to write %s); install TeX Live, "
                           "e.g. apt-get install texlive-latex-base texlive-pictures" % os.fspath(pdf_path))
     tex_path, pdf_path = Path(tex_path), Path(pdf_path)
+    if timeout is None:
+        timeout = 120 + tex_path.stat().st_size / 2000 if tex_path.exists() else 120
     deadline = time.monotonic() + timeout
     env = dict(os.environ, openout_any="p", shell_escape="f")
     with tempfile.TemporaryDirectory(prefix="symloss-tex-") as tmp:
@@ -582,10 +664,12 @@ def compile_pdf(tex_path: str | os.PathLike, pdf_path: str | os.PathLike, *, tim
 
 
 def write_document(results: Any, tex_path: str | os.PathLike | None = None, pdf_path: str | os.PathLike | None = None,
-                   *, title: str = "symloss report", timeout: float = 120) -> str:
+                   *, title: str = "symloss report", timeout: float | None = None) -> str:
     """Build the document, write it atomically to ``tex_path`` (when given)
     and typeset it to ``pdf_path`` (when given); returns the LaTeX source.
-    This is what ``symloss check PATH --latex OUT.tex --pdf OUT.pdf`` calls.
+    This is what ``symloss check PATH --latex OUT.tex --pdf OUT.pdf`` calls;
+    ``timeout`` bounds pdflatex (default: :func:`compile_pdf`'s, which grows
+    with the document).
     """
     text = build_document(results, title=title)
     if pdf_path is not None and shutil.which("pdflatex") is None:

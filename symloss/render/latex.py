@@ -32,6 +32,9 @@ from typing import Any
 import sympy as sp
 from sympy.printing.latex import LatexPrinter, translate
 
+from .latex_certified import CertificatePrinterMixin
+from .latex_minimisers import MinimiserPrinterMixin
+from .latex_relations import RelationPrinterMixin
 from .latex_steps import StepPrinterMixin, proof_latex, step_latex
 
 __all__ = [
@@ -244,7 +247,8 @@ def _is_atomic_factor(expr: sp.Expr) -> bool:
         return True
     return bool(expr.is_Pow and isinstance(expr.base, (sp.Symbol, sp.Indexed)) and expr.exp.is_Integer and expr.exp > 0)
 
-class SymlossLatexPrinter(StepPrinterMixin, LatexPrinter):
+class SymlossLatexPrinter(StepPrinterMixin, MinimiserPrinterMixin, RelationPrinterMixin, CertificatePrinterMixin,
+                          LatexPrinter):
     r"""SymPy's LaTeX printer with ML notation, and the printer of proof steps.
 
     Expressions: symbol names through :func:`symbol_latex`; ``w[j]`` as
@@ -254,8 +258,10 @@ class SymlossLatexPrinter(StepPrinterMixin, LatexPrinter):
     plain symbols (``(\sigma(w x + b) - y) x``).
 
     Steps: ``self._print(step)`` is handled by the inherited
-    :class:`~symloss.render.latex_steps.StepPrinterMixin` (one ``_print_<StepClass>``
-    method per step class).  During :func:`proof_latex`, ``labels`` maps
+    :class:`~symloss.render.latex_steps.StepPrinterMixin` and the step-family mixins
+    of :mod:`symloss.render.latex_minimisers`, :mod:`symloss.render.latex_relations` and
+    :mod:`symloss.render.latex_certified` (one ``_print_<StepClass>`` method per step
+    class).  During :func:`proof_latex`, ``labels`` maps
     steps to their line numbers so that a justification can cite its
     premises.
 
@@ -303,6 +309,13 @@ class SymlossLatexPrinter(StepPrinterMixin, LatexPrinter):
         if "_" in base or "^" in base or "'" in base:
             base = "{%s}" % base
         return "%s_{%s}" % (base, idx)
+
+    def _print_ComplexRootOf(self, expr, exp=None):
+        r"""``CRootOf(5x³ − 10x + 1, 0)`` as :math:`\operatorname{root}_{1}(5 t^{3} - 10 t + 1)`:
+        the first real root (in increasing order) of the polynomial in a bound ``t``."""
+        t = sp.Symbol("t")
+        tex = r"\operatorname{root}_{%d}\left(%s\right)" % (expr.index + 1, self._print(expr.poly.as_expr(t)))
+        return r"\left(%s\right)^{%s}" % (tex, exp) if exp else tex
 
     def _print_Heaviside(self, expr, exp=None):
         z = self._print(expr.args[0])

@@ -19,7 +19,7 @@ folded into it, and signs of plain numbers are not listed.  Nested proofs
 its reason ("By (5) and (6): [display]").
 
 The write-ups of derivation steps (chain rule, outer and inner derivatives)
-live in :mod:`symloss.render.writeup`; the methods here delegate to it.
+live in :mod:`symloss.render.writeup_derivation`; the methods here delegate to it.
 
 This module does not import :mod:`symloss.render.latex` at import time (that module
 imports this one for the mixin); the few helpers it needs from there are
@@ -52,11 +52,11 @@ def _math_block(expr: Any, **kwargs) -> str:
 
 
 def _writeup():
-    """:mod:`symloss.render.writeup` (derivation write-ups), imported when first
-    needed: it imports :mod:`symloss.render.latex`, which imports this module."""
-    from . import writeup
+    """:mod:`symloss.render.writeup_derivation` (derivation write-ups), imported when
+    first needed: it imports :mod:`symloss.render.latex`, which imports this module."""
+    from . import writeup_derivation
 
-    return writeup
+    return writeup_derivation
 
 
 def _default_printer():
@@ -227,7 +227,7 @@ class StepPrinterMixin:
             return self.step_line(step, "by hypothesis")
         if source == "local condition":
             return self.step_line(step, "the condition under which this part is shown")
-        if source in ("branch", "branch condition", "kink case", "sign case", "case") or source.startswith("case "):
+        if source in ("branch", "branch condition", "kink case", "sign case", "case", "tail") or source.startswith("case "):
             return self.step_line(step, "assumed in this case")
         if source == "premise of the implication":
             return self.step_line(step, "assumed (the premise)")
@@ -428,6 +428,11 @@ class StepPrinterMixin:
         return self.step_line(step, "each part holds" + (" by " + refs if refs else ""), cite=False)
 
     def _print_ImpliesIntro(self, step) -> str:
+        if step.premise is sp.false:  # a pair of points that is not admissible, say: nothing to show
+            return self.step_line(step, "its premise is false, so it holds vacuously", cite=False)
+        if step.premise is sp.true:
+            return self.step_line(step, "its premise is true, so this is its conclusion:", cite=False) + "\n" + \
+                self.sub_proof(step.proof.proof)
         head = "assume %s" % self._m(step.premise)
         if step.solved and sp.Eq(*step.solved, evaluate=False) != step.premise:
             sym, val = step.solved
@@ -481,187 +486,7 @@ class StepPrinterMixin:
     def _m_raw(self, tex: str) -> str:
         return "$%s$" % tex
 
-    # --- minimisers (symloss.engine.argmin) --------------------------------------
-    def _print_RootExists(self, step) -> str:
-        u = self.doprint(step.var)
-        why = "substituting $%s = %s$ into $H(%s) = %s$ gives 0 identically" % (
-            u, self.doprint(step.root), u, self.doprint(step.core))
-        return "$H\\left(%s\\right) = 0$ --- %s%s" % (self.doprint(step.root), why,
-                                                     (" (from %s)" % self.cite(step.premises())) if self.cite(step.premises()) else "")
-
-    def _print_OppositeLimits(self, step) -> str:
-        u = self.doprint(step.var)
-        rows = []
-        for case in step.cases:
-            conds = [self._m(sg.relation(sym)) for sym, sg in case.signs]
-            lim = (r"$\lim_{%s \to -\infty} H = %s < 0 < %s = \lim_{%s \to +\infty} H$"
-                   % (u, self.doprint(case.low), self.doprint(case.high), u))
-            rows.append(("Case %s: " % join_words(conds) if conds else "") + lim)
-        why = ("$H(%s) = %s$ is continuous, with limits of opposite signs as $%s \\to \\pm\\infty$, so it has a root "
-               "$%s^{*}$ by the intermediate value theorem" % (u, self.doprint(step.core), u, u))
-        refs = self.cite(step.premises())
-        return "$H\\left(%s^{*}\\right) = 0$ --- %s%s" % (u, why, (" (from %s)" % refs) if refs else "") + self._items(rows)
-
-    def _print_Minimiser(self, step) -> str:
-        u = self.doprint(step.dummy)
-        e = step.expr.xreplace({step.var: step.dummy})
-        root = "$%s^{*}$" % u
-        inc = getattr(step.increasing, "fact", None)
-        dh = ("$H' = %s > 0$" % self.doprint(inc.lhs)) if isinstance(inc, sp.StrictGreaterThan) and inc.rhs == 0 else "$H' > 0$"
-        if step.ratio == 1:
-            factor = "$E'(%s) = H = %s$ is strictly increasing" % (u, self.doprint(step.core))
-        else:
-            factor = "$E'(%s) = P \\cdot H$ with $P = %s > 0$ %s and $H = %s$ strictly increasing" % (
-                u, self.doprint(step.ratio), self.ref(step.positive), self.doprint(step.core))
-        why = ("with $E(%s) = %s$: %s since %s %s; $H$ has a root %s %s, so $E$ strictly decreases before %s "
-               "and strictly increases after it, and %s is the unique minimiser, $\\operatorname*{arg\\,min}_{%s} E$"
-               % (u, self.doprint(e), factor, dh, self.ref(step.increasing), root, self.ref(step.existence), root,
-                  root, self.doprint(step.var)))
-        return self.step_line(step, why, cite=False)
-
-    def _print_MinimiserBySign(self, step) -> str:
-        u = self.doprint(step.dummy)
-        e = step.expr.xreplace({step.var: step.dummy})
-        ref = self.ref(step.sign_proof)
-        why = ("with $E(%s) = %s$, continuous in $%s$ (finitely many kinks): $E'(%s)$ has the sign of $%s - %s$%s, "
-               "so $E$ strictly decreases up to $%s$ and strictly increases after it, and $%s$ is the unique "
-               "minimiser, $\\operatorname*{arg\\,min}_{%s} E$"
-               % (u, self.doprint(e), u, u, u, self.doprint(step.value), (" by " + ref) if ref else "",
-                  self.doprint(step.value), self.doprint(step.value), self.doprint(step.var)))
-        return self.step_line(step, why, cite=False)
-
-    def _print_ArgminValue(self, step) -> str:
-        ref = self.ref(step.minimiser)
-        return self.step_line(step, "the minimiser exists, is unique and has this closed form" + (" by " + ref if ref else ""),
-                              cite=False)
-
-    def _print_ArgminSign(self, step) -> str:
-        u, v = self.doprint(step.minimiser.dummy), self.doprint(step.minimiser.var)
-        m_ref, l_ref = self.ref(step.minimiser) or "the minimiser step", self.ref(step.link) or "the sign link"
-        take = ("taking $%s = %s$ in %s" % (u, v, m_ref)) if u != v else "by %s" % m_ref
-        why = "%s and %s" % (take, l_ref)
-        return self.step_line(step, why, cite=False)
-
-    def _print_AboveMinimum(self, step) -> str:  # issue 11 (interval helper)
-        return self.step_line(step, "the function decreases strictly up to its minimiser and increases strictly "
-                                    "after it, so its value there is the least")
-
-    def _print_SignChange(self, step) -> str:  # issue 11 (interval helper)
-        return self.step_line(step, "the function is continuous and negative at $%s$, positive at $%s$, so it "
-                                    "vanishes in between (intermediate value theorem)"
-                              % (self.doprint(step.low), self.doprint(step.high)))
-
-    def _print_MinimiserBound(self, step) -> str:  # issue 11 (interval helper)
-        return self.step_line(step, "the derivative at the point has the sign of the point's distance to the "
-                                    "minimiser")
-
-    def _print_StationaryMinimiser(self, step) -> str:  # issue 11 (interval helper)
-        return self.step_line(step, "the derivative has the sign of the distance to the minimiser, "
-                                    "so it vanishes only there")
-
-    def _print_ArgminSubstitution(self, step) -> str:
-        refs = join_words([self.ref(v) for v in step.values if self.ref(v)])
-        return self.step_line(step, "from %s, with each minimiser replaced by its closed form from %s" % (
-            self.ref(step.proof) or "the same statement", refs or "above"), cite=False)
-
-    # --- correlations (symloss.engine.corr) ----------------------------------------
-    def _print_CorrelationSign(self, step) -> str:
-        ev = step.evidence
-        term = next(iter(step.formula.atoms(*[type(a) for a in step.formula.args if type(a).__name__ == "Corr"])), None)
-        kind = type(ev).__name__
-        if kind == "Parity":
-            even, odd = ("A", "B") if getattr(ev, "even", "A") == "A" else ("B", "A")
-            why = ("the distribution is symmetric about its centre, about which $%s$ is even and $%s$ odd "
-                   "(both checked identically), so the covariance is 0" % (even, odd))
-        elif kind == "Chebyshev" and term is not None:
-            a, b, v = term.args[:3]
-            rows = [self.sub_proof(ev.da.proof, "For $A = %s$, the sign of $A'$ on the support:" % self.doprint(a)),
-                    self.sub_proof(ev.db.proof, "For $B = %s$, the sign of $B'$ on the support:" % self.doprint(b))]
-            why = ("$A$ and $B$ are continuous in %s and, by the signs of their derivatives below, monotone on the "
-                   "support of the distribution; by Chebyshev's integral inequality the covariance has the sign of "
-                   "the product of their directions" % self._m(v))
-            return self.step_line(step, why) + self._items(rows)
-        else:
-            why = "by the sign of the covariance"
-        if term is not None:
-            why = "with $A = %s$ and $B = %s$: " % (self.doprint(term.args[0]), self.doprint(term.args[1])) + why
-        return self.step_line(step, why)
-
-    # --- relation steps (symloss.engine.relations) -------------------------------
-    def _local_latex(self, local, title: str = "") -> str:
-        """A sub-proof under local conditions, as a nested numbered list."""
-        conds = tuple(getattr(local, "conditions", ()) or ())
-        where = join_words([self._m(c) for c in conds])
-        if title and title.strip() and conds:  # name the condition before its line cites it
-            head = "%s (where %s):" % (title.rstrip().rstrip(":"), where)
-        elif conds:
-            head = "%sunder %s:" % (title.strip() + " " if title.strip() else "", where)
-            head = head[:1].upper() + head[1:]
-        else:
-            head = title
-        return (head + " " if head else "") + proof_latex(local.proof, self.nested(), closing=False)
-
-    def _case_title(self, values) -> str:
-        vals = tuple(values or ())
-        return ("Case %s: " % join_words(["$%s = %s$" % (self.doprint(k), self.doprint(v)) for k, v in vals])) if vals else ""
-
-    def _print_FunctionOf(self, step) -> str:
-        t = self.doprint(step.t)
-        cases = tuple(step.cases)
-        single = len(cases) == 1 and not tuple(cases[0].values or ())
-        items = []
-        for case in cases:
-            parts = [] if single else ["%s$h(%s) = %s$" % (self._case_title(case.values), t, self.doprint(case.h))]
-            if getattr(case, "lo", None) is not None and getattr(case, "range", None) is not None:
-                parts.append("Every value of %s is at least %s: %s" % (self._m(step.b), self._m(case.lo),
-                                                                      self._local_latex(case.range, " ")))
-            for loc in getattr(case, "defined", ()) or ():
-                parts.append(self._local_latex(loc, "$h$ is defined there"))
-            if single:
-                items += [r"\item " + q for q in parts]
-            elif parts:
-                items.append(r"\item " + "; ".join(parts))
-        rel = _math_block(sp.Eq(step.a, sp.Function("h")(step.b), evaluate=False), printer=self, inline_ok=True)
-        if single:
-            why = "since %s with $h(%s) = %s$ free of %s (the difference rewrites to 0)" % (
-                rel, t, self.doprint(cases[0].h), self._m(step.var))
-        else:
-            why = "since %s with $h$ free of %s; the difference rewrites to 0 in each case" % (rel, self._m(step.var))
-        return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
-
-    def _print_NondecreasingVia(self, step) -> str:
-        t = self.doprint(step.function_of.t) if hasattr(step, "function_of") else "t"
-        items = [r"\item %s%s" % (self._case_title(c.values), self._local_latex(loc, "$h'(%s) \\geq 0$:" % t))
-                 for c, loc in zip(getattr(step.function_of, "cases", ()), step.monotone)]
-        why = ("%s with $h$ continuous and $h' \\geq 0$ (except at finitely many kinks), "
-               "so $h$ is nondecreasing by the mean value theorem"
-               % _math_block(sp.Eq(step.a, sp.Function("h")(step.b), evaluate=False), printer=self, inline_ok=True))
-        return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
-
-    def _print_TwoCopy(self, step) -> str:
-        v1, v2 = self.doprint(step.v1), self.doprint(step.v2)
-        why = ("comparing two copies $%s, %s$ of %s: the implication between them holds for all values, "
-               "as shown below" % (v1, v2, self._m(step.var)))
-        return self.step_line(step, why) + "\n" + self._local_latex(step.inner, "")
-
-    def _print_ProportionalVia(self, step) -> str:
-        cases = tuple(step.cases)
-        if len(cases) == 1 and not tuple(cases[0].values or ()) and not tuple(getattr(cases[0], "defined", ()) or ()):
-            why = ("since %s with $c = %s$ free of %s (the difference $A - c B$ rewrites to 0)"
-                   % (self._m(sp.Eq(step.a, sp.Mul(sp.Symbol("c"), step.b, evaluate=False), evaluate=False)),
-                      self.doprint(cases[0].c), self._m(step.var)))
-            return self.step_line(step, why)
-        items = []
-        for case in cases:
-            text = "%s$%s = c \\cdot %s$ with $c = %s$" % (self._case_title(case.values), self.doprint(step.a),
-                                                          self.doprint(step.b), self.doprint(case.c))
-            for loc in getattr(case, "defined", ()) or ():
-                text += "; $c$ is defined: " + self._local_latex(loc, " ")
-            items.append(r"\item " + text)
-        why = "since in each case the ratio is a factor $c$ free of %s (the difference rewrites to 0)" % self._m(step.var)
-        return self.step_line(step, why) + ("\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(items) if items else "")
-
-    # --- derivation steps (symloss.calculus.derive): rendered by symloss.render.writeup -----
+    # --- derivation steps (symloss.calculus.derive): rendered by symloss.render.writeup_derivation
     def _print_LossDerivative(self, step, note: str = "") -> str:
         return _writeup().loss_derivative_latex(self, step, note)
 

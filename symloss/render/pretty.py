@@ -54,6 +54,7 @@ def latex(expr: sp.Basic) -> str:
 # names
 
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _ALIASES = {"lam": "λ", "lmbda": "λ", "eps": "ε", "epsilon": "ε"}
 
 
@@ -151,6 +152,53 @@ class _OneLine(_positive_first(StrPrinter)):
         if name == "sigmoid":
             return self._print_sigmoid(expr)
         return super()._print_Function(expr)
+
+    def _print_Exp1(self, expr):
+        return "e"
+
+    def _print_sign(self, expr):
+        return "sgn(%s)" % self._print(expr.args[0])
+
+    # the claim language's display objects (symloss.statement), found by class name
+    def _print_Partial(self, expr):
+        body, var = expr.args[0], expr.args[1]
+        k = expr.args[2] if len(expr.args) > 2 else sp.Integer(1)
+        sup = "" if k == 1 else str(k).translate(_SUPERSCRIPT)
+        b = self._print(body)
+        if isinstance(body, sp.Symbol):
+            return "∂%s%s/∂%s%s" % (sup, b, self._print(var), sup)
+        return "∂%s(%s)/∂%s%s" % (sup, b, self._print(var), sup)
+
+    def _print_ArgMinD(self, expr):
+        return "argmin_%s %s" % (self._print(expr.args[1]), self.parenthesize(expr.args[0], 100))
+
+    _print_ArgMin = _print_ArgMinD
+
+    def _print_AtD(self, expr):
+        body, rest = expr.args[0], expr.args[1:]
+        subs = ", ".join("%s = %s" % (self._print(a), self._print(b)) for a, b in zip(rest[::2], rest[1::2]))
+        b = self._print(body)
+        return "%s|_{%s}" % (b if isinstance(body, sp.Symbol) else "(%s)" % b, subs)
+
+    def _print_CorrD(self, expr):
+        a, b, var, dist = expr.args
+        return "corr_{%s ~ %s}(%s, %s)" % (self._print(var), self._print(dist), self._print(a), self._print(b))
+
+    def _print_UniformD(self, expr):
+        return "U(%s, %s)" % tuple(self._print(a) for a in expr.args)
+
+    def _print_NormalD(self, expr):
+        return "N(%s, %s²)" % tuple(self._print(a) for a in expr.args)
+
+    def _print_And(self, expr):
+        return " ∧ ".join(self.parenthesize(a, 100) if isinstance(a, (sp.Or, sp.Implies)) else self._print(a)
+                          for a in expr.args)
+
+    def _print_Or(self, expr):
+        return " ∨ ".join(self._print(a) for a in expr.args)
+
+    def _print_Implies(self, expr):
+        return "(%s) ⇒ (%s)" % (self._print(expr.args[0]), self._print(expr.args[1]))
 
 
 _POWERS = {"2": "²", "3": "³"}

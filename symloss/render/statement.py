@@ -105,7 +105,8 @@ class NormalD(sp.Function):
 
 @dataclass(frozen=True)
 class RelationD:
-    """``proportional(A, B, w)`` or ``nondecreasing(A, B, w)`` as written."""
+    """``proportional(A, B, w)``, ``nondecreasing(A, B, w)``, or
+    ``convex(E, w)`` / ``concave(E, w)`` (``b`` is ``None``), as written."""
 
     kind: str
     a: Any
@@ -134,6 +135,8 @@ def _builtins():
         ("at", at, (1, 3), frozenset({ANY_KEYWORD})),
         ("proportional", lambda a, k, c: RelationD("proportional", *a), (3, 3), frozenset()),
         ("nondecreasing", lambda a, k, c: RelationD("nondecreasing", *a), (3, 3), frozenset()),
+        ("convex", lambda a, k, c: RelationD("convex", a[0], None, a[1]), (2, 2), frozenset()),
+        ("concave", lambda a, k, c: RelationD("concave", a[0], None, a[1]), (2, 2), frozenset()),
         ("corr", lambda a, k, c: CorrD(*a), (4, 4), frozenset()),
         ("uniform", lambda a, k, c: UniformD(*a), (2, 2), frozenset()),
         ("normal", lambda a, k, c: NormalD(*a), (2, 2), frozenset()),
@@ -211,6 +214,8 @@ def claim_statement_latex(text: str, problem: Any = None, printer: SymlossLatexP
     value = display_claim(text, problem)
     if value is None:
         return None
+    if isinstance(value, RelationD) and value.kind in ("convex", "concave"):
+        return _convexity_statement(p, value)
     if isinstance(value, RelationD):
         a, b, v = _m(p, value.a), _m(p, value.b), _m(p, value.var)
         if value.kind == "proportional":
@@ -237,12 +242,28 @@ def claim_statement_latex(text: str, problem: Any = None, printer: SymlossLatexP
     return body
 
 
+def _convexity_statement(p: SymlossLatexPrinter, value: RelationD) -> str:
+    r"""``E is convex in w``: Jensen's inequality for every two values of ``w``
+    (between which ``E`` is defined) and every weight ``t``."""
+    v = value.var
+    v1, v2 = sp.Symbol(v.name + "_1", real=True), sp.Symbol(v.name + "_2", real=True)
+    t = sp.Symbol("t", real=True)
+    mid = _at(p, value.a, v, t * v1 + (1 - t) * v2)
+    rel = r"\leq" if value.kind == "convex" else r"\geq"
+    return ("%s is %s in %s: for all %s, %s on an interval of admissible values and every $t \\in [0, 1]$,\n"
+            "\\[ %s %s t\\, %s + (1 - t)\\, %s. \\]" % (
+                _m(p, value.a), value.kind, _m(p, v), _m(p, v1), _m(p, v2), mid, rel,
+                _at(p, value.a, v, v1), _at(p, value.a, v, v2)))
+
+
 def repr_claim_latex(value: Any, printer: SymlossLatexPrinter | None = None) -> str | None:
     """One line of math for a displayed claim (Jupyter): relations in symbols
     (``A \\propto_w B``), everything else as printed."""
     p = printer or SymlossLatexPrinter()
     if value is None:
         return None
+    if isinstance(value, RelationD) and value.kind in ("convex", "concave"):
+        return r"%s\ \text{is %s in}\ %s" % (p.doprint(value.a), value.kind, p.doprint(value.var))
     if isinstance(value, RelationD):
         if value.kind == "proportional":
             return r"%s \propto_{%s} %s" % (p.doprint(value.a), p.doprint(value.var), p.doprint(value.b))

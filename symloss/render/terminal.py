@@ -15,7 +15,36 @@ import sympy as sp
 
 from .pretty import name_text, one_line, with_decimal
 
-__all__ = ["refutation_text", "values_text", "relation_refutation_text", "format_counterexample"]
+__all__ = ["refutation_text", "values_text", "relation_refutation_text", "claim_text", "format_counterexample"]
+
+
+def claim_text(text: Any, problem: Any = None) -> str:
+    """A claim in the documents' notation on one line (ŷ, |·|, ∂L/∂w, sgn,
+    argmin_w, ∝); the text as written when it cannot be read that way.
+
+    >>> claim_text("abs(d(L, w)) == abs(yhat - y)*abs(x)")
+    '|∂L/∂w| = |x|⋅|y - ŷ|'
+    >>> claim_text("proportional(d(L, w), L, w)")
+    '∂L/∂w ∝ L (as w varies)'
+    """
+    from .statement import RelationD, display_claim
+
+    if not isinstance(text, str):
+        return str(text)
+    value = display_claim(text, problem)
+    try:
+        if isinstance(value, RelationD) and value.kind in ("convex", "concave"):
+            return "%s is %s in %s" % (one_line(value.a), value.kind, one_line(value.var))
+        if isinstance(value, RelationD):
+            a, b, v = (one_line(e) for e in (value.a, value.b, value.var))
+            if value.kind == "proportional":
+                return "%s ∝ %s (as %s varies)" % (a, b, v)
+            return "%s is a nondecreasing function of %s (as %s varies)" % (a, b, v)
+        if isinstance(value, sp.Basic):
+            return one_line(value)
+    except Exception:  # the text as written is always a faithful fallback
+        pass
+    return text
 
 
 def values_text(values: Any, pair: Any = None) -> str:

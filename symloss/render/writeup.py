@@ -7,10 +7,12 @@ the short MathJax forms behind ``_repr_latex_``.
 * :func:`counterexample_latex` gives the values, both sides evaluated
   exactly, and why the claim fails there.
 * :func:`result_latex` puts claim, verdict and proof (ending in ∎),
-  counterexample or reason together; :func:`result_repr_latex` and
-  :func:`problem_repr_latex` are the Jupyter forms.
-* :func:`derivation_latex` writes up a derivation of
-  :math:`\partial L/\partial\theta` step by step.
+  counterexample or reason together.
+
+Two sibling modules hold the rest, and their names stay importable from
+here: :mod:`symloss.render.writeup_derivation` (:func:`derivation_latex`, the
+chain-rule and rewrite write-ups) and :mod:`symloss.render.writeup_notebook`
+(:func:`result_repr_latex`, :func:`problem_repr_latex`, the Jupyter forms).
 
 Objects from other modules (``Result``, ``Claim``, ``Counterexample``,
 ``Derivation``) are read by attribute, so this module imports none of them.
@@ -25,8 +27,10 @@ from typing import Any, Iterable
 import sympy as sp
 
 from .latex import MAX_FORMULA, SymlossLatexPrinter, _SIMPLE_NAME, _stacked, escape_text, latex, math_block, symbol_latex
-from .latex_steps import _step_key, join_words, proof_latex
+from .latex_steps import join_words, proof_latex
 from ..calculus.proof import Step
+from .writeup_derivation import (chain_rule_latex, derivation_latex, direct_derivative_latex,  # noqa: F401
+                                 loss_derivative_latex, model_derivative_latex, rewrite_words, rules_note)
 
 __all__ = [
     "quantifier_latex",
@@ -622,320 +626,14 @@ def _quantifier_of(claim: Any, p: SymlossLatexPrinter) -> str:
     return quantifier_latex(symbols, getattr(claim, "hypotheses", ()) or (), p)
 
 
-#: Longest ``_repr_latex_`` formula shown in full (characters of LaTeX);
-#: longer ones are replaced by the claim as written.
-MAX_REPR = 1200
+_NOTEBOOK = frozenset({"result_repr_latex", "problem_repr_latex", "MAX_REPR", "_mathjax_text"})
 
 
-def result_repr_latex(result: Any) -> str:
-    r"""A short MathJax-friendly form for Jupyter's ``_repr_latex_`` (no
-    environments beyond ``aligned``, no packages beyond amsmath): the verdict
-    and the claim as typeset mathematics; for a refuted claim the
-    counterexample with both sides evaluated exactly; for an undecided one
-    the reason.  A huge formula is replaced by the claim as written.
+def __getattr__(name: str) -> Any:
+    """The Jupyter forms, from :mod:`symloss.render.writeup_notebook` on first use
+    (that module imports this one)."""
+    if name in _NOTEBOOK:
+        from . import writeup_notebook
 
-    >>> from types import SimpleNamespace as NS
-    >>> x = sp.Symbol('x', real=True)
-    >>> result_repr_latex(NS(verdict='proved', claim=NS(formula=x**2 >= x)))
-    '$\\displaystyle \\text{proved: }\\; x^{2} \\geq x$'
-    """
-    from .statement import display_claim, repr_claim_latex
-
-    p = SymlossLatexPrinter()
-    verdict = _verdict(result)
-    claim = getattr(result, "claim", None)
-    formula = getattr(claim, "formula", None)
-    text = getattr(claim, "text", claim if isinstance(claim, str) else None)
-    body = repr_claim_latex(display_claim(text, getattr(claim, "problem", None)), p) if isinstance(text, str) else None
-    if body is None and isinstance(formula, sp.Basic) and formula not in (sp.true, sp.false):
-        body = p.doprint(formula)
-    if body is None or len(body) > MAX_REPR:
-        shown = str(text if text is not None else claim)
-        body = r"\text{%s}" % _mathjax_text(shown if len(shown) <= 100 else shown[:97] + "...")
-        if isinstance(formula, sp.Basic):
-            body += r"\;\text{(expanded formula of %d characters omitted)}" % len(p.doprint(formula))
-    elif isinstance(formula, sp.Basic) and formula not in (sp.true, sp.false) and len(p.doprint(formula)) > MAX_REPR:
-        body += r"\quad\text{(written out: %d characters of formula, omitted)}" % len(p.doprint(formula))
-    rows = [r"\text{%s: }\; %s" % (_mathjax_text(verdict), body)]
-    cx = getattr(result, "counterexample", None)
-    if verdict == "refuted" and cx is not None:
-        rows.append(_repr_counterexample(cx, claim, p))
-    elif verdict == "unknown":
-        reason = str(getattr(result, "reason", "") or "")
-        if reason:
-            rows.append(r"\text{%s}" % _mathjax_text(reason if len(reason) <= 100 else reason[:97] + "..."))
-    rows = [r for r in rows if r]
-    if len(rows) == 1:
-        return r"$\displaystyle %s$" % rows[0]
-    return r"$$\begin{aligned} & %s \end{aligned}$$" % r" \\ & ".join(rows)
-
-
-def _repr_ratio(claim: Any, values: Mapping, pair: tuple, p: SymlossLatexPrinter) -> str | None:
-    """``A/B = 2 at w = 1 but -2 at w = -1`` for a refuted proportional claim."""
-    tools = _exact_tools()
-    if tools is None or "proportional" not in type(claim).__name__.lower():
-        return None
-    substitute, truth = tools
-    var, v1, v2 = pair
-    try:
-        r = []
-        for v in (v1, v2):
-            pt = {**dict(values), var: v}
-            a, b = substitute(claim.a, pt), substitute(claim.b, pt)
-            if truth(sp.Ne(b, 0, evaluate=False), {}) is not True:
-                return None
-            r.append(sp.simplify(a / b))
-    except Exception:  # the courtesy line is left out
-        return None
-    vt = p.doprint(var)
-    return r"\text{the ratio is } %s \text{ at } %s = %s \text{ but } %s \text{ at } %s = %s" % (
-        _value_latex(r[0], p), vt, p.doprint(v1), _value_latex(r[1], p), vt, p.doprint(v2))
-
-
-def _repr_counterexample(cx: Any, claim: Any, p: SymlossLatexPrinter) -> str:
-    """``counterexample: b = 1, x = 0;  left side = 1 ≈ 1.0, right side = 0``."""
-    values = dict(getattr(cx, "values", None) or {})
-    parts = ["%s = %s" % (_label_latex(k, p), _value_latex(v, p)) for k, v in values.items()]
-    pair = getattr(cx, "pair", None)
-    if pair:
-        parts.append(r"%s \in \left\{%s, %s\right\}" % (p.doprint(pair[0]), p.doprint(pair[1]), p.doprint(pair[2])))
-    out = r"\text{counterexample: }\; " + r",\ ".join(parts)
-    expl = str(getattr(cx, "explanation", "") or "")
-    ratio = _repr_ratio(claim, values, pair, p) if pair else None
-    if ratio:
-        out += r" \\ & " + ratio
-    elif pair and expl:
-        out += r" \\ & \text{%s}" % _mathjax_text(expl if len(expl) <= 70 else expl[:67] + "...")
-    own = _sides_evaluation(claim, values, p) if not pair else None
-    if own is not None:
-        m = re.findall(r"\\text\{(left|right) side\} &= ([^\n]*?)(?: \\\\)?\n", own[0] + "\n")
-        if m:
-            out += r";\quad " + r",\ ".join(r"\text{%s side} = %s" % (k, v) for k, v in m)
-    return out if len(out) <= MAX_REPR else out[:0] + r"\text{counterexample: %s}" % _mathjax_text(
-        getattr(cx, "describe", lambda: "see the document")()[:100])
-
-
-def problem_repr_latex(problem: Any) -> str:
-    r"""MathJax-friendly ``_repr_latex_`` for a problem: ``L`` and each
-    ``∂L/∂θ`` in an ``aligned`` block (no packages beyond amsmath).
-
-    >>> from types import SimpleNamespace as NS
-    >>> w, x = sp.symbols('w x', real=True)
-    >>> print(problem_repr_latex(NS(L=(w*x)**2, params=(w,), grad=lambda p: 2*w*x**2)))
-    $$\begin{aligned} L &= w^{2} x^{2} \\ \frac{\partial L}{\partial w} &= 2 w x^{2} \end{aligned}$$
-    """
-    p = SymlossLatexPrinter()
-    rows = ["L &= %s" % p.doprint(problem.L)]
-    for prm in tuple(getattr(problem, "params", ()) or ()):
-        try:
-            g = problem.grad(prm)
-        except Exception:  # the display is best effort; L alone still shows
-            continue
-        rows.append(r"\frac{\partial L}{\partial %s} &= %s" % (p.doprint(prm), p.doprint(g)))
-    return r"$$\begin{aligned} %s \end{aligned}$$" % r" \\ ".join(rows)
-
-
-def _mathjax_text(s: str) -> str:
-    return re.sub(r"[\\{}$&#^_%~]", lambda m: "\\" + m.group() if m.group() in "{}$&#_%" else " ", s)
-
-
-# --------------------------------------------------------------------------
-# derivations
-
-
-def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None, *, head: bool = True,
-                     prefix: str = "") -> str:
-    r"""A fragment deriving :math:`\partial L/\partial\theta`: the model, the
-    loss, each step (chain rule with its outer and inner derivatives, then
-    the rewrites, each with its rule in words) and the canonical result.
-
-    >>> from types import SimpleNamespace as NS
-    >>> w, x, y, yhat = sp.symbols('w x y yhat', real=True)
-    >>> d = NS(param=w, model_expr=(w*x,), loss_expr=(yhat - y)**2, steps=(), result=2*x*(w*x - y))
-    >>> print(derivation_latex(d))
-    Model: $\hat{y} = w x$. Loss: $\ell = \left(\hat{y} - y\right)^{2}$.
-    <BLANKLINE>
-    Hence
-    \[ \frac{\partial L}{\partial w} = 2 \left(w x - y\right) x \]
-    """
-    p = printer or SymlossLatexPrinter()
-    param = getattr(derivation, "param", None)
-    steps = tuple(getattr(derivation, "steps", ()) or ())
-    model = _first_attr(derivation, ("model_expr", "model"))
-    loss = _first_attr(derivation, ("loss_expr", "loss"))
-    models = tuple(model) if isinstance(model, (tuple, list)) else ((model,) if isinstance(model, sp.Basic) else ())
-    yhats = tuple(getattr(steps[0], "yhats", ()) or ()) if steps else ()
-    if len(yhats) != len(models):
-        yhats = (sp.Symbol("yhat"),) if len(models) == 1 else tuple(sp.Symbol("yhat_%d" % k) for k in range(1, len(models) + 1))
-    heads = []
-    if models and head:
-        heads.append("Model: %s" % _with_period(join_words([math_block(sp.Eq(yh, m, evaluate=False), printer=p, inline_ok=True)
-                                                             for yh, m in zip(yhats, models)])))
-    if isinstance(loss, sp.Basic) and head:
-        heads.append("Loss: %s" % _with_period(math_block(loss, printer=p, inline_ok=True, lead=r"\ell =" if models else "L =")))
-    out = [" ".join(heads)] if heads else []
-    composite = getattr(steps[0], "composite", None) if steps else None
-    if isinstance(composite, sp.Basic) and head:
-        out.append("With the model substituted, " + _with_period(math_block(composite, printer=p, inline_ok=True, lead="L =")))
-    dl = (r"\frac{\partial L}{\partial %s} =" % p.doprint(param)) if isinstance(param, sp.Basic) else "="
-    if steps:
-        p.labels = {_step_key(s): k for k, s in enumerate(steps, 1)}
-        if prefix:
-            p.label_text = lambda k: "%s%d" % (prefix, k)
-        items = []
-        result = getattr(derivation, "result", None)
-        for k, s in enumerate(steps, 1):
-            if all(hasattr(s, a) for a in ("before", "after", "rule")):
-                if k == len(steps) and s.after == result and isinstance(param, sp.Basic):
-                    words = rewrite_words(p, s)
-                    body = "%s gives the closed form." % (words[3:] if words.startswith("by ") else words)  # shown after "Hence"
-                else:
-                    body = "%s: %s" % (rewrite_words(p, s), math_block(s.after, printer=p, lead=dl))
-            elif type(s).__name__ == "ChainRule" and k == len(steps) and getattr(s, "result", None) == result:
-                body = chain_rule_latex(p, s, final=True)  # the closed form is stated once, after "Hence"
-            else:
-                body = p._print(s)
-            items.append(r"\item[(%s%d)] %s" % (prefix, k, body[:1].upper() + body[1:]))
-        out.append("\\begin{enumerate}\n%s\n\\end{enumerate}" % "\n".join(items))
-    result = getattr(derivation, "result", None)
-    if isinstance(result, sp.Basic) and isinstance(param, sp.Basic):
-        out.append("Hence\n" + math_block(result, printer=p, lead=dl))
-    return "\n\n".join(out)
-
-
-def _with_period(block: str) -> str:
-    """End a sentence that ends in math: after inline math, or inside a
-    display (so the period does not land alone on the next line)."""
-    if block.endswith(" \\]"):
-        return block[:-3] + ". \\]"
-    if block.endswith("\n\\end{multline*}"):
-        return block[: -len("\n\\end{multline*}")] + ".\n\\end{multline*}"
-    return block + "."
-
-
-def _first_attr(obj: Any, names: tuple[str, ...]) -> Any:
-    for n in names:
-        v = getattr(obj, n, None)
-        if v is not None:
-            return v
-    return None
-
-
-# --------------------------------------------------------------------------
-# derivation steps (the printer's _print_<Step> methods for symloss.calculus.derive
-# delegate here)
-
-#: derivative rules quoted next to the outer and inner derivatives
-_DERIVATIVE_RULES = (
-    ("sigmoid", r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))"),
-    ("softplus", r"\operatorname{softplus}'(z) = \sigma(z)"),
-    ("tanh", r"\tanh'(z) = 1 - \tanh^{2}(z)"),
-    ("relu", r"\operatorname{ReLU}'(z) = \mathbf{1}[z > 0]"),
-    ("log", r"(\log z)' = 1/z"),
-    ("exp", r"(e^{z})' = e^{z}"),
-    ("Abs", r"|z|' = \operatorname{sign}(z)"),
-)
-
-
-def _d(p: SymlossLatexPrinter, f: str, v: Any) -> str:
-    return r"\frac{\partial %s}{\partial %s}" % (f, p.doprint(v))
-
-
-def rules_note(expr: Any) -> str:
-    r"""``, using $\sigma'(z) = ...$``: the derivative rules of the functions
-    in ``expr`` that a reader may not have at hand.
-
-    >>> rules_note(sp.log(sp.Symbol('y')))
-    ", using $(\\log z)' = 1/z$"
-    """
-    heads = {type(a).__name__ for a in sp.preorder_traversal(expr) if isinstance(a, sp.Function)}
-    rules = [tex for name, tex in _DERIVATIVE_RULES if name in heads]
-    return (", using $%s$" % "$ and $".join(rules)) if rules else ""
-
-
-def loss_derivative_latex(p: SymlossLatexPrinter, step: Any, note: str = "") -> str:
-    """``outer derivative: ∂ℓ/∂ŷ = ...`` (displayed)."""
-    lead = _d(p, r"\ell", step.yhat) + " ="
-    return "outer derivative%s: " % note + math_block(step.derivative, printer=p, lead=lead)
-
-
-def model_derivative_latex(p: SymlossLatexPrinter, step: Any, yhat: Any = None, note: str = "") -> str:
-    """``inner derivative: ∂ŷ/∂θ = ...`` (displayed)."""
-    yh = yhat if yhat is not None else (getattr(step, "yhat", None) or sp.Symbol("yhat"))
-    lead = _d(p, p.doprint(yh), step.param) + " ="
-    return "inner derivative%s: " % note + math_block(step.derivative, printer=p, lead=lead)
-
-
-def direct_derivative_latex(p: SymlossLatexPrinter, step: Any) -> str:
-    """A loss written in the parameters, differentiated directly."""
-    lead = _d(p, "L", step.param) + " ="
-    return "differentiating directly%s: " % rules_note(step.expr) + math_block(step.derivative, printer=p, lead=lead)
-
-
-def chain_rule_latex(p: SymlossLatexPrinter, step: Any, final: bool = False) -> str:
-    """The chain rule with its outer and inner derivatives; outputs that do
-    not depend on the parameter are named once instead of listed.  With
-    ``final`` the product is announced, not displayed (the caller states the
-    closed form)."""
-    yhs = list(step.yhats)
-    links = " + ".join(r"%s\,%s" % (_d(p, r"\ell", yh), _d(p, p.doprint(yh), step.param)) for yh in yhs)
-    where = join_words(["$%s = %s$" % (p.doprint(yh), p.doprint(m)) for yh, m in zip(yhs, step.models)])
-    parts = ["by the chain rule through %s,\n\\[ %s = %s \\]\nwith" % (where, _d(p, "L", step.param), links)]
-    live = [(o, i, yh) for o, i, yh in zip(step.outer, step.inner, yhs) if i.derivative != 0]
-    dead = [yh for i, yh in zip(step.inner, yhs) if i.derivative == 0]
-    items, notes = [], set()
-    for o, _, _ in live:
-        note = rules_note(o.loss)
-        items.append(loss_derivative_latex(p, o, "" if note in notes else note))
-        notes.add(note)
-    for _, i, yh in live:
-        note = rules_note(i.model)
-        items.append(model_derivative_latex(p, i, yh, "" if note in notes else note))
-        notes.add(note)
-    if dead:
-        zero = " = ".join(_d(p, p.doprint(yh), step.param) for yh in dead)
-        items.append("$%s = 0$, so %s drop%s out" % (zero, join_words(["$%s$" % p.doprint(yh) for yh in dead]),
-                                                     "s" if len(dead) == 1 else ""))
-    parts.append("\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(r"\item " + t for t in items))
-    back = join_words(["$%s = %s$" % (p.doprint(yh), p.doprint(m)) for yh, m in zip(yhs, step.models)])
-    if final:
-        parts.append("so multiplying and putting %s back gives the closed form." % back)
-    else:
-        parts.append("so, multiplying and putting %s back, " % back
-                     + math_block(step.result, printer=p, lead=_d(p, "L", step.param) + " ="))
-    return "\n".join(parts)
-
-
-def _cancelled_denominators(before: Any, after: Any) -> list:
-    """Bases of negative powers in ``before`` that ``after`` no longer
-    divides by (``σ(z)`` in ``σ(z)·(… − y/σ(z))``)."""
-    def denominators(e):
-        if not isinstance(e, sp.Basic):
-            return []
-        out = []
-        for a in sp.preorder_traversal(e):
-            if isinstance(a, sp.Pow) and a.exp.is_negative and a.base.free_symbols and a.base not in out:
-                out.append(a.base)
-        return out
-    remaining = set(denominators(after))
-    return [d for d in denominators(before) if d not in remaining]
-
-
-def rewrite_words(p: SymlossLatexPrinter, step: Any) -> str:
-    r"""``by recognising σ(z) = 1/(1 + e^{-z})`` for a derivation rewrite;
-    for the simplification, the denominators it cancels are named.
-
-    >>> from types import SimpleNamespace as NS
-    >>> rewrite_words(SymlossLatexPrinter(), NS(rule='sigmoid_from_exp'))
-    'by recognising $\\sigma(z) = 1/(1 + e^{-z})$'
-    """
-    rule = getattr(step, "rule", "")
-    words = {"kronecker_sum": r"collapsing the Kronecker-delta sum (only the term $j = i$ survives)",
-             "sigmoid_from_exp": r"recognising $\sigma(z) = 1/(1 + e^{-z})$"}
-    if rule == "factor":
-        gone = _cancelled_denominators(getattr(step, "before", sp.S.Zero), getattr(step, "after", sp.S.Zero))
-        if gone:
-            return "by cancelling the denominator%s %s and collecting the residual" % (
-                "s" if len(gone) > 1 else "", join_words(["$%s$" % p.doprint(g) for g in gone]))
-        return "by simplifying (expanding, cancelling, collecting the residual and the input factor)"
-    return "by " + words.get(rule, "the rewrite " + escape_text(rule))
+        return getattr(writeup_notebook, name)
+    raise AttributeError(name)
