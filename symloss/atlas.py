@@ -47,6 +47,7 @@ class Job:
     param: str
     question: str
     assume: tuple[str, ...] = ()
+    samples: int | None = None  # the empirical risk over this many samples (symloss.dataset)
 
     @property
     def claim(self) -> str:
@@ -63,6 +64,7 @@ class Atlas:
     skipped: list = field(default_factory=list)
     timeout: float = 0.0
     jobs: int = 1
+    samples: int | None = None
 
 
 def sign_assumptions(model_spec, param: str) -> tuple[str, ...]:
@@ -87,6 +89,27 @@ def sign_assumptions(model_spec, param: str) -> tuple[str, ...]:
     return tuple(sorted(set(out)))
 
 
+def batch_assumptions(single: tuple[str, ...], samples: int | None) -> tuple[str, ...]:
+    """:func:`sign_assumptions` for a batch of ``samples``: a per-sample
+    factor ``x != 0`` becomes ``x_1**2 + … + x_N**2 > 0`` (some sample has
+    it nonzero: the least-squares condition), a shared one stays.
+
+    >>> batch_assumptions(('v != 0', 'x != 0'), 3)
+    ('v != 0', 'x_1**2 + x_2**2 + x_3**2 > 0')
+    """
+    if not samples or samples == 1:
+        return single
+    from .problem import is_input_name, is_label_name
+
+    out = []
+    for a in single:
+        name = a.split(" ")[0]
+        if is_input_name(name) or is_label_name(name):
+            a = " + ".join(f"{name}_{k}**2" for k in range(1, samples + 1)) + " > 0"
+        out.append(a)
+    return tuple(out)
+
+
 def _param_for(model_spec, param: str) -> str:
     if param in model_spec.params:
         return param
@@ -95,7 +118,8 @@ def _param_for(model_spec, param: str) -> str:
 
 
 def build_jobs(models: Sequence[str] | None = None, losses: Sequence[str] | None = None,
-               questions: Sequence[str] | None = None, param: str = "w", pairs: Sequence | None = None):
+               questions: Sequence[str] | None = None, param: str = "w", pairs: Sequence | None = None,
+               samples: int | None = None):
     """``(jobs, pairs, skipped)``: one :class:`Job` per compatible pair and
     question; ``pairs`` lists ``(model, loss, param, assume)`` in order;
     ``skipped`` the incompatible (or unsupported) pairs with the reason."""
@@ -122,11 +146,15 @@ def build_jobs(models: Sequence[str] | None = None, losses: Sequence[str] | None
             skipped.append({"model": m.name, "loss": l.name,
                             "reason": "indexed parameters (w[i]) are not supported by the atlas yet"})
             continue
+        if samples and samples > 1 and m.arity > 1:
+            skipped.append({"model": m.name, "loss": l.name,
+                            "reason": "vector models are not supported with samples yet"})
+            continue
         p = _param_for(m, param)
-        assume = sign_assumptions(m, p)
+        assume = batch_assumptions(sign_assumptions(m, p), samples)
         pairs.append((m.name, l.name, p, assume))
         for q in qs:
-            jobs.append(Job(m.name, l.name, p, q, assume if q in ("sign", "corr") else ()))
+            jobs.append(Job(m.name, l.name, p, q, assume if q in ("sign", "corr") else (), samples))
     return jobs, pairs, skipped, qs
 
 
@@ -134,7 +162,7 @@ def _answer(job: Job, budget: float) -> dict:
     """Runs in a worker: decide one cell, return a plain dict."""
     from .problem import problem
 
-    prob = problem(job.model, job.loss)
+    prob = problem(job.model, job.loss, samples=job.samples)
     out = {"claim": job.claim, "relation": None, "counterexample": None}
     if job.question == "relation":
         from .engine.relate import relation
@@ -170,14 +198,15 @@ def _answer(job: Job, budget: float) -> dict:
 
 def run_atlas(models=None, losses=None, questions=None, param: str = "w", *, timeout: float = 10.0,
               jobs: int = 1, on_done: Callable[[int, int, Job, dict], None] | None = None,
-              pairs=None, executor=None, scheduler: str | None = None) -> Atlas:
+              pairs=None, executor=None, scheduler: str | None = None, samples: int | None = None) -> Atlas:
     """Decide every cell in worker processes (hard limit ``timeout`` each):
     ``jobs`` local ones, or those of ``executor`` / ``scheduler``
-    (:func:`symloss.sweep.run_calls`)."""
+    (:func:`symloss.sweep.run_calls`); with ``samples`` N > 1 every cell is
+    about the empirical risk over N samples (:mod:`symloss.calculus.dataset`)."""
     from .runner import Call, _preload
     from .sweep import run_calls
 
-    job_list, pairs, skipped, qs = build_jobs(models, losses, questions, param, pairs)
+    job_list, pairs, skipped, qs = build_jobs(models, losses, questions, param, pairs, samples)
     _preload()
     calls = [Call(_answer, (j, max(0.1, 0.85 * timeout - 0.2)), timeout=timeout) for j in job_list]
     answers: list = [None] * len(job_list)
@@ -195,7 +224,7 @@ def run_atlas(models=None, losses=None, questions=None, param: str = "w", *, tim
             on_done(sum(x is not None for x in answers), len(job_list), job_list[i], a)
 
     run_calls(calls, timeout=timeout, jobs=jobs, on_done=done, executor=executor, scheduler=scheduler)
-    atlas = Atlas(qs, param, skipped=skipped, timeout=timeout, jobs=jobs)
+    atlas = Atlas(qs, param, skipped=skipped, timeout=timeout, jobs=jobs, samples=samples)
     by_key = {(j.model, j.loss, j.question): a for j, a in zip(job_list, answers)}
     for m, l, p, assume in pairs:
         atlas.rows.append({"model": m, "loss": l, "param": p, "assume": list(assume),
@@ -210,7 +239,10 @@ def run_atlas(models=None, losses=None, questions=None, param: str = "w", *, tim
 def to_json(atlas: Atlas) -> dict:
     """The ``--format json`` document."""
     qs = {q: QUESTIONS[q].format(p="θ") for q in atlas.questions}
-    return {"questions": qs, "pairs": atlas.rows, "skipped": atlas.skipped}
+    doc = {"questions": qs, "pairs": atlas.rows, "skipped": atlas.skipped}
+    if atlas.samples and atlas.samples > 1:
+        doc["samples"] = atlas.samples
+    return doc
 
 
 _MARK = {"proved": "✓", "refuted": "✗", "unknown": "?"}
@@ -239,6 +271,9 @@ def header(atlas: Atlas, command: str) -> str:
         "? unknown (the reason says why). Questions:",
         "",
     ]
+    if atlas.samples and atlas.samples > 1:
+        lines[4:4] = [f"Every cell is about the empirical risk over {atlas.samples} samples, "
+                      f"L = (1/{atlas.samples}) Σ_k ℓ(ŷ(θ, x_k), y_k), the parameters shared.", ""]
     for q in atlas.questions:
         lines.append(f"* **{_TITLES[q].replace(chr(92), '')}** (`{q}`): `{QUESTIONS[q].format(p='θ')}`"
                      + (f" — {ATLAS_DISTRIBUTION}" if q == "corr" else "")

@@ -15,6 +15,9 @@ key         type      meaning
 ``claim``   string    the claim, in the claim language (required)
 ``expect``  string    ``proved`` | ``refuted`` | ``unknown`` (optional)
 ``timeout`` number    per-claim wall-time limit in seconds (optional)
+``samples`` int/str   the empirical risk over N samples, or a symbolic
+                      batch size such as ``"n"`` (optional; see
+                      :mod:`symloss.calculus.dataset`)
 ==========  ========  ====================================================
 
 This module only reads and validates the *file* (keys, types, duplicate
@@ -65,6 +68,7 @@ CLAIM_KEYS: dict[str, str] = {
     "claim": "string",
     "expect": "string",
     "timeout": "number",
+    "samples": "integer or string",
 }
 _REQUIRED = ("name", "loss", "claim")
 
@@ -95,6 +99,7 @@ class ClaimSpec:
     expect: str | None = None
     timeout: float | None = None
     index: int = 0
+    samples: int | str | None = None
 
     @property
     def label(self) -> str:
@@ -224,9 +229,17 @@ def _claim_spec(file: str, index: int, table: Any) -> ClaimSpec:
         if not (raw > 0 and math.isfinite(raw)):
             raise _bad(where, f"'timeout' must be positive and finite, got {raw!r}")
         timeout = float(raw)
+    samples = None
+    if "samples" in table:
+        from .calculus.dataset import check_samples
+
+        try:
+            samples = check_samples(table["samples"])
+        except InvalidArgument as exc:
+            raise _bad(where, str(exc)) from None
     return ClaimSpec(
         file=file, name=name, loss=loss, claim=claim, model=model, vars=vars_,
-        params=params, assume=assume, expect=expect, timeout=timeout, index=index,
+        params=params, assume=assume, expect=expect, timeout=timeout, index=index, samples=samples,
     )
 
 
@@ -246,7 +259,7 @@ def loads(text: str, file: str = "<string>") -> ConjectureFile:
     >>> loads('[[claim]]\\nname = "a"\\nlos = "x"\\nclaim = "x > 0"\\n', "g.toml")
     Traceback (most recent call last):
     ...
-    symloss.errors.InvalidArgument: g.toml: claim 'a': unknown key 'los' (did you mean 'loss'?); allowed keys: name, model, loss, vars, params, assume, claim, expect, timeout
+    symloss.errors.InvalidArgument: g.toml: claim 'a': unknown key 'los' (did you mean 'loss'?); allowed keys: name, model, loss, vars, params, assume, claim, expect, timeout, samples
     """
     try:
         data = tomllib.loads(text)
@@ -435,6 +448,7 @@ def build_problem(spec: ClaimSpec):
             params=list(spec.params) if spec.params is not None else None,
             vars=spec.domains,
             assume=tuple(spec.assume),
+            samples=spec.samples,
         )
     except SymlossError as exc:
         raise in_context(spec, exc) from None

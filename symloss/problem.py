@@ -149,6 +149,11 @@ class Problem:
     model_conditions: tuple = ()
     model_spec: ModelSpec | None = None
     loss_spec: LossSpec | None = None
+    #: the batch size of an empirical risk (an int >= 2, or the symbol of a
+    #: symbolic batch size) and the single-sample problem it averages; None
+    #: for one sample (see symloss.calculus.dataset)
+    samples: object = None
+    sample: "Problem | None" = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- symbols --------------------------------------------------------------
@@ -389,6 +394,7 @@ def problem(
     assume=(),
     hyper=None,
     catalogue: Catalogue = CATALOGUE,
+    samples=None,
 ) -> Problem:
     """Build a :class:`Problem` from catalogue names or expression text.
 
@@ -398,7 +404,9 @@ def problem(
     ``"name=domain"`` (these override catalogue domains).  ``assume``:
     assumption strings.  ``hyper``: hyper-parameter names, or a mapping
     ``name -> value`` (a number fixes the value exactly) or ``name -> domain``
-    (a string).
+    (a string).  ``samples``: the empirical risk over that many samples (an
+    int, or a name such as ``"n"`` for a symbolic batch size; see
+    :mod:`symloss.calculus.dataset`).
 
     >>> problem('linear', 'squared').grad('b')
     b + w*x - y
@@ -409,6 +417,11 @@ def problem(
     """
     if loss is None:
         raise InvalidArgument("problem() needs a loss (a catalogue name or an expression)")
+    if samples is not None:
+        from .calculus.dataset import batch_problem
+
+        return batch_problem(samples, lambda: problem(model, loss, params=params, vars=vars, hyper=hyper,
+                                                      catalogue=catalogue), _defined, assume)
     table = SymbolTable()
     user_domains = _vars_mapping(vars)
     for name, dom in user_domains.items():

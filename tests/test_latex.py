@@ -739,3 +739,16 @@ def test_line_breaks_never_split_inside_a_fraction():
                 depth += {"{": 1, "}": -1}.get(ch, 0)
                 assert depth >= 0, line
             assert depth == 0, line
+
+
+@pytest.mark.parametrize("text", [
+    "((2 - 2*tanh(w)**2)*(tanh(w) - y))/2",  # printed \frac\left( ... — pdflatex stopped on the proofs document
+    "(1 - tanh(w)**2)*(2 - 2*tanh(w)**2)/2",
+    "sqrt(tanh(w) + 1)*log(cosh(w))/3",
+])
+def test_fraction_and_root_keep_their_argument_braces(text):
+    from symloss.language.parser import parse
+    from symloss.render.latex import latex as to_latex
+
+    tex = to_latex(parse(text))
+    assert not re.search(r"\\(?:[dt]?frac|sqrt)(?![A-Za-z{])", tex), tex

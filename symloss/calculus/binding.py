@@ -12,9 +12,16 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..errors import InvalidArgument
 from ..language.kernel import rebuild
 
-__all__ = ["_replace"]
+__all__ = ["_replace", "BindingLeak"]
+
+
+class BindingLeak(InvalidArgument):
+    """A substitution whose result SymPy rewrote so that a variable bound by
+    ``argmin``/``corr`` escaped its binder (SymPy folds a Piecewise through
+    any function, a binder included, when a condition contains one)."""
 
 
 def _binders() -> dict:
@@ -37,6 +44,24 @@ def _replace(expr: sp.Basic, mapping: dict) -> sp.Basic:
     >>> _replace(sp.Abs(w) + ArgMin((w - sp.Abs(w))**2, w), {sp.Abs(w): w})
     w + ArgMin((w - Abs(w))**2, w)
     """
+    out = _replace_in(expr, mapping)
+    if mapping and out is not expr:
+        allowed = set().union(*(v.free_symbols for v in mapping.values() if isinstance(v, sp.Basic)))
+        allowed |= expr.free_symbols - {k for k in mapping if isinstance(k, sp.Symbol)}
+        leaked = out.free_symbols - allowed
+        if leaked:
+            names = ", ".join(sorted(map(str, leaked)))
+            raise BindingLeak(f"substituting {_show(mapping)} into {expr} would let the bound variable(s) {names} "
+                              f"escape their argmin/corr (SymPy folds a piecewise condition through the binder); "
+                              f"this substitution is not supported")
+    return out
+
+
+def _show(mapping: dict) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in mapping.items())
+
+
+def _replace_in(expr: sp.Basic, mapping: dict) -> sp.Basic:
     if not mapping:
         return expr
     if expr in mapping:
@@ -46,7 +71,7 @@ def _replace(expr: sp.Basic, mapping: dict) -> sp.Basic:
     binders = _binders()
     head = next((h for h in binders if isinstance(expr, h)), None)
     if head is None:
-        args = [_replace(a, mapping) for a in expr.args]
+        args = [_replace_in(a, mapping) for a in expr.args]
         # rebuilt by the kernel: a closed number's sign is never SymPy's guess
         return expr if all(a is b for a, b in zip(args, expr.args)) else rebuild(expr, args)
     i = binders[head]
@@ -58,5 +83,5 @@ def _replace(expr: sp.Basic, mapping: dict) -> sp.Basic:
         fresh = sp.Dummy(v.name, **v.assumptions0)
         expr = expr.func(*[a.xreplace({v: fresh}) for a in expr.args])
     args = list(expr.args)
-    args = [a if j == i else _replace(a, inner) for j, a in enumerate(args)]
+    args = [a if j == i else _replace_in(a, inner) for j, a in enumerate(args)]
     return expr.func(*args)

@@ -214,9 +214,12 @@ class _Builder:
         repl = self._at_mapping(pairs, column)
         for var, value in repl.items():
             self._value_inside(var, value, column)
-        from .binding import _replace  # the variable argmin/corr range over is not substituted
+        from .binding import BindingLeak, _replace  # the variable argmin/corr range over is not substituted
 
-        return _replace(e, repl)
+        try:
+            return _replace(e, repl)
+        except BindingLeak as exc:
+            raise _syntax(f"at: {exc}", self.text, column) from None
 
     def _at_mapping(self, pairs, column) -> dict:
         repl = {}
@@ -457,10 +460,12 @@ def _names(problem) -> dict:
     model = getattr(problem, "model", None)
     if isinstance(model, sp.Basic):
         names["yhat"] = model
-    elif isinstance(model, tuple):  # a vector model: yhat1, yhat2, ... are its outputs
+    elif isinstance(model, tuple):  # a vector model: yhat1, yhat2, ... are its outputs (yhat_k for a batch)
+        preds = getattr(problem, "yhat", None)
+        preds = preds if isinstance(preds, tuple) and len(preds) == len(model) else ()
         for k, out in enumerate(model, start=1):
             if isinstance(out, sp.Basic):
-                names[f"yhat{k}"] = out
+                names[preds[k - 1].name if preds else f"yhat{k}"] = out
     return names
 
 

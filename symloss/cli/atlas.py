@@ -1,5 +1,5 @@
 """``symloss atlas [--models M...] [--losses L...] [--questions Q...] [--param w] [--timeout S] [--jobs N] [--scheduler ADDRESS]
-[--format markdown|json|latex] [--out PATH]``
+[--samples N] [--format markdown|json|latex] [--out PATH]``
 
 Answers the atlas questions (see :mod:`symloss.atlas`) for every compatible
 catalogue pair, each cell in a worker process with a hard time limit.
@@ -50,6 +50,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=_seconds, default=10.0, metavar="S",
                         help="hard wall-time limit per cell in seconds (default 10)")
     parser.add_argument("--jobs", "-j", type=_count, default=1, metavar="N", help="cells decided in parallel")
+    parser.add_argument("--samples", type=_count, default=None, metavar="N",
+                        help="the empirical risk over N samples, L = (1/N) Σ_k ℓ(ŷ(θ, x_k), y_k) (default: one sample)")
     add_scheduler(parser, "cells")
     parser.add_argument("--format", choices=("markdown", "json", "latex"), default="markdown")
     parser.add_argument("--out", metavar="PATH", default=None, help="write here instead of stdout")
@@ -70,6 +72,8 @@ def command_line(args) -> str:
         words += ["--questions", *args.questions]
     if args.param != "w":
         words += ["--param", args.param]
+    if args.samples:
+        words += ["--samples", str(args.samples)]
     words += ["--timeout", f"{args.timeout:g}", "--jobs", str(args.jobs)]
     if args.out:
         words += ["--out", args.out]
@@ -79,7 +83,8 @@ def command_line(args) -> str:
 def run(args: argparse.Namespace) -> int:
     from ..atlas import build_jobs, run_atlas, to_json, to_latex, to_markdown
 
-    jobs, pairs, skipped, _ = build_jobs(args.models, args.losses, args.questions, args.param, args.pairs)  # bad names → 2
+    jobs, pairs, skipped, _ = build_jobs(args.models, args.losses, args.questions, args.param, args.pairs,
+                                     args.samples)  # bad names → 2
     print(f"atlas: {len(pairs)} pairs, {len(jobs)} cells, {len(skipped)} pairs skipped", file=sys.stderr)
 
     def progress(done, total, job, answer):
@@ -87,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr, flush=True)
 
     atlas = run_atlas(args.models, args.losses, args.questions, args.param, timeout=args.timeout,
-                      jobs=args.jobs, on_done=progress, pairs=args.pairs, scheduler=args.scheduler)
+                      jobs=args.jobs, on_done=progress, pairs=args.pairs, scheduler=args.scheduler,
+                      samples=args.samples)
     if args.format == "json":
         text = json.dumps(to_json(atlas), ensure_ascii=False, indent=1) + "\n"
     elif args.format == "latex":

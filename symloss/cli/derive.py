@@ -22,6 +22,13 @@ from ..problem import problem
 __all__ = ["add_parser", "run", "one_line", "latex", "catalogue_listing"]
 
 
+def _samples(text):
+    """``--samples``: an integer, or the name of a symbolic batch size (checked by problem())."""
+    if text is None:
+        return None
+    return int(text) if text.strip().lstrip("-").isdigit() else text
+
+
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``derive`` on the ``symloss`` command's subparsers."""
     parser = subparsers.add_parser(
@@ -37,6 +44,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="domain of a symbol, e.g. y={0,1} or delta=positive (repeatable)")
     parser.add_argument("--hyper", action="append", default=[], metavar="NAME=VALUE",
                         help="fix a hyper-parameter to an exact value, e.g. delta=1/2 (repeatable)")
+    parser.add_argument("--samples", default=None, metavar="N",
+                        help="the empirical risk over N samples (an integer, or a name such as n for a symbolic "
+                             "batch size): L = (1/N) Σ_k ℓ(ŷ(θ, x_k), y_k)")
     parser.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
     parser.add_argument("--steps", action="store_true",
                         help="show the derivation step by step (chain rule, outer and inner derivatives, "
@@ -85,7 +95,8 @@ def run(args) -> int:
     params = None
     if args.param:
         params = [p.strip() for item in args.param for p in item.split(",") if p.strip()]
-    prob = problem(args.model, args.loss, params=params, vars=list(args.vars), hyper=_hyper(args.hyper) or None)
+    prob = problem(args.model, args.loss, params=params, vars=list(args.vars), hyper=_hyper(args.hyper) or None,
+                   samples=_samples(args.samples))
     for p in prob.params:
         g = prob.grad(p)
         if getattr(args, "steps", False):

@@ -36,6 +36,13 @@ __all__ = ["add_parser", "run", "format_relation"]
 _seconds = positive_float
 
 
+def _samples(text):
+    """``--samples``: an integer, or the name of a symbolic batch size (checked by problem())."""
+    if text is None:
+        return None
+    return int(text) if text.strip().lstrip("-").isdigit() else text
+
+
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``relate`` on the ``symloss`` command's subparsers."""
     parser = subparsers.add_parser(
@@ -52,6 +59,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="domain of a symbol, e.g. y={0,1} (repeatable)")
     parser.add_argument("--hyper", action="append", default=[], metavar="NAME=VALUE",
                         help="fix a hyper-parameter to an exact value, e.g. delta=1/2 (repeatable)")
+    parser.add_argument("--samples", default=None, metavar="N",
+                        help="the empirical risk over N samples (an integer, or a name such as n for a symbolic "
+                             "batch size): L = (1/N) Σ_k ℓ(ŷ(θ, x_k), y_k)")
     parser.add_argument("--timeout", type=_seconds, default=10.0, metavar="S",
                         help="seconds per parameter (default 10)")
     out = parser.add_mutually_exclusive_group()
@@ -101,7 +111,8 @@ def run(args) -> int:
         params = [p.strip() for item in args.param for p in item.split(",") if p.strip()]
         if not params:
             raise InvalidArgument("--param needs a parameter name")
-    prob = problem(args.model, args.loss, params=params, vars=list(args.vars), hyper=_hyper(args.hyper) or None)
+    prob = problem(args.model, args.loss, params=params, vars=list(args.vars), hyper=_hyper(args.hyper) or None,
+                   samples=_samples(args.samples))
     rels = []
     for p in prob.params:
         if not isinstance(p, sp.Symbol):

@@ -495,6 +495,38 @@ def _factorisations(g: sp.Expr, context, env):
     return out
 
 
+def solve_may_succeed(h: sp.Expr, u: sp.Symbol, degree: int = 4) -> bool:
+    """Whether ``solve(h, u)`` is worth its time: at most one function
+    application depends on ``u``, or all of them are ``exp(c·u + d)``
+    with rational ``c`` whose ratios make ``h`` a polynomial of low degree in
+    one exponential (``exp(w) + exp(-2 w)``).  The mean of per-sample terms
+    ``σ(w x_1 + b) + σ(w x_2 + b)`` is not: solve() finds no closed form and
+    can spend the whole budget looking for one.
+
+    >>> w, x = sp.symbols('w x', real=True)
+    >>> solve_may_succeed(sp.exp(w) + sp.exp(-2*w), w), solve_may_succeed(sigmoid(w*x) + sigmoid(2*w), w)
+    (True, False)
+    """
+    heads = {f for f in h.atoms(sp.Function) if u in f.free_symbols}
+    if len(heads) <= 1:
+        return True
+    coeffs = []
+    for f in heads:
+        if not isinstance(f, sp.exp):  # σ, softplus, tanh sums: solve() and its checks crawl
+            return False
+        try:
+            p = sp.Poly(f.args[0], u)
+        except sp.PolynomialError:
+            return False
+        if p.degree() != 1 or not p.all_coeffs()[0].is_Rational:
+            return False
+        coeffs.append(abs(p.all_coeffs()[0]))
+    g = coeffs[0]
+    for c in coeffs[1:]:
+        g = sp.gcd(g, c)
+    return max(coeffs) / g <= degree
+
+
 def _roots(h: sp.Expr, u: sp.Symbol, full: bool = True) -> list:
     """Closed-form roots of ``h`` in ``u`` (a search; the steps check them):
     by inverting monotone heads, as a polynomial, and (``full``) by SymPy's
@@ -511,6 +543,8 @@ def _roots(h: sp.Expr, u: sp.Symbol, full: bool = True) -> list:
     except sp.PolynomialError:
         if not full:
             return []
+    if not solve_may_succeed(h, u):
+        return []
     e = h.rewrite(sp.exp) if h.has(sigmoid, softplus, sp.tanh) else h
     try:
         sols = sp.solve(e, u, dict=False)

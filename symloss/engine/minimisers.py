@@ -195,6 +195,10 @@ def _smooth_status(expr: sp.Expr, var: sp.Symbol, deadline=None):
     d2 = derivative(d, var)
     if definedness_conditions(d2) or not _checked_sign(d2, Sign.POSITIVE, [], deadline):
         return None
+    from .argmin import solve_may_succeed
+
+    if not solve_may_succeed(d, var):
+        return None  # σ(w + 1) + σ(7 w/3 + 1), a batch's mean: solve() finds no closed form, slowly
     try:
         roots = sp.solve(d, var)
     except Exception:  # noqa: BLE001 - solve gives up in many ways

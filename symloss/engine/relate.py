@@ -277,6 +277,31 @@ def _roots(expr: sp.Expr, c: sp.Symbol) -> list:
     return [r for r in roots if not r.has(sp.I, sp.zoo, sp.nan) and not r.free_symbols]
 
 
+def _exp_roots(expr: sp.Expr, c: sp.Symbol) -> list:
+    """Values of ``c`` where ``expr`` vanishes when ``c`` enters only through
+    ``exp(k·c + r)`` with integer ``k`` (the shared bias of a batch under
+    the exponential loss): a polynomial of degree ≤ 2 in ``t = e^c`` after
+    clearing denominators, and ``c = log(t)`` for each root ``t`` the kernel
+    certifies positive.  Candidates only: :func:`verify_pair` decides."""
+    from ..language.kernel import sign_of
+
+    t = sp.Dummy("t", positive=True)
+
+    def power(e):
+        arg = sp.expand(e.args[0])
+        k = arg.coeff(c)
+        rest = arg - k * c
+        if k.is_Integer and c not in rest.free_symbols:
+            return t ** k * sp.exp(rest)
+        return e
+
+    et = sp.expand(expr).replace(lambda e: isinstance(e, sp.exp) and c in e.free_symbols, power)
+    if c in et.free_symbols:
+        return []
+    num = sp.numer(sp.together(et))
+    return [sp.log(r) for r in _roots(num, t) if sign_of(r) == 1]
+
+
 def _refute(problem, p, g, L, hyps, deadline) -> Counterexample | None:
     others = sorted((s for s in (L.free_symbols | g.free_symbols) - {p}), key=lambda s: str(s))
     if any(not isinstance(s, sp.Symbol) for s in others) or L.has(sp.Sum, sp.Indexed):
@@ -306,7 +331,8 @@ def _refute(problem, p, g, L, hyps, deadline) -> Counterexample | None:
                     candidates = [fixed]
                 else:
                     D = (L.xreplace({p: w1}) - L.xreplace({p: w2})).xreplace(fixed)
-                    candidates = [{**fixed, c: r} for r in _roots(D, c)]
+                    roots = _roots(D, c) or (_exp_roots(D, c) if D.has(sp.exp) else [])
+                    candidates = [{**fixed, c: r} for r in roots]
                 for values in candidates:
                     if verify_pair(L, g, hyps, values, p, w1, w2):
                         return _counterexample(L, g, values, p, w1, w2)

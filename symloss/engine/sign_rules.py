@@ -23,6 +23,7 @@ import sympy as sp
 
 from ..calculus.proof import Given
 from .sign_core import SignContext, SignRules
+from .sum_sign import SumSign, sum_rule
 from .sign_elementary import (
     AddSign,
     AssumptionSign,
@@ -68,6 +69,7 @@ __all__ = [
     "MonotoneDifference",
     "Rewrite",
     "SumOfSquares",
+    "SumSign",
     "ProductSign",
     "PowSign",
     "FunctionSign",
@@ -105,6 +107,7 @@ RULES = (
     (log_rule, (sp.log,)),
     (extremum_rule, (sp.Max, sp.Min)),
     (piecewise_rule, (sp.Piecewise,)),
+    (sum_rule, (sp.Sum,)),  # termwise, over a nonempty range (engine/sum_sign.py)
 )
 
 

@@ -412,7 +412,10 @@ class SymlossLatexPrinter(StepPrinterMixin, MinimiserPrinterMixin, RelationPrint
     def _print_Naturals0(self, expr):
         return r"\mathbb{N}_{0}"
 
-_CALL_BRACE = re.compile(r"(\\[A-Za-z]+(?:\^\{[^{}]*\})?)\{\\left\(")
+# macros whose braces are arguments, not SymPy's call grouping: never unbrace them
+_ARGUMENT_MACROS = (r"(?:[dt]?frac|sqrt|binom|text|textsf|mathrm|mathbf|mathit|mathcal|mathbb|operatorname|"
+                    r"hat|bar|tilde|overline|underline|boxed|left|right)")
+_CALL_BRACE = re.compile(r"(\\(?!" + _ARGUMENT_MACROS + r"(?![A-Za-z]))[A-Za-z]+(?:\^\{[^{}]*\})?)\{\\left\(")
 
 
 def _unbrace_calls(tex: str) -> str:
@@ -422,6 +425,11 @@ def _unbrace_calls(tex: str) -> str:
 
     >>> _unbrace_calls(r"\log{\left(\cosh{\left(x \right)} \right)} + \tanh^{2}{\left(y \right)}")
     '\\log\\left(\\cosh\\left(x \\right) \\right) + \\tanh^{2}\\left(y \\right)'
+
+    A fraction's braces are its arguments and stay:
+
+    >>> _unbrace_calls(r"\frac{\left(a\right) \left(b\right)}{2}")
+    '\\frac{\\left(a\\right) \\left(b\\right)}{2}'
     """
     while True:
         m = _CALL_BRACE.search(tex)

@@ -342,6 +342,15 @@ class StepPrinterMixin:
         return self.step_line(step, "by case analysis on the branches of the piecewise definition") + (
             "\n\\begin{itemize}\n%s\n\\end{itemize}" % "\n".join(cases) if cases else "")
 
+    def _print_SumSign(self, step) -> str:  # the termwise sign of a finite sum (engine/sum_sign.py)
+        from ..engine.sum_sign import summation_range
+
+        i, a, b = step.expr.limits[0]
+        term = proof_latex(step.term.proof, self.nested(), closing=False)
+        why = ("a sum has the sign of its terms, here for every integer %s with %s (the sum is not empty "
+               "when a strict sign is kept), from the sign of the term below" % (self._m(i), self._m(sp.And(*summation_range(i, a, b)))))
+        return self.step_line(step, why) + "\n\\begin{itemize}\n\\item[] %s\n\\end{itemize}" % term
+
     def _print_Decided(self, step) -> str:
         abstraction = getattr(step, "abstraction", None)
         terms = tuple(getattr(abstraction, "terms", ()) or ())

@@ -304,6 +304,10 @@ def setting_latex(problem: Any, printer: SymlossLatexPrinter | None = None, *, p
     \noindent Parameters: $w$ and $b$.
     """
     p = printer or SymlossLatexPrinter()
+    if getattr(problem, "sample", None) is not None:  # an empirical risk: the mean in Σ notation
+        from .dataset_latex import batch_setting_latex
+
+        return batch_setting_latex(problem, p)
     model, loss, L = getattr(problem, "model", None), getattr(problem, "loss", None), getattr(problem, "L", None)
     mname = getattr(getattr(problem, "model_spec", None), "name", None)
     lname = getattr(getattr(problem, "loss_spec", None), "name", None)
