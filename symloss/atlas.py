@@ -77,6 +77,8 @@ def sign_assumptions(model_spec, param: str) -> tuple[str, ...]:
     """
     import sympy as sp
 
+    if model_spec.indexed:  # ŷ = Σ_j w_j x_j + b: ∂ŷ/∂w[i] = x[i]
+        return (f"x[{param.split('[')[1]} != 0",) if param.startswith("w[") else ()
     p = next((s for s in model_spec.formula.free_symbols if str(s) == param), None)
     if p is None:
         return ()
@@ -111,6 +113,8 @@ def batch_assumptions(single: tuple[str, ...], samples: int | None) -> tuple[str
 
 
 def _param_for(model_spec, param: str) -> str:
+    if param in model_spec.indexed and param in model_spec.params:
+        return f"{param}[i]"  # one coordinate of the family, for every i and n
     if param in model_spec.params:
         return param
     starts = [q for q in model_spec.params if q.startswith(param)]
@@ -142,13 +146,9 @@ def build_jobs(models: Sequence[str] | None = None, losses: Sequence[str] | None
         if not comp.ok:
             skipped.append({"model": m.name, "loss": l.name, "reason": f"incompatible: {comp.reason}"})
             continue
-        if m.indexed:
+        if samples and samples > 1 and (m.arity > 1 or m.indexed):
             skipped.append({"model": m.name, "loss": l.name,
-                            "reason": "indexed parameters (w[i]) are not supported by the atlas yet"})
-            continue
-        if samples and samples > 1 and m.arity > 1:
-            skipped.append({"model": m.name, "loss": l.name,
-                            "reason": "vector models are not supported with samples yet"})
+                            "reason": "vector and indexed models are not supported with samples yet"})
             continue
         p = _param_for(m, param)
         assume = batch_assumptions(sign_assumptions(m, p), samples)
@@ -164,6 +164,12 @@ def _answer(job: Job, budget: float) -> dict:
 
     prob = problem(job.model, job.loss, samples=job.samples)
     out = {"claim": job.claim, "relation": None, "counterexample": None}
+    if job.question in ("relation", "corr") and "[" in job.param:
+        what = "the relation search" if job.question == "relation" else "corr(...)"
+        out.update(verdict="unknown", reason=f"{what} takes a plain parameter, not the coordinate {job.param} "
+                                             "(the other cells of the row are decided by reduction to w_i, x_i, "
+                                             "r = Σ_(j≠i) w_j x_j)")
+        return out
     if job.question == "relation":
         from .engine.relate import relation
 
@@ -172,8 +178,13 @@ def _answer(job: Job, budget: float) -> dict:
         if r.status == "proved":
             from .render.pretty import one_line
 
-            out["relation"] = f"{r.lhs_text} = {one_line(r.expr)}"
-            out["reason"] = "re-checked proof that the gradient is a function of L"
+            if r.expr is None:  # monotone in L, proved, but no closed formula for h
+                out["relation"] = f"{r.lhs_text} = h(L), h nondecreasing"
+                out["reason"] = "re-checked proof that the gradient magnitude is a nondecreasing function of L; " \
+                                "no closed form for h found"
+            else:
+                out["relation"] = f"{r.lhs_text} = {one_line(r.expr)}"
+                out["reason"] = "re-checked proof that the gradient is a function of L"
         else:
             out["reason"] = r.reason
         if r.counterexample is not None:
@@ -184,13 +195,6 @@ def _answer(job: Job, budget: float) -> dict:
     res = check_claim(prob, job.claim, assume=job.assume, timeout=budget)
     out["verdict"] = res.verdict
     out["reason"] = " ".join(str(res.reason).split())
-    if job.question == "convex" and res.verdict == "unknown":
-        from .engine.convexity import kinks
-
-        ks = kinks(prob.L, prob._param(job.param))
-        if ks:
-            out["reason"] = (f"L has a kink in {job.param} and no exact Jensen violation was found; "
-                             f"one-sided derivatives are not compared yet ({out['reason']})")
     if res.counterexample is not None:
         out["counterexample"] = res.counterexample.to_json()
     return out

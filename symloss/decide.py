@@ -412,6 +412,11 @@ def decide(claim: Claim, *, deadline: float | None = None, timeout: float = 10.0
     ``deadline`` is a ``time.monotonic()`` value (default: now + timeout).
     """
     start = time.monotonic()
+    from .engine.indexed import decide_indexed, has_indexed
+
+    if has_indexed(claim):  # a claim about w[i]: decided through its scalar reduction
+        return decide_indexed(claim, decide, _recheck_counterexample,
+                              deadline=deadline if deadline is not None else start + timeout, seed=seed, name=name)
     reg = tactics if tactics is not None else TACTICS
     ctx = Context(deadline=deadline if deadline is not None else start + timeout, seed=seed, tactics=reg)
     for tname, tactic in reg.stage("prove"):

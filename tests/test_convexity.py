@@ -5,8 +5,13 @@ import mpmath
 import pytest
 import sympy as sp
 
+from symloss.calculus.proof import Given, check_proof
 from symloss.decide import decide_convexity
 from symloss.engine.convexity import JensenViolation, jensen_gap, kinks
+from symloss.engine.kinks import ConvexComposition, MonotoneDerivative, continuous_with_pieces
+from symloss.engine.relations import NondecreasingFact
+from symloss.errors import ProofCheckError
+from symloss.language.functions import derivative
 from symloss.problem import problem
 
 mpmath.mp.dps = 50
@@ -55,9 +60,66 @@ def test_kinked_never_proved(loss):
     assert r.verdict != "proved"
 
 
-@pytest.mark.parametrize("loss", ["abs(w)", "Max(w, 0)"])
-def test_kinked_convex_is_not_refuted(loss):  # convex with a kink: unknown until one-sided derivatives land
-    assert decide_convexity(_prob(None, loss), "w", timeout=10).verdict in ("proved", "unknown")
+@pytest.mark.parametrize("model, loss, assume, concave", [
+    (None, "abs(w)", (), False),                      # a convex function of an affine map
+    (None, "Max(w, 0)", (), False),                    # max of affine pieces
+    (None, "-abs(w)", (), True),                       # -1 times a convex function: concave
+    (None, "Min(w, -w)", (), True),                    # min of affine pieces: concave
+    (None, "softplus(w) + abs(w - 1)", (), False),     # a sum of convex terms
+    (None, "relu(relu(w) - 1)**2", (), False),         # t² (t ≥ 0) of a convex nondecreasing ∘ convex
+    ("linear", "absolute", (), False),
+    ("linear", "hinge", (), False),
+    ("linear", "squared_hinge", (), False),
+    ("linear", "quantile", (), False),
+    ("linear", "huber", (), False),                    # nondecreasing derivative: left ≤ right at |r| = δ
+    ("linear", "smooth_l1", (), False),
+    ("relu_neuron", "squared", ("y <= 0",), False),    # y ≤ 0: ½(relu(z) − y)², convex
+])
+def test_kinked_convex_is_proved(model, loss, assume, concave):
+    prob = _prob(model, loss)
+    r = decide_convexity(prob, "w", assume=assume, concave=concave, timeout=20)
+    assert r.verdict == "proved", r.reason
+    check_proof(r.proof, set(r.claim.hypotheses))
+    # independent oracle: Jensen holds at rational triples around the kinks
+    free = sorted((s for s in prob.L.free_symbols if str(s) != "w"), key=str)
+    w = prob._param("w")
+    for fill in (sp.Integer(1), sp.Rational(-1, 2), sp.Integer(2)):
+        vals = {s: (fill if str(s) != "y" or not assume else -abs(fill)) for s in free}
+        vals.update({s: sp.Integer(1) for s in free if str(s) in ("delta", "beta")})
+        vals.update({s: sp.Rational(1, 3) for s in free if str(s) == "tau"})
+        f = prob.L.xreplace(vals)
+        for a, c in ((-3, 1), (-1, 2), (0, 3), (-2, -1)):
+            g = jensen_gap(f, w, sp.Integer(a), sp.Integer(c))
+            g = mpmath.mpf(sp.N(g, 50))
+            assert (g >= -1e-40) if concave else (g <= 1e-40), (vals, a, c)
+
+
+@pytest.mark.parametrize("loss", [
+    "Piecewise((w**2, w < 0), (w**2 - 1, True))",      # derivative 2w nondecreasing, but a downward jump
+    "-sqrt(relu(w))",                                  # derivative increasing where defined, kink at 0 is downward
+    "abs(w) - 2*relu(w)",                              # = -|w| written another way
+    "Max(w, -w) - 2*abs(w)",
+])
+def test_kinked_not_convex_is_never_proved(loss):
+    assert decide_convexity(_prob(None, loss), "w", timeout=10).verdict != "proved"
+
+
+def test_monotone_derivative_step_rejects_a_discontinuous_function():
+    w = sp.Symbol("w", real=True)
+    jump = sp.Piecewise((w**2, w < 0), (w**2 - 1, True))
+    assert not continuous_with_pieces(jump, w)
+    step = MonotoneDerivative(jump, w, False, derivative(jump, w), Given(NondecreasingFact(2 * w, w, w), "x"))
+    with pytest.raises(ProofCheckError):
+        step.verify()
+
+
+def test_composition_step_rejects_a_concave_outer_function():
+    w = sp.Symbol("w", real=True)
+    with pytest.raises(ProofCheckError):
+        ConvexComposition(sp.log(w), w, False).verify()
+    ConvexComposition(sp.log(w), w, True).verify()
+    with pytest.raises(ProofCheckError):  # |g| needs g affine, or g convex and nonnegative
+        ConvexComposition(sp.Abs(w**2 - 1), w, False).verify()
 
 
 def test_second_derivative_claim_differs_from_convexity():

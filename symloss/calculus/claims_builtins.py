@@ -85,6 +85,8 @@ class _Builder:
                           f"without a model (then {name} is a plain real variable)", self.text, column)
         if isinstance(value, sp.Symbol) and value.name == "yhat" and getattr(self.problem, "model", None) is None:
             return value  # without a model, yhat is a plain real variable
+        if isinstance(value, sp.Indexed) and fn != "corr" and value in tuple(getattr(self.problem, "params", ()) or ()):
+            return value  # an indexed parameter w[i]: claims about it are decided by symloss.engine.indexed
         if not isinstance(value, sp.Symbol):
             raise _syntax(f"{fn}: the variable must be a symbol of the problem, got {value}", self.text, column)
         if value.name in RESERVED:
@@ -188,7 +190,12 @@ class _Builder:
                 return differentiate(e, v, order)
             except ValueError as exc:
                 raise _syntax(f"d: {exc}", self.text, column) from None
-        return _tidy(derivative(e, v, order), getattr(self.problem, "labels", ()))
+        out = derivative(e, v, order)
+        if isinstance(v, sp.Indexed):  # Σ_j δ_ij f(j) = f(i): the index i lies in 1..n (a hypothesis)
+            from .derive import collapse_kronecker
+
+            out = collapse_kronecker(out)
+        return _tidy(out, getattr(self.problem, "labels", ()))
 
     def argmin(self, args, kwargs, column):
         if len(args) < 2:

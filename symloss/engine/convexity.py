@@ -23,9 +23,10 @@ What this module decides (and only this):
   candidate point comes from a refutation of the second-derivative claim;
   the Jensen triple is then searched around it.  This is sound with or
   without kinks: a Jensen violation is a violation.
-* **unknown** otherwise — in particular whenever a kink depends on ``v`` and
-  no Jensen violation was found (kinks: one-sided derivatives are not
-  compared yet).
+* **proved across kinks** by the steps of :mod:`symloss.kinks`: composition
+  rules, or a continuous ``L`` whose derivative is nondecreasing in ``v``
+  (left ≤ right derivative at every kink).
+* **unknown** otherwise.
 """
 
 from __future__ import annotations
@@ -148,11 +149,6 @@ def convexity(claim, ctx):
     E, v, concave = claim.expr, claim.var, claim.concave
     hyps = list(claim.hypotheses)
     ks = kinks(E, v)
-    second = derivative(E, v, 2)
-    formula = (sp.Le if concave else sp.Ge)(second, 0, evaluate=False)  # SymPy does not decide it
-    symbols = tuple(sorted(set(claim.symbols) | {v}, key=str))
-    inner = ctx.decide(Pointwise(text=str(formula), hypotheses=claim.hypotheses, symbols=symbols,
-                                 domains=claim.domains, formula=formula), deadline=ctx.deadline)
     word = "d²/d%s² %s 0" % (v, "<=" if concave else ">=")
 
     def refuted(found):
@@ -162,6 +158,22 @@ def convexity(claim, ctx):
             f"E({sp.sstr(found.a)}) and E({sp.sstr(found.c)})"))
         return Result("refuted", claim, counterexample=ce, method="exact Jensen violation",
                       reason=ce.describe())
+
+    if ks:  # kinks first: rules that compare one-sided derivatives, then a Jensen violation at a kink
+        from .kinks import describe, prove_convex
+
+        step = prove_convex(E, v, concave, hyps, deadline=ctx.deadline)
+        if step is not None:
+            return Result("proved", claim, proof=step, method="convexity across kinks", reason=describe(step))
+        for values, centre in _kink_points(E, v, ks, claim.symbols, ctx.deadline):
+            found = _search_jensen(E, v, {**values, v: centre}, centre, hyps, concave, ctx.deadline)
+            if found is not None:
+                return refuted(found)
+    second = derivative(E, v, 2)
+    formula = (sp.Le if concave else sp.Ge)(second, 0, evaluate=False)  # SymPy does not decide it
+    symbols = tuple(sorted(set(claim.symbols) | {v}, key=str))
+    inner = ctx.decide(Pointwise(text=str(formula), hypotheses=claim.hypotheses, symbols=symbols,
+                                 domains=claim.domains, formula=formula), deadline=ctx.deadline)
 
     if inner.verdict == "proved" and not ks and inner.proof is not None:
         step = SmoothConvexity(E, v, concave, second, inner.proof)
@@ -176,13 +188,16 @@ def convexity(claim, ctx):
         ctx.notes.append(f"convexity: {word} is refuted, but no exact Jensen violation was found near it")
         return None
     if ks:
-        for values, centre in _kink_points(E, v, ks, claim.symbols, ctx.deadline):
-            found = _search_jensen(E, v, {**values, v: centre}, centre, hyps, concave, ctx.deadline)
-            if found is not None:
-                return refuted(found)
-        ctx.notes.append(f"convexity: E has a kink in {v} ({sp.sstr(ks[0])}); one-sided derivatives "
-                         f"are not compared yet ({word} is {inner.verdict})")
+        ctx.notes.append(f"convexity: E has a kink in {v} ({sp.sstr(ks[0])}); neither the composition rules nor "
+                         f"a nondecreasing derivative (left ≤ right at each kink) were proved, and no exact Jensen "
+                         f"violation was found ({word} is {inner.verdict})")
         return None
+    if not ks:
+        from .kinks import describe, prove_convex
+
+        step = prove_convex(E, v, concave, hyps, deadline=ctx.deadline)
+        if step is not None:
+            return Result("proved", claim, proof=step, method="convexity by composition", reason=describe(step))
     ctx.notes.append(f"convexity: {word} not decided ({inner.reason})")
     return None
 

@@ -480,6 +480,31 @@ def _pdf_string(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9 .,:;()+=*!?@/-]", " ", text).strip() or "claim"
 
 
+def file_prose(path: str | Path) -> str:
+    r"""The prose that opens a conjecture file: its first block of ``#``
+    comment lines (up to the first blank or non-comment line), joined into
+    paragraphs; ``""`` when the file opens otherwise or cannot be read.
+
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile('w', suffix='.toml', delete=False) as fh:
+    ...     _ = fh.write('# Two lines of\n# prose.\n\n# not this\n[[claim]]\n')
+    >>> file_prose(fh.name)
+    'Two lines of prose.'
+    >>> os.unlink(fh.name)
+    """
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    words = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            break
+        words.append(stripped.lstrip("#").strip())
+    return " ".join(w for w in words if w)
+
+
 def build_document(results: Any, *, title: str = "symloss report", derivations: Iterable[Any] = ()) -> str:
     r"""A standalone LaTeX document (ASCII) with one section per result:
     the claim, the verdict, the proof or counterexample, and a figure when
@@ -504,7 +529,15 @@ def build_document(results: Any, *, title: str = "symloss report", derivations: 
         for k, e in enumerate(entries, 1):
             body.append(r"\item \hyperref[claim:%d]{%s}: %s" % (k, escape_text(e.name), escape_text(getattr(e.result, "verdict", "unknown"))))
         body.append(r"\end{itemize}")
+    last_file = None
     for k, e in enumerate(entries, 1):
+        if e.file and e.file != last_file:  # a new conjecture file: its opening prose introduces its claims
+            last_file = e.file
+            prose = file_prose(e.file)
+            if prose:
+                shown = escape_text(_shown_path(e.file))
+                body.append(r"\section*{\texorpdfstring{%s}{%s}}" % (shown, _pdf_string(_shown_path(e.file))))
+                body.append(escape_text(prose))
         body.append(r"\section{\texorpdfstring{%s}{%s}}\label{claim:%d}" % (escape_text(e.name), _pdf_string(e.name), k))
         if e.file:
             body.append(r"\noindent\textit{from %s}" % escape_text(_shown_path(e.file)))

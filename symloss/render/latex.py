@@ -33,6 +33,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter, translate
 
 from .latex_certified import CertificatePrinterMixin
+from .latex_kinks import KinkPrinterMixin
 from .latex_minimisers import MinimiserPrinterMixin
 from .latex_names import NamePrinterMixin
 from .latex_relations import RelationPrinterMixin
@@ -249,7 +250,8 @@ def _is_atomic_factor(expr: sp.Expr) -> bool:
     return bool(expr.is_Pow and isinstance(expr.base, (sp.Symbol, sp.Indexed)) and expr.exp.is_Integer and expr.exp > 0)
 
 class SymlossLatexPrinter(StepPrinterMixin, MinimiserPrinterMixin, RelationPrinterMixin, CertificatePrinterMixin,
-                          NamePrinterMixin, LatexPrinter):
+                          KinkPrinterMixin, NamePrinterMixin,
+                          LatexPrinter):
     r"""SymPy's LaTeX printer with ML notation, and the printer of proof steps.
 
     Expressions: symbol names through :func:`symbol_latex`; ``w[j]`` as
