@@ -266,7 +266,8 @@ def markdown(report: dict) -> str:
     m = report["machine"]
     out = [f"# Benchmark results", "",
            f"{m['date']}; {m['cores']} cores; Python {m['python']}, SymPy {m['sympy']}, NumPy {m['numpy']}, "
-           f"z3 {m['z3']}; load average {m['load_average_1min_at_start']} at the start. "
+           f"z3 {m['z3']}; load average {m['load_average_1min_at_start']} at the start"
+           + (f"; commit {report['commit']}" if report.get("commit") else "") + ". "
            f"Command: `{report['command']}`.", ""]
     claims, base = report.get("claims"), report.get("baselines")
     if claims or base:
@@ -286,7 +287,8 @@ def markdown(report: dict) -> str:
             for name in ("sympy", "z3", "random"):
                 if base[name]["wrong_claims"]:
                     out += ["", f"Wrong answers of {name}: " + ", ".join(f"`{c}`" for c in base[name]["wrong_claims"])]
-        out += ["", _when(claims), _when(base), ""]
+        whens = [_when(claims), _when(base)]
+        out += ["", whens[0], whens[1] if whens[1] != whens[0] else None, ""]
     d = report.get("derivation")
     if d:
         out += ["## Derivation", "",
@@ -324,7 +326,8 @@ def _when(part) -> str | None:
         return None
     took = f" in {w['seconds']} s" if w.get("seconds") is not None else ""
     note = f" {w['note']}" if w.get("note") else ""
-    return (f"_Measured {w['date']}{took}; load average {w['load_before']} before, "
+    on = f" on {w['commit']}" if w.get("commit") else ""
+    return (f"_Measured {w['date']}{on}{took}; load average {w['load_before']} before, "
             f"{w['load_after']} after.{note}_")
 
 
@@ -375,6 +378,12 @@ def targets(report: dict) -> list:
     return ["## Targets", "", "| target | measured | |", "|---|---|---|", *rows, ""]
 
 
+def _commit() -> str | None:
+    """The checked-out commit (short hash), so a figure names the code it measured."""
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    return out.stdout.strip() or None
+
+
 def _run_part(name: str, fn, *args) -> dict:
     """Run one part, stamped with its wall time and the load average before and after."""
     print(f"{name} ...", file=sys.stderr)
@@ -382,7 +391,8 @@ def _run_part(name: str, fn, *args) -> dict:
     result = fn(*args)
     result["_when"] = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                        "seconds": round(time.perf_counter() - t0, 1),
-                       "load_before": round(before, 2), "load_after": round(os.getloadavg()[0], 2)}
+                       "load_before": round(before, 2), "load_after": round(os.getloadavg()[0], 2),
+                       "commit": _commit()}
     return result
 
 
@@ -410,6 +420,7 @@ def main(argv=None) -> int:
     if args.update and (out / "results.json").exists():
         report = json.loads((out / "results.json").read_text())
     report.update({"machine": _machine(), "command": "python benchmarks/run.py " + " ".join(argv or sys.argv[1:]),
+                   "commit": _commit(),
                    "claim_count": len(specs),
                    "claim_sources": ", ".join(f"`{p}/`" for p in CLAIM_PATHS)})
     if "claims" in parts or "baselines" in parts:
