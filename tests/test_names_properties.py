@@ -189,3 +189,171 @@ def test_argmin_verdicts_over_a_declared_interval(n):
             assert m != value, f"{loss} on {dom}: minimiser {m}, refuted {value}"
 
     run()
+
+
+# ---------------------------------------------------------------------------
+# logic over a minimiser that may be missing (proofs/README.md, "Where a
+# minimiser is missing").  Oracle: for ŷ = w x + b under squared error the
+# minimiser over w exists iff x != 0 and is (y - b)/x; a comparison about it
+# is false where it is missing; the connectives are classical.
+
+ATOMS = {
+    "argmin(L, w) > 0": lambda m, x, y, b: m is not None and m > 0,
+    "argmin(L, w) <= 0": lambda m, x, y, b: m is not None and m <= 0,
+    "argmin(L, w) == 1": lambda m, x, y, b: m is not None and m == 1,
+    "x*argmin(L, w) == y - b": lambda m, x, y, b: m is not None and x * m == y - b,
+    "x != 0": lambda m, x, y, b: x != 0,
+    "x == 0": lambda m, x, y, b: x == 0,
+    "y > b": lambda m, x, y, b: y > b,
+}
+
+
+@st.composite
+def logic_claims(draw, depth=2):
+    if depth == 0 or draw(st.booleans()):
+        a = draw(st.sampled_from(sorted(ATOMS)))
+        return a, ATOMS[a]
+    kind = draw(st.sampled_from(["not", "and", "or", "implies"]))
+    p, fp = draw(logic_claims(depth - 1))
+    if kind == "not":
+        return f"not ({p})", lambda *v: not fp(*v)
+    q, fq = draw(logic_claims(depth - 1))
+    if kind == "and":
+        return f"({p}) and ({q})", lambda *v: fp(*v) and fq(*v)
+    if kind == "or":
+        return f"({p}) or ({q})", lambda *v: fp(*v) or fq(*v)
+    return f"implies({p}, {q})", lambda *v: (not fp(*v)) or fq(*v)
+
+
+def _oracle(f, x, y, b) -> bool:
+    m = None if x == 0 else (y - b) / x
+    return f(m, x, y, b)
+
+
+GRID = [Fraction(k) for k in (-1, 0, 1, 2)]
+
+
+@pytest.mark.parametrize("n", [pytest.param(8, id="fast"), pytest.param(60, marks=pytest.mark.slow, id="slow")])
+def test_logic_over_a_missing_minimiser_matches_the_oracle(n):
+    @settings(max_examples=n, **SETTINGS)
+    @given(logic_claims())
+    def run(case):
+        text, f = case
+        r = symloss.problem("linear", "squared").check(text, timeout=10, hard=False)
+        if r.verdict == "refuted":
+            v = {s.name: _fraction(val) for s, val in r.counterexample.values.items()}
+            assert not _oracle(f, v.get("x", Fraction(0)), v.get("y", Fraction(0)), v.get("b", Fraction(0))), \
+                f"{text}: refuted at {v}, where the oracle says it holds"
+        elif r.verdict == "proved":
+            for x in GRID:
+                for y in GRID:
+                    for b in GRID:
+                        assert _oracle(f, x, y, b), f"{text}: proved, false at x={x}, y={y}, b={b}"
+
+    run()
+
+
+# ---------------------------------------------------------------------------
+# relations over a finite domain with points where an expression is
+# undefined (oracle: the points where every expression is defined, exact)
+
+PARTIAL = {
+    "1/x": lambda x: None if x == 0 else 1 / x,
+    "-1/x": lambda x: None if x == 0 else -1 / x,
+    "x": lambda x: x,
+    "x**2": lambda x: x * x,
+    "1/(x - 1)": lambda x: None if x == 1 else 1 / (x - 1),
+    "x + 1/x": lambda x: None if x == 0 else x + 1 / x,
+}
+PARTIAL_DOMAINS = ["{-1, 0, 1}", "{-1, 0, 1, 2}", "{0, 1, 2}", "{-2, -1, 0}"]
+
+
+@pytest.mark.parametrize("n", [pytest.param(8, id="fast"), pytest.param(60, marks=pytest.mark.slow, id="slow")])
+def test_finite_domain_with_undefined_points_matches_the_oracle(n):
+    @settings(max_examples=n, **SETTINGS)
+    @given(st.sampled_from(sorted(PARTIAL)), st.sampled_from(sorted(PARTIAL)), st.sampled_from(PARTIAL_DOMAINS),
+           st.sampled_from(["proportional", "nondecreasing"]))
+    def run(a, b, dom, kind):
+        p = symloss.problem(loss="x", vars={"x": dom})
+        r = p.check(f"{kind}({a}, {b}, x)", timeout=10, hard=False)
+        points = [Fraction(t) for t in dom.strip("{}").split(",")]
+        ok = [t for t in points if PARTIAL[a](t) is not None and PARTIAL[b](t) is not None]
+        holds = _relation_holds(kind, PARTIAL[a], PARTIAL[b], ok)
+        if r.verdict == "proved":
+            assert holds, f"{kind}({a}, {b}, x) over {dom}: proved, false on {ok}"
+        elif r.verdict == "refuted":
+            _, x1, x2 = r.counterexample.pair
+            pair = [_fraction(x1), _fraction(x2)]
+            assert all(t in ok for t in pair), f"refuted at an undefined point {pair}"
+            assert not _relation_holds(kind, PARTIAL[a], PARTIAL[b], pair)
+
+    run()
+
+
+# ---------------------------------------------------------------------------
+# the Gaussian NLL over var > 0: argmin exists iff yhat != y, and is
+# (yhat - y)**2 (oracle: the derivative (var - r**2)/(2 var**2))
+
+@pytest.mark.parametrize("n", [pytest.param(4, id="fast"), pytest.param(30, marks=pytest.mark.slow, id="slow")])
+def test_gaussian_nll_minimiser_matches_the_oracle(n):
+    @settings(max_examples=n, **SETTINGS)
+    @given(st.sampled_from([Fraction(1), Fraction(2), Fraction(1, 2)]), st.sampled_from([Fraction(0), Fraction(1)]),
+           st.booleans())
+    def run(k, c, assume):
+        text = f"argmin(L, var) == {k}*(yhat - y)**2 + {c}"
+        r = symloss.problem("linear", "gaussian_nll").check(text, assume=["yhat != y"] if assume else [],
+                                                            timeout=15, hard=False)
+        if r.verdict == "proved":
+            assert assume and k == 1 and c == 0, text
+        elif r.verdict == "refuted":
+            v = {s.name: _fraction(val) for s, val in r.counterexample.values.items()}
+            res = v["w"] * v["x"] + v["b"] - v["y"]
+            if assume:
+                assert res != 0, f"{text}: refuted at yhat = y, outside the assumption"
+            assert res == 0 or k * res * res + c != res * res, f"{text}: refuted where it holds ({v})"
+
+    run()
+
+
+# ---------------------------------------------------------------------------
+# d(argmin(L, v), s) for ŷ = w x + b under squared error.  Oracle: the
+# minimisers written by hand (over b: y - w x, always; over w: (y - b)/x,
+# only where x != 0) and their partial derivatives, evaluated exactly.
+
+MINIMISERS = {"b": lambda w, x, y, b: y - w * x, "w": lambda w, x, y, b: (y - b) / x}
+SLOPES = {  # (bound, wrt) -> derivative of the hand-written minimiser
+    ("b", "y"): lambda w, x, y, b: Fraction(1), ("b", "w"): lambda w, x, y, b: -x,
+    ("b", "x"): lambda w, x, y, b: -w, ("w", "y"): lambda w, x, y, b: 1 / x,
+    ("w", "b"): lambda w, x, y, b: -1 / x, ("w", "x"): lambda w, x, y, b: -(y - b) / (x * x),
+}
+CANDIDATES = {  # claimed values, text -> Fraction function
+    "1": lambda w, x, y, b: Fraction(1), "-x": lambda w, x, y, b: -x, "x": lambda w, x, y, b: x,
+    "-w": lambda w, x, y, b: -w, "0": lambda w, x, y, b: Fraction(0), "y - b": lambda w, x, y, b: y - b,
+}
+
+
+@pytest.mark.parametrize("n", [pytest.param(6, id="fast"), pytest.param(40, marks=pytest.mark.slow, id="slow")])
+def test_slope_of_a_minimiser_matches_the_oracle(n):
+    @settings(max_examples=n, **SETTINGS)
+    @given(st.sampled_from(sorted(SLOPES)), st.sampled_from(sorted(CANDIDATES)))
+    def run(key, cand):
+        bound, wrt = key
+        text = f"d(argmin(L, {bound}), {wrt}) == {cand}"
+        r = symloss.problem("linear", "squared").check(text, timeout=10, hard=False)
+
+        def holds(v):
+            if bound == "w" and v["x"] == 0:
+                return False  # no minimiser over w, no slope: the comparison is false
+            return SLOPES[key](v["w"], v["x"], v["y"], v["b"]) == CANDIDATES[cand](v["w"], v["x"], v["y"], v["b"])
+
+        if r.verdict == "refuted":
+            v = {s.name: _fraction(val) for s, val in r.counterexample.values.items()}
+            v = {k: v.get(k, Fraction(0)) for k in ("w", "x", "y", "b")}
+            assert not holds(v), f"{text}: refuted at {v}, where it holds"
+        elif r.verdict == "proved":
+            for w in GRID:
+                for x in GRID:
+                    for y in GRID:
+                        assert holds({"w": w, "x": x, "y": y, "b": Fraction(1)}), f"{text}: proved, false at {w, x, y}"
+
+    run()

@@ -15,7 +15,7 @@ standing for ``v`` and ``G = ∂E/∂u``:
    increasing;
 4. ``H`` has a root: an explicit closed form ``r`` with ``H(r) = 0``
    (zero-equivalence; ``r`` defined wherever the hypotheses hold), or two
-   rationals ``a < b`` with ``H(a) < 0 < H(b)`` proved (:mod:`symloss.ivt`), or limits
+   rationals ``a < b`` with ``H(a) < 0 < H(b)`` proved (:mod:`symloss.engine.ivt`), or limits
    of opposite signs at ``u → −∞`` and ``u → +∞`` (computed by SymPy's
    ``limit``, recomputed by ``verify``, after fixing the signs of the
    coefficients of ``u`` by a case split) and the intermediate value theorem.
@@ -386,7 +386,7 @@ class MinimiserBySign(_SignOfGradient, Step):
     minimiser, and ``sign(G(u)) = sign(u − argmin(E, v))``.  ``E`` may also
     contain ``where``/``Piecewise`` pieces glued at their joins: ``joins``
     proves ``p = q ⟹ A = B`` for each ``where(p op q, A, B)``
-    (:mod:`symloss.piecewise`), which makes ``E`` continuous."""
+    (:mod:`symloss.engine.piecewise`), which makes ``E`` continuous."""
 
     expr: sp.Expr
     var: sp.Symbol
@@ -444,60 +444,6 @@ class ArgminValue(Step):
             raise self.fail("needs a minimiser with a closed-form root")
 
 
-def _sign_pattern(formula: sp.Basic):
-    """``(A, term, flipped)`` when ``formula`` is
-    ``sign(A) = sign(v − argmin(E, v))`` (either side first)."""
-    if not isinstance(formula, sp.Equality):
-        return None
-    for left, right, flipped in ((formula.lhs, formula.rhs, False), (formula.rhs, formula.lhs, True)):
-        if not (isinstance(left, sp.sign) and isinstance(right, sp.sign)):
-            continue
-        a, d = left.args[0], right.args[0]
-        terms = d.atoms(ArgMin)
-        if len(terms) != 1 or a.atoms(ArgMin, Corr):
-            continue
-        term = next(iter(terms))
-        if d != sp.Add(term.var, -term):
-            continue
-        return a, term, flipped
-    return None
-
-
-@dataclass(frozen=True)
-class ArgminSign(Step):
-    """``sign(A) = sign(v − argmin(E, v))``: the minimiser step gives
-    ``sign(G(u)) = sign(u − argmin(E, v))`` for every real ``u``; take
-    ``u = v``; ``link`` shows ``sign(A) = sign(G(v))``; equality is
-    transitive (and symmetric, for ``flipped``).  When ``v`` ranges over a
-    declared domain, ``inside`` proves that the real-line minimiser lies in
-    it, so it is also the minimiser over the domain (:class:`ArgminOnDomain`)."""
-
-    statement: sp.Basic
-    minimiser: Step
-    link: Step
-    inside: tuple = ()
-
-    @property
-    def fact(self) -> sp.Basic:
-        return self.statement
-
-    def verify(self) -> None:
-        pat = _sign_pattern(self.statement)
-        if pat is None:
-            raise self.fail(f"{self.statement} is not sign(A) = sign(v - argmin(E, v))")
-        a, term, _ = pat
-        m = self.minimiser
-        if not isinstance(m, _MINIMISERS) or m.term != _on_line(term):
-            raise self.fail(f"the minimiser step is not about {term}")
-        if term != m.term:
-            _check_inside(self, m, term, self.inside)
-        inst = m.fact.xreplace({m.dummy: term.var}).xreplace({m.term: term})
-        g = m.gradient.xreplace({m.dummy: term.var})  # not inst.lhs.args[0]: sign() may pull factors out
-        if inst.lhs != sp.sign(g) or inst.rhs != sp.sign(sp.Add(term.var, -term)):
-            raise self.fail("instantiating the minimiser fact does not give the right side")
-        want = sp.Eq(sp.sign(a), sp.sign(g), evaluate=False)
-        if self.link.fact != want:
-            raise self.fail(f"link shows {self.link.fact}, expected {want}")
 
 
 def _on_line(term: ArgMin) -> ArgMin:
@@ -515,32 +461,6 @@ def _check_inside(step: Step, m: Step, term: ArgMin, inside: tuple) -> None:
         raise step.fail(f"the premises show {[p.fact for p in inside]}, needed {want}")
 
 
-@dataclass(frozen=True)
-class ArgminSubstitution(Step):
-    """A statement about ``argmin`` terms follows from the same statement
-    with each term replaced by its proved closed form (``values``: steps
-    stating ``argmin(E, v) = r``)."""
-
-    statement: sp.Basic
-    values: tuple[Step, ...]
-    proof: Step
-
-    @property
-    def fact(self) -> sp.Basic:
-        return self.statement
-
-    def verify(self) -> None:
-        mapping = {}
-        for v in self.values:
-            f = v.fact
-            if not (isinstance(f, sp.Equality) and isinstance(f.lhs, ArgMin)):
-                raise self.fail(f"{f} is not argmin(E, v) = r")
-            mapping[f.lhs] = f.rhs
-        if set(mapping) != self.statement.atoms(ArgMin):
-            raise self.fail("every argmin term needs a value")
-        expected = substitute(self.statement, mapping)
-        if self.proof.fact != expected:
-            raise self.fail(f"sub-proof shows {self.proof.fact}, expected {expected}")
 
 
 # ---------------------------------------------------------------------------
@@ -826,160 +746,14 @@ def _pieces_by_z3(statement, context, env) -> Step | None:
     return _checked_step(_guard(decision_procedure)(goal, env), goal)
 
 
-def _link(a: sp.Expr, g: sp.Expr, context, env) -> Step | None:
-    from .prover import SameSign
-
-    one = prove_sign(sp.S.One, Sign.POSITIVE, context)
-    if one is not None:  # the claim's derivative is the minimiser's, maybe written apart: sign(A) = sign(1·A)
-        step = SameSign(a, g, sp.S.One, one.step, context, False)
-        if a == g:
-            return step
-        if a.has(sp.Piecewise) or g.has(sp.Piecewise):  # the ratio search is slow on pieces; try 1 first
-            try:
-                step.verify()
-                return step
-            except ProofCheckError:
-                pass
-    return _prove(sp.Eq(sp.sign(a), sp.sign(g), evaluate=False), context, env)
-
-
-def prove_argmin_goal(goal: Goal, env: Env) -> Step | None:
-    """A proof of a statement with ``argmin`` terms (see module doc)."""
-    f = goal.statement
-    if f.atoms(Corr) or not f.atoms(ArgMin):
-        return None
-    from .argmin_uses import uses_of_minimiser
-
-    used = uses_of_minimiser(goal, env)  # E >= at(E, argmin), stationary => argmin: closed or implicit
-    if used is not None:
-        return used
-    if isinstance(f, sp.Implies) and not f.args[0].atoms(ArgMin):
-        # the premise guards the minimiser's existence: prove the conclusion under it
-        from .prover import ImpliesIntro, _implication_case
-
-        p, q = f.args
-        assumed, expected, _ = _implication_case(p, q, goal.context, ())
-        step = prove_argmin_goal(Goal(expected, goal.context).assuming(assumed, "premise of the implication"), env)
-        if step is not None:
-            return ImpliesIntro(p, q, goal.context, Hypothetical(assumed, step), ())
-    pat = _sign_pattern(f)
-    if pat is not None:
-        a, term, _ = pat
-        m = minimiser(_on_line(term), goal.context, env, closed=term != _on_line(term))
-        if m is None:
-            return None
-        inside = ()
-        if term != m.term:
-            from ..calculus.claims import membership
-
-            if m.root is None:
-                return None
-            inside = _prove_all(membership(m.root, term.range), goal.context, env)
-            if inside is None:
-                return None
-        g = m.gradient.xreplace({m.dummy: term.var})
-        link = _link(a, g, goal.context, env)
-        if link is None:
-            return None
-        return ArgminSign(f, m, link, inside)
-    if all(t == _on_line(t) for t in f.atoms(ArgMin)):  # at(E, v=argmin(E, v)) over the real line only
-        at_min = at_minimum(f)
-        if at_min is not None:
-            return at_min
-    values = []
-    mapping = {}
-    for term in sorted(f.atoms(ArgMin), key=sp.default_sort_key):
-        if term.atoms(ArgMin) - {term}:
-            return None
-        if term != _on_line(term):  # a declared domain: the minimisation ranges over it
-            from .argmin_domain import on_domain
-
-            step = on_domain(term, goal, env)
-            if step is None:
-                return None
-            values.append(step)
-            mapping[term] = step.value
-            continue
-        m = polynomial_minimiser(term)  # a polynomial in v alone: exact root isolation
-        if m is None:
-            m = minimiser(term, goal.context, env, closed=True)
-            if m is None or m.root is None:
-                m = strict_minimum(term, env.deadline)  # kinked / piecewise, v alone: z3 lower bound
-                if m is None:
-                    return None
-            else:
-                m = ArgminValue(m)
-        values.append(m)
-        mapping[term] = m.fact.rhs
-    target = substitute(f, mapping)
-    if target.atoms(sp.CRootOf):  # the pointwise tactics know nothing of CRootOf numbers
-        closed = not target.free_symbols and algebraic_truth(target) is True
-        proof = AlgebraicTruth(target) if closed else None
-    else:
-        proof = prove_goal(goal.to(target), env)
-    if proof is None:
-        return None
-    return ArgminSubstitution(f, tuple(values), proof)
-
-
-def argmin_claim(claim, ctx) -> "Result | None":
-    """Claim tactic for pointwise claims with ``argmin`` terms."""
-    from .verdict import Result
-
-    if not isinstance(claim, Pointwise) or not claim.formula.atoms(ArgMin) or claim.formula.atoms(Corr):
-        return None
-    env = Env(deadline=getattr(ctx, "deadline", None))
-    goal = claim_goal(claim)
-    step = _guard(prove_argmin_goal)(goal, env)
-    notes = getattr(ctx, "notes", None)
-    if notes is not None:
-        notes.extend(n if n.startswith("argmin") else f"argmin: {n}" for n in env.notes)
-    if step is None:
-        return None
-    # decide() runs check_proof on every proved result before reporting it
-    from .argmin_domain import ArgminAtEnd, ArgminFinite, ArgminOnDomain
-
-    steps = list(iter_steps(step))
-    by_sign = any(isinstance(x, MinimiserBySign) for x in steps)
-    if type(step).__name__ in ("AboveMinimum", "StationaryMinimiser", "MinimiserBound"):
-        v = _var(claim)
-        what = {"AboveMinimum": "E is at least its value at the minimiser",
-                "StationaryMinimiser": f"where the derivative vanishes, {v} is the minimiser",
-                "MinimiserBound": f"the sign of the derivative at one point places {v}*"}[type(step).__name__]
-        return Result("proved", claim, proof=step, method="argmin (sign pattern)",
-                      reason=f"the derivative has the sign of {v} - {v}* for the unique minimiser {v}* "
-                             f"(closed form or implicit), so {what}")
-    if any(isinstance(x, StrictMinimum) for x in steps):
-        return Result("proved", claim, proof=step, method="argmin (strict lower bound)",
-                      reason="the minimiser is the candidate c from the kinks and pieces: "
-                             "E(u) > E(c) for every u != c (z3, re-checked)")
-    if any(isinstance(x, PolynomialMinimiser) for x in steps):
-        return Result("proved", claim, proof=step, method="argmin (exact root isolation)",
-                      reason="the minimiser is the real critical point with the least value, "
-                             "located exactly by root isolation")
-    reason = ("the minimiser exists and is unique: the derivative has the sign of w - r for a closed form r"
-              if by_sign else "the minimiser exists and is unique: the derivative is a positive factor times "
-                              "a strictly increasing function with a root")
-    if any(isinstance(x, ArgminFinite) for x in steps):
-        reason = "the minimiser over the finitely many values of w is unique: E is smallest there at every admissible point"
-    elif any(isinstance(x, ArgminAtEnd) for x in steps):
-        reason = "the minimiser over the declared domain of w is its closed end: E is strictly monotone in w"
-    elif any(isinstance(x, ArgminOnDomain) for x in steps):
-        reason += "; over the declared domain of w it is that root, or the closed end nearest to it"
-    return Result("proved", claim, proof=step, method="argmin",
-                  reason=reason.replace("w - r", f"{_var(claim)} - r").replace("of w", f"of {_var(claim)}"))
-
-
-def _var(claim) -> str:
-    terms = sorted(claim.formula.atoms(ArgMin), key=sp.default_sort_key)
-    return str(terms[0].var) if terms else "v"
-
-
-def register(registry) -> None:
-    """Add the argmin tactic to a :class:`~symloss.decide.TacticRegistry`.
-
-    >>> from symloss.decide import TACTICS
-    >>> reg = TACTICS.copy(); register(reg); 'argmin' in reg.names('prove')
-    True
-    """
-    registry.add("argmin", argmin_claim, "prove")
+# the claim-level tactic lives in argmin_claim (re-exported: argmin.register, argmin.argmin_claim)
+from .argmin_claim import (  # noqa: E402,F401
+    ArgminSign,
+    ArgminSubstitution,
+    _link,
+    _sign_pattern,
+    _var,
+    argmin_claim,
+    prove_argmin_goal,
+    register,
+)

@@ -32,7 +32,7 @@ from .argmin import (
     minimiser,
 )
 from ..calculus.claims import ArgMin
-from ..language.functions import derivative
+from ..language.functions import definedness_conditions, derivative
 from ..calculus.proof import Step
 from .tactics import check_context
 
@@ -96,11 +96,41 @@ def _closed_ends(rng):
     return None
 
 
-def _finite_goal(term: ArgMin, value: sp.Expr) -> sp.Basic:
-    """``E(value) < E(p)`` for every other point ``p`` of the finite range."""
+def _finite_goal(term: ArgMin, value: sp.Expr) -> sp.Basic | None:
+    """``E(value) < E(p)`` for every other point ``p`` of the finite range
+    where ``E`` is defined, and ``E`` defined at ``value``: points where a
+    definedness condition of ``E`` is false as a closed statement are left
+    out (``argmin`` minimises where ``E`` is defined), the others carry
+    their conditions as premises.  ``None`` when ``value`` is such a point
+    or a value is not a real number."""
+    from ..language.kernel import holds
+    from .relations import _at_point, admissible_points
+
     e, v = term.expr, term.var
-    parts = [sp.StrictLessThan(e.xreplace({v: value}), e.xreplace({v: p}), evaluate=False)
-             for p in term.range.args if p != value]
+    conds = [c for c in definedness_conditions(e) if v in c.free_symbols]
+    points = admissible_points(conds, v, list(term.range.args))
+    if value not in points:
+        return None
+
+    def defined(p) -> list:
+        at = [_at_point(c, v, p) for c in conds]
+        return [c for c in at if c.free_symbols or holds(c) is not True]
+
+    parts = list(defined(value))
+    for p in points:
+        if p == value:
+            continue
+        lo, hi = e.xreplace({v: value}), e.xreplace({v: p})
+        if any(x.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) for x in (lo, hi)):
+            return None
+        less = sp.StrictLessThan(lo, hi, evaluate=False)
+        premise = defined(p)
+        if premise:
+            less = sp.Implies(sp.And(*premise, evaluate=False) if len(premise) > 1 else premise[0], less,
+                              evaluate=False)
+        parts.append(less)
+    if not parts:
+        return sp.true
     return sp.And(*parts, evaluate=False) if len(parts) > 1 else parts[0]
 
 
@@ -123,6 +153,9 @@ class ArgminFinite(Step):
         if not isinstance(rng, sp.FiniteSet) or self.value not in rng.args or len(rng.args) < 2:
             raise self.fail(f"{self.value} is not a point of a finite range {rng}")
         want = _finite_goal(self.term, self.value)
+        if want is None or want is sp.true:
+            raise self.fail(f"{self.value} is not a point where {self.term.expr} is defined, "
+                            f"or no other point to compare with")
         if self.proof.fact != want:
             raise self.fail(f"the sub-proof shows {self.proof.fact}, needed {want}")
 
@@ -202,13 +235,18 @@ def on_domain(term: ArgMin, goal, env) -> Step | None:
         if len(term.range.args) < 2:
             return None
         for value in term.range.args:
-            proof = _prove(_finite_goal(term, value), goal.context, env)
+            want = _finite_goal(term, value)
+            if want is None or want is sp.true:
+                continue
+            proof = _prove(want, goal.context, env)
             if proof is not None:
                 return ArgminFinite(term, value, proof)
         return None
     m = minimiser(_on_line(term), goal.context, env)
     if m is None or m.root is None:
-        return _at_end(term, goal, env)
+        from .argmin_interval import end_minimiser, interval_minimiser  # E defined on the interval only
+
+        return interval_minimiser(term, goal, env) or _at_end(term, goal, env) or end_minimiser(term, goal, env)
     rng = term.range
     tries = [(m.root, membership(m.root, rng))]
     lo, hi = _closed_ends(rng) or (None, None)

@@ -131,12 +131,20 @@ def _kink_points(E, v, ks, symbols, deadline):
                         yield values, r
 
 
+def _mentions_minimiser(e) -> bool:
+    from ..calculus.claims import ArgMin, Corr
+
+    return isinstance(e, sp.Basic) and e.has(ArgMin, Corr)
+
+
 def convexity(claim, ctx):
     """Tactic for ``convex``/``concave`` claims (see the module docstring)."""
     from ..calculus.claims import Pointwise
     from ..language.functions import derivative
 
     if not isinstance(claim, ConvexClaim):
+        return None
+    if _mentions_minimiser(claim.expr):  # its existence is not established here: no proof
         return None
     E, v, concave = claim.expr, claim.var, claim.concave
     hyps = list(claim.hypotheses)

@@ -412,6 +412,28 @@ def _at_point(fact: sp.Basic, v: sp.Symbol, value: sp.Expr) -> sp.Basic:
     return fact.xreplace({v: value})
 
 
+def admissible_points(facts: Sequence, v: sp.Symbol, points: Sequence) -> list:
+    """The points of ``v`` where the ``facts`` (domain, definedness,
+    assumptions) may hold: a point where one of them is false as a closed
+    statement (``x != 0`` at ``x = 0``, decided exactly by the kernel) is
+    left out -- there the relation's expressions may not even be defined
+    (``1/x`` at ``x = 0``).
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> admissible_points([sp.Ne(x, 0)], x, [-1, 0, 1])
+    [-1, 1]
+    """
+    from ..language.kernel import holds
+
+    out = []
+    for p in points:
+        at = [_at_point(f, v, p) for f in facts]
+        if any(not c.free_symbols and holds(c) is False for c in at):
+            continue
+        out.append(p)
+    return out
+
+
 def finite_formula(kind: str, a: sp.Expr, b: sp.Expr, v: sp.Symbol, points: Sequence, facts: Sequence) -> sp.Basic:
     """The pointwise statement, over the other symbols, that is equivalent
     to the relation when ``v`` takes only the values ``points``; ``facts``
@@ -425,6 +447,7 @@ def finite_formula(kind: str, a: sp.Expr, b: sp.Expr, v: sp.Symbol, points: Sequ
       ``B_i ≤ B_j ⇒ A_i ≤ A_j``.
     """
     with_v = [f for f in facts if v in f.free_symbols]
+    points = admissible_points(with_v, v, points)
 
     def admissible(*idx):
         parts = [_at_point(f, v, points[i]) for i in idx for f in with_v]
@@ -432,6 +455,9 @@ def finite_formula(kind: str, a: sp.Expr, b: sp.Expr, v: sp.Symbol, points: Sequ
 
     A = [a.xreplace({v: p}) for p in points]
     B = [b.xreplace({v: p}) for p in points]
+    for value in A + B:
+        if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
+            raise ValueError(f"{value} is not a real number at a point where the hypotheses may hold")
     parts = []
     n = len(points)
     if kind == "proportional":
@@ -478,7 +504,10 @@ class FinitePoints(Step):
         ctx_facts = [g.fact for g in self.context]
         if not any((vals := finite_values(f, self.var)) is not None and vals <= set(self.points) for f in ctx_facts):
             raise self.fail(f"no hypothesis restricts {self.var} to {list(self.points)}")
-        goal = finite_formula(self.kind, self.a, self.b, self.var, self.points, ctx_facts)
+        try:
+            goal = finite_formula(self.kind, self.a, self.b, self.var, self.points, ctx_facts)
+        except ValueError as exc:
+            raise self.fail(str(exc)) from None
         self.inner.check({f for f in ctx_facts if self.var not in f.free_symbols}, goal, self)
 
 
@@ -493,7 +522,11 @@ def prove_finite(claim, ctx) -> "FinitePoints | None":
     points = tuple(dom.elements)
     kind = "proportional" if isinstance(claim, Proportional) else "nondecreasing"
     hyps = [h for h in claim.hypotheses if h is not sp.true]
-    formula = finite_formula(kind, claim.a, claim.b, v, points, hyps)
+    try:
+        formula = finite_formula(kind, claim.a, claim.b, v, points, hyps)
+    except ValueError as exc:
+        ctx.notes.append(f"{kind} over the values of {v}: {exc}")
+        return None
     fixed = tuple(h for h in hyps if v not in h.free_symbols)
     inner_claim = Pointwise(text=f"{claim.text} at {v} in {{{', '.join(map(str, points))}}}", hypotheses=fixed,
                             symbols=claim.symbols, domains=tuple((s, d) for s, d in claim.domains if s != v),
@@ -514,6 +547,22 @@ def prove_finite(claim, ctx) -> "FinitePoints | None":
         ctx.notes.append(f"{kind} over finitely many values: {exc}")
         return None
     return step
+
+
+def _values_text(step: "FinitePoints") -> str:
+    facts = [g.fact for g in step.context if step.var in g.fact.free_symbols]
+    kept = admissible_points(facts, step.var, step.points)
+    text = ", ".join(map(str, kept))
+    gone = [p for p in step.points if p not in kept]
+    if gone:
+        text += f" (not {', '.join(map(str, gone))}: the hypotheses fail there)"
+    return text
+
+
+def _mentions_minimiser(claim) -> bool:
+    from ..calculus.claims import ArgMin, Corr
+
+    return any(isinstance(e, sp.Basic) and e.has(ArgMin, Corr) for e in (claim.a, claim.b))
 
 
 def _finite_var(claim) -> bool:
@@ -538,12 +587,15 @@ def proportional(claim, ctx):
 
     if not isinstance(claim, Proportional):
         return None
+    if _mentions_minimiser(claim):  # a relation about a minimiser asserts it exists: not established here
+        ctx.notes.append("proportional: A or B mentions argmin or corr; only refutation is tried")
+        return None
     if _finite_var(claim):
         step = prove_finite(claim, ctx)
         if step is None:
             return None
         return Result("proved", claim, proof=step, method="proportional: finitely many values",
-                      reason=f"{claim.var} takes the values {', '.join(map(str, step.points))}: "
+                      reason=f"{claim.var} takes the values {_values_text(step)}: "
                              f"A_i·B_j = A_j·B_i for every two of them, and A = 0 where B = 0 (one common ratio)")
     step = prove_proportional(claim.a, claim.b, claim.var, claim.hypotheses, deadline=ctx.deadline,
                               labels=_labels_of(claim))
@@ -563,12 +615,15 @@ def nondecreasing(claim, ctx):
 
     if not isinstance(claim, Nondecreasing):
         return None
+    if _mentions_minimiser(claim):  # a relation about a minimiser asserts it exists: not established here
+        ctx.notes.append("nondecreasing: A or B mentions argmin or corr; only refutation is tried")
+        return None
     if _finite_var(claim):
         step = prove_finite(claim, ctx)
         if step is None:
             return None
         return Result("proved", claim, proof=step, method="nondecreasing: finitely many values",
-                      reason=f"{claim.var} takes the values {', '.join(map(str, step.points))}: "
+                      reason=f"{claim.var} takes the values {_values_text(step)}: "
                              f"B_i <= B_j gives A_i <= A_j for every ordered pair of them")
     step = prove_nondecreasing(claim.a, claim.b, claim.var, claim.hypotheses, deadline=ctx.deadline,
                                labels=_labels_of(claim))

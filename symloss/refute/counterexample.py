@@ -26,7 +26,8 @@ import sympy as sp
 from ..calculus.claims import ArgMin, Claim, Corr, Nondecreasing, Pointwise, Proportional
 from ..calculus.exact import point_is_admissible, sign_of, substitute, truth
 from ..language.functions import relu
-from .ranges import admissible, failure_reason, term_status
+from .claims_truth import admissible, failure_reason  # noqa: F401 - failure_reason is re-exported
+from .ranges import term_status
 from .ranges import resolve_argmins as _resolve
 from .sampling import find_violations
 from ..engine.verdict import Counterexample, value_text
@@ -75,18 +76,14 @@ def verify(formula: sp.Basic, hypotheses: Sequence[sp.Basic], values: Mapping,
     >>> verify(x**2 > x, [x > 0], {x: sp.Rational(1, 2)}), verify(x**2 > x, [x > 0], {x: 2})
     (True, False)
     """
-    hyps = []
+    from .claims_truth import evaluate
+
+    # a statement about a minimiser is false where the minimiser is missing
+    # (claims_logic): the same evaluation for hypotheses and claim
     for h in hypotheses:
-        r, why = _resolve(h, values, cache, deadline)
-        if r is None:
+        if evaluate(h, values, deadline, cache)[0] is not True:
             return False
-        hyps.append(r)
-    if point_is_admissible(hyps, values) is not True:
-        return False
-    f, why = _resolve(formula, values, cache, deadline)
-    if f is None:
-        return False
-    return truth(f, values) is False
+    return evaluate(formula, values, deadline, cache)[0] is False
 
 
 def rationalise(point: Mapping[sp.Symbol, float], integer: Iterable = ()) -> Iterator[dict]:
@@ -232,11 +229,17 @@ def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None):
             why = (f"B does not decrease from {v} = {value_text(v1)} to {value_text(v2)} "
                    f"({value_text(b1)} ≤ {value_text(b2)}) but A decreases ({value_text(a1)} > {value_text(a2)})")
         return evals, why
+    if formula.atoms(ArgMin):
+        from .claims_truth import evaluate
+
+        value, missing = evaluate(formula, values)
+        if value is False and missing:  # a comparison about a missing minimiser is false
+            return (), missing
     if isinstance(formula, sp.Rel):
-        lhs, _ = _resolve(formula.lhs, values)
-        rhs, _ = _resolve(formula.rhs, values)
+        from .claims_truth import value_at
+
+        lhs, rhs = value_at(formula.lhs, values), value_at(formula.rhs, values)
         if lhs is not None and rhs is not None:
-            lhs, rhs = substitute(lhs, values), substitute(rhs, values)
             why = f"the claim is false here: left side {value_text(lhs)}, right side {value_text(rhs)}"
             return (("lhs", lhs), ("rhs", rhs)), why + _at_minimiser_note(formula, values) + _inactive_note(
                 claim, values)
@@ -320,7 +323,12 @@ def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, 
     integer = [s for s in symbols if s.is_integer]
     sampling_formula = formula
     sampling_hyps = list(hypotheses)
-    for term in formula.atoms(ArgMin):
+    from ..calculus.claims_slope import outer_terms
+
+    slopes, _ = outer_terms(formula)
+    for slope in slopes:  # d(argmin(E, v), s): the derivative of the closed form (for sampling only)
+        sampling_formula = sampling_formula.xreplace({slope: slope.value()})
+    for term in sampling_formula.atoms(ArgMin):
         # the closed form is the real-line minimiser: over a declared domain
         # it may not be the minimiser at all, so only the exact scan applies
         cf = argmin_closed_form(term) if term.range == sp.S.Reals else None
@@ -449,10 +457,13 @@ def _argmin_failure(claim: Pointwise, deadline, seed, cache=None):
     doms = dict(claim.domains)
 
     def failure(values):
+        from .claims_truth import refutes
+        from .claims_truth import admissible
+
         if admissible(hyps, values, deadline, cache) is not True:
             return None
-        # a missing minimiser refutes the claim unless a false premise guards it
-        return failure_reason(claim.formula, values, deadline, cache)
+        # a comparison about a missing minimiser is false (claims_logic)
+        return refutes(claim.formula, values, deadline, cache)
 
     # the degenerate point first (every symbol 0 where its domain allows):
     # a batch's minimiser fails where all inputs vanish together, a point

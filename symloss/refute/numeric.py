@@ -242,18 +242,17 @@ class CompiledArgmin:
 def _fails_exactly(compiled: "CompiledArgmin", values: dict, deadline, cache):
     """``(evaluations, explanation)`` when the claim fails at the exact point
     ``values`` (argmin decided exactly), else ``None``."""
-    from .counterexample import _explain, _resolve, point_is_admissible, verify
+    from .claims_truth import evaluate
+    from .counterexample import _explain
+    from .claims_truth import admissible
 
     c = compiled.claim
-    hyps = [h for h in c.hypotheses if not h.atoms(ArgMin, Corr)]
-    if point_is_admissible(hyps, values) is not True:
+    if admissible(c.hypotheses, values, deadline, cache) is not True:
         return None
-    f, why = _resolve(c.formula, values, cache, deadline)
-    if f is None and why is not None:
-        return (), f"argmin over {compiled.var} fails: {why}"
-    if f is not None and verify(c.formula, c.hypotheses, values, cache, deadline):
-        return _explain(c, c.formula, values)
-    return None
+    value, why = evaluate(c.formula, values, deadline, cache)
+    if value is not False:
+        return None
+    return ((), why) if why else _explain(c, c.formula, values)
 
 
 def _argmin_exact(compiled: "CompiledArgmin", point: dict, deadline, cache):

@@ -98,11 +98,79 @@ def _status(expr, var, rng, deadline, cache):
     # the real-line minimiser, when unique and inside the range
     if var not in expr.free_symbols:
         return ("many", f"the function does not depend on {var}: every {var} in {_text(var, rng)} is a minimiser")
+    if isinstance(rng, sp.Interval):
+        found = _proved_on_interval(e, u, rng, deadline, var)
+        if found is not None:
+            return found
     st = argmin_status(e, u, deadline, cache)
     if st is None or st[0] != "unique" or st[1].free_symbols:
         return None
     inside = _inside(st[1], rng)
     return st if inside is True else None
+
+
+def _proved_on_interval(e, u, rng, deadline, name=None):
+    """``("unique", r)`` from a checked :class:`~symloss.engine.argmin_interval.MinimiserOnInterval`
+    proof for the closed function ``e`` of ``u`` on the interval ``rng``
+    (a function defined on the interval only, such as ``log(u)/2 + c/u``),
+    else ``None``."""
+    from ..engine.argmin_interval import interval_minimiser
+    from ..calculus.claims import ArgMin
+    from ..calculus.proof import check_proof
+    from ..engine.tactics import Env, Goal
+
+    if not isinstance(rng, sp.Interval) or rng == sp.S.Reals:
+        return None
+    v = sp.Dummy(u.name, real=True)
+    term = ArgMin(e.xreplace({u: v}), v, rng)
+    try:
+        step = interval_minimiser(term, Goal(sp.true, ()), Env(deadline=deadline))
+        if step is not None and not step.root.free_symbols:
+            check_proof(step, set())
+            return ("unique", step.root)
+    except Exception:  # noqa: BLE001 - no checked proof, no answer
+        pass
+    return _monotone_on_interval(term, rng, deadline, name or u)
+
+
+def _monotone_on_interval(term, rng, deadline, name):
+    """``("none", why)`` when ``E`` is defined and strictly monotone on the
+    interval (its derivative's sign proved there, every definedness
+    condition proved there) towards an open or infinite end: the infimum
+    is approached at that end and not attained."""
+    from ..engine.argmin import _conditions, _prove, _smooth
+    from ..calculus.claims import membership
+    from ..language.functions import derivative
+    from ..calculus.proof import Given, check_proof
+    from ..engine.tactics import Env
+
+    v, e = term.var, term.expr
+    if not _smooth(e):
+        return None
+    g = derivative(e, v)
+    inside = tuple(membership(v, rng))
+    ctx = tuple(Given(c, "the domain") for c in inside)
+    env = Env(deadline=deadline)
+    for c in _conditions([e, g]):
+        if c in inside:
+            continue
+        p = _prove(c, ctx, env)
+        if p is None:
+            return None
+        check_proof(p, set(inside))
+    for rel, end, is_open, towards in ((sp.StrictGreaterThan, rng.start, rng.left_open, "→"),
+                                       (sp.StrictLessThan, rng.end, rng.right_open, "→")):
+        p = _prove(rel(g, 0, evaluate=False), ctx, env)
+        if p is None:
+            continue
+        check_proof(p, set(inside))
+        if end.is_finite and not is_open:  # strictly monotone towards a closed end: that end
+            return ("unique", end)
+        way = "increasing" if rel is sp.StrictGreaterThan else "decreasing"
+        where = "an open end" if end.is_finite else "an infinite end"
+        return ("none", f"on {_text(name, rng)} the function is strictly {way}: its infimum is approached "
+                        f"as {name} {towards} {end} ({where}) and not attained")
+    return None
 
 
 def _integers(e, u, var, rng: sp.Range, deadline, cache):
@@ -210,10 +278,34 @@ def _least(points, vals):
     return best
 
 
+def _defined_points(e, u, points):
+    """The points where ``e`` is defined as written (its definedness
+    conditions decided exactly there; ``argmin`` minimises over the values
+    of its variable where the expression is defined), or ``None`` when
+    that is not decided at some point."""
+    from ..calculus.exact import point_is_admissible
+    from ..language.functions import definedness_conditions
+
+    conds = [c for c in definedness_conditions(e) if u in c.free_symbols]
+    out = []
+    for p in points:
+        ok = point_is_admissible(conds, {u: p}) if conds else True
+        if ok is None:
+            return None
+        if ok:
+            out.append(p)
+    return out
+
+
 def _finite(e, u, var, points):
+    points = _defined_points(e, u, points)
+    if points is None:
+        return None
+    if not points:
+        return ("none", f"the function is defined at no value of {var} in its domain: no minimiser")
     vals = [e.xreplace({u: p}) for p in points]
     if not all(_real_number(v) for v in vals):
-        return None  # some value is not defined (or not a plain number): undecided
+        return None  # some value is not a plain number: undecided
     best = _least(points, vals)
     if best is None:
         return None
@@ -288,79 +380,8 @@ def _polynomial(poly: sp.Poly, u, var, rng: sp.Interval, holes=(), where=None):
 
 
 # ---------------------------------------------------------------------------
-# where a missing minimiser makes a claim fail
-
-_UNDEF = "undefined"
-
-
-def _guarded(f: sp.Basic, values, deadline, cache):
-    """``(value, why)``: ``value`` is True, False, ``"undefined"`` (some
-    minimiser the statement needs does not exist, for the reason ``why``) or
-    ``None`` (undecided).  A false premise of ``implies`` makes it true
-    whatever its conclusion needs; a false conjunct makes ``and`` false and
-    a true disjunct makes ``or`` true; otherwise an undefined part makes
-    the whole undefined."""
-    from ..calculus.exact import truth
-
-    if isinstance(f, sp.Implies):
-        p, why_p = _guarded(f.args[0], values, deadline, cache)
-        if p is False:
-            return True, None
-        if p is None:
-            return None, None
-        q, why_q = _guarded(f.args[1], values, deadline, cache)
-        if p == _UNDEF:
-            return (True, None) if q is True else (_UNDEF, why_p)
-        return q, why_q
-    if isinstance(f, (sp.And, sp.Or)):
-        stop = f.func is sp.Or  # the value that decides the connective
-        parts = [_guarded(a, values, deadline, cache) for a in f.args]
-        if any(v is stop for v, _ in parts):
-            return stop, None
-        if any(v is None for v, _ in parts):
-            return None, None
-        for v, why in parts:
-            if v == _UNDEF:
-                return _UNDEF, why
-        return (not stop), None
-    if isinstance(f, sp.Not):
-        v, why = _guarded(f.args[0], values, deadline, cache)
-        return (not v if isinstance(v, bool) else v), why
-    terms = sorted(f.atoms(ArgMinTerm()), key=sp.default_sort_key) if isinstance(f, sp.Basic) else []
-    repl = {}
-    for term in terms:
-        if term.atoms(ArgMinTerm()) - {term}:
-            return None, None
-        st = term_status(term, values, deadline, cache)
-        if st is None:
-            return None, None
-        if st[0] != "unique":
-            return _UNDEF, f"argmin over {term.var} fails: {st[1]}"
-        repl[term] = st[1]
-    g = f.xreplace(repl) if repl else f
-    return truth(g, values), None
-
-
-def ArgMinTerm():  # noqa: N802 - the class, imported late (claims imports this module's users)
-    from ..calculus.claims import ArgMin
-
-    return ArgMin
-
-
-def failure_reason(formula: sp.Basic, values, deadline=None, cache=None) -> str | None:
-    """Why ``formula`` fails at ``values`` because a minimiser it needs
-    does not exist there (not guarded by a false premise), or ``None``.
-
-    >>> from symloss.calculus.claims import ArgMin
-    >>> w, x = sp.symbols('w x', real=True)
-    >>> t = ArgMin((w*x - 1)**2, w)
-    >>> failure_reason(sp.Implies(sp.Ne(x, 0), sp.Eq(x*t, 1)), {x: 0}) is None
-    True
-    >>> failure_reason(sp.Eq(x*t, 1), {x: 0})
-    'argmin over w fails: the function does not depend on w: every w is a minimiser'
-    """
-    v, why = _guarded(formula, values, deadline, cache)
-    return why if v == _UNDEF else None
+# argmin terms replaced by their minimisers (display); the truth of claims
+# about missing minimisers is refute/claims_truth
 
 
 def resolve_argmins(formula, values, cache=None, deadline=None):
@@ -381,21 +402,3 @@ def resolve_argmins(formula, values, cache=None, deadline=None):
     if formula.atoms(Corr):
         return None, None
     return (formula.xreplace(repl) if repl else formula), None
-
-
-def admissible(hypotheses, values, deadline=None, cache=None) -> bool | None:
-    """:func:`exact.point_is_admissible` for hypotheses that may mention
-    ``argmin`` (an assumption such as ``argmin(L, w) > 0``): such a
-    hypothesis holds only where each minimiser exists and the resolved
-    statement holds; one that cannot be resolved is not known to hold."""
-    from ..calculus.exact import point_is_admissible
-
-    resolved = []
-    for h in hypotheses:
-        if h.atoms(ArgMinTerm()):
-            r, why = resolve_argmins(h, values, cache, deadline)
-            if r is None:
-                return False if why is not None else None
-            h = r
-        resolved.append(h)
-    return point_is_admissible(resolved, values)

@@ -35,6 +35,7 @@ from sympy.printing.latex import LatexPrinter, translate
 from .latex_certified import CertificatePrinterMixin
 from .latex_kinks import KinkPrinterMixin
 from .latex_minimisers import MinimiserPrinterMixin
+from .latex_names import NamePrinterMixin
 from .latex_relations import RelationPrinterMixin
 from .latex_steps import StepPrinterMixin, proof_latex, step_latex
 
@@ -249,7 +250,7 @@ def _is_atomic_factor(expr: sp.Expr) -> bool:
     return bool(expr.is_Pow and isinstance(expr.base, (sp.Symbol, sp.Indexed)) and expr.exp.is_Integer and expr.exp > 0)
 
 class SymlossLatexPrinter(StepPrinterMixin, MinimiserPrinterMixin, RelationPrinterMixin, CertificatePrinterMixin,
-                          KinkPrinterMixin,
+                          KinkPrinterMixin, NamePrinterMixin,
                           LatexPrinter):
     r"""SymPy's LaTeX printer with ML notation, and the printer of proof steps.
 
