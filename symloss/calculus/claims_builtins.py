@@ -40,6 +40,7 @@ class _Builder:
         self.conditions = conditions if conditions is not None else []
         self.readings = readings if readings is not None else []
         self.terms = terms if terms is not None else []  # argmin terms built, in order
+        self._at_marks: list = []  # len(self.terms) as each at(...) call started
         table = getattr(problem, "symbols", None)
         self.known = {n for n in (table or ()) if n not in RESERVED}
         for s in self._problem_symbols():
@@ -239,6 +240,10 @@ class _Builder:
             repl[var] = value
         return repl
 
+    def at_enter(self) -> None:
+        """Mark where the minimiser terms built inside this ``at(...)`` start."""
+        self._at_marks.append(len(self.terms))
+
     def at_scoped(self, args, kwargs, column, arg_conds, kw_conds):
         """``at`` with its conditions scoped: E's conditions hold at the point
         (``at(E, w=a)`` puts ``a`` into them, so they become conditions on
@@ -246,10 +251,17 @@ class _Builder:
         value's own conditions stay."""
         from .binding import _replace
 
+        mark = self._at_marks.pop() if self._at_marks else len(self.terms)
         value = self.at(args, kwargs, column)
         pairs = [(args[1], args[2])] if len(args) == 3 else []
         pairs += [(self.problem_symbol_by_name(k, column), v) for k, v in kwargs.items()]
         repl = self._at_mapping(pairs, column)
+        # a minimiser built inside at(E, x=a) is the minimiser at x = a: its existence is asserted there,
+        # not at the free x (the terms of the substituted value itself stay as built)
+        from_values = set().union(*(v.atoms(ArgMin) for v in repl.values()))
+        for i in range(mark, len(self.terms)):
+            if self.terms[i] not in from_values:
+                self.terms[i] = _replace(self.terms[i], repl)
         out = []
         for c in arg_conds[0]:
             put = _replace(c, repl)
@@ -446,7 +458,8 @@ def claim_builtins(problem, text: str = "", conditions: list | None = None, read
         ("normal", b.normal, (2, 2), frozenset(), "normal(mu, sigma)", None),
         ("implies", b.implies, (2, 2), frozenset(), "implies(p, q)", None),
     ]
-    return {name: Builtin(name, call, arity=arity, keywords=kw, doc=doc, scope=scope)
+    enter = {"at": b.at_enter}
+    return {name: Builtin(name, call, arity=arity, keywords=kw, doc=doc, scope=scope, enter=enter.get(name))
             for name, call, arity, kw, doc, scope in spec}
 
 

@@ -76,6 +76,10 @@ class Builtin:
     #: bound w inside its own meaning).  ``None``: every condition stays as
     #: recorded.
     scope: Callable[[list, dict, int, list, dict], tuple] | None = None
+    #: Called with no argument just before the call's arguments are built
+    #: (``None``: nothing to do), so a built-in can tell what its own
+    #: arguments built (``at`` re-targets the minimisers built inside it).
+    enter: Callable[[], None] | None = None
 
 
 _PLACEHOLDER = "_lmbda"  # same length as 'lambda' so columns stay right

@@ -655,6 +655,8 @@ class _Parser:
 
     def builtin_call(self, b: Builtin, node, scope):
         self._arity_check(b.name, b.arity, len(node.args), node)
+        if b.enter is not None:
+            b.enter()
         args, arg_conds, kw_conds = [], [], {}
         for a in node.args:
             start = len(self.conditions)
