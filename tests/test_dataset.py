@@ -24,7 +24,7 @@ from symloss.errors import InvalidArgument
 from symloss.calculus.exact import point_is_admissible, truth
 from symloss.language.functions import MPMATH_FUNCTIONS
 from symloss.problem import problem
-from symloss.refute.ranges import failure_reason
+from symloss.refute.claims_truth import failure_reason
 
 
 @pytest.fixture(autouse=True)
