@@ -212,7 +212,7 @@ def problems(models: Iterable[str] | str | None = None, losses: Iterable[str] | 
     >>> from hypothesis import find, settings
     >>> nodb = settings(database=None)
     >>> find(problems(), lambda p: True, settings=nodb)
-    Problem(model=linear, loss=squared, params=(w, b), L=(b + w*x - y)**2/2)
+    Problem(model=linear, loss=squared, params=(w, b), L=(b + w⋅x - y)²/2)
     >>> problems('linear', 'bce')
     Traceback (most recent call last):
     ...

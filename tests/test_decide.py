@@ -112,7 +112,7 @@ def test_problem_check_and_json():
     r = p.check("d(L, w) >= 0")
     doc = r.to_json()
     assert doc["verdict"] == "refuted" and set(doc["counterexample"]) == {"b", "w", "x", "y"}
-    assert repr(r).startswith("<refuted: d(L, w) >= 0 by exact counterexample")
+    assert repr(r).startswith("<refuted: ∂L/∂w ≥ 0 by exact counterexample")
 
 
 def test_syntax_errors_propagate():

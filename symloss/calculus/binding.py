@@ -45,7 +45,7 @@ def _replace(expr: sp.Basic, mapping: dict) -> sp.Basic:
     w + ArgMin((w - Abs(w))**2, w)
     """
     out = _replace_in(expr, mapping)
-    if mapping and out is not expr:
+    if mapping and out is not expr and isinstance(out, sp.Basic):
         allowed = set().union(*(v.free_symbols for v in mapping.values() if isinstance(v, sp.Basic)))
         allowed |= expr.free_symbols - {k for k in mapping if isinstance(k, sp.Symbol)}
         leaked = out.free_symbols - allowed
