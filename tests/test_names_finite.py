@@ -50,7 +50,8 @@ X3 = {"x": "{-1, 0, 1}"}
     ("x", {"x": "{-1, 0, 1, 2}"}, "argmin(log(x), x) == 1", "proved"),  # log(1) = 0 < log(2)
     ("x", {"x": "{-1, 0, 1, 2}"}, "argmin(log(x), x) == 2", "refuted"),
     # definedness depending on another symbol: 1/(x - a) with a in {0, 1}
-    ("x", {"x": "{0, 1, 2}", "a": "{0, 1}"}, "proportional(1/(x - a), 1/(x - a), x)", "proved"),
+    # true, but a point defined for some values of a only is not handed to the prover (round 4): unknown
+    ("x", {"x": "{0, 1, 2}", "a": "{0, 1}"}, "proportional(1/(x - a), 1/(x - a), x)", "unknown"),
 ])
 def test_undefined_points_of_a_finite_domain_are_excluded(loss, vars_, claim, verdict):
     r = _check(loss, vars_, claim)

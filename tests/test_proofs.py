@@ -72,6 +72,8 @@ def test_pointwise_counterexamples_recheck_exactly(run):
         if claim.formula.atoms(sp.Function) and any(
                 type(f).__name__ in ("ArgMin", "Corr") for f in claim.formula.atoms(sp.Function)):
             continue  # minimiser failures are re-checked by the argmin tests
+        if any("[" in k for k in ce):
+            continue  # an n = 2 instance of an indexed claim: re-checked independently by tests/test_indexed.py
         by_name = {str(s): s for s in claim.formula.free_symbols | set().union(
             *(h.free_symbols for h in claim.hypotheses))}
         values = {by_name[k]: parse(v) for k, v in ce.items() if k in by_name}

@@ -124,7 +124,10 @@ def test_planted_structure_shrinks_to_the_simplest_model(family, planted, expect
 
 
 def test_planted_loss_failure_shrinks_to_a_simple_problem():
-    s = find(problem_specs("any", depth=3), lambda s: "relu" in s.model.text and s.loss_spec.hyper, settings=NODB)
+    # derandomized with a larger budget: with a random seed the search sometimes met no relu + hyper-parameter
+    # pair at all (NoSuchExample in a full-suite run)
+    wide = settings(database=None, derandomize=True, max_examples=2000)
+    s = find(problem_specs("any", depth=3), lambda s: "relu" in s.model.text and s.loss_spec.hyper, settings=wide)
     assert (s.model.text, s.loss, s.hyper) == ("relu(w*x)", "huber", (("delta", "1"),))
 
 

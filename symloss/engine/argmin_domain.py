@@ -104,7 +104,7 @@ def _finite_goal(term: ArgMin, value: sp.Expr) -> sp.Basic | None:
     their conditions as premises.  ``None`` when ``value`` is such a point
     or a value is not a real number."""
     from ..language.kernel import holds
-    from .relations import _at_point, admissible_points
+    from .relations import _at_point, admissible_points, point_definedness_depends_on_others
 
     e, v = term.expr, term.var
     conds = [c for c in definedness_conditions(e) if v in c.free_symbols]
@@ -123,6 +123,8 @@ def _finite_goal(term: ArgMin, value: sp.Expr) -> sp.Basic | None:
         lo, hi = e.xreplace({v: value}), e.xreplace({v: p})
         if any(x.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) for x in (lo, hi)):
             return None
+        if point_definedness_depends_on_others([e], v, [lo, hi]):
+            return None  # the prover would assume E defined at both points (adversarial round 4)
         less = sp.StrictLessThan(lo, hi, evaluate=False)
         premise = defined(p)
         if premise:

@@ -434,6 +434,22 @@ def admissible_points(facts: Sequence, v: sp.Symbol, points: Sequence) -> list:
     return out
 
 
+def point_definedness_depends_on_others(originals: Sequence, v: sp.Symbol, values: Sequence):
+    """A definedness condition of some value at a point that is neither
+    closed nor one of the originals' own conditions free of ``v`` (those
+    hold for the whole claim): ``None`` when there is none.  Such a point is
+    defined for some values of the other symbols only, and a statement
+    about it cannot be handed to the prover, which would assume it."""
+    from ..language.functions import definedness_conditions
+
+    whole = {c for e in originals for c in definedness_conditions(e) if v not in c.free_symbols}
+    for value in values:
+        for c in definedness_conditions(value):
+            if c.free_symbols and c not in whole:
+                return c
+    return None
+
+
 def finite_formula(kind: str, a: sp.Expr, b: sp.Expr, v: sp.Symbol, points: Sequence, facts: Sequence) -> sp.Basic:
     """The pointwise statement, over the other symbols, that is equivalent
     to the relation when ``v`` takes only the values ``points``; ``facts``
@@ -458,6 +474,11 @@ def finite_formula(kind: str, a: sp.Expr, b: sp.Expr, v: sp.Symbol, points: Sequ
     for value in A + B:
         if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
             raise ValueError(f"{value} is not a real number at a point where the hypotheses may hold")
+    unsafe = point_definedness_depends_on_others([a, b], v, A + B)
+    if unsafe:
+        # the prover would read such a condition as a hypothesis of the whole statement, not as the premise
+        # of that point alone (adversarial round 4: log(x - a) over x in {1, 2, 3})
+        raise ValueError(f"whether {unsafe} holds depends on the other symbols: not decided point by point")
     parts = []
     n = len(points)
     if kind == "proportional":
