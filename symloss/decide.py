@@ -335,7 +335,7 @@ def _readings_check(claim: Claim, ctx: Context) -> bool:
     written when they do."""
     for step in getattr(claim, "readings", ()):
         try:
-            check_proof(step, set(claim.hypotheses))
+            check_proof(step, set(claim.hypotheses), deadline=ctx.deadline)
         except ProofCheckError as exc:
             ctx.notes.append(f"reading the claim failed its check ({exc})")
             return False
@@ -351,7 +351,7 @@ def _checked(result: Result, claim: Claim, ctx: Context, tactic: str) -> bool:
             ctx.notes.append(f"{tactic}: 'proved' without a proof ignored")
             return False
         try:
-            check_proof(result.proof, set(claim.hypotheses))
+            check_proof(result.proof, set(claim.hypotheses), deadline=ctx.deadline)
         except ProofCheckError as exc:
             ctx.notes.append(f"{tactic}: proof failed its check ({exc})")
             return False

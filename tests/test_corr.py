@@ -182,3 +182,14 @@ def test_sides_must_be_defined_on_the_support(text, proved):
     assert (step is not None) is proved
     if step is not None and step.evidence.defined:
         _fails(dataclasses.replace(step, evidence=dataclasses.replace(step.evidence, defined=())), claim.hypotheses)
+
+
+@pytest.mark.parametrize("formula", [
+    sp.Eq(Corr(sp.cosh(W), sp.tanh(W), W, UniformDist(-1, 1)), 0, evaluate=False),  # parity
+    sp.Gt(Corr(sigmoid(W), W**3 + W, W, UniformDist(-1, 2)), 0, evaluate=False),  # Chebyshev
+])
+def test_no_proof_once_the_deadline_has_passed(formula):
+    """The re-check of a correlation proof has the attempt's deadline: one that
+    cannot finish in time gives no proof (never ``proved`` unchecked)."""
+    assert corr.prove_corr_sign(formula, []) is not None
+    assert corr.prove_corr_sign(formula, [], deadline=time.monotonic() - 1) is None

@@ -168,13 +168,29 @@ def iter_steps(step: Step) -> Iterator[Step]:
         stack.extend(reversed(s.premises()))
 
 
-def check_proof(step: Step, hypotheses: "set[sp.Basic] | frozenset | None" = None) -> None:
+def check_proof(step: Step, hypotheses: "set[sp.Basic] | frozenset | None" = None, *,
+                deadline: float | None = None) -> None:
     """Re-verify every step of the tree rooted at ``step``.
 
     ``hypotheses`` are the facts a :class:`Given` may cite (domain facts and
     assumptions of the claim).  Raises :class:`ProofCheckError` on the first
-    failure; returns ``None`` when the whole tree checks.
+    failure; returns ``None`` when the whole tree checks.  With ``deadline``
+    (a ``time.monotonic()`` value) a check still running then fails too: a
+    proof is only accepted once it has been re-checked in full.
     """
+    if deadline is None:
+        _check(step, hypotheses)
+        return
+    from .time_limit import OutOfTime, time_limit
+
+    try:
+        with time_limit(deadline):
+            _check(step, hypotheses)
+    except OutOfTime:
+        raise ProofCheckError(f"the re-check of {type(step).__name__} ran out of time") from None
+
+
+def _check(step: Step, hypotheses) -> None:
     allowed = set(hypotheses or ())
     for s in iter_steps(step):
         if isinstance(s, Given) and s.statement not in allowed:

@@ -31,6 +31,7 @@ conditions state exactly that.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import sympy as sp
@@ -408,9 +409,11 @@ def prove_corr_sign(formula: sp.Basic, hypotheses, *, deadline: float | None = N
         if isinstance(ev, Parity) and _visibly_asymmetric(a, b, v, dist, ev.even):
             continue  # a search shortcut only: the proof below is what decides
         step = CorrelationSign(formula, context, ev)
-        try:
-            check_proof(step, set(hyps))
+        try:  # the exact zero tests on a Piecewise can take minutes: no later than the attempt's deadline
+            check_proof(step, set(hyps), deadline=deadline)
         except ProofCheckError:
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
             continue
         return step
     return None
@@ -425,7 +428,8 @@ def corr(claim, ctx):
         return None
     step = prove_corr_sign(claim.formula, claim.hypotheses, deadline=ctx.deadline)
     if step is None or step.fact != claim.formula:
-        ctx.notes.append("corr: neither a parity argument nor Chebyshev's inequality applied")
+        ctx.notes.append("corr: the time limit was reached before a parity or Chebyshev argument re-checked"
+                         if ctx.expired() else "corr: neither a parity argument nor Chebyshev's inequality applied")
         return None
     if isinstance(step.evidence, Parity):
         reason = "one side is even and the other odd about the centre of a symmetric distribution: covariance 0"
