@@ -286,44 +286,64 @@ def header(atlas: Atlas, command: str) -> str:
     return "\n".join(lines)
 
 
+def row_cells(row: dict, questions) -> list[tuple[str, str | None]]:
+    """One table row: ``(cell text, counterexample note or None)`` for the
+    model, loss, θ and each question's cell."""
+    out = [(row["model"], None), (row["loss"], None), (row["param"], None)]
+    for q in questions:
+        a = row["answers"][q]
+        mark = _MARK.get(a["verdict"], "?")
+        if q == "relation" and a.get("relation"):
+            text = f"{mark} `{a['relation']}`".replace("|", "\\|")
+        else:
+            text = f"{mark} {_short(a.get('reason'))}"
+        if q in ("sign", "corr") and row["assume"]:
+            text += f" (assuming {', '.join(row['assume'])})"
+        note = f"{row['model']} + {row['loss']}, {q}: {_cex_text(a['counterexample'])}" \
+            if a.get("counterexample") else None
+        out.append((text, note))
+    return out
+
+
+def table_lines(titles, rows) -> tuple[list[str], list[str]]:
+    """The markdown table of ``rows`` (each a list of ``(text, note)``) under
+    ``titles``, and its footnotes numbered in order."""
+    out = ["| " + " | ".join(titles) + " |", "|" + "---|" * len(titles)]
+    notes: list[str] = []
+    for cells in rows:
+        texts = []
+        for text, note in cells:
+            if note:
+                notes.append(note)
+                text += f" [^{len(notes)}]"
+            texts.append(text)
+        out.append("| " + " | ".join(texts) + " |")
+    return out, notes
+
+
+def tail_lines(notes, skipped) -> list[str]:
+    """The counterexample footnotes and the skipped pairs."""
+    out = [""]
+    if notes:
+        out += ["## Counterexamples", ""] + [f"[^{i}]: {n}" for i, n in enumerate(notes, 1)] + [""]
+    if skipped:
+        out += [f"## Skipped pairs ({len(skipped)})", ""]
+        out += [f"* {s['model']} + {s['loss']}: {s['reason']}" for s in skipped] + [""]
+    return out
+
+
+def column_titles(questions) -> list[str]:
+    return ["model", "loss", "θ"] + [_TITLES[q] for q in questions]
+
+
 def to_markdown(atlas: Atlas, command: str = "symloss atlas", note: str = "") -> str:
     """The table with footnoted counterexamples, then the skipped pairs;
     ``note`` (a sentence about the run) goes under the title."""
-    notes: list[str] = []
     out = [header(atlas, command)]
     if note:
         out.insert(1, note + "\n")
-    cols = ["model", "loss", "θ"] + [_TITLES[q] for q in atlas.questions]
-    out.append("| " + " | ".join(cols) + " |")
-    out.append("|" + "---|" * len(cols))
-    for row in atlas.rows:
-        cells = [row["model"], row["loss"], row["param"]]
-        for q in atlas.questions:
-            a = row["answers"][q]
-            mark = _MARK.get(a["verdict"], "?")
-            if q == "relation" and a.get("relation"):
-                text = f"{mark} `{a['relation']}`".replace("|", "\\|")
-            else:
-                text = f"{mark} {_short(a.get('reason'))}"
-            if q in ("sign", "corr") and row["assume"]:
-                text += f" (assuming {', '.join(row['assume'])})"
-            if a.get("counterexample"):
-                notes.append(f"{row['model']} + {row['loss']}, {q}: {_cex_text(a['counterexample'])}")
-                text += f" [^{len(notes)}]"
-            cells.append(text)
-        out.append("| " + " | ".join(cells) + " |")
-    out.append("")
-    if notes:
-        out.append("## Counterexamples")
-        out.append("")
-        out += [f"[^{i}]: {n}" for i, n in enumerate(notes, 1)]
-        out.append("")
-    if atlas.skipped:
-        out.append(f"## Skipped pairs ({len(atlas.skipped)})")
-        out.append("")
-        out += [f"* {s['model']} + {s['loss']}: {s['reason']}" for s in atlas.skipped]
-        out.append("")
-    return "\n".join(out)
+    table, notes = table_lines(column_titles(atlas.questions), [row_cells(r, atlas.questions) for r in atlas.rows])
+    return "\n".join(out + table + tail_lines(notes, atlas.skipped))
 
 
 def _tex(text: str) -> str:
