@@ -164,12 +164,6 @@ def _answer(job: Job, budget: float) -> dict:
 
     prob = problem(job.model, job.loss, samples=job.samples)
     out = {"claim": job.claim, "relation": None, "counterexample": None}
-    if job.question in ("relation", "corr") and "[" in job.param:
-        what = "the relation search" if job.question == "relation" else "corr(...)"
-        out.update(verdict="unknown", reason=f"{what} takes a plain parameter, not the coordinate {job.param} "
-                                             "(the other cells of the row are decided by reduction to w_i, x_i, "
-                                             "r = Σ_(j≠i) w_j x_j)")
-        return out
     if job.question == "relation":
         from .engine.relate import relation
 

@@ -86,3 +86,108 @@ def test_other_entries_are_not_reduced(claim):
 @pytest.mark.parametrize("claim", ["L >= 0", "d(L, b) == yhat - y"])
 def test_claims_meeting_the_family_only_in_its_sum_take_the_ordinary_pipeline(claim):
     assert problem("linear_n", "squared").check(claim, hard=False, timeout=20).verdict == "proved"
+
+
+# --- correlations and the relation along w[i] (the scalar machinery through the reduction)
+
+_AROUND = "uniform(argmin(L, w[i]) - 1, argmin(L, w[i]) + 1)"
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    (f"corr(L, d(L, w[i]), w[i], {_AROUND}) == 0", "proved"),  # even/odd about the minimiser
+    ("corr(L, d(L, w[i]), w[i], uniform(argmin(L, w[i]), argmin(L, w[i]) + 1)) > 0", "proved"),
+    ("corr(L, d(L, w[i]), w[i], uniform(-1, 1)) == 0", "refuted"),
+])
+def test_indexed_correlations(claim, verdict):
+    r = problem("linear_n", "squared").check(claim, assume=("x[i] != 0",), hard=False, timeout=60)
+    assert r.verdict == verdict, r.reason
+    if verdict == "refuted":  # oracle: the n = 2 instance, L = (u)²/2 and ∂L/∂w1 = x1·u, u = w1 x1 + w2 x2 + b − y
+        v = {str(k): sp.nsimplify(val) for k, val in r.counterexample.as_dict().items()}
+        w1 = sp.Symbol("w1", real=True)
+        u = w1 * v["x[1]"] + v["w[2]"] * v["x[2]"] + v["b"] - v["y"]
+        a, g = u**2 / 2, v["x[1]"] * u
+        mean = lambda e: sp.integrate(e, (w1, -1, 1)) / 2  # noqa: E731
+        assert mean(a * g) - mean(a) * mean(g) != 0  # covariance ≠ 0, so corr ≠ 0
+
+
+def test_a_corr_claim_is_not_read_through_a_sum_as_if_constant():
+    """The closed form of a correlation along w[i] is only computed on the
+    scalar w_i (after the reduction), never with Σ_j w_j x_j taken for a
+    constant: the claim is read as an unevaluated correlation."""
+    from symloss.calculus.claims_terms import Corr
+
+    c = parse_claim(problem("linear_n", "squared"), f"corr(L, d(L, w[i]), w[i], {_AROUND}) == 0")
+    assert c.formula.atoms(Corr) and not c.readings
+    scalar, red = reduce_claim(c)
+    assert scalar.readings and not scalar.formula.atoms(Corr)
+
+
+def test_reduction_with_a_tampered_correlation_reading_fails():
+    import dataclasses
+
+    from symloss.decide import decide
+    from symloss.engine.indexed import Boxed
+
+    c = parse_claim(problem("linear_n", "squared"), f"corr(L, d(L, w[i]), w[i], {_AROUND}) == 0")
+    scalar, red = reduce_claim(c)
+    inner = decide(scalar, timeout=60)
+    assert inner.verdict == "proved"
+    good = IndexedReduction((("formula", c.formula),), tuple(c.hypotheses), red, (("formula", scalar.formula),),
+                            tuple(scalar.hypotheses), Boxed(inner.proof), tuple(scalar.readings))
+    good.verify()
+    (reading,) = scalar.readings
+    bad = dataclasses.replace(good, readings=(dataclasses.replace(reading, cov=reading.cov + 1),))
+    with pytest.raises(ProofCheckError):
+        bad.verify()
+
+
+@pytest.mark.parametrize("loss, want", [
+    ("squared", "sqrt(2)*sqrt(L)*Abs(x[i])"),
+    ("exponential", "-L*x[i]*y"),
+    ("bce_logits", "(1 - exp(-L))*Abs(x[i])"),
+])
+def test_indexed_relation_proved(loss, want):
+    from symloss.engine.relate import LOSS_SYMBOL, relation
+
+    p = problem("linear_n", loss)
+    r = relation(p, "w[i]", timeout=60)
+    assert r.status == "proved", r.reason
+    x_i = next(e for e in r.gradient.atoms(sp.Indexed) if str(e) == "x[i]")
+    names = {str(s): s for s in r.gradient.free_symbols | {LOSS_SYMBOL} if isinstance(s, sp.Symbol)}
+    assert sp.simplify(r.expr - sp.sympify(want, locals={**names, "x": x_i.base, "i": x_i.indices[0]})) == 0
+    r.check()
+
+
+def test_indexed_relation_refuted_with_an_exact_n2_counterexample():
+    """poisson_nll, L = exp(ŷ) − y ŷ: two values of w[1] with the same loss and
+    different gradient magnitudes, re-evaluated here on the expanded sum."""
+    from symloss.engine.relate import relation
+
+    r = relation(problem("linear_n", "poisson_nll"), "w[i]", timeout=60)
+    assert r.status == "refuted", r.reason
+    v = {str(k): val for k, val in r.counterexample.values.items()}
+    assert (v["n"], v["i"]) == (2, 1)
+    _, w1, w2 = r.counterexample.pair
+    yhat = lambda w: w * v["x[1]"] + v["w[2]"] * v["x[2]"] + v["b"]  # noqa: E731
+    loss = lambda w: sp.exp(yhat(w)) - v["y"] * yhat(w)  # noqa: E731
+    grad = lambda w: v["x[1]"] * (sp.exp(yhat(w)) - v["y"])  # noqa: E731
+    assert sp.simplify(loss(w1) - loss(w2)) == 0
+    assert abs(sp.N(abs(grad(w1)) - abs(grad(w2)), 50)) > 1e-10
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    ("w[i] >= 0", "refuted"),
+    ("w[i]**2 >= 1", "refuted"),
+    ("w[i]**2 >= 0", "proved"),
+])
+def test_claims_about_w_i_alone(claim, verdict):
+    """Regression: a claim that meets only w[i] (no x[i], no sum) has one entry
+    in its reduction; lifting its counterexample unpacked two and raised a
+    TypeError, which a worker turned into unknown."""
+    r = problem("linear_n", "squared").check(claim, hard=False, timeout=30)
+    assert r.verdict == verdict, r.reason
+    if verdict == "refuted":
+        v = {str(k): val for k, val in r.counterexample.as_dict().items()}
+        assert (v["n"], v["i"]) == (2, 1) and set(v) == {"n", "i", "w[1]"}
+        w = v["w[1]"]
+        assert not bool(sp.sympify(claim.replace("w[i]", "w")).subs("w", w))

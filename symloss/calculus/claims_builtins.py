@@ -86,7 +86,7 @@ class _Builder:
                           f"without a model (then {name} is a plain real variable)", self.text, column)
         if isinstance(value, sp.Symbol) and value.name == "yhat" and getattr(self.problem, "model", None) is None:
             return value  # without a model, yhat is a plain real variable
-        if isinstance(value, sp.Indexed) and fn != "corr" and value in tuple(getattr(self.problem, "params", ()) or ()):
+        if isinstance(value, sp.Indexed) and value in tuple(getattr(self.problem, "params", ()) or ()):
             return value  # an indexed parameter w[i]: claims about it are decided by symloss.engine.indexed
         if not isinstance(value, sp.Symbol):
             raise _syntax(f"{fn}: the variable must be a symbol of the problem, got {value}", self.text, column)
@@ -362,10 +362,13 @@ class _Builder:
             raise _syntax(f"corr: the distribution {_dist_text(dist)} of {v} mentions {v} itself; its parameters "
                           f"must not depend on the variable it draws", self.text, column)
         self._support_inside(v, dist, column)
+        indexed = isinstance(v, sp.Indexed)  # w[i]: it also varies inside the sum over its family
         for side in (a, b):
-            if v not in side.free_symbols:
+            if v not in side.free_symbols and not (indexed and v.base.label in side.free_symbols):
                 raise _syntax(f"corr: {side} does not vary with {v}, so it has variance 0 and the correlation "
                               f"does not exist", self.text, column)
+        if indexed:  # no closed form here (a sum would pass for a constant): decided by the scalar reduction
+            return Corr(a, b, v, dist)
         step = _closed_form_step(a, b, v, dist)
         if step is None:
             return Corr(a, b, v, dist)

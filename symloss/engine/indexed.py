@@ -32,7 +32,7 @@ import sympy as sp
 
 from ..calculus.proof import Step
 
-__all__ = ["has_indexed", "Reduction", "reduce_claim", "IndexedReduction", "decide_indexed"]
+__all__ = ["has_indexed", "Reduction", "reduce_claim", "IndexedReduction", "decide_indexed", "relation_at_coordinate"]
 
 
 def has_indexed(claim) -> bool:
@@ -170,7 +170,7 @@ def reduce_claim(claim):
             continue
         if isinstance(value, sp.Basic):
             changes[f.name] = red.apply(value)
-    scalar = dataclasses.replace(claim, **changes)
+    scalar = _read_correlations(dataclasses.replace(claim, **changes))
     for f in dataclasses.fields(scalar):
         value = getattr(scalar, f.name)
         for item in (value if isinstance(value, tuple) else (value,)):
@@ -179,6 +179,61 @@ def reduce_claim(claim):
             if isinstance(item, sp.Basic) and red.left_over(item):
                 return None, f"the claim mentions the family beyond w[i], x[i] and the sum ({item})"
     return scalar, red
+
+
+def _correlation_readings(exprs) -> tuple:
+    """The closed forms of the correlations in ``exprs`` (both sides
+    polynomials in the drawn variable, both variances not identically 0),
+    as re-checkable :class:`~symloss.calculus.claims_corr.CorrClosedForm` steps:
+    once the coordinate is the scalar w_i, the claim is read as a scalar claim is."""
+    from ..calculus.claims_corr import _closed_form_step
+    from ..calculus.claims_terms import Corr
+
+    steps = []
+    for e in exprs:
+        for term in sorted(e.atoms(Corr), key=sp.default_sort_key):
+            step = _closed_form_step(*term.args)
+            if step is not None and step.var_a != 0 and step.var_b != 0 and step not in steps:
+                steps.append(step)
+    return tuple(steps)
+
+
+def _reading_map(steps) -> dict:
+    from ..calculus.claims_terms import Corr
+
+    return {Corr(st.a, st.b, st.var, st.dist): st.value for st in steps}
+
+
+def _reading_conditions(steps) -> list:
+    """Where the read correlations are defined: both variances positive."""
+    from ..language.kernel import build
+
+    out = []
+    for st in steps:
+        for var in (st.var_a, st.var_b):
+            cond = build(sp.Gt, var, 0)
+            if cond is not sp.true and cond not in out:
+                out.append(cond)
+    return out
+
+
+def _read_correlations(scalar):
+    """``scalar`` with its correlations replaced by their closed forms (the
+    steps in ``readings``, the positive variances among the hypotheses)."""
+    values = [getattr(scalar, f.name) for f in dataclasses.fields(scalar) if f.name not in ("text", "readings")]
+    steps = _correlation_readings([v for v in values if isinstance(v, sp.Basic)])
+    if not steps:
+        return scalar
+    mapping = _reading_map(steps)
+    changes = {}
+    for f in dataclasses.fields(scalar):
+        value = getattr(scalar, f.name)
+        if f.name not in ("text", "readings", "hypotheses", "symbols", "domains") and isinstance(value, sp.Basic):
+            changes[f.name] = value.xreplace(mapping)
+    hyps = tuple(scalar.hypotheses)
+    changes["hypotheses"] = hyps + tuple(c for c in _reading_conditions(steps) if c not in hyps)
+    changes["readings"] = steps
+    return dataclasses.replace(scalar, **changes)
 
 
 class ForEveryIndex(sp.Function):
@@ -213,6 +268,7 @@ class IndexedReduction(Step):
     scalar: tuple      # (field name, value) pairs of the scalar claim
     scalar_hypotheses: tuple
     inner: Boxed
+    readings: tuple = ()  # CorrClosedForm steps: the scalar claim's correlations in closed form
 
     @property
     def fact(self) -> sp.Basic:
@@ -230,10 +286,17 @@ class IndexedReduction(Step):
             raise self.fail("the scalar names must be fresh")
         if dict(self.scalar).keys() != dict(self.original).keys():
             raise self.fail("the scalar claim has other parts than the original")
+        for st in self.readings:
+            try:
+                check_proof(st)
+            except ProofCheckError as exc:
+                raise self.fail(f"a correlation's closed form does not check: {exc}") from exc
+        read = _reading_map(self.readings)
         for (name, value), (_, got) in zip(self.original, self.scalar):
-            if red.apply(value) != got or red.left_over(got):
+            if red.apply(value).xreplace(read) != got or red.left_over(got):
                 raise self.fail(f"{name}: {got} is not the reduced {value}")
         reduced = {red.apply(h) for h in self.hypotheses if not red.index_only(h)}
+        reduced |= set(_reading_conditions(self.readings))  # the correlations are about where they are defined
         for h in self.scalar_hypotheses:
             if h not in reduced or red.left_over(h):
                 raise self.fail(f"the scalar claim assumes {h}, which is not a reduced hypothesis")
@@ -254,7 +317,6 @@ def _instance(claim, red: Reduction, values: dict, pair):
     counterexample's values for it."""
     from .verdict import Counterexample
 
-    (w_i_entry, w_i), (x_i_entry, x_i) = red.entries if len(red.entries) == 2 else (None, None)
     fix = {red.bound: sp.Integer(2), red.index: sp.Integer(1)}
 
     def conc(e):
@@ -273,21 +335,41 @@ def _instance(claim, red: Reduction, values: dict, pair):
             changes[f.name] = tuple((s, d) for s, d in value if s not in (red.index, red.bound))
         elif isinstance(value, sp.Basic):
             changes[f.name] = conc(value)
-    concrete = dataclasses.replace(claim, **changes)
+    concrete = _read_correlations(dataclasses.replace(claim, **changes))  # the sum expanded: closed forms are safe
     one, two = sp.Integer(1), sp.Integer(2)
-    back = {w_i: w_i_entry.base[one], x_i: x_i_entry.base[one]}
+    # entries at i = 1 take the scalars' values; a claim that meets only w[i]
+    # (no sum, no x[i]) has one entry and no rest, so nothing sits at index 2
+    back = {scalar: entry.base[one] for entry, scalar in red.entries}
+    second = ()
+    if red.total is not None:  # w[2]·x[2] plays r: the first factor takes r, the second 1
+        second = tuple(sorted((a.base for a in sp.Mul.make_args(red.total.function)), key=str))
     out = {}
     for k, v in values.items():
         if k == red.rest:
-            out[w_i_entry.base[two]] = v
-            out[x_i_entry.base[two]] = one
+            if second:
+                out[second[0][two]] = v
+                out[second[1][two]] = one
         else:
             out[back.get(k, k)] = v
-    out.setdefault(w_i_entry.base[two], sp.Integer(0))
-    out.setdefault(x_i_entry.base[two], one)
+    if second:
+        out.setdefault(second[0][two], sp.Integer(0))
+        out.setdefault(second[1][two], one)
     if pair is not None:
         pair = (back.get(pair[0], pair[0]), pair[1], pair[2])
     return concrete, out, pair, Counterexample
+
+
+def _readings_hold(claim, deadline: float) -> bool:
+    """The closed forms the concrete claim was read with re-check (in time)."""
+    from ..calculus.proof import check_proof
+    from ..errors import ProofCheckError
+
+    try:
+        for st in getattr(claim, "readings", ()):
+            check_proof(st, deadline=deadline)
+    except ProofCheckError:
+        return False
+    return True
 
 
 def decide_indexed(claim, decide, recheck, *, deadline: float, seed: int = 0, name=None):
@@ -310,7 +392,7 @@ def decide_indexed(claim, decide, recheck, *, deadline: float, seed: int = 0, na
     took = time.monotonic() - start
     if inner.verdict == "proved" and inner.proof is not None:
         step = IndexedReduction(_parts(claim), tuple(claim.hypotheses), red, _parts(scalar),
-                                tuple(scalar.hypotheses), Boxed(inner.proof))
+                                tuple(scalar.hypotheses), Boxed(inner.proof), tuple(getattr(scalar, "readings", ())))
         from ..errors import ProofCheckError
         from ..calculus.proof import check_proof
 
@@ -325,9 +407,9 @@ def decide_indexed(claim, decide, recheck, *, deadline: float, seed: int = 0, na
     if inner.verdict == "refuted" and inner.counterexample is not None:
         ce = inner.counterexample
         concrete, values, pair, Counterexample = _instance(claim, red, dict(ce.values), getattr(ce, "pair", None))
-        lifted = Counterexample(values, pair=pair, explanation=(
-            f"n = 2, i = 1 (w[2]·x[2] plays r = Σ_(j≠i) w_j x_j): {ce.explanation}"))
-        if _recheck_counterexample(concrete, lifted):
+        plays = " (w[2]·x[2] plays r = Σ_(j≠i) w_j x_j)" if red.total is not None else ""
+        lifted = Counterexample(values, pair=pair, explanation=f"n = 2, i = 1{plays}: {ce.explanation}")
+        if _readings_hold(concrete, deadline) and _recheck_counterexample(concrete, lifted):
             values_n = {**values, red.bound: sp.Integer(2), red.index: sp.Integer(1)}
             lifted = Counterexample(values_n, pair=pair, explanation=lifted.explanation)
             return Result("refuted", claim, counterexample=lifted, method=f"indexed reduction; {inner.method}",
@@ -336,3 +418,80 @@ def decide_indexed(claim, decide, recheck, *, deadline: float, seed: int = 0, na
                       method="indexed reduction", seconds=took, name=name)
     return Result("unknown", claim, reason=f"scalar form (w_i, x_i, r = Σ_(j≠i) w_j x_j): {inner.reason}",
                   method="indexed reduction", evidence=inner.evidence, seconds=took, name=name)
+
+
+# ---------------------------------------------------------------------------
+# the relation |∂L/∂w[i]| = h(L) by the same reduction
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """The loss and the gradient along w[i] with the problem's hypotheses, in
+    the shape :func:`_find` reads (fields of expressions, ``hypotheses``)."""
+
+    loss: sp.Expr
+    gradient: sp.Expr
+    hypotheses: tuple
+
+
+def relation_at_coordinate(problem, entry, *, deadline: float):
+    """``relation(problem, 'w[i]')``: ∂L/∂w[i] is L = ℓ(Σ_j w_j x_j + b, y)
+    along w_i, so with r = Σ_(j≠i) w_j x_j the loss and the gradient are the
+    scalar ones of ŷ = w_i x_i + r + b, and :func:`~symloss.engine.relate.relation_of`
+    decides them for every real w_i, x_i, r (the proof is about those
+    scalars).  A relation h free of r (and of w_i) holds for every n, i, w, x
+    with x_i read as x[i]; a refutation (two values of w_i, equal loss,
+    different gradient magnitudes) is lifted to n = 2, i = 1 (w[2] = r,
+    x[2] = 1) and re-checked exactly on the expanded sum."""
+    from .relate import LOSS_SYMBOL, Relation, _domains, _hypotheses, _counterexample, relation_of, verify_pair
+
+    g, L = problem.grad(entry), problem.L
+    hyps = _hypotheses(problem, [L, g])
+    red = _find(_Pair(L, g, hyps))
+    if red is None or entry not in dict(red.entries):
+        return Relation(entry, g, L, LOSS_SYMBOL, "unknown", hypotheses=hyps,
+                        reason="only the coordinate w[i] of a single sum Σ_j w_j x_j is reduced to scalars")
+    w_i = dict(red.entries)[entry]
+    L_s, g_s = red.apply(L), red.apply(g)
+    hyps_s = tuple(h for h in (red.apply(h) for h in hyps if not red.index_only(h)) if h is not sp.true)
+    if any(red.left_over(e) for e in (L_s, g_s, *hyps_s)):
+        return Relation(entry, g, L, LOSS_SYMBOL, "unknown", hypotheses=hyps,
+                        reason="the loss mentions the family beyond w[i], x[i] and the sum")
+    scalars = {s for _, s in red.entries} | {red.rest}
+    domain = _domains(problem)
+    rel = relation_of(g_s, L_s, w_i, hyps_s, tuple(getattr(problem, "labels", ())),
+                      lambda s: None if s in scalars else domain(s), deadline)
+    back = {s: e for e, s in red.entries}
+    how = "for every n and i, with r = Σ_(j≠i) w_j x_j"
+    if rel.status == "proved":
+        expr = None if rel.expr is None else rel.expr.xreplace(back)
+        if expr is not None and expr.free_symbols & (scalars | {entry}):
+            return Relation(entry, g, L, LOSS_SYMBOL, "unknown", hypotheses=hyps,
+                            reason=f"the scalar relation depends on r = Σ_(j≠i) w_j x_j or w_i ({rel.expr})")
+        return Relation(entry, g, L, LOSS_SYMBOL, "proved", expr, rel.absolute, rel.proof, hypotheses=hyps_s,
+                        reason=f"{how}: {rel.reason} (the proof is about the scalars w_i, x_i, r)",
+                        monotone=rel.monotone)
+    if rel.status == "refuted" and rel.counterexample is not None and rel.counterexample.pair is not None:
+        _, w1, w2 = rel.counterexample.pair
+        one, two = sp.Integer(1), sp.Integer(2)
+        fix = {red.bound: two, red.index: one}
+        L2, g2, e2 = L.xreplace(fix).doit(), g.xreplace(fix).doit(), entry.xreplace(fix)
+        hyps2 = tuple(h for h in (h.xreplace(fix) for h in hyps) if h is not sp.true)
+        values = {}
+        for k, v in rel.counterexample.values.items():
+            if k != w_i:
+                values[back.get(k, k).xreplace(fix) if k in back else k] = v
+        first, second = sorted((a.base for a in sp.Mul.make_args(red.total.function)), key=str)
+        values[first[two]] = values.pop(red.rest, sp.Integer(0))
+        values[second[two]] = one
+        if any(not isinstance(s, (sp.Symbol, sp.Indexed)) for s in values) or not verify_pair(
+                L2, g2, hyps2, values, e2, w1, w2):
+            return Relation(entry, g, L, LOSS_SYMBOL, "unknown", hypotheses=hyps,
+                            reason="the scalar counterexample did not re-check at n = 2, i = 1")
+        ce = _counterexample(L2, g2, values, e2, w1, w2)
+        ce = type(ce)({**ce.values, red.bound: two, red.index: one}, pair=ce.pair, evaluations=ce.evaluations,
+                      explanation=f"n = 2, i = 1 (w[2]·x[2] plays r = Σ_(j≠i) w_j x_j): {ce.explanation}")
+        return Relation(entry, g, L, LOSS_SYMBOL, "refuted", counterexample=ce, hypotheses=hyps2,
+                        reason=ce.explanation)
+    return Relation(entry, g, L, LOSS_SYMBOL, "unknown", hypotheses=hyps,
+                    reason=f"scalar form (w_i, x_i, r = Σ_(j≠i) w_j x_j): {rel.reason}")

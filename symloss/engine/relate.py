@@ -154,11 +154,30 @@ def relation(problem, param, *, timeout: float = 10.0) -> Relation:
     start = time.monotonic()
     deadline = start + float(timeout)
     p = _param(problem, param)
+    if isinstance(p, sp.Indexed):  # one coordinate w[i]: by the reduction to the scalars w_i, x_i, r
+        from .indexed import relation_at_coordinate
+
+        return relation_at_coordinate(problem, p, deadline=deadline)
     if not isinstance(p, sp.Symbol):
         raise InvalidArgument(f"relation needs a plain parameter symbol, got {p}")
     g, L = problem.grad(p), problem.L
     hyps = _hypotheses(problem, [L, g])
     labels = tuple(getattr(problem, "labels", ()))
+    return relation_of(g, L, p, hyps, labels, _domains(problem), deadline)
+
+
+def _domains(problem):
+    def domain(s):
+        try:
+            return problem.domain(s)
+        except Exception:  # noqa: BLE001 - unknown to the table: real
+            return None
+    return domain
+
+
+def relation_of(g, L, p, hyps, labels, domain, deadline: float) -> Relation:
+    """:func:`relation` for the gradient ``g`` and loss ``L`` along the symbol
+    ``p`` under ``hyps``; ``domain(s)`` is a symbol's domain (``None``: real)."""
     t = sp.Dummy("t", real=True)
 
     fallback: list = []
@@ -189,7 +208,7 @@ def relation(problem, param, *, timeout: float = 10.0) -> Relation:
             return Relation(p, g, L, LOSS_SYMBOL, "proved", None, absolute, mono, hypotheses=hyps, monotone=True,
                             reason=f"nondecreasing({'abs(d(L, %s))' % p if absolute else 'd(L, %s)' % p}, L, {p}) "
                                    "proved (re-checked); no closed form for h found")
-    ce = _refute(problem, p, g, L, hyps, deadline)
+    ce = _refute(domain, p, g, L, hyps, deadline)
     if ce is not None:
         return Relation(p, g, L, LOSS_SYMBOL, "refuted", counterexample=ce, hypotheses=hyps,
                         reason=ce.explanation)
@@ -302,21 +321,12 @@ def _exp_roots(expr: sp.Expr, c: sp.Symbol) -> list:
     return [sp.log(r) for r in _roots(num, t) if sign_of(r) == 1]
 
 
-def _refute(problem, p, g, L, hyps, deadline) -> Counterexample | None:
+def _refute(domain, p, g, L, hyps, deadline) -> Counterexample | None:
     others = sorted((s for s in (L.free_symbols | g.free_symbols) - {p}), key=lambda s: str(s))
     if any(not isinstance(s, sp.Symbol) for s in others) or L.has(sp.Sum, sp.Indexed):
         return None
-    doms = {}
-    for s in others:
-        try:
-            doms[s] = problem.domain(s)
-        except Exception:  # noqa: BLE001 - unknown to the table: real
-            doms[s] = None
-    pdom = None
-    try:
-        pdom = problem.domain(p)
-    except Exception:  # noqa: BLE001
-        pass
+    doms = {s: domain(s) for s in others}
+    pdom = domain(p)
     pairs = [(sp.sympify(a), sp.sympify(b)) for a, b in _PAIRS if _ok(pdom, a) and _ok(pdom, b)]
     solvable = [s for s in others if doms[s] is None or not doms[s].is_finite] + [None]
     for c in solvable:
