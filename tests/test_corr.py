@@ -193,3 +193,16 @@ def test_no_proof_once_the_deadline_has_passed(formula):
     cannot finish in time gives no proof (never ``proved`` unchecked)."""
     assert corr.prove_corr_sign(formula, []) is not None
     assert corr.prove_corr_sign(formula, [], deadline=time.monotonic() - 1) is None
+
+
+def test_a_search_step_without_its_own_deadline_is_stopped_at_the_attempts(monkeypatch):
+    """The parity shortcut substitutes the centre into both sides; with a
+    piecewise minimiser that can take minutes (poisson + huber).  Stand-in: a
+    shortcut that never returns; the search still ends, with no proof."""
+    def endless(*args):
+        while True:
+            pass
+
+    monkeypatch.setattr(corr, "_visibly_asymmetric", endless)
+    f = sp.Eq(Corr(sp.cosh(W), sp.tanh(W), W, UniformDist(-1, 1)), 0, evaluate=False)
+    assert corr.prove_corr_sign(f, [], deadline=time.monotonic() + 0.5) is None

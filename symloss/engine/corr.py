@@ -372,13 +372,25 @@ def _visibly_asymmetric(a, b, v, dist, even: str) -> bool:
 
 
 def prove_corr_sign(formula: sp.Basic, hypotheses, *, deadline: float | None = None) -> CorrelationSign | None:
-    """A checked proof of ``corr(...) <op> 0``, or ``None``.
+    """A checked proof of ``corr(...) <op> 0``, or ``None`` (also when the
+    search or the re-check is still running at ``deadline``: substituting a
+    piecewise minimiser into the sides can take minutes).
 
     >>> w = sp.Symbol('w', real=True)
     >>> f = sp.Gt(Corr(sp.tanh(w), w**3 + w, w, UniformDist(-1, 2)), 0)
     >>> prove_corr_sign(f, []).evidence.__class__.__name__
     'Chebyshev'
     """
+    from ..calculus.time_limit import OutOfTime, time_limit
+
+    try:
+        with time_limit(deadline):
+            return _prove_corr_sign(formula, hypotheses, deadline)
+    except OutOfTime:
+        return None
+
+
+def _prove_corr_sign(formula, hypotheses, deadline):
     from ..errors import ProofCheckError
     from ..calculus.proof import check_proof
 
