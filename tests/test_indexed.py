@@ -191,3 +191,18 @@ def test_claims_about_w_i_alone(claim, verdict):
         assert (v["n"], v["i"]) == (2, 1) and set(v) == {"n", "i", "w[1]"}
         w = v["w[1]"]
         assert not bool(sp.sympify(claim.replace("w[i]", "w")).subs("w", w))
+
+
+@pytest.mark.parametrize("loss, claim", [
+    ("exponential", "sign(d(L, w[i])) == sign(w[i] - argmin(L, w[i]))"),
+    ("exponential", f"corr(L, d(L, w[i]), w[i], {_AROUND}) == 0"),
+])
+def test_a_missing_minimiser_refutes_at_n2(loss, claim):
+    """A scalar counterexample where w_i has no minimiser re-checks at n = 2
+    (the entries renamed to plain symbols, so the exact minimiser test
+    applies); it was unknown.  Oracle: at the point, ∂L/∂w[1] = −y·x[1]·L
+    never vanishes, so L has no minimiser in w[1]."""
+    r = problem("linear_n", loss).check(claim, assume=("x[i] != 0",), hard=False, timeout=60)
+    assert r.verdict == "refuted", r.reason
+    v = {str(k): val for k, val in r.counterexample.as_dict().items()}
+    assert (v["n"], v["i"]) == (2, 1) and v["x[1]"] != 0 and v["y"] != 0

@@ -359,6 +359,43 @@ def _instance(claim, red: Reduction, values: dict, pair):
     return concrete, out, pair, Counterexample
 
 
+def _plain(concrete, ce):
+    """The n = 2 instance with its entries w[1], x[2], … renamed to fresh real
+    symbols (in their family's domain), and the counterexample renamed alike:
+    the same claim about finitely many scalars, which every part of the
+    exact re-check handles (a minimiser over w[1] is one over a symbol)."""
+    entries = set()
+    for f in dataclasses.fields(concrete):
+        value = getattr(concrete, f.name)
+        for item in (value if isinstance(value, tuple) else (value,)):
+            if isinstance(item, sp.Basic):
+                entries |= item.atoms(sp.Indexed)
+    entries |= {k for k in ce.values if isinstance(k, sp.Indexed)}
+    if ce.pair is not None and isinstance(ce.pair[0], sp.Indexed):
+        entries.add(ce.pair[0])
+    rename = {e: sp.Dummy(f"{e.base.label}{''.join(map(str, e.indices))}", real=True)
+              for e in sorted(entries, key=str)}
+    changes = {}
+    for f in dataclasses.fields(concrete):
+        value = getattr(concrete, f.name)
+        if f.name in ("text", "readings"):
+            continue
+        if f.name == "domains":
+            doms = tuple(value)
+            by_label = dict(doms)
+            changes[f.name] = doms + tuple((new, by_label[e.base.label]) for e, new in rename.items()
+                                           if e.base.label in by_label)
+        elif f.name == "symbols":
+            changes[f.name] = tuple(value) + tuple(rename.values())
+        elif f.name == "hypotheses":
+            changes[f.name] = tuple(h.xreplace(rename) for h in value)
+        elif isinstance(value, sp.Basic):
+            changes[f.name] = value.xreplace(rename)
+    pair = None if ce.pair is None else (rename.get(ce.pair[0], ce.pair[0]),) + tuple(ce.pair[1:])
+    plain_ce = type(ce)({rename.get(k, k): v for k, v in ce.values.items()}, pair=pair, explanation=ce.explanation)
+    return dataclasses.replace(concrete, **changes), plain_ce
+
+
 def _readings_hold(claim, deadline: float) -> bool:
     """The closed forms the concrete claim was read with re-check (in time)."""
     from ..calculus.proof import check_proof
@@ -409,7 +446,7 @@ def decide_indexed(claim, decide, recheck, *, deadline: float, seed: int = 0, na
         concrete, values, pair, Counterexample = _instance(claim, red, dict(ce.values), getattr(ce, "pair", None))
         plays = " (w[2]·x[2] plays r = Σ_(j≠i) w_j x_j)" if red.total is not None else ""
         lifted = Counterexample(values, pair=pair, explanation=f"n = 2, i = 1{plays}: {ce.explanation}")
-        if _readings_hold(concrete, deadline) and _recheck_counterexample(concrete, lifted):
+        if _readings_hold(concrete, deadline) and _recheck_counterexample(*_plain(concrete, lifted)):
             values_n = {**values, red.bound: sp.Integer(2), red.index: sp.Integer(1)}
             lifted = Counterexample(values_n, pair=pair, explanation=lifted.explanation)
             return Result("refuted", claim, counterexample=lifted, method=f"indexed reduction; {inner.method}",
