@@ -206,3 +206,26 @@ def test_a_search_step_without_its_own_deadline_is_stopped_at_the_attempts(monke
     monkeypatch.setattr(corr, "_visibly_asymmetric", endless)
     f = sp.Eq(Corr(sp.cosh(W), sp.tanh(W), W, UniformDist(-1, 1)), 0, evaluate=False)
     assert corr.prove_corr_sign(f, [], deadline=time.monotonic() + 0.5) is None
+
+
+# --- a side unbounded at an edge of the support (adversarial round 5, W2) -------------------------------
+# With w declared positive, 1/w has no definedness condition, yet E[1/w] over U(0, 1) is infinite: the
+# correlation does not exist and must not be proved (by Chebyshev's inequality or otherwise).
+
+@pytest.mark.parametrize("loss, claim, proved", [
+    ("1/w", "corr(L, w, w, uniform(0, 1)) < 0", False),          # E[1/w] = ∞
+    ("1/sqrt(w)", "corr(L, w, w, uniform(0, 1)) < 0", False),    # Var = ∞
+    ("-log(w)/w", "corr(L, w, w, uniform(0, 1)) < 0", False),    # E = ∞
+    ("1/w", "corr(L, w, w, uniform(0, 1)) > -1", False),
+    ("1/w", "corr(L, w, w, uniform(1, 2)) < 0", True),           # bounded on [1, 2]
+    ("log(w)", "corr(L, w, w, uniform(1, 2)) > 0", True),
+])
+def test_unbounded_side_at_a_support_edge(loss, claim, proved):
+    r = problem(loss=loss, params=["w"], vars={"w": "positive"}).check(claim, timeout=20)
+    assert (r.verdict == "proved") is proved, r.reason
+    assert r.verdict != "refuted"
+    if proved:
+        check_proof(r.proof, set(r.claim.hypotheses))
+    r = problem(loss=loss, params=["w"], vars={"w": "positive", "a": "positive"}).check(  # a symbolic right end
+        claim.replace("uniform(0, 1)", "uniform(0, a)"), timeout=20)
+    assert r.verdict != "proved" or proved, r.reason
