@@ -459,7 +459,7 @@ def test_printer_failure_falls_back_to_the_generic_form():
 def _full_registry():
     decide_mod = pytest.importorskip("symloss.decide")
     reg = decide_mod.TACTICS.copy()
-    for name in ("prover", "argmin", "relations", "corr"):
+    for name in ("prover", "argmin_claim", "relations", "corr"):
         pytest.importorskip("symloss.engine." + name).register(reg)
     return reg
 
