@@ -15,19 +15,16 @@ from hypothesis import strategies as st
 from symloss.language.functions import relu, sigmoid, softplus
 from symloss.render.latex import (
     SymlossLatexPrinter,
-    claim_latex,
-    counterexample_latex,
-    derivation_latex,
     escape_text,
     latex,
     math_block,
     proof_latex,
-    result_latex,
-    result_repr_latex,
     step_latex,
     symbol_latex,
     visible_width,
 )
+from symloss.render.writeup import claim_latex, counterexample_latex, derivation_latex, result_latex
+from symloss.render.writeup_notebook import result_repr_latex
 from symloss.calculus.proof import Gap, Given, Step, check_proof, iter_steps
 
 w, x, b, z = sp.symbols("w x b z", real=True)
