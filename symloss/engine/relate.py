@@ -155,8 +155,6 @@ def relation(problem, param, *, timeout: float = 10.0) -> Relation:
     deadline = start + float(timeout)
     p = _param(problem, param)
     if isinstance(p, sp.Indexed):  # one coordinate w[i]: by the reduction to the scalars w_i, x_i, r
-        from .indexed import relation_at_coordinate
-
         return relation_at_coordinate(problem, p, deadline=deadline)
     if not isinstance(p, sp.Symbol):
         raise InvalidArgument(f"relation needs a plain parameter symbol, got {p}")
@@ -358,3 +356,80 @@ def _counterexample(L, g, values, p, w1, w2) -> Counterexample:
            f"but ∂L/∂{p} = {value_text(g1)} and {value_text(g2)} differ in magnitude")
     evals = (("L", l1), (f"dL/d{p}({value_text(w1)})", g1), (f"dL/d{p}({value_text(w2)})", g2))
     return Counterexample(values, pair=(p, w1, w2), evaluations=evals, explanation=why)
+
+
+# ---------------------------------------------------------------------------
+# the relation |∂L/∂w[i]| = h(L) by the same reduction
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """The loss and the gradient along w[i] with the problem's hypotheses, in
+    the shape :func:`_find` reads (fields of expressions, ``hypotheses``)."""
+
+    loss: sp.Expr
+    gradient: sp.Expr
+    hypotheses: tuple
+
+
+def relation_at_coordinate(problem, entry, *, deadline: float):
+    """``relation(problem, 'w[i]')``: ∂L/∂w[i] is L = ℓ(Σ_j w_j x_j + b, y)
+    along w_i, so with r = Σ_(j≠i) w_j x_j the loss and the gradient are the
+    scalar ones of ŷ = w_i x_i + r + b, and :func:`relation_of`
+    decides them for every real w_i, x_i, r (the proof is about those
+    scalars).  A relation h free of r (and of w_i) holds for every n, i, w, x
+    with x_i read as x[i]; a refutation (two values of w_i, equal loss,
+    different gradient magnitudes) is lifted to n = 2, i = 1 (w[2] = r,
+    x[2] = 1) and re-checked exactly on the expanded sum."""
+    from .indexed import _find
+
+    g, L = problem.grad(entry), problem.L
+    hyps = _hypotheses(problem, [L, g])
+    red = _find(_Pair(L, g, hyps))
+    if red is None or entry not in dict(red.entries):
+        return Relation(entry, g, L, LOSS_SYMBOL, "unknown", hypotheses=hyps,
+                        reason="only the coordinate w[i] of a single sum Σ_j w_j x_j is reduced to scalars")
+    w_i = dict(red.entries)[entry]
+    L_s, g_s = red.apply(L), red.apply(g)
+    hyps_s = tuple(h for h in (red.apply(h) for h in hyps if not red.index_only(h)) if h is not sp.true)
+    if any(red.left_over(e) for e in (L_s, g_s, *hyps_s)):
+        return Relation(entry, g, L, LOSS_SYMBOL, "unknown", hypotheses=hyps,
+                        reason="the loss mentions the family beyond w[i], x[i] and the sum")
+    scalars = {s for _, s in red.entries} | {red.rest}
+    domain = _domains(problem)
+    rel = relation_of(g_s, L_s, w_i, hyps_s, tuple(getattr(problem, "labels", ())),
+                      lambda s: None if s in scalars else domain(s), deadline)
+    back = {s: e for e, s in red.entries}
+    how = "for every n and i, with r = Σ_(j≠i) w_j x_j"
+    if rel.status == "proved":
+        expr = None if rel.expr is None else rel.expr.xreplace(back)
+        if expr is not None and expr.free_symbols & (scalars | {entry}):
+            return Relation(entry, g, L, LOSS_SYMBOL, "unknown", hypotheses=hyps,
+                            reason=f"the scalar relation depends on r = Σ_(j≠i) w_j x_j or w_i ({rel.expr})")
+        return Relation(entry, g, L, LOSS_SYMBOL, "proved", expr, rel.absolute, rel.proof, hypotheses=hyps_s,
+                        reason=f"{how}: {rel.reason} (the proof is about the scalars w_i, x_i, r)",
+                        monotone=rel.monotone)
+    if rel.status == "refuted" and rel.counterexample is not None and rel.counterexample.pair is not None:
+        _, w1, w2 = rel.counterexample.pair
+        one, two = sp.Integer(1), sp.Integer(2)
+        fix = {red.bound: two, red.index: one}
+        L2, g2, e2 = L.xreplace(fix).doit(), g.xreplace(fix).doit(), entry.xreplace(fix)
+        hyps2 = tuple(h for h in (h.xreplace(fix) for h in hyps) if h is not sp.true)
+        values = {}
+        for k, v in rel.counterexample.values.items():
+            if k != w_i:
+                values[back.get(k, k).xreplace(fix) if k in back else k] = v
+        first, second = sorted((a.base for a in sp.Mul.make_args(red.total.function)), key=str)
+        values[first[two]] = values.pop(red.rest, sp.Integer(0))
+        values[second[two]] = one
+        if any(not isinstance(s, (sp.Symbol, sp.Indexed)) for s in values) or not verify_pair(
+                L2, g2, hyps2, values, e2, w1, w2):
+            return Relation(entry, g, L, LOSS_SYMBOL, "unknown", hypotheses=hyps,
+                            reason="the scalar counterexample did not re-check at n = 2, i = 1")
+        ce = _counterexample(L2, g2, values, e2, w1, w2)
+        ce = type(ce)({**ce.values, red.bound: two, red.index: one}, pair=ce.pair, evaluations=ce.evaluations,
+                      explanation=f"n = 2, i = 1 (w[2]·x[2] plays r = Σ_(j≠i) w_j x_j): {ce.explanation}")
+        return Relation(entry, g, L, LOSS_SYMBOL, "refuted", counterexample=ce, hypotheses=hyps2,
+                        reason=ce.explanation)
+    return Relation(entry, g, L, LOSS_SYMBOL, "unknown", hypotheses=hyps,
+                    reason=f"scalar form (w_i, x_i, r = Σ_(j≠i) w_j x_j): {rel.reason}")
