@@ -13,7 +13,7 @@ import symloss
 from symloss.render.pretty import one_line
 from symloss.render.terminal import claim_text
 
-RAW = re.compile(r"yhat|Abs\(|Heaviside|θ\(|Max\(|Min\(|\*\*|sigmoid\(|\bdelta\b|\bgamma\b|\bd\(L")
+RAW = re.compile(r"yhat|Abs\(|Heaviside|θ\(|Max\(|Min\(|\*\*|sigmoid\(|\brelu\(|\bdelta\b|\bgamma\b|\bd\(L")
 
 
 def _clean(text: str) -> bool:
@@ -21,7 +21,7 @@ def _clean(text: str) -> bool:
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("abs(d(L, w)) == abs(yhat - y)*abs(x)", "|∂L/∂w| = |x|⋅|y - ŷ|"),
+    ("abs(d(L, w)) == abs(yhat - y)*abs(x)", "|∂L/∂w| = |x|⋅|ŷ - y|"),
     ("d(L, w, 2) >= 0", "∂²L/∂w² ≥ 0"),
     ("sign(d(L, w)) == sign(w - argmin(L, w))", "sgn(∂L/∂w) = sgn(w - argmin_w L)"),
     ("proportional(d(L, w), L, w)", "∂L/∂w ∝ L (as w varies)"),
@@ -89,3 +89,104 @@ def test_derive_list_uses_the_notation(capsys):
     assert main(["derive", "--list"]) == 0
     out = capsys.readouterr().out
     assert "ŷ" in out and "δ" in out and _clean(out), [line for line in out.splitlines() if not _clean(line)]
+
+
+# --------------------------------------------------------------------------
+# the refuter's and the engine's explanations: formulas kept as expressions,
+# printed by the render stage in the one notation
+
+
+def test_proportional_explanation_prints_its_formulas_in_the_notation():
+    r = symloss.problem(model="linear", loss="squared").check("proportional(d(L, w), L, w)", timeout=20)
+    assert r.verdict == "refuted"
+    expl = r.counterexample.explanation
+    text = str(expl)
+    assert "A = x⋅(b + w⋅x - y)" in text and "B = (b + w⋅x - y)²/2" in text, text
+    assert _clean(text) and "*" not in text, text
+    assert "x*(b - y + w*x)" in expl.plain()  # the parser-readable form is kept
+    assert text in r.reason and "*" not in r.to_json()["reason"]
+
+
+@pytest.mark.parametrize("kw, claim, needles", [
+    # a dead ReLU: the inactive argument as an inequality in the notation
+    (dict(model="relu(w*x)", loss="(yhat - y)**2/2", params=["w"], assume=["x > 0", "y > 0"]),
+     "sign(d(L, w)) == sign(w - argmin(L, w))", ["w⋅x < 0", "left side 0, right side -1"]),
+    # Jensen: the midpoint and the two ends as values
+    (dict(model="two_layer", loss="squared"), "convex(L, w)", ["Jensen fails: E at the midpoint"]),
+    # an irrational side gets its decimal next to it
+    (dict(loss="w*exp(w)", params=["w"]), "L >= -367/1000", ["left side -exp(-1) ≈ -0.36788, right side -367/1000"]),
+])
+def test_explanations_use_the_notation(kw, claim, needles):
+    r = symloss.problem(**kw).check(claim, timeout=30)
+    assert r.verdict == "refuted", r
+    text = str(r.counterexample.explanation)
+    assert all(n in text for n in needles) and _clean(text) and "*" not in text, text
+
+
+def test_relation_refutation_explanation_uses_the_notation():
+    rel = symloss.problem(model="relu_neuron", loss="squared").relation("w", timeout=20)
+    assert rel.status == "refuted"
+    assert "∂L/∂w = " in rel.reason and _clean(rel.reason), rel.reason
+
+
+def test_explanation_pickles_and_reads_as_text():
+    import pickle
+
+    import sympy as sp
+
+    from symloss.engine.verdict import Counterexample, Explanation
+
+    x, yhat = sp.Symbol("x", real=True), sp.Symbol("yhat", real=True)
+    e = Explanation("left side ", sp.Abs(x - yhat) * x, ", right side ", sp.sqrt(2))
+    assert pickle.loads(pickle.dumps(e)) == e
+    assert str(e) == "left side x⋅|ŷ - x|, right side √2 ≈ 1.4142"
+    assert f"{e}" == str(e) and "right side" in e and ("a: " + e).parts[0] == "a: "
+    ce = Counterexample({x: 1}, explanation=e)
+    assert ce.describe() == "x = 1: " + str(e)
+
+
+def test_explanation_formulas_are_typeset_in_latex():
+    import sympy as sp
+
+    from symloss.engine.verdict import Explanation
+    from symloss.render.latex import SymlossLatexPrinter
+    from symloss.render.writeup import symbols_as_math
+
+    w, yhat, y = sp.symbols("w yhat y", real=True)
+    tex = symbols_as_math(Explanation("A = ", w * (yhat - y), " at w = ", 1), None, SymlossLatexPrinter())
+    assert tex == r"A = $\left(\hat{y} - y\right) w$ at w = $1$", tex
+
+
+# --------------------------------------------------------------------------
+# ReLU is max(0, ·) and a residual is ŷ - y, in every printer
+
+
+def test_relu_is_max_zero_everywhere():
+    import sympy as sp
+
+    from symloss.language.functions import relu
+    from symloss.render.latex import latex
+
+    z = sp.Symbol("z", real=True)
+    assert one_line(relu(z) ** 2) == "max(0, z)²"
+    assert latex(relu(z)) == r"\max\left(0, z\right)" and "ReLU" not in latex(relu(1 - z) ** 2)
+    p = symloss.problem(model="relu_neuron", loss="hinge")
+    assert "relu" not in repr(p).lower() or "relu_neuron" in repr(p).lower(), repr(p)
+    assert "max(0, " in p._repr_latex_().replace(r"\max\left(0, ", "max(0, ") or r"\max" in p._repr_latex_()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("abs(y - yhat)", "|ŷ - y|"),
+    ("abs(yhat - y)", "|ŷ - y|"),
+    ("log(cosh(y - yhat))", "log(cosh(ŷ - y))"),
+    ("abs(y + yhat)", "|y + ŷ|"),          # not a residual: as written
+    ("abs(x - w)", "|w - x|"),
+])
+def test_residuals_read_yhat_minus_y(text, expected):
+    from symloss.language.parser import parse
+    from symloss.render.latex import latex
+
+    e = parse(text)
+    assert one_line(e) == expected
+    if "ŷ - y" in expected:
+        assert r"\hat{y} - y" in latex(e) and r"y - \hat{y}" not in latex(e)

@@ -45,7 +45,7 @@ from ..calculus.convex import (  # noqa: F401 - the claim and its refutation wit
     kinks,
 )
 from ..calculus.proof import Step
-from .verdict import Counterexample, Result
+from .verdict import Counterexample, Explanation, Result
 
 __all__ = ["KINKS", "kinks", "jensen_gap", "JensenViolation", "ConvexClaim", "ConvexFact",
            "SmoothConvexity", "convexity", "register"]
@@ -149,13 +149,13 @@ def convexity(claim, ctx):
     E, v, concave = claim.expr, claim.var, claim.concave
     hyps = list(claim.hypotheses)
     ks = kinks(E, v)
-    word = "d²/d%s² %s 0" % (v, "<=" if concave else ">=")
+    word = "d²E/d%s² %s 0" % (v, "≤" if concave else "≥")
 
     def refuted(found):
         cmp = "<" if concave else ">"
-        ce = Counterexample(dict(found.values), pair=(v, found.a, found.c), explanation=(
-            f"Jensen fails: E at the midpoint {sp.sstr((found.a + found.c) / 2)} {cmp} the mean of "
-            f"E({sp.sstr(found.a)}) and E({sp.sstr(found.c)})"))
+        ce = Counterexample(dict(found.values), pair=(v, found.a, found.c), explanation=Explanation(
+            "Jensen fails: E at the midpoint ", (found.a + found.c) / 2, f" {cmp} the mean of E(", found.a,
+            ") and E(", found.c, ")"))
         return Result("refuted", claim, counterexample=ce, method="exact Jensen violation",
                       reason=ce.describe())
 

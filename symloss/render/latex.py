@@ -32,6 +32,7 @@ from typing import Any
 import sympy as sp
 from sympy.printing.latex import LatexPrinter, translate
 
+from .pretty import residual_first
 from .latex_certified import CertificatePrinterMixin
 from .latex_kinks import KinkPrinterMixin
 from .latex_minimisers import MinimiserPrinterMixin
@@ -330,6 +331,14 @@ class SymlossLatexPrinter(StepPrinterMixin, MinimiserPrinterMixin, RelationPrint
         else:
             tex = r"H\left(%s\right)" % z
         return r"\left(%s\right)^{%s}" % (tex, exp) if exp else tex
+
+    def _print_Abs(self, expr, exp=None):  # |ŷ - y|, as the residual reads everywhere
+        tex = r"\left|{%s}\right|" % self._print(residual_first(expr.args[0]))
+        return r"%s^{%s}" % (tex, exp) if exp else tex
+
+    def _print_cosh(self, expr, exp=None):
+        tex = r"\cosh%s\left(%s\right)" % ("^{%s}" % exp if exp else "", self._print(residual_first(expr.args[0])))
+        return tex
 
     def _print_sign(self, expr, exp=None):
         tex = r"\operatorname{sgn}\left(%s\right)" % self._print(expr.args[0])

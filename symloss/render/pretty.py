@@ -94,6 +94,31 @@ def name_text(name: str) -> str:
 
 
 # --------------------------------------------------------------------------
+# residuals
+
+
+def _is_prediction(s: sp.Basic) -> bool:
+    return isinstance(s, sp.Symbol) and name_text(s.name).startswith("ŷ")
+
+
+def residual_first(arg: sp.Basic) -> sp.Basic:
+    """The argument of an even function (|·|, cosh) turned round so a
+    residual reads ``ŷ - y``, as everywhere else, not ``y - ŷ``:
+    ``|y - ŷ| = |ŷ - y|``.  Any other argument is returned unchanged.
+
+    >>> y, yh = sp.symbols('y yhat', real=True)
+    >>> residual_first(y - yh), residual_first(y + yh)
+    (-y + yhat, y + yhat)
+    """
+    if not isinstance(arg, sp.Add):
+        return arg
+    coeffs = [arg.coeff(s) for s in arg.free_symbols if _is_prediction(s)]
+    if coeffs and all(c.is_number and c.is_negative for c in coeffs):
+        return -arg
+    return arg
+
+
+# --------------------------------------------------------------------------
 # the one-line printer
 
 
@@ -118,7 +143,10 @@ class _OneLine(_positive_first(StrPrinter)):
         return super()._print_Pow(expr, rational=rational)
 
     def _print_Abs(self, expr):
-        return "|%s|" % self._print(expr.args[0])
+        return "|%s|" % self._print(residual_first(expr.args[0]))
+
+    def _print_cosh(self, expr):
+        return "cosh(%s)" % self._print(residual_first(expr.args[0]))
 
     def _print_Max(self, expr):
         return "max(%s)" % ", ".join(self._print(a) for a in expr.args)
@@ -130,6 +158,9 @@ class _OneLine(_positive_first(StrPrinter)):
         z = self._print(expr.args[0])
         h0 = expr.args[1] if len(expr.args) > 1 else None
         return "𝟙[%s ≥ 0]" % z if h0 == 1 else "𝟙[%s > 0]" % z
+
+    def _print_relu(self, expr):  # the one notation: max(0, z), as LaTeX prints it
+        return "max(0, %s)" % self._print(expr.args[0])
 
     def _print_sigmoid(self, expr):
         return "σ(%s)" % self._print(expr.args[0])
@@ -151,6 +182,8 @@ class _OneLine(_positive_first(StrPrinter)):
         name = type(expr).__name__
         if name == "sigmoid":
             return self._print_sigmoid(expr)
+        if name == "relu":
+            return self._print_relu(expr)
         return super()._print_Function(expr)
 
     def _print_Exp1(self, expr):
@@ -217,7 +250,7 @@ def one_line(expr: sp.Basic) -> str:
     'x if x > 0; w^20 otherwise'
     >>> d, yh = sp.symbols('delta yhat', real=True)
     >>> one_line(sp.Piecewise(((yh - y)**2/2, d > abs(y - yh)), (d*(abs(y - yh) - d/2), True)))
-    '(ŷ - y)²/2 if δ > |y - ŷ|; δ⋅(|y - ŷ| - δ/2) otherwise'
+    '(ŷ - y)²/2 if δ > |ŷ - y|; δ⋅(|ŷ - y| - δ/2) otherwise'
     >>> one_line(sp.Heaviside(w, 0) + sp.Max(w, 0))
     '𝟙[w > 0] + max(0, w)'
     """

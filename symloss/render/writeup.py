@@ -335,7 +335,12 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
 
 def symbols_as_math(text: Any, claim: Any, p: SymlossLatexPrinter) -> str:
     """Engine text made safe (escaped), with the claim's symbol names set as
-    math: "every w is a minimiser" becomes "every $w$ is a minimiser"."""
+    math: "every w is a minimiser" becomes "every $w$ is a minimiser".  An
+    :class:`~symloss.engine.verdict.Explanation` keeps its formulas as
+    expressions: they are typeset (``left side $\\sigma\\left(2\\right)$``)."""
+    parts = getattr(text, "parts", None)
+    if isinstance(parts, tuple):
+        return "".join(symbols_as_math(t, claim, p) if isinstance(t, str) else "$%s$" % p.doprint(t) for t in parts)
     out = escape_text(text)
     names = {s for s in list(getattr(claim, "symbols", ()) or ()) + [getattr(claim, "var", None)] if isinstance(s, sp.Symbol)}
     for s in sorted(names, key=lambda s: -len(s.name)):

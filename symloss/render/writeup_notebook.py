@@ -207,7 +207,7 @@ def _repr_counterexample(cx: Any, claim: Any, p: SymlossLatexPrinter) -> str:
     if ratio and len(ratio) <= MAX_PART:
         out += r" \\ & " + ratio
     elif pair and expl:
-        out += r" \\ & \text{%s}" % _mathjax_text(expl if len(expl) <= 70 else expl[:67] + "...")
+        out += r" \\ & " + _explanation_tex(getattr(cx, "explanation", ""), p)
     own = _sides(claim, values, p) if not pair else None
     if own:
         out += r" \\ & " + own
@@ -278,6 +278,19 @@ def relation_repr_latex(rel: Any) -> str:
                 r"\text{ the loss is equal but } |%s| \text{ differs}$") % (
             d, vals or r"\text{any values}", p.doprint(var), p.doprint(a), p.doprint(b), d)
     return r"$\text{unknown: no relation found for } %s$" % d
+
+
+def _explanation_tex(expl: Any, p: SymlossLatexPrinter) -> str:
+    """An engine explanation for MathJax: its formulas typeset when it keeps
+    them as expressions and the whole stays short, else its text (cut at 70
+    characters)."""
+    parts = getattr(expl, "parts", None)
+    if isinstance(parts, tuple):
+        tex = "".join(r"\text{%s}" % _mathjax_text(t) if isinstance(t, str) else p.doprint(t) for t in parts)
+        if len(tex) <= MAX_PART:
+            return tex
+    text = str(expl)
+    return r"\text{%s}" % _mathjax_text(text if len(text) <= 70 else text[:67] + "...")
 
 
 def _mathjax_text(s: str) -> str:
