@@ -112,7 +112,7 @@ def test_proportional_explanation_prints_its_formulas_in_the_notation():
     (dict(model="relu(w*x)", loss="(yhat - y)**2/2", params=["w"], assume=["x > 0", "y > 0"]),
      "sign(d(L, w)) == sign(w - argmin(L, w))", ["w⋅x < 0", "left side 0, right side -1"]),
     # Jensen: the midpoint and the two ends as values
-    (dict(model="two_layer", loss="squared"), "convex(L, w)", ["Jensen fails: E at the midpoint"]),
+    (dict(model="two_layer", loss="squared"), "convex(L, w)", ["Jensen fails: at the midpoint w = ", "the mean of its values", "≈"]),
     # an irrational side gets its decimal next to it
     (dict(loss="w*exp(w)", params=["w"]), "L >= -367/1000", ["left side -exp(-1) ≈ -0.36788, right side -367/1000"]),
 ])
@@ -190,3 +190,44 @@ def test_residuals_read_yhat_minus_y(text, expected):
     assert one_line(e) == expected
     if "ŷ - y" in expected:
         assert r"\hat{y} - y" in latex(e) and r"y - \hat{y}" not in latex(e)
+
+
+@pytest.mark.parametrize("kw, claim, needle", [
+    (dict(model="linear", loss="exponential"), "proportional(d(L, w), L, w)", "A = c·B with c = -x⋅y, free of w"),
+    (dict(model="logistic", loss="bce"), "nondecreasing(abs(d(L, w)), L, w)", "h(t) = (1 - exp(-t))⋅|x|"),
+    (dict(model="linear", loss="huber"), "nondecreasing(abs(d(L, w)), L, w)", "B(v₁) ≤ B(v₂) ⇒ A(v₁) ≤ A(v₂)"),
+])
+def test_proof_reasons_use_the_notation(kw, claim, needle):
+    r = symloss.problem(**kw).check(claim, timeout=30)
+    assert r.verdict == "proved" and needle in r.reason and _clean(r.reason) and "*" not in r.reason, r.reason
+
+
+def test_long_values_of_the_point_are_named_in_relate():
+    """A long exact value given to a symbol of the point is shown once and
+    named in the formulas that contain it (``(c + tanh(1) - 1)²/2 with c as
+    above``)."""
+    import sympy as sp
+
+    from symloss.render.terminal import _named_values, _short
+
+    c = sp.Symbol("c", real=True)
+    long = (sp.tanh(2) ** 2 / 2 + sp.tanh(1) - sp.tanh(2)) / (sp.tanh(1) - sp.tanh(2))
+    named = _named_values({c: long, sp.Symbol("x", real=True): sp.Integer(1)})
+    assert named == {long: c}
+    text = _short((long + sp.tanh(1) - 1) ** 2 / 2, named=named)
+    assert text.startswith("≈ ") and "(exactly (c + tanh(1) - 1)²/2 with c as above)" in text, text
+
+
+def test_explanation_in_a_notebook_is_typeset():
+    """Jupyter shows an explanation's formulas as MathJax (ŷ as \\hat{y}),
+    its words as text."""
+    import sympy as sp
+
+    from symloss.engine.verdict import Explanation
+    from symloss.render.latex import SymlossLatexPrinter
+    from symloss.render.writeup_notebook import _explanation_tex
+
+    w, yhat, y = sp.symbols("w yhat y", real=True)
+    tex = _explanation_tex(Explanation("A = ", w * (yhat - y), " at w = ", sp.sqrt(2)), SymlossLatexPrinter())
+    assert tex == r"\text{A = }\left(\hat{y} - y\right) w\text{ at w = }\sqrt{2}", tex
+    assert _explanation_tex("plain words", SymlossLatexPrinter()) == r"\text{plain words}"
