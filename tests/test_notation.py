@@ -231,3 +231,43 @@ def test_explanation_in_a_notebook_is_typeset():
     tex = _explanation_tex(Explanation("A = ", w * (yhat - y), " at w = ", sp.sqrt(2)), SymlossLatexPrinter())
     assert tex == r"\text{A = }\left(\hat{y} - y\right) w\text{ at w = }\sqrt{2}", tex
     assert _explanation_tex("plain words", SymlossLatexPrinter()) == r"\text{plain words}"
+    # the notation's symbols leave \text (pdflatex cannot set ⋅ or ŷ there); a long one is cut with "..."
+    assert _explanation_tex("A(1)⋅B(2) ≤ ŷ", SymlossLatexPrinter()) == \
+        r"\text{A(1)} \cdot \text{B(2) } \leq \text{ } \hat{y} ", _explanation_tex("A(1)⋅B(2) ≤ ŷ", SymlossLatexPrinter())
+    long = Explanation(*(["term ", w ** 2 * yhat, ", "] * 40))
+    tex = _explanation_tex(long, SymlossLatexPrinter())
+    assert tex.endswith(r"\text{ ...}") and len(tex) < 300, tex
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a case split inside a product is bracketed (never "x⋅a if c; b otherwise⋅𝟙[…]")
+    ("x*where(w > 0, w, 0)", "x⋅(w if w > 0; 0 otherwise)"),
+    # odd functions of a residual read forward, the sign moved out
+    ("-delta*sign(y - yhat)", "δ⋅sgn(ŷ - y)"),
+    ("-x*tanh(y - yhat)", "x⋅tanh(ŷ - y)"),
+    ("sign(y - w*x - b)", "-sgn(b + w⋅x - y)"),
+    ("abs(y - w*x - b)", "|b + w⋅x - y|"),
+    ("sign(x - w)", "sgn(x - w)"),            # no label, no prediction: as written
+])
+def test_cases_and_residuals_read_as_written_mathematics(text, expected):
+    from symloss.language.parser import parse
+
+    assert one_line(parse(text)) == expected
+
+
+def test_derive_steps_bracket_cases_and_read_residuals_forward(capsys):
+    from symloss.cli import main
+
+    assert main(["derive", "--model", "relu_neuron", "--loss", "huber", "--steps", "--param", "w"]) == 0
+    out = capsys.readouterr().out
+    assert "∂ℓ/∂ŷ = (ŷ - y if δ > |ŷ - y|; δ⋅sgn(ŷ - y) otherwise);" in out, out
+    assert "otherwise⋅" not in out and "sgn(y - " not in out and "|y - " not in out, out
+    assert _clean(out), out
+
+
+def test_missing_minimiser_slope_explanation_uses_the_notation():
+    r = symloss.problem(model="w*x", loss="squared").check("d(argmin(L, w), y) * x == 1", timeout=30)
+    assert r.verdict == "refuted", r
+    text = str(r.counterexample.explanation)
+    assert "∂(argmin over w)/∂y fails" in text and "the coefficient x²/2 of w² is 0" in text, text
+    assert _clean(text) and "*" not in text, text

@@ -32,7 +32,7 @@ from typing import Any
 import sympy as sp
 from sympy.printing.latex import LatexPrinter, translate
 
-from .pretty import residual_first
+from .pretty import residual_first, residuals_forward
 from .latex_certified import CertificatePrinterMixin
 from .latex_kinks import KinkPrinterMixin
 from .latex_minimisers import MinimiserPrinterMixin
@@ -282,6 +282,11 @@ class SymlossLatexPrinter(StepPrinterMixin, MinimiserPrinterMixin, RelationPrint
         self.labels: dict = dict(labels or {})
 
     def doprint(self, expr, *args, **kwargs):
+        if isinstance(expr, sp.Expr):  # sgn(ŷ - y), not -sgn(y - ŷ): residuals read forward
+            try:
+                expr = residuals_forward(expr)
+            except Exception:  # noqa: BLE001 - the expression as it is
+                pass
         out = super().doprint(expr, *args, **kwargs)
         return _unbrace_calls(out) if isinstance(out, str) else out
 

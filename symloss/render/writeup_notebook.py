@@ -285,12 +285,36 @@ def _explanation_tex(expl: Any, p: SymlossLatexPrinter) -> str:
     them as expressions and the whole stays short, else its text (cut at 70
     characters)."""
     parts = getattr(expl, "parts", None)
-    if isinstance(parts, tuple):
-        tex = "".join(r"\text{%s}" % _mathjax_text(t) if isinstance(t, str) else p.doprint(t) for t in parts)
-        if len(tex) <= MAX_PART:
-            return tex
-    text = str(expl)
-    return r"\text{%s}" % _mathjax_text(text if len(text) <= 70 else text[:67] + "...")
+    if not isinstance(parts, tuple):
+        text = str(expl)
+        return _text_tex(text if len(text) <= 70 else text[:67] + "...")
+    out = ""
+    for t in parts:  # formulas typeset, words as text, cut with "..." where the cell would overflow
+        piece = _text_tex(t) if isinstance(t, str) else p.doprint(t)
+        if len(out) + len(piece) > MAX_PART:
+            return out + r"\text{ ...}"
+        out += piece
+    return out
+
+
+def _text_tex(s: str) -> str:
+    """Words for MathJax and pdflatex alike: ASCII runs in ``\\text{}``, the
+    notation's symbols (ŷ, ⋅, ², ≤, ∂, Greek) as math commands."""
+    from .latex import _UNICODE_MATH, _greek_command
+
+    out, run = [], ""
+    for ch in s:
+        if ord(ch) < 128:
+            run += ch
+            continue
+        if run:
+            out.append(r"\text{%s}" % _mathjax_text(run))
+            run = ""
+        cmd = _UNICODE_MATH.get(ch) or _greek_command(ch)
+        out.append(" %s " % cmd if cmd else r"\text{?}")
+    if run:
+        out.append(r"\text{%s}" % _mathjax_text(run))
+    return "".join(out)
 
 
 def _mathjax_text(s: str) -> str:
