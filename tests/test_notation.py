@@ -271,3 +271,15 @@ def test_missing_minimiser_slope_explanation_uses_the_notation():
     text = str(r.counterexample.explanation)
     assert "∂(argmin over w)/∂y fails" in text and "the coefficient x²/2 of w² is 0" in text, text
     assert _clean(text) and "*" not in text, text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("-x*(y - yhat)", "x⋅(ŷ - y)"),
+    ("x/(y - yhat)", "-x/(ŷ - y)"),
+    ("(y - yhat)**2/2", "(ŷ - y)²/2"),
+    ("x*(y - w*x - b)", "-x⋅(b + w⋅x - y)"),
+])
+def test_residual_factors_read_forward(text, expected):
+    from symloss.language.parser import parse
+
+    assert one_line(parse(text)) == expected

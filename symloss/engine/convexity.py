@@ -132,8 +132,8 @@ def _kink_points(E, v, ks, symbols, deadline):
 
 
 def _jensen_words(found, cmp: str) -> Explanation:
-    """``Jensen fails: at the midpoint w = 1 the function is 1, > 1/2, the mean
-    of its values 0 and 1 at w = 0 and w = 2`` (exact values; the render
+    """``Jensen fails: at the midpoint w = 1 the function is 1, more than 1/2,
+    the mean of its values 0 and 1 at w = 0 and w = 2`` (exact values; the render
     stage adds decimals); the bare comparison when a value cannot be had."""
     from ..calculus.exact import substitute
 
@@ -143,9 +143,9 @@ def _jensen_words(found, cmp: str) -> Explanation:
         fa, fc, fm = (substitute(found.f, {**dict(found.values), v: t}) for t in (a, c, m))
     except Exception:  # noqa: BLE001 - the words are a courtesy; the gap was verified exactly
         return Explanation("Jensen fails: E at the midpoint ", m, f" {cmp} the mean of E(", a, ") and E(", c, ")")
-    return Explanation("Jensen fails: at the midpoint ", v, " = ", m, " the function is ", fm, f", {cmp} ",
-                       (fa + fc) / 2, ", the mean of its values ", fa, " and ", fc, " at ", v, " = ", a,
-                       " and ", v, " = ", c)
+    return Explanation("Jensen fails: at the midpoint ", v, " = ", m, " the function is ", fm, ", ",
+                       "more" if cmp == ">" else "less", " than ", (fa + fc) / 2, ", the mean of its values ", fa,
+                       " and ", fc, " at ", v, " = ", a, " and ", v, " = ", c)
 
 
 def _mentions_minimiser(e) -> bool:

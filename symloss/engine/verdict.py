@@ -121,11 +121,9 @@ class Explanation:
     def __contains__(self, text: str) -> bool:
         return text in str(self) or text in self.plain()
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other) -> bool:  # (not equal to a str: the hash is the parts')
         if isinstance(other, Explanation):
             return self.parts == other.parts
-        if isinstance(other, str):
-            return other in (str(self), self.plain())
         return NotImplemented
 
     def __hash__(self) -> int:

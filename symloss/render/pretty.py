@@ -142,14 +142,25 @@ def residuals_forward(expr: sp.Basic) -> sp.Basic:
     if not isinstance(expr, sp.Basic) or expr.is_Atom or not expr.args:
         return expr
     args = tuple(residuals_forward(a) for a in expr.args)
+    if isinstance(expr, sp.Pow) and args[1].is_Integer and args[1] % 2 == 0 and isinstance(args[0], sp.Add) \
+            and residual_first(args[0]) is not args[0]:  # (y - ŷ)² = (ŷ - y)²
+        return sp.Pow(-args[0], args[1], evaluate=False)
     if isinstance(expr, _ODD) and residual_first(args[0]) is not args[0]:
         return sp.Mul(sp.S.NegativeOne, type(expr)(-args[0], evaluate=False), evaluate=False)
     if isinstance(expr, sp.Mul):
-        flips = [isinstance(a, sp.Mul) and len(a.args) == 2 and a.args[0] is sp.S.NegativeOne
-                 and isinstance(a.args[1], _ODD) for a in args]
-        if any(flips):
-            sign = (-1) ** sum(flips)
-            rest = [a.args[1] if f else a for a, f in zip(args, flips)]
+        flips, rest = 0, []
+        for a in args:
+            if isinstance(a, sp.Mul) and len(a.args) == 2 and a.args[0] is sp.S.NegativeOne \
+                    and isinstance(a.args[1], _ODD):
+                flips, a = flips + 1, a.args[1]
+            elif isinstance(a, sp.Add) and residual_first(a) is not a:  # -x⋅(y - ŷ) = x⋅(ŷ - y)
+                flips, a = flips + 1, -a
+            elif isinstance(a, sp.Pow) and a.exp.is_Integer and isinstance(a.base, sp.Add) \
+                    and residual_first(a.base) is not a.base:  # 1/(y - ŷ) = -1/(ŷ - y)
+                flips, a = flips + int(a.exp % 2), sp.Pow(-a.base, a.exp, evaluate=False)
+            rest.append(a)
+        if rest != list(args):
+            sign = (-1) ** flips
             coeff = [a for a in rest if a.is_Number]
             others = [a for a in rest if not a.is_Number]
             c = sign * sp.Mul(*coeff)
