@@ -300,7 +300,7 @@ def _explanation_tex(expl: Any, p: SymlossLatexPrinter) -> str:
 def _text_tex(s: str) -> str:
     """Words for MathJax and pdflatex alike: ASCII runs in ``\\text{}``, the
     notation's symbols (ŷ, ⋅, ², ≤, ∂, Greek) as math commands."""
-    from .latex import _UNICODE_MATH, _greek_command
+    from .latex_text import _UNICODE_MATH, _greek_command
 
     out, run = [], ""
     for ch in s:
