@@ -216,7 +216,8 @@ def convexity(claim, ctx):
     if inner.verdict == "proved" and not ks and inner.proof is not None and domain is not None:
         step = SmoothConvexity(E, v, concave, second, inner.proof, domain)
         return Result("proved", claim, proof=step, method="second derivative on a smooth function",
-                      reason=f"E is smooth in {v} and {word} is proved ({inner.reason})")
+                      reason=f"no kink depends on {v}, the admissible {v} form an interval, and the second derivative "
+                             f"is {'≤' if concave else '≥'} 0 ({inner.reason})")
     if inner.verdict == "refuted" and inner.counterexample is not None:
         values = inner.counterexample.as_dict()
         for centre in ([values[v]] if v in values else list(_SIMPLE)):
