@@ -471,8 +471,23 @@ def check_claim(problem, text: str, assume=(), timeout: float = 10.0, *, seed: i
     start = time.monotonic()
     claim = parse_claim(problem, text, assume=assume)
     result = decide(claim, deadline=start + float(timeout), seed=seed, name=name)
+    result = _by_sample(result, problem)
     # the seconds the caller waited: reading the claim (which differentiates) included
     return dataclasses.replace(result, seconds=time.monotonic() - start)
+
+
+def _by_sample(result: Result, problem) -> Result:
+    """A batch's counterexample lists its values sample by sample (the
+    claim does not know the problem's samples; the problem does)."""
+    from .calculus.dataset import sample_groups
+
+    ce = result.counterexample
+    groups = sample_groups(problem) if ce is not None and not ce.samples else ()
+    if not groups:
+        return result
+    grouped = dataclasses.replace(ce, samples=groups)
+    reason = grouped.describe() if result.reason == ce.describe() else result.reason
+    return dataclasses.replace(result, counterexample=grouped, reason=reason)
 
 
 def decide_convexity(problem, param, *, concave: bool = False, assume=(), timeout: float = 10.0) -> Result:

@@ -171,3 +171,37 @@ def test_an_instance_is_a_claim_of_the_same_kind():
     for text, kind in [("convex(L, w)", ConvexClaim), ("proportional(d(L, w), L, w)", Proportional),
                        ("L >= 0", Pointwise)]:
         assert isinstance(instance(parse_claim(p, text), 2)[0], kind)
+
+
+# -- counterexamples listed sample by sample ---------------------------------------------------
+
+@pytest.mark.parametrize("samples, vars", [(2, {}), (3, {}), ("n", {"y": "real"})])
+def test_counterexample_is_listed_sample_by_sample(samples, vars):
+    from symloss.render.latex import result_latex
+    from symloss.render.terminal import refutation_text
+
+    r = problem("linear", "exponential", vars=vars, samples=samples).check("proportional(d(L, w), L, w)", timeout=60)
+    assert r.verdict == "refuted", r.reason
+    ce = r.counterexample
+    shared, groups = ce.by_sample()
+    N = len(groups)
+    assert N >= 2 and [k for k, _ in groups] == list(range(1, N + 1))
+    assert {str(s) for s in dict(shared)} >= {"b"} and not any(str(s)[0] in "xy" for s in dict(shared))
+    for k, items in groups:
+        assert {str(s) for s, _ in items} == {f"x_{k}", f"y_{k}"}
+    # JSON: shared values and the pair first, then sample 1's, sample 2's, ...
+    keys = list(ce.to_json())
+    tail = [f"{c}_{k}" for k in range(1, N + 1) for c in "xy"]
+    assert keys[-len(tail):] == tail and "w" in keys[:-len(tail)]
+    assert r.to_json()["samples"] == [{f"x_{k}": ce.to_json()[f"x_{k}"], f"y_{k}": ce.to_json()[f"y_{k}"]}
+                                      for k in range(1, N + 1)]
+    # text and LaTeX: "sample 1: …; sample 2: …" after the shared values
+    for text in (ce.describe(), refutation_text(r), result_latex(r)):
+        assert all(f"sample {k}:" in text for k in range(1, N + 1))
+        assert text.index("b = 1" if "b = 1" in text else "sample 1:") <= text.index("sample 1:") < text.index("sample 2:")
+
+
+def test_one_sample_counterexamples_are_not_grouped():
+    r = problem("linear", "squared").check("proportional(d(L, w), L, w)", timeout=60)
+    assert r.verdict == "refuted" and not r.counterexample.samples
+    assert "sample" not in r.counterexample.describe() and "samples" not in r.to_json()

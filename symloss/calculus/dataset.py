@@ -45,7 +45,8 @@ from ..errors import InvalidArgument
 from ..language.domains import SymbolTable
 from ..language.kernel import substitute
 
-__all__ = ["check_samples", "copy_name", "batch_problem", "expand", "per_sample_symbols", "INDEX_NAME"]
+__all__ = ["check_samples", "copy_name", "batch_problem", "expand", "per_sample_symbols", "sample_groups",
+           "INDEX_NAME"]
 
 #: The summation index of a symbolic batch (``x[i]``).
 INDEX_NAME = "i"
@@ -90,6 +91,22 @@ def per_sample_symbols(single) -> tuple:
     if single.model is None:
         out += [s for s in single.L.free_symbols if isinstance(s, sp.Symbol) and s.name == "yhat"]
     return tuple(sorted(set(out), key=sp.default_sort_key))
+
+
+def sample_groups(problem) -> tuple:
+    """``((k, names of sample k's symbols), ...)`` for a problem over N ≥ 2
+    samples (``x_k``, ``y_k``, ``yhat_k``), else ``()``: how a counterexample
+    lists its values sample by sample.
+
+    >>> from symloss.problem import problem
+    >>> sample_groups(problem('linear', 'squared', samples=2))
+    ((1, ('x_1', 'y_1', 'yhat_1')), (2, ('x_2', 'y_2', 'yhat_2')))
+    """
+    n, single = getattr(problem, "samples", None), getattr(problem, "sample", None)
+    if not isinstance(n, int) or n < 2 or single is None:
+        return ()
+    names = [s.name for s in per_sample_symbols(single)] + (["yhat"] if single.model is not None else [])
+    return tuple((k, tuple(copy_name(name, k) for name in names)) for k in range(1, n + 1))
 
 
 def _refuse_unsupported(single) -> None:

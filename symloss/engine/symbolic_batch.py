@@ -54,8 +54,11 @@ def _lift(claim, N: int, ce, mapping) -> Counterexample:
     values = {n: sp.Integer(N), **dict(ce.values)}
     if i is not None:
         values[i] = sp.Integer(1)
+    groups = tuple((k, tuple(sorted(s.name for e, s in mapping.items() if int(e.indices[0]) == k)))
+                   for k in sorted({int(e.indices[0]) for e in mapping}))
     return Counterexample(values, pair=ce.pair, evaluations=ce.evaluations,
-                          explanation=f"at n = {N}: {ce.explanation}" if ce.explanation else f"at n = {N}")
+                          explanation=f"at n = {N}: {ce.explanation}" if ce.explanation else f"at n = {N}",
+                          samples=groups)
 
 
 def _recheck(claim, N, ce, mapping, recheck) -> bool:
