@@ -78,3 +78,13 @@ class KinkPrinterMixin:
                    self._m(step.term), names, _shape(step), v, self.ref(step.premise) or "", _shape(step),
                    _shape(step)))
         return self.step_line(step, why, cite=False)
+
+    def _print_SumAbstraction(self, step) -> str:
+        parts = []
+        for a, s in step.splits.names:
+            parts.append("$%s = %s$" % (self.doprint(s), self.doprint(a)))
+        why = ("each sum over the samples splits by linearity into the parameters' monomials times sums of the data "
+               "alone (%s); the claim with each data sum a real variable holds for every real value of those "
+               "variables, under the translated hypotheses and the data sums' proved signs (that proof is re-checked), "
+               "so it holds at the actual sums, for every number of samples" % ", ".join(parts))
+        return self.step_line(step, why, cite=False)
