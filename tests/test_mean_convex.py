@@ -78,7 +78,6 @@ PROVED = [
     ("linear", "squared", 2, {}, ConvexTermSum),
     ("logistic", "bce", 3, {}, ConvexTermSum),
     ("linear", "hinge", 3, {}, ConvexTermSum),
-    ("relu_neuron", "poisson_nll_identity", 2, {}, ConvexTermSum),
     ("linear", "exponential", 2, {}, ConvexTermSum),
     ("linear", "squared", "n", {}, ConvexMeanOverN),
     ("linear", "exponential", "n", {"y": "real"}, ConvexMeanOverN),
@@ -93,8 +92,7 @@ def test_mean_of_convex_terms_is_proved_and_rechecked(model, loss, samples, vars
     assert r.verdict == "proved", r.reason
     assert isinstance(r.proof, cls), type(r.proof).__name__
     check_proof(r.proof, set(r.claim.hypotheses))
-    if model != "relu_neuron":  # (its per-sample requirement relu(b + w x_k) > 0 restricts w: not attacked here)
-        _jensen_attack(model, loss, samples if isinstance(samples, int) else 4, vars)
+    _jensen_attack(model, loss, samples if isinstance(samples, int) else 4, vars)
 
 
 def test_a_renaming_onto_the_variable_is_refused():
@@ -108,14 +106,14 @@ def test_a_renaming_onto_the_variable_is_refused():
 
 
 def test_the_renamed_hypotheses_must_be_given():
-    """relu_neuron + Poisson: sample 1's proof cites relu(b + w x_1) > 0; the
-    copies need relu(b + w x_2) > 0 as a hypothesis of the claim."""
-    r = _check(problem("relu_neuron", "poisson_nll_identity", samples=2), "convex(L, w)")
+    """logistic + BCE: sample 1's proof cites y_1 ∈ {0, 1}; the copy needs
+    y_2 ∈ {0, 1} as a hypothesis of the claim."""
+    r = _check(problem("logistic", "bce", samples=2), "convex(L, w)")
     assert isinstance(r.proof, ConvexTermSum) and r.proof.givens
     with pytest.raises(ProofCheckError, match="not given"):
         check_proof(dataclasses.replace(r.proof, givens=()), set(r.claim.hypotheses))
-    # and a given must be a hypothesis of the claim: the claim without the copy's requirement fails
-    fewer = {h for h in r.claim.hypotheses if "x_2" not in str(h) or "relu" not in str(h)}
+    # and a given must be a hypothesis of the claim: the claim without sample 2's label domain fails
+    fewer = {h for h in r.claim.hypotheses if "y_2" not in str(h)}
     with pytest.raises(ProofCheckError):
         check_proof(r.proof, fewer)
 
