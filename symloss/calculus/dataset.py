@@ -111,10 +111,17 @@ def sample_groups(problem) -> tuple:
 
 def _refuse_unsupported(single) -> None:
     if isinstance(single.model, tuple):
-        raise InvalidArgument("samples: a vector model (several outputs per sample) is not supported with samples")
+        raise InvalidArgument(
+            "samples: a vector model (several outputs per sample, yhat1, yhat2, ...) is not supported with samples: "
+            "a batch names each sample's prediction yhat_k and differentiates L through them, and a vector "
+            "prediction per sample would need the names yhat1_k, ... and a chain rule through N x outputs that the "
+            "batch does not build yet; state the claim for one sample, or use a scalar-output model")
     if single.L.atoms(sp.Indexed) or single.L.has(sp.Sum):
-        raise InvalidArgument("samples: a model or loss with indexed families or sums (such as linear_n) "
-                              "is not supported with samples")
+        raise InvalidArgument(
+            "samples: a model or loss with indexed families or sums (such as linear_n) is not supported with "
+            "samples: each sample would copy the family x[j] into a family of its own (x_k[j]), and the reduction "
+            "of a claim about w[i] to the scalars w_i, x_i, r is stated for one sample only; use linear, linear2 or "
+            "linear3 for a batch")
 
 
 def _names_of(single) -> set:
