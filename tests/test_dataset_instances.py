@@ -177,7 +177,7 @@ def test_an_instance_is_a_claim_of_the_same_kind():
 
 @pytest.mark.parametrize("samples, vars", [(2, {}), (3, {}), ("n", {"y": "real"})])
 def test_counterexample_is_listed_sample_by_sample(samples, vars):
-    from symloss.render.latex import result_latex
+    from symloss.render.writeup import result_latex
     from symloss.render.terminal import refutation_text
 
     r = problem("linear", "exponential", vars=vars, samples=samples).check("proportional(d(L, w), L, w)", timeout=60)
