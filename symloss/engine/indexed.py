@@ -444,8 +444,10 @@ def decide_indexed(claim, decide, recheck, *, deadline: float, seed: int = 0, na
     if inner.verdict == "refuted" and inner.counterexample is not None:
         ce = inner.counterexample
         concrete, values, pair, Counterexample = _instance(claim, red, dict(ce.values), getattr(ce, "pair", None))
+        from .verdict import Explanation
+
         plays = " (w[2]·x[2] plays r = Σ_(j≠i) w_j x_j)" if red.total is not None else ""
-        lifted = Counterexample(values, pair=pair, explanation=f"n = 2, i = 1{plays}: {ce.explanation}")
+        lifted = Counterexample(values, pair=pair, explanation=Explanation(f"n = 2, i = 1{plays}: ", ce.explanation))
         if _readings_hold(concrete, deadline) and _recheck_counterexample(*_plain(concrete, lifted)):
             values_n = {**values, red.bound: sp.Integer(2), red.index: sp.Integer(1)}
             lifted = Counterexample(values_n, pair=pair, explanation=lifted.explanation)

@@ -17,7 +17,7 @@ from typing import Any, Mapping
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
-__all__ = ["VERDICTS", "Evidence", "Counterexample", "Result", "value_text"]
+__all__ = ["VERDICTS", "Evidence", "Explanation", "Counterexample", "Result", "value_text"]
 
 #: The three verdicts, in the order the JSON contract lists them.
 VERDICTS = ("proved", "refuted", "unknown")
@@ -52,6 +52,88 @@ def _pretty_claim(text: str) -> str:
         return printer("claim_text")(text)
     except Exception:  # a repr never raises
         return text
+
+
+class Explanation:
+    """One sentence for the reader whose formulas stay SymPy expressions.
+
+    The engine and the refuter build it from text and expressions
+    (``Explanation("left side ", lhs, ", right side ", rhs)``); ``str()``
+    prints it through the render stage's printer (``explanation_text`` in
+    :data:`symloss.printing.PRINTERS`: the documents' notation, ŷ, |·|, σ,
+    ⋅, ², with decimals next to irrational values) and a LaTeX document sets
+    the expressions as mathematics.  :meth:`plain` is the text our parser
+    reads back (``sqrt(2)``, ``x*(b + w*x - y)``).  Nested explanations are
+    flattened; it pickles (workers send it back) and compares by its parts.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> e = Explanation("left side ", x**2, ", right side ", sp.sqrt(2))
+    >>> e.plain()
+    'left side x**2, right side sqrt(2)'
+    >>> str(e)
+    'left side x², right side √2 ≈ 1.4142'
+    """
+
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts: Any):
+        flat: list = []
+        for part in parts:
+            if isinstance(part, Explanation):
+                flat.extend(part.parts)
+            elif isinstance(part, str):
+                if part:
+                    flat.append(part)
+            else:
+                flat.append(sp.sympify(part))
+        object.__setattr__(self, "parts", tuple(flat))
+
+    def __setattr__(self, name, value):
+        raise AttributeError("an Explanation is immutable")
+
+    def __reduce__(self):
+        return (Explanation, self.parts)
+
+    def plain(self) -> str:
+        """The sentence with every formula as text our parser reads back."""
+        return "".join(p if isinstance(p, str) else value_text(p) for p in self.parts)
+
+    def __str__(self) -> str:
+        try:
+            from ..printing import printer
+
+            return printer("explanation_text")(self.parts)
+        except Exception:  # noqa: BLE001 - printing never fails: the parser-readable form
+            return self.plain()
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        return f"Explanation({str(self)!r})"
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __contains__(self, text: str) -> bool:
+        return text in str(self) or text in self.plain()
+
+    def __eq__(self, other) -> bool:  # (not equal to a str: the hash is the parts')
+        if isinstance(other, Explanation):
+            return self.parts == other.parts
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.parts)
+
+    def __add__(self, other):
+        return Explanation(self, other) if isinstance(other, (str, Explanation)) else NotImplemented
+
+    def __radd__(self, other):
+        return Explanation(other, self) if isinstance(other, str) else NotImplemented
 
 
 @dataclass(frozen=True)
@@ -90,7 +172,8 @@ class Counterexample:
     ``proportional``/``nondecreasing`` claims ``pair = (var, v1, v2)`` gives
     the two values of the bound variable that break the claim.
     ``evaluations`` holds exact values of the compared sides (label → value)
-    and ``explanation`` one sentence for the reader.
+    and ``explanation`` one sentence for the reader (a :class:`Explanation`
+    whose formulas print in the documents' notation, or plain text).
 
     >>> x, w = sp.symbols('x w', real=True)
     >>> ce = Counterexample({x: sp.Rational(1, 2)}, pair=(w, -1, sp.Rational(-1, 2)))
@@ -101,7 +184,10 @@ class Counterexample:
     values: Mapping[sp.Symbol, sp.Basic]
     pair: tuple[sp.Symbol, sp.Basic, sp.Basic] | None = None
     evaluations: tuple[tuple[str, sp.Basic], ...] = ()
-    explanation: str = ""
+    explanation: str | Explanation = ""
+    #: for a batch: ``((k, names of sample k's symbols), ...)``; the values
+    #: are then listed shared first, then sample by sample (:meth:`by_sample`)
+    samples: tuple = ()
 
     def __post_init__(self):
         object.__setattr__(
@@ -118,21 +204,49 @@ class Counterexample:
             out[self.pair[0]] = self.pair[1]
         return out
 
+    def by_sample(self) -> tuple[list, list]:
+        """``(shared, [(k, items of sample k), ...])``: the values as
+        (symbol, value) pairs sorted by name, those of a batch's samples
+        (:attr:`samples`) grouped after the shared ones, sample by sample.
+
+        >>> x1, x2, w = sp.symbols('x_1 x_2 w', real=True)
+        >>> Counterexample({x2: 2, w: 0, x1: 1}, samples=((1, ('x_1',)), (2, ('x_2',)))).by_sample()
+        ([(w, 0)], [(1, [(x_1, 1)]), (2, [(x_2, 2)])])
+        """
+        items = sorted(self.values.items(), key=lambda kv: str(kv[0]))
+        owner = {name: k for k, names in self.samples for name in names}
+        shared = [(s, v) for s, v in items if str(s) not in owner]
+        groups = [(k, [(s, v) for s, v in items if owner.get(str(s)) == k]) for k, _ in self.samples]
+        return shared, [(k, g) for k, g in groups if g]
+
     def to_json(self) -> dict[str, Any]:
-        """Symbol name → value text (a list of two for the pair variable)."""
-        out: dict[str, Any] = {str(k): value_text(v) for k, v in sorted(self.values.items(), key=lambda kv: str(kv[0]))}
+        """Symbol name → value text (a list of two for the pair variable);
+        a batch's samples after the shared values, sample by sample."""
+        shared, groups = self.by_sample()
+        out: dict[str, Any] = {str(k): value_text(v) for k, v in shared}
         if self.pair is not None:
             var, a, b = self.pair
             out[str(var)] = [value_text(a), value_text(b)]
+        for _, items in groups:
+            out.update({str(k): value_text(v) for k, v in items})
         return out
 
+    def samples_json(self) -> list[dict[str, str]]:
+        """A batch's values sample by sample: ``[{"x_1": "1", "y_1": "0"}, ...]``."""
+        return [{str(k): value_text(v) for k, v in items} for _, items in self.by_sample()[1]]
+
     def describe(self) -> str:
-        """One line: ``x = 1/2, w ∈ {-1, -1/2}: explanation``."""
-        parts = [f"{k} = {value_text(v)}" for k, v in sorted(self.values.items(), key=lambda kv: str(kv[0]))]
+        """One line: ``x = 1/2, w ∈ {-1, -1/2}: explanation``; a batch's
+        samples after the shared values (``…; sample 1: x_1 = 1, y_1 = 0; …``)."""
+        shared, groups = self.by_sample()
+        parts = [f"{k} = {value_text(v)}" for k, v in shared]
         if self.pair is not None:
             var, a, b = self.pair
             parts.append(f"{var} = {value_text(a)} vs {value_text(b)}")
-        text = ", ".join(parts) or "any admissible values"
+        text = ", ".join(parts)
+        for k, items in groups:
+            text += ("; " if text else "") + f"sample {k}: " + ", ".join(f"{s} = {value_text(v)}" for s, v in items)
+        text = text or "any admissible values"
         return f"{text}: {self.explanation}" if self.explanation else text
 
     def __repr__(self) -> str:
@@ -140,7 +254,7 @@ class Counterexample:
         try:
             from ..printing import printer
 
-            text = printer("values_text")(self.values, self.pair) or "any admissible values"
+            text = printer("values_text")(self.values, self.pair, self.samples) or "any admissible values"
         except Exception:  # a repr never raises: the parser-readable form
             return f"Counterexample({self.describe()})"
         return f"Counterexample({text}: {self.explanation})" if self.explanation else f"Counterexample({text})"
@@ -219,7 +333,7 @@ class Result:
     def to_json(self) -> dict[str, Any]:
         """The per-claim part of the ``symloss check --json`` contract (the
         runner adds ``file``, ``name`` and ``expect``)."""
-        return {
+        out = {
             "verdict": self.verdict,
             "counterexample": self.counterexample.to_json() if self.counterexample else None,
             "seconds": round(float(self.seconds), 3),
@@ -227,6 +341,9 @@ class Result:
             "method": self.method,
             "evidence": self.evidence.to_json(),
         }
+        if self.counterexample is not None and getattr(self.counterexample, "samples", ()):
+            out["samples"] = self.counterexample.samples_json()  # a batch: the counterexample sample by sample
+        return out
 
     def latex(self) -> str:
         """This result as a LaTeX fragment for a document: the claim with its
