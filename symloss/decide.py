@@ -438,6 +438,9 @@ def decide(claim: Claim, *, deadline: float | None = None, timeout: float = 10.0
         reason, method = f"time limit reached: no proof, no counterexample among {tested}", "timeout"
     else:
         reason, method = f"no proof found; no counterexample among {tested}", "no decision"
+    why = next((n for n in ctx.notes if n.startswith("out of reach: ")), None)  # a tactic said why it cannot
+    if why is not None:
+        reason = f"{reason}; {why}"
     return Result("unknown", claim, reason=reason, method=method, evidence=ev,
                   seconds=time.monotonic() - start, name=name)
 
