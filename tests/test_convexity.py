@@ -152,3 +152,59 @@ def test_kinks(expr, n):
     from symloss.language.functions import relu
     f = sp.sympify(expr, locals={"w": w, "x": x, "relu": relu, "Max": sp.Max})
     assert len(kinks(f, w)) == n
+
+
+# --- the admissible set along w must be an interval (adversarial round 5, W1) ---------------------------
+# A second derivative of one sign where the function is defined says nothing across a hole in the
+# domain: 1/w**2 has 6/w**4 >= 0, yet -1/2, 1/2, 3/2 violate Jensen's inequality.
+
+@pytest.mark.parametrize("model, loss, concave, verdict", [
+    (None, "1/w**2", False, "refuted"),                   # hole at 0
+    (None, "-log(w**2)", False, "refuted"),               # hole at 0
+    (None, "log(w**2)", True, "refuted"),
+    (None, "(w**2 - 1)**(-2)", False, "refuted"),         # holes at ±1
+    (None, "exp(1/w**2)", False, "refuted"),
+    (None, "abs(w) + 1/w**2", False, "refuted"),          # a kink and a hole
+    ("w*x", "1/yhat**2", False, "refuted"),               # through a model: x = 1 gives 1/w**2
+    (None, "sqrt(1 - w**2)", True, "proved"),             # 1 - w**2 >= 0: a concave superlevel set
+    (None, "-sqrt(1 - w**2)", False, "proved"),
+    ("linear", "-log(yhat) - log(1 - yhat)", False, "proved"),  # 0 < w x + b < 1: affine in w
+])
+def test_convexity_needs_an_interval(model, loss, concave, verdict):
+    prob = _prob(model, loss)
+    r = decide_convexity(prob, "w", concave=concave, timeout=20)
+    assert r.verdict == verdict, r.reason
+    if verdict == "refuted":
+        gap = _oracle_gap(prob, r.counterexample.to_json())
+        assert (gap < 0) if concave else (gap > 0)
+    else:
+        check_proof(r.proof, set(r.claim.hypotheses))
+
+
+def test_positive_domain_removes_the_hole():
+    prob = problem(loss="1/w**2", params=["w"], vars={"w": "positive"})
+    r = decide_convexity(prob, "w", timeout=20)
+    assert r.verdict == "proved", r.reason
+
+
+def test_smooth_convexity_step_needs_the_interval_premise():
+    from symloss.engine.convexity import SmoothConvexity
+    from symloss.engine.interval_domain import IntervalAlong
+
+    w = sp.Symbol("w", real=True)
+    E = 1 / w**2
+    second = derivative(E, w, 2)
+    premise = Given(sp.Ge(second, 0, evaluate=False), "hypothesis")
+    allowed = {premise.statement}
+    hole = IntervalAlong(E, w, (sp.Ne(w, 0),))  # no reason given for w != 0
+    with pytest.raises(ProofCheckError, match="no reason why"):
+        check_proof(SmoothConvexity(E, w, False, second, premise, hole), allowed)
+    missing = IntervalAlong(E, w, ())             # the definedness condition w != 0 left out
+    with pytest.raises(ProofCheckError, match="definedness condition"):
+        check_proof(SmoothConvexity(E, w, False, second, premise, missing), allowed)
+    positive = sp.Symbol("w", positive=True)      # on w > 0 the same premise shape checks
+    E = 1 / positive**2
+    second = derivative(E, positive, 2)
+    premise = Given(sp.Ge(second, 0, evaluate=False), "hypothesis")
+    check_proof(SmoothConvexity(E, positive, False, second, premise, IntervalAlong(E, positive, ())),
+                {premise.statement})

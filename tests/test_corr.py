@@ -182,3 +182,26 @@ def test_sides_must_be_defined_on_the_support(text, proved):
     assert (step is not None) is proved
     if step is not None and step.evidence.defined:
         _fails(dataclasses.replace(step, evidence=dataclasses.replace(step.evidence, defined=())), claim.hypotheses)
+
+
+# --- a side unbounded at an edge of the support (adversarial round 5, W2) -------------------------------
+# With w declared positive, 1/w has no definedness condition, yet E[1/w] over U(0, 1) is infinite: the
+# correlation does not exist and must not be proved (by Chebyshev's inequality or otherwise).
+
+@pytest.mark.parametrize("loss, claim, proved", [
+    ("1/w", "corr(L, w, w, uniform(0, 1)) < 0", False),          # E[1/w] = ∞
+    ("1/sqrt(w)", "corr(L, w, w, uniform(0, 1)) < 0", False),    # Var = ∞
+    ("-log(w)/w", "corr(L, w, w, uniform(0, 1)) < 0", False),    # E = ∞
+    ("1/w", "corr(L, w, w, uniform(0, 1)) > -1", False),
+    ("1/w", "corr(L, w, w, uniform(1, 2)) < 0", True),           # bounded on [1, 2]
+    ("log(w)", "corr(L, w, w, uniform(1, 2)) > 0", True),
+])
+def test_unbounded_side_at_a_support_edge(loss, claim, proved):
+    r = problem(loss=loss, params=["w"], vars={"w": "positive"}).check(claim, timeout=20)
+    assert (r.verdict == "proved") is proved, r.reason
+    assert r.verdict != "refuted"
+    if proved:
+        check_proof(r.proof, set(r.claim.hypotheses))
+    r = problem(loss=loss, params=["w"], vars={"w": "positive", "a": "positive"}).check(  # a symbolic right end
+        claim.replace("uniform(0, 1)", "uniform(0, a)"), timeout=20)
+    assert r.verdict != "proved" or proved, r.reason

@@ -12,16 +12,18 @@ What this module decides (and only this):
   ``Max``, ``Min``, ``Piecewise``, ``Heaviside``, ``sign``, ``relu``) has an
   argument depending on ``v`` — and ``d(L, v, 2) >= 0`` (``<= 0`` for
   concave) is proved by the claim engine, whose every step re-checks.  A C²
-  function on an interval with a nonnegative second derivative is convex.
-  The domain along ``v`` is assumed connected (an interval), which holds for
-  every catalogue pair: the only constraints on ``v`` are ``ŷ`` in an
-  interval for a ``ŷ`` monotone in ``v``.
+  function on an interval with a nonnegative second derivative is convex,
+  so the admissible values of ``v`` must form an interval: every condition
+  on ``v`` (domain, assumption, definedness) is shown to cut out one by
+  :mod:`symloss.engine.interval_domain`; otherwise (``1/w**2`` on ``w != 0``)
+  there is no proof, only a search for a Jensen violation.
 * **refuted** by an exact Jensen violation: points ``a < c`` with
   ``L((a + c)/2) > (L(a) + L(c))/2`` (``<`` for concave) at exact values of
   every other symbol, both points admissible, the sign decided exactly by
   :func:`symloss.calculus.exact.sign_of` (interval arithmetic, never float).  The
-  candidate point comes from a refutation of the second-derivative claim;
-  the Jensen triple is then searched around it.  This is sound with or
+  candidate point comes from a refutation of the second-derivative claim,
+  or from simple values around a hole in the domain; the Jensen triple is
+  then searched around it.  This is sound with or
   without kinks: a Jensen violation is a violation.
 * **proved across kinks** by the steps of :mod:`symloss.kinks`: composition
   rules, or a continuous ``L`` whose derivative is nondecreasing in ``v``
@@ -45,6 +47,7 @@ from ..calculus.convex import (  # noqa: F401 - the claim and its refutation wit
     kinks,
 )
 from ..calculus.proof import Step
+from .interval_domain import IntervalAlong, interval_along
 from .verdict import Counterexample, Result
 
 __all__ = ["KINKS", "kinks", "jensen_gap", "JensenViolation", "ConvexClaim", "ConvexFact",
@@ -54,14 +57,16 @@ __all__ = ["KINKS", "kinks", "jensen_gap", "JensenViolation", "ConvexClaim", "Co
 class SmoothConvexity(Step):
     """Rule: if no kink function (abs, max, min, piecewise, relu, Heaviside,
     sign) of E depends on v, E is twice differentiable in v; with
-    d²E/dv² >= 0 (<= 0) proved under the claim's hypotheses, E is convex
-    (concave) in v on every interval of admissible v."""
+    d²E/dv² >= 0 (<= 0) proved under the claim's hypotheses, and the
+    admissible v an interval (the ``domain`` premise), E is convex (concave)
+    in v there."""
 
     expr: sp.Expr
     var: sp.Symbol
     concave: bool
     second: sp.Expr
     premise: Step
+    domain: Step
 
     @property
     def fact(self) -> sp.Basic:
@@ -78,6 +83,8 @@ class SmoothConvexity(Step):
         want = (sp.Le if self.concave else sp.Ge)(self.second, 0, evaluate=False)
         if self.premise.fact != want:
             raise self.fail(f"the premise proves {self.premise.fact}, not {want}")
+        if not isinstance(self.domain, IntervalAlong) or self.domain.var != self.var or self.domain.expr != self.expr:
+            raise self.fail(f"no proof that the admissible {self.var} form an interval on which {self.expr} is defined")
 
 
 def _candidate_steps():
@@ -131,6 +138,19 @@ def _kink_points(E, v, ks, symbols, deadline):
                         yield values, r
 
 
+def _straddle_hole(E, v, symbols, hyps, concave, deadline):
+    """A Jensen triple around simple centres, for a domain along ``v`` that
+    may have a hole (``1/w**2``: ``-1/2, 1/2, 3/2``)."""
+    others = sorted(set(symbols) - {v}, key=str)
+    for fill in _SIMPLE[:4]:
+        values = {s: fill for s in others}
+        for centre in _SIMPLE:
+            found = _search_jensen(E, v, {**values, v: centre}, centre, hyps, concave, deadline)
+            if found is not None:
+                return found
+    return None
+
+
 def _mentions_minimiser(e) -> bool:
     from ..calculus.claims import ArgMin, Corr
 
@@ -159,10 +179,13 @@ def convexity(claim, ctx):
         return Result("refuted", claim, counterexample=ce, method="exact Jensen violation",
                       reason=ce.describe())
 
+    # Convexity lives on an interval: without one, no proof (1/w**2 on w != 0 is
+    # not convex), only a refutation by an exact Jensen triple.
+    domain = interval_along(E, v, hyps, claim.symbols, claim.domains, ctx)
     if ks:  # kinks first: rules that compare one-sided derivatives, then a Jensen violation at a kink
         from .kinks import describe, prove_convex
 
-        step = prove_convex(E, v, concave, hyps, deadline=ctx.deadline)
+        step = prove_convex(E, v, concave, hyps, deadline=ctx.deadline) if domain is not None else None
         if step is not None:
             return Result("proved", claim, proof=step, method="convexity across kinks", reason=describe(step))
         for values, centre in _kink_points(E, v, ks, claim.symbols, ctx.deadline):
@@ -175,8 +198,8 @@ def convexity(claim, ctx):
     inner = ctx.decide(Pointwise(text=str(formula), hypotheses=claim.hypotheses, symbols=symbols,
                                  domains=claim.domains, formula=formula), deadline=ctx.deadline)
 
-    if inner.verdict == "proved" and not ks and inner.proof is not None:
-        step = SmoothConvexity(E, v, concave, second, inner.proof)
+    if inner.verdict == "proved" and not ks and inner.proof is not None and domain is not None:
+        step = SmoothConvexity(E, v, concave, second, inner.proof, domain)
         return Result("proved", claim, proof=step, method="second derivative on a smooth function",
                       reason=f"E is smooth in {v} and {word} is proved ({inner.reason})")
     if inner.verdict == "refuted" and inner.counterexample is not None:
@@ -187,17 +210,23 @@ def convexity(claim, ctx):
                 return refuted(found)
         ctx.notes.append(f"convexity: {word} is refuted, but no exact Jensen violation was found near it")
         return None
+    found = _straddle_hole(E, v, claim.symbols, hyps, concave, ctx.deadline) if domain is None else None
+    if found is not None:
+        return refuted(found)
     if ks:
         ctx.notes.append(f"convexity: E has a kink in {v} ({sp.sstr(ks[0])}); neither the composition rules nor "
                          f"a nondecreasing derivative (left ≤ right at each kink) were proved, and no exact Jensen "
                          f"violation was found ({word} is {inner.verdict})")
         return None
-    if not ks:
+    if not ks and domain is not None:
         from .kinks import describe, prove_convex
 
         step = prove_convex(E, v, concave, hyps, deadline=ctx.deadline)
         if step is not None:
             return Result("proved", claim, proof=step, method="convexity by composition", reason=describe(step))
+    found = _straddle_hole(E, v, claim.symbols, hyps, concave, ctx.deadline) if domain is None else None
+    if found is not None:
+        return refuted(found)
     ctx.notes.append(f"convexity: {word} not decided ({inner.reason})")
     return None
 

@@ -238,10 +238,11 @@ class CorrelationSign(Step):
         """Both sides are defined on the support and square-integrable."""
         if not isinstance(dist, (UniformDist, NormalDist)):
             raise self.fail(f"unknown distribution {dist}")
-        support = _support(dist, v)
-        allowed = {g.fact for g in self.context}
+        pa, pb, pv = _plain(a, b, v)
+        support = _support(dist, pv)
+        allowed = {g.fact for g in self.context if pv not in g.fact.free_symbols}
         by_fact = {loc.proof.fact: loc for loc in self.evidence.defined}
-        for cond in _conditions_in(a, b, v):
+        for cond in _conditions_in(pa, pb, pv):
             loc = by_fact.get(cond)
             if loc is None:
                 raise self.fail(f"no proof that the sides are defined on the support ({cond})")
@@ -283,6 +284,21 @@ class CorrelationSign(Step):
         if dirs[0][1] and dirs[1][1] and _spread_positive(dist):
             return frozenset({direction})
         return frozenset({0, direction})
+
+
+def _plain(a, b, v):
+    """``a``, ``b`` and ``v`` with ``v`` replaced by a symbol that is only real.
+
+    A bound variable carries its declared domain as an assumption (``w``
+    positive), under which ``1/w`` has no definedness condition at all; but
+    a moment over ``uniform(0, 1)`` needs ``1/w`` bounded on the *closed*
+    support, which fails at 0.  Definedness on the support is therefore
+    asked of the sides as real functions of a plain real variable."""
+    if v.assumptions0.get("positive") is None and v.assumptions0.get("negative") is None \
+            and v.assumptions0.get("nonnegative") is None and v.assumptions0.get("nonpositive") is None:
+        return a, b, v
+    p = sp.Symbol(v.name, real=True)
+    return a.xreplace({v: p}), b.xreplace({v: p}), p
 
 
 def _conditions_in(a, b, v) -> list:
@@ -390,9 +406,11 @@ def prove_corr_sign(formula: sp.Basic, hypotheses, *, deadline: float | None = N
     from .function_of import _prove_condition
 
     support = _support(dist, v)
+    pa, pb, pv = _plain(a, b, v)
+    free = [h for h in hyps if pv not in h.free_symbols]
     defined = []
-    for cond in _conditions_in(a, b, v):
-        loc = _prove_condition(cond, hyps, support, deadline)
+    for cond in _conditions_in(pa, pb, pv):
+        loc = _prove_condition(cond, free, _support(dist, pv), deadline)
         if loc is None:
             return None  # a side is undefined somewhere on the support
         defined.append(loc)

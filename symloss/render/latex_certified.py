@@ -125,4 +125,27 @@ class CertificatePrinterMixin:
                "derivative is %s on an interval is %s there" % (
                    v, v, _math_block(rel(step.second, 0, evaluate=False), printer=self, inline_ok=True), (" by " + ref) if ref else "",
                    "nonpositive" if step.concave else "nonnegative", "concave" if step.concave else "convex"))
+        if self.ref(step.domain):
+            why += "; the admissible values of %s form an interval by %s" % (v, self.ref(step.domain))
+        return self.step_line(step, why, cite=False)
+
+    def _print_IntervalAlong(self, step) -> str:
+        v = self._m(step.var)
+        if not step.conditions:
+            return r"No condition restricts %s: it ranges over all of $\mathbb{R}$, an interval" % v
+        reasons = []
+        concave = {c: s for c, s in step.concave}
+        implied = {c: s for c, s in step.implied}
+        for c in step.conditions:
+            if c in concave:
+                ref = self.ref(concave[c])
+                reasons.append("%s is a superlevel set of a function concave in %s%s" % (
+                    self._m(c), v, (" " + ref) if ref else ""))
+            elif c in implied:
+                ref = self.ref(implied[c])
+                reasons.append("%s follows from the others%s" % (self._m(c), (" " + ref) if ref else ""))
+            else:
+                reasons.append("%s is affine in %s" % (self._m(c), v))
+        why = ("the admissible values of %s form an interval, on which the function is defined: %s"
+               % (v, join_words(reasons)))
         return self.step_line(step, why, cite=False)
