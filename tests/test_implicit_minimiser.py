@@ -277,3 +277,30 @@ def test_at_most_verdicts_agree_with_the_50_digit_minimum(lam, y, c, shift):
         if abs(oracle[1] - bound) < mpmath.mpf(10) ** -30:
             return
         assert res.verdict == ("proved" if oracle[1] <= bound else "refuted"), (lam, y, c, shift, oracle, res)
+
+
+# ---------------------------------------------------------------- a distribution placed at the minimiser
+
+def test_corr_over_a_support_at_a_minimiser_without_closed_form_says_why_it_is_unknown():
+    from symloss.problem import problem
+
+    p = problem("logistic", "bce_soft", params=["w"])
+    _, res = _run(p, "corr(L, d(L, w), w, uniform(argmin(L, w) - 1, argmin(L, w) + 1)) == 0",
+                  ["x != 0", "y > 0", "y < 1"], timeout=20.0)
+    assert res.verdict == "unknown", res
+    assert "out of reach" in res.reason and "no closed form" in res.reason, res.reason
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("corr(d(L, w), w, w, uniform(argmin(L, w) - 1, argmin(L, w) + 1)) > 0", "proved"),   # Chebyshev: L convex
+    ("corr(d(L, w), w, w, uniform(argmin(L, w) - 1, argmin(L, w) + 1)) < 0", None),
+])
+def test_corr_over_a_support_at_an_implicit_minimiser(text, verdict):
+    from symloss.problem import problem
+
+    p = problem("logistic", "bce_soft", params=["w"])
+    _, res = _run(p, text, ["x != 0", "y > 0", "y < 1"], timeout=20.0)
+    if verdict is None:
+        assert res.verdict != "proved", res
+    else:
+        assert res.verdict == verdict, res
