@@ -288,13 +288,13 @@ def default_tactics() -> TacticRegistry:
     >>> default_tactics().names('prove')[0]
     'zero-equivalence'
     """
-    from .engine import argmin, convexity, corr, prover, relations
+    from .engine import argmin_claim, convexity, corr, prover, relations
 
     reg = TacticRegistry()
     reg.add("zero-equivalence", zero_equivalence, "prove")
     reg.add("exact evaluation", closed_evaluation, "prove")
     reg.add("false hypothesis", false_hypothesis, "prove")
-    for module in (prover, argmin, relations, corr, convexity):
+    for module in (prover, argmin_claim, relations, corr, convexity):
         module.register(reg)
     return reg
 

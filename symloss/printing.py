@@ -33,7 +33,7 @@ PRINTERS: dict[str, str] = {
     "one_line": "symloss.render.pretty:one_line",
     "derivation_latex": "symloss.render.writeup:derivation_latex",
     "result_latex": "symloss.render.writeup:result_latex",
-    "result_repr_latex": "symloss.render.writeup:result_repr_latex",
+    "result_repr_latex": "symloss.render.writeup_notebook:result_repr_latex",
     "relation_repr_latex": "symloss.render.writeup_notebook:relation_repr_latex",
     "relation_refutation_text": "symloss.render.terminal:relation_refutation_text",
     "claim_text": "symloss.render.terminal:claim_text",

@@ -352,7 +352,7 @@ class Problem:
         return f"Problem(model={model}, loss={loss}, params=({params}), L={one_line(self.L)})"
 
     def _repr_latex_(self) -> str:
-        from .render.latex import problem_repr_latex
+        from .render.writeup_notebook import problem_repr_latex
 
         return problem_repr_latex(self)
 

@@ -94,7 +94,7 @@ def test_steps_recheck_and_tampering_fails():
 def test_strict_minimum_of_a_piecewise_loss_rechecks_and_tampering_fails():
     from dataclasses import replace
 
-    from symloss.engine.algebraic import StrictMinimum, strict_minimum
+    from symloss.engine.strict_minimum import StrictMinimum, strict_minimum
 
     e = sp.Piecewise((w ** 2 / 2, sp.Abs(w) <= 1), (sp.Abs(w) - R(1, 2), True))
     step = strict_minimum(ArgMin(e, w))

@@ -10,10 +10,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symloss.engine import argmin, prover
+from symloss.engine import argmin, argmin_claim, prover
+from symloss.engine.argmin_claim import ArgminSign, ArgminSubstitution
 from symloss.engine.argmin import (
-    ArgminSign,
-    ArgminSubstitution,
     ArgminValue,
     Minimiser,
     MinimiserBySign,
@@ -33,7 +32,7 @@ from symloss.engine.tactics import Env
 def _registry():
     reg = TACTICS.copy()
     prover.register(reg)
-    argmin.register(reg)
+    argmin_claim.register(reg)
     return reg
 
 
@@ -87,7 +86,7 @@ def _numeric_check(claim, n=12, seed=3):
     e_f = sp.lambdify([v, *others], term.expr, modules=[NUMPY_FUNCTIONS, "numpy"])
     hyps = [h for h in claim.hypotheses if v not in h.free_symbols]
     h_fs = [sp.lambdify(others, h, modules=[NUMPY_FUNCTIONS, "numpy"]) for h in hyps]
-    sign_case = argmin._sign_pattern(claim.formula)
+    sign_case = argmin_claim._sign_pattern(claim.formula)
     if sign_case is not None:
         a_f = sp.lambdify([v, *others], sign_case[0], modules=[NUMPY_FUNCTIONS, "numpy"])
     else:  # an equation about the minimiser: evaluate lhs − rhs with w* in its place
@@ -171,7 +170,7 @@ def test_argmin_claims_are_proved_and_agree_with_a_numeric_minimiser(model, loss
 @pytest.mark.parametrize("model, loss, text, assume", FAILS)
 def test_failing_minimisers_are_refuted_only_at_verified_points(model, loss, text, assume):
     claim = parse_claim(problem(model, loss), text, assume=list(assume))
-    assert argmin.argmin_claim(claim, _ctx()) is None
+    assert argmin_claim.argmin_claim(claim, _ctx()) is None
     r = decide(claim, tactics=REG, timeout=30)
     assert r.verdict == "refuted", r.reason
     values = r.counterexample.values
@@ -188,12 +187,12 @@ def test_unknown_when_labels_may_leave_the_range():
     # logistic + squared with y unrestricted: for y ≥ 1 the infimum is not attained,
     # so no proof; the tactic must say nothing (refutation is another stage's job)
     claim = parse_claim(problem("logistic", "squared"), SIGN, assume=["x != 0"])
-    assert argmin.argmin_claim(claim, _ctx()) is None
+    assert argmin_claim.argmin_claim(claim, _ctx()) is None
 
 
 def test_no_argmin_term_is_not_this_tactics_business():
     claim = parse_claim(problem("linear", "squared"), "L >= 0")
-    assert argmin.argmin_claim(claim, _ctx()) is None
+    assert argmin_claim.argmin_claim(claim, _ctx()) is None
 
 
 # ---------------------------------------------------------------- the minimiser step

@@ -251,7 +251,7 @@ def test_function_of_placeholder_is_plain_real(t, found):
 # "argmin(E, w) == 2*sign(w)" (tactics.py: substitutions respect bound
 # variables).  The oracle: E's minimum over a grid is at w = 2 (E = 0 there).
 def test_kink_split_does_not_rewrite_bound_variables():
-    from symloss.engine.argmin import prove_argmin_goal
+    from symloss.engine.argmin_claim import prove_argmin_goal
     from symloss.calculus.claims import ArgMin
     from symloss.errors import ProofCheckError
     from symloss.calculus.proof import check_proof

@@ -399,7 +399,7 @@ def test_pipeline_results_compile(tmp_path):
     claims = pytest.importorskip("symloss.calculus.claims")
     problem_mod = pytest.importorskip("symloss.problem")
     reg = decide_mod.TACTICS.copy()
-    for name in ("prover", "argmin", "relations", "corr"):
+    for name in ("prover", "argmin_claim", "relations", "corr"):
         pytest.importorskip("symloss.engine." + name).register(reg)
     rows = []
     for name, model, loss, text, assume in PIPELINE_CLAIMS:

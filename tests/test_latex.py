@@ -15,19 +15,16 @@ from hypothesis import strategies as st
 from symloss.language.functions import relu, sigmoid, softplus
 from symloss.render.latex import (
     SymlossLatexPrinter,
-    claim_latex,
-    counterexample_latex,
-    derivation_latex,
     escape_text,
     latex,
     math_block,
     proof_latex,
-    result_latex,
-    result_repr_latex,
     step_latex,
     symbol_latex,
     visible_width,
 )
+from symloss.render.writeup import claim_latex, counterexample_latex, derivation_latex, result_latex
+from symloss.render.writeup_notebook import result_repr_latex
 from symloss.calculus.proof import Gap, Given, Step, check_proof, iter_steps
 
 w, x, b, z = sp.symbols("w x b z", real=True)
@@ -459,7 +456,7 @@ def test_printer_failure_falls_back_to_the_generic_form():
 def _full_registry():
     decide_mod = pytest.importorskip("symloss.decide")
     reg = decide_mod.TACTICS.copy()
-    for name in ("prover", "argmin", "relations", "corr"):
+    for name in ("prover", "argmin_claim", "relations", "corr"):
         pytest.importorskip("symloss.engine." + name).register(reg)
     return reg
 

@@ -17,7 +17,7 @@ import sympy as sp
 
 from symloss.render.document import build_document
 from symloss.render.latex import SymlossLatexPrinter
-from symloss.render.latex_steps import proof_latex
+from symloss.render.latex import proof_latex
 from symloss.render.pretty import one_line
 from symloss.problem import problem
 from symloss.calculus.proof import Given, Sign

@@ -43,7 +43,7 @@ from symloss.language.functions import MPMATH_FUNCTIONS, NUMPY_FUNCTIONS, define
 from symloss.runner import WorkerError, WorkerTimeout, call_with_timeout
 from symloss.strategies import claims, parameters, problems, terms
 
-PROVER_MODULES = ("engine.prover", "engine.argmin", "engine.relations", "engine.corr")
+PROVER_MODULES = ("engine.prover", "engine.argmin_claim", "engine.relations", "engine.corr")
 
 
 def full_registry():

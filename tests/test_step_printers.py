@@ -116,7 +116,7 @@ def test_real_step_is_written_in_words(cls_name, kw, text, assume, phrases):
 @pytest.mark.skipif(not (shutil.which("pdflatex") and shutil.which("pdftotext")), reason="needs pdflatex and pdftotext")
 def test_real_steps_compile_in_a_document(tmp_path: Path):
     from symloss.render.document import PREAMBLE
-    from symloss.render.latex import result_latex
+    from symloss.render.writeup import result_latex
 
     body, wanted = [], []
     for cls_name, kw, text, assume, _ in REAL_STEPS:

@@ -14,6 +14,7 @@ import sympy as sp
 
 from ..errors import InvalidArgument
 from ..language.kernel import rebuild
+from .claims_terms import ArgMin, Corr
 
 __all__ = ["_replace", "BindingLeak"]
 
@@ -27,8 +28,6 @@ class BindingLeak(InvalidArgument):
 def _binders() -> dict:
     """Heads that bind a variable, with the position of the bound variable:
     ``argmin(E, v)`` and ``corr(A, B, v, dist)``."""
-    from ..calculus.claims import ArgMin, Corr
-
     return {ArgMin: 1, Corr: 2}
 
 

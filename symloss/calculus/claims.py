@@ -39,7 +39,6 @@ variable ranges over its declared domain in every step.  The claim objects are
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import sympy as sp
@@ -55,6 +54,8 @@ from .claims_terms import RESERVED, ArgMin, Corr, NormalDist, UniformDist, _Rela
 from .claims_corr import CorrClosedForm, pearson  # noqa: F401 - re-exported
 from .claims_builtins import _Builder, _domain, claim_builtins  # noqa: F401 - re-exported
 from .claims_parse import _parse
+from .claim_objects import Claim, Nondecreasing, Pointwise, Proportional  # noqa: F401 - re-exported
+from .convex import ConvexClaim
 
 __all__ = [
     "ArgMin",
@@ -74,70 +75,6 @@ __all__ = [
     "domain_set",
     "membership",
 ]
-
-
-# ---------------------------------------------------------------------------
-# claim objects
-
-
-@dataclass(frozen=True, eq=False)
-class Claim:
-    """What every claim has: its ``text``, its ``hypotheses`` (SymPy booleans:
-    domains of its symbols, problem hypotheses, user assumptions,
-    definedness conditions), its ``symbols`` (the universally quantified
-    symbols, sorted by name) and ``domains`` (symbol → Domain, for
-    sampling)."""
-
-    text: str
-    hypotheses: tuple
-    symbols: tuple
-    domains: tuple = ()
-    #: steps taken while reading the claim (e.g. an exact correlation
-    #: replaced by its closed form); each is re-checked with any verdict
-    readings: tuple = ()
-
-    def domain_of(self, sym):
-        """The Domain of ``sym`` (``None`` if unknown)."""
-        for s, d in self.domains:
-            if s == sym:
-                return d
-        return None
-
-    @property
-    def kind(self) -> str:
-        return type(self).__name__.lower()
-
-
-@dataclass(frozen=True, eq=False)
-class Pointwise(Claim):
-    """A SymPy boolean that must hold at every admissible point."""
-
-    formula: sp.Basic = sp.true
-
-    def bound_terms(self) -> tuple:
-        """The :class:`ArgMin` and :class:`Corr` terms of the formula."""
-        return tuple(sorted(self.formula.atoms(ArgMin, Corr), key=sp.default_sort_key))
-
-
-@dataclass(frozen=True, eq=False)
-class Proportional(Claim):
-    """``a = c·b`` for all ``var``, with ``c`` free of ``var`` (for each fixed
-    value of the other symbols).  ``symbols`` excludes ``var``; the
-    hypotheses may mention ``var`` and must hold at both values of a pair."""
-
-    a: sp.Expr = sp.S.Zero
-    b: sp.Expr = sp.S.Zero
-    var: sp.Symbol | None = None
-
-
-@dataclass(frozen=True, eq=False)
-class Nondecreasing(Claim):
-    """``b(v1) <= b(v2)`` implies ``a(v1) <= a(v2)`` for all v1, v2 of ``var``."""
-
-    a: sp.Expr = sp.S.Zero
-    b: sp.Expr = sp.S.Zero
-    var: sp.Symbol | None = None
-
 
 
 def _as_tuple(x) -> tuple:
@@ -275,8 +212,6 @@ def parse_claim(problem, text: str, assume=()) -> Claim:
         syms = tuple(s for s in syms if s != v)
         doms = tuple((s, d) for s, d in doms if s != v) + ((v, _domain(problem, v)),)
         if value.kind in ("convex", "concave"):
-            from .convex import ConvexClaim
-
             rng = domain_set(_domain(problem, v))
             if not isinstance(rng, sp.Interval):  # Reals is an Interval too
                 raise SymlossSyntaxError(

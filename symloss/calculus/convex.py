@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .claims import Claim
+from .claim_objects import Claim
 from .exact import point_is_admissible, sign_of
 
 __all__ = ["KINKS", "kinks", "jensen_gap", "JensenViolation", "ConvexFact", "ConvexClaim"]

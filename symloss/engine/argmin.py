@@ -42,6 +42,7 @@ verified admissible point where the minimiser fails.
 >>> from symloss.problem import problem
 >>> from symloss.calculus.claims import parse_claim
 >>> from symloss.decide import Context
+>>> from symloss.engine.argmin_claim import argmin_claim
 >>> c = parse_claim(problem('logistic', 'bce_soft'), 'sign(d(L, w)) == sign(w - argmin(L, w))',
 ...                 assume=['x != 0', 'y > 0', 'y < 1'])
 >>> argmin_claim(c, Context(deadline=time.monotonic() + 30)).verdict
@@ -58,10 +59,9 @@ from ..calculus.claims import ArgMin, Corr, Pointwise
 from ..errors import ProofCheckError
 from ..language.functions import definedness_conditions, derivative, relu, sigmoid, softplus
 from ..calculus.proof import Given, Sign, Step, iter_steps
-from .algebraic import (AlgebraicTruth, PolynomialMinimiser, algebraic_truth, at_minimum,
-                        StrictMinimum, polynomial_minimiser, strict_minimum)
+from .algebraic import AlgebraicTruth, PolynomialMinimiser, algebraic_truth, at_minimum, polynomial_minimiser
 from .inversion import inverted_roots
-from .ivt import SignChange, sign_change_existence
+from .ivt import _SMOOTH, SignChange, SomeRoot, _only_heads, _smooth, sign_change_existence  # noqa: F401 - SomeRoot re-exported
 from .piecewise import branch_conditions, glue_error, join_statements, prove_joins
 from .piecewise import piece_candidates as _piece_candidates
 from .prover import _guard, _is_zero, claim_goal, prove_goal
@@ -77,38 +77,8 @@ __all__ = [
     "Minimiser",
     "MinimiserBySign",
     "ArgminValue",
-    "ArgminSign",
-    "ArgminSubstitution",
     "minimiser",
-    "argmin_claim",
-    "register",
 ]
-
-#: heads allowed in E, G and H: continuous and differentiable wherever defined
-_SMOOTH = (sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sigmoid, softplus, sp.tanh, sp.sinh, sp.cosh,
-           sp.atan, sp.Symbol, sp.Number, sp.NumberSymbol)
-
-
-def _only_heads(expr: sp.Expr, heads: tuple) -> bool:
-    """Whether every node of ``expr`` has one of ``heads`` (powers only with
-    constant exponents)."""
-    for node in sp.preorder_traversal(expr):
-        if not isinstance(node, heads):
-            return False
-        if isinstance(node, sp.Pow) and not (node.exp.is_Rational or node.exp.free_symbols == set()):
-            return False
-    return True
-
-
-def _smooth(expr: sp.Expr) -> bool:
-    """Whether every node of ``expr`` has a smooth head (see module doc).
-
-    >>> w = sp.Symbol('w', real=True)
-    >>> _smooth(sigmoid(w) * w**2), _smooth(sp.Abs(w))
-    (True, False)
-    """
-    return _only_heads(expr, _SMOOTH)
-
 
 #: heads that are continuous but may have kinks (allowed in E for the sign route)
 _CONTINUOUS = _SMOOTH + (sp.Abs, sp.Max, sp.Min, relu)
@@ -182,18 +152,6 @@ class RootExists(Step):
         _covered(self, definedness_conditions(self.root), self.defined, self.context)
         if _is_zero(substitute(self.core, {self.var: self.root})) is not True:
             raise self.fail(f"{self.core} does not vanish at {self.var} = {self.root}")
-
-
-class SomeRoot(sp.Function):
-    """A real root of ``H`` in ``u`` whose existence a step has shown (no
-    closed form is claimed): ``SomeRoot(H, u)``."""
-
-    nargs = 2
-    is_real = True
-
-    @property
-    def free_symbols(self):
-        return self.args[0].free_symbols - {self.args[1]}
 
 
 def _limit(core: sp.Expr, var: sp.Symbol, direction, signs) -> sp.Expr | None:
@@ -750,16 +708,3 @@ def _pieces_by_z3(statement, context, env) -> Step | None:
 
     goal = Goal(statement, context)
     return _checked_step(_guard(decision_procedure)(goal, env), goal)
-
-
-# the claim-level tactic lives in argmin_claim (re-exported: argmin.register, argmin.argmin_claim)
-from .argmin_claim import (  # noqa: E402,F401
-    ArgminSign,
-    ArgminSubstitution,
-    _link,
-    _sign_pattern,
-    _var,
-    argmin_claim,
-    prove_argmin_goal,
-    register,
-)

@@ -18,7 +18,7 @@ strictly increasing after it, so:
   stationary point is the global minimiser) and
   ``∂E/∂v = 0 ⟹ E = at(E, v=argmin(E, v))`` (its value is the minimum):
   from ``sign(A) = sign(v − argmin(E, v))`` (an
-  :class:`~symloss.engine.argmin.ArgminSign` step, ``A`` the claim's derivative),
+  :class:`~symloss.engine.argmin_sign.ArgminSign` step, ``A`` the claim's derivative),
   ``A = 0`` gives ``sign(v − u*) = 0``.
 
 Neither needs a closed form of ``u*``: the argument is the sign pattern of
@@ -43,7 +43,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .argmin import _MINIMISERS, ArgminSign, _link, _on_line, _sign_pattern, minimiser
+from .argmin import _MINIMISERS, _on_line, minimiser
+from .argmin_sign import ArgminSign, _link, _sign_pattern
 from ..calculus.binding import _replace
 from ..calculus.claims import ArgMin, Corr
 from ..calculus.proof import Step

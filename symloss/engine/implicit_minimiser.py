@@ -136,7 +136,8 @@ def implicit_status(expr: sp.Expr, var: sp.Symbol, deadline: float | None = None
     minimiser a re-checked :class:`~symloss.engine.argmin.Minimiser` proof
     establishes, with ``m`` exact (closed form, rational root) or an
     :class:`ImplicitRoot`; ``None`` otherwise."""
-    from .argmin import Minimiser, SignChange, minimiser
+    from .argmin import Minimiser, minimiser
+    from .ivt import SignChange
 
     if expr.free_symbols - {var}:
         return None
@@ -191,7 +192,7 @@ def _symbolic(term: ArgMin, hypotheses, deadline):
 
 
 def _transcendental(expr: sp.Expr, var) -> bool:
-    from .argmin import _smooth
+    from .ivt import _smooth
 
     if not _smooth(expr):
         return False

@@ -57,6 +57,7 @@ from .enclosure import (PREC, Undefined, _Fn, _KINK_HEADS, _SMOOTH_HEADS, box_pr
 from .enclosure import _bounded as _bounded_iv, _hi, _lo
 from ..language.functions import definedness_conditions, derivative
 from ..calculus.proof import Given, Sign, Step
+from .leaf_tactics import _checked_step, _guard, decision_procedure, sign_engine
 from .tactics import Env, Goal, Hypothetical, check_context, check_under, expression_size
 
 __all__ = [
@@ -425,8 +426,6 @@ def _split_point(lo, hi):
 
 
 def _tail_prover(goal: Goal, env: Env, with_z3: bool):
-    from .prover import _checked_step, _guard, decision_procedure, sign_engine
-
     sub = Env(deadline=env.deadline, depth=env.depth + 1)
     if not with_z3:
         return _checked_step(_guard(sign_engine)(goal, sub), goal)

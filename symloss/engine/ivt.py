@@ -7,6 +7,9 @@ of the other symbols.  Each sign is a pointwise goal in the remaining
 symbols (the sign engine, z3, or the certified interval prover), much cheaper
 than SymPy's ``limit`` at ``±∞``.
 
+:class:`SomeRoot` names the root such a step shows to exist, and
+:func:`_smooth` says which expressions are continuous by their heads (the
+minimiser steps of :mod:`symloss.engine.argmin` use both).
 :class:`SignChange` is the step; :func:`sign_change_existence` searches
 ``a ∈ {0, −1, −4, −16}``, ``b ∈ {0, 1, 4, 16}`` (one second per point).
 
@@ -29,9 +32,48 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..calculus.proof import Given, Step
+from ..language.functions import sigmoid, softplus
 from .tactics import Env, Goal, check_context
 
-__all__ = ["SignChange", "sign_change_existence"]
+__all__ = ["SomeRoot", "SignChange", "sign_change_existence"]
+
+#: heads allowed in E, G and H: continuous and differentiable wherever defined
+_SMOOTH = (sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sigmoid, softplus, sp.tanh, sp.sinh, sp.cosh,
+           sp.atan, sp.Symbol, sp.Number, sp.NumberSymbol)
+
+
+def _only_heads(expr: sp.Expr, heads: tuple) -> bool:
+    """Whether every node of ``expr`` has one of ``heads`` (powers only with
+    constant exponents)."""
+    for node in sp.preorder_traversal(expr):
+        if not isinstance(node, heads):
+            return False
+        if isinstance(node, sp.Pow) and not (node.exp.is_Rational or node.exp.free_symbols == set()):
+            return False
+    return True
+
+
+def _smooth(expr: sp.Expr) -> bool:
+    """Whether every node of ``expr`` has a smooth head (see :mod:`symloss.engine.argmin`).
+
+    >>> w = sp.Symbol('w', real=True)
+    >>> _smooth(sigmoid(w) * w**2), _smooth(sp.Abs(w))
+    (True, False)
+    """
+    return _only_heads(expr, _SMOOTH)
+
+
+class SomeRoot(sp.Function):
+    """A real root of ``H`` in ``u`` whose existence a step has shown (no
+    closed form is claimed): ``SomeRoot(H, u)``."""
+
+    nargs = 2
+    is_real = True
+
+    @property
+    def free_symbols(self):
+        return self.args[0].free_symbols - {self.args[1]}
+
 
 #: candidate ends, tried in order (both signs)
 _ENDS = (0, 1, 4, 16)
@@ -62,13 +104,9 @@ class SignChange(Step):
 
     @property
     def fact(self) -> sp.Basic:
-        from .argmin import SomeRoot
-
         return sp.Eq(self.core.xreplace({self.var: SomeRoot(self.core, self.var)}), 0, evaluate=False)
 
     def verify(self) -> None:
-        from .argmin import _smooth
-
         check_context(self, self.context)
         if not _smooth(self.core):
             raise self.fail(f"{self.core} is not known to be continuous")

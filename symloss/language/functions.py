@@ -366,20 +366,28 @@ def _conditions(node: sp.Basic) -> list:
 
 
 def _symbolic_power_conditions(base: sp.Expr, e: sp.Expr) -> list:
-    """Where ``base**e`` with a symbolic exponent may be a defined real.
+    """Where ``base**e`` with a symbolic exponent is a defined real.
 
-    The conditions must hold at *every* point where the power is defined
-    (they become hypotheses of claims, so requiring more would shrink the
-    claim: ``x**t > 0`` is false at ``x = 0, t = 1`` and at ``x = -1, t = 1``).
-    Only ``0**e`` with ``e <= 0`` is excluded; a negative base with a
-    non-integer exponent stays admissible and evaluates to a non-real number,
-    which no verifier counts as a counterexample and no rule can sign.
+    An exponent declared an integer (a symbol with an integer domain) allows
+    any nonzero base, and ``0**e`` for ``e >= 0`` (``0**0 = 1``, as in SymPy
+    and torch.pow).  Any other exponent is a real number, and ``base**e`` is
+    read as in real analysis, ``exp(e·log(base))`` extended by ``0**e = 0``
+    for ``e > 0``: the base must be nonnegative, as for a literal fractional
+    power.  (A negative base cannot be allowed "where the value happens to
+    be real": SymPy rewrites ``(w**t)**2`` to ``w**(2*t)``, which is the real
+    number -1 at ``w = -1, t = 1/2``, where ``w**t`` was not real.)
+
+    >>> w, t = sp.symbols('w t', real=True)
+    >>> _symbolic_power_conditions(w, t)
+    [w >= 0, (t > 0) | Ne(w, 0)]
+    >>> _symbolic_power_conditions(w, sp.Symbol('k', integer=True))
+    [(k >= 0) | Ne(w, 0)]
     """
     if e.is_integer and e.is_nonnegative:
         return []  # 0**0 = 1, as in SymPy and torch.pow
     if e.is_integer:
         return [sp.Or(sp.Ne(base, 0), sp.Ge(e, 0))]
-    return [sp.Or(sp.Ne(base, 0), sp.Gt(e, 0))]
+    return [sp.Ge(base, 0), sp.Or(sp.Ne(base, 0), sp.Gt(e, 0))]
 
 
 def _np_sigmoid(z):

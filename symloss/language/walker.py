@@ -359,6 +359,7 @@ class _Parser:
     def record_condition(self, c, node) -> None:
         """Record one definedness condition; a closed one is decided by the
         kernel now (false: the text is not a real number)."""
+        written = c
         if isinstance(c, sp.Rel):  # settled now when the kernel (or a symbol's declared sign) settles it
             c = kernel.build(type(c), *c.args)
         if not c.free_symbols:
@@ -366,8 +367,9 @@ class _Parser:
             if t is True:
                 return
             if t is False:
-                what = "division by zero" if isinstance(c, sp.Ne) else "not a real number"
-                self.fail(f"{what}: {self.segment(node)!r} (needs {c})", self.col(node))
+                what = "division by zero" if isinstance(written, sp.Ne) else "not a real number"
+                why = f"needs {written}" + (", which the declared domains exclude" if written.free_symbols else "")
+                self.fail(f"{what}: {self.segment(node)!r} ({why})", self.col(node))
         if c is not sp.true and c not in self.conditions:
             self.conditions.append(c)
 

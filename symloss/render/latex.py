@@ -1,5 +1,4 @@
-r"""LaTeX for SymPy expressions in the notation of ML papers, safe text,
-and line breaking.
+r"""LaTeX for SymPy expressions in the notation of ML papers: the printer.
 
 Everything here returns LaTeX *fragments* (strings) that compile inside a
 document loading ``amsmath``, ``amssymb`` and ``amsthm`` (see
@@ -8,24 +7,23 @@ document loading ``amsmath``, ``amssymb`` and ``amsthm`` (see
 * :class:`SymlossLatexPrinter` prints SymPy expressions in ML notation
   (``yhat`` → :math:`\hat y`, ``delta_1`` → :math:`\delta_1`, ``w[j]`` →
   :math:`w_j`, residual-first ordering ``\sigma(w x + b) - y``); it inherits
-  the proof-step printers from :class:`symloss.render.latex_steps.StepPrinterMixin`.
+  the proof-step printers from :class:`symloss.render.latex_steps.StepPrinterMixin`
+  and its sibling mixins.
 * :func:`latex` prints an expression; :func:`math_block` displays one,
-  breaking long formulas at top-level ``+``/``-`` terms in ``multline*``.
-* :func:`escape_text` makes user text (claim names, reasons) safe in text
-  mode: it can never inject a command.
+  :func:`step_latex` and :func:`proof_latex` write up a step or a proof,
+  each with a :class:`SymlossLatexPrinter` unless given a printer.
+* :func:`escape_text`, :func:`visible_width` and the line breaking are
+  :mod:`symloss.render.latex_text`'s (re-exported here), which the mixins
+  import without importing this module.
 
-The write-ups live in two sibling modules and stay importable from here:
-:func:`step_latex` and :func:`proof_latex` in :mod:`symloss.render.latex_steps`;
-:func:`quantifier_latex`, :func:`claim_latex`, :func:`counterexample_latex`,
-:func:`result_latex`, :func:`result_repr_latex`, :func:`problem_repr_latex`
-and :func:`derivation_latex` in :mod:`symloss.render.writeup` (loaded on first use,
-since that module imports this one).
+The write-ups of claims, counterexamples and results are
+:mod:`symloss.render.writeup` (and :mod:`symloss.render.writeup_notebook` for
+the ``_repr_latex_`` forms); they import this module, not the other way.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,7 +35,20 @@ from .latex_kinks import KinkPrinterMixin
 from .latex_minimisers import MinimiserPrinterMixin
 from .latex_names import NamePrinterMixin
 from .latex_relations import RelationPrinterMixin
-from .latex_steps import StepPrinterMixin, proof_latex, step_latex
+from .latex_steps import StepPrinterMixin
+from .latex_steps import proof_latex as _proof_latex
+from .latex_text import (  # noqa: F401 - re-exported
+    _WIDTH,
+    MAX_FORMULA,
+    _greek_command,
+    _pieces,
+    _stacked,
+    escape_text,
+    omitted_formula,
+    visible_width,
+)
+from .latex_text import math_block as _math_block
+from .writeup_derivation import DerivationPrinterMixin
 
 __all__ = [
     "SymlossLatexPrinter",
@@ -47,111 +58,9 @@ __all__ = [
     "math_block",
     "visible_width",
     "omitted_formula",
-    "quantifier_latex",
     "step_latex",
     "proof_latex",
-    "claim_latex",
-    "counterexample_latex",
-    "result_latex",
-    "result_repr_latex",
-    "problem_repr_latex",
-    "derivation_latex",
 ]
-
-# --------------------------------------------------------------------------
-# text escaping
-
-_TEXT_ESCAPES = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "$": r"\$",
-    "&": r"\&",
-    "#": r"\#",
-    "^": r"\textasciicircum{}",
-    "_": r"\_",
-    "%": r"\%",
-    "~": r"\textasciitilde{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-    "|": r"\textbar{}",
-    "\n": " ",
-    "\r": " ",
-    "\t": " ",
-}
-
-#: Unicode mathematical characters that turn up in reasons ("σ ∈ (0, 1)").
-_UNICODE_MATH = {
-    "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "±": r"\pm", "∓": r"\mp",
-    "→": r"\to", "←": r"\leftarrow", "⇒": r"\Rightarrow", "⇔": r"\Leftrightarrow",
-    "↦": r"\mapsto", "∞": r"\infty", "∈": r"\in", "∉": r"\notin", "∂": r"\partial",
-    "∇": r"\nabla", "∑": r"\sum", "∏": r"\prod", "√": r"\surd", "×": r"\times",
-    "·": r"\cdot", "⋅": r"\cdot", "−": "-", "ℝ": r"\mathbb{R}", "ℤ": r"\mathbb{Z}",
-    "ℕ": r"\mathbb{N}", "ℚ": r"\mathbb{Q}", "∀": r"\forall", "∃": r"\exists",
-    "¬": r"\neg", "∧": r"\wedge", "∨": r"\vee", "≈": r"\approx", "≡": r"\equiv",
-    "⊂": r"\subset", "⊆": r"\subseteq", "∪": r"\cup", "∩": r"\cap", "∅": r"\emptyset",
-    "′": r"\prime", "∘": r"\circ", "∝": r"\propto", "∎": r"\blacksquare",
-    "⊤": r"\top", "⊥": r"\bot", "∖": r"\setminus", "≔": r":=", "ŷ": r"\hat{y}",
-    "²": r"^{2}", "³": r"^{3}", "½": r"\tfrac{1}{2}", "¼": r"\tfrac{1}{4}",
-}
-_UNICODE_TEXT = {
-    "…": r"\ldots{}", "–": r"\textendash{}", "—": r"\textemdash{}", "‘": "'", "’": "'", "“": "\"",
-    "”": "\"", "•": r"\textbullet{}", "\u00a0": " ",
-}
-
-
-def _greek_command(ch: str) -> str | None:
-    """``\\theta`` for ``θ`` (and ``\\Theta`` for ``Θ``); None for non-Greek."""
-    try:
-        name = unicodedata.name(ch)
-    except ValueError:
-        return None
-    m = re.fullmatch(r"GREEK (SMALL|CAPITAL) LETTER ([A-Z]+)", name)
-    if not m:
-        return None
-    word = m.group(2).lower()
-    word = {"lamda": "lambda", "omicron": "o"}.get(word, word)
-    if m.group(1) == "CAPITAL":
-        word = word.capitalize()
-    tex = translate(word)
-    return tex if tex.startswith("\\") else word
-
-
-def escape_text(text: Any) -> str:
-    r"""Text-mode LaTeX for arbitrary user text: every special character is
-    escaped, so the result can never run a command; Greek letters and common
-    mathematical symbols become math, other non-ASCII characters are shown
-    as ``[U+XXXX]``.
-
-    >>> escape_text(r"\input{/etc/passwd} 100% & $x_1$")
-    '\\textbackslash{}input\\{/etc/passwd\\} 100\\% \\& \\$x\\_1\\$'
-    >>> escape_text("σ(z) ∈ (0, 1)")
-    '$\\sigma$(z) $\\in$ (0, 1)'
-    """
-    out = []
-    for ch in str(text):
-        if ch in _TEXT_ESCAPES:
-            out.append(_TEXT_ESCAPES[ch])
-        elif ord(ch) < 128:
-            out.append(ch if ch.isprintable() else " ")
-        elif ch in _UNICODE_MATH:
-            out.append("$%s$" % _UNICODE_MATH[ch])
-        elif ch in _UNICODE_TEXT:
-            out.append(_UNICODE_TEXT[ch])
-        elif (greek := _greek_command(ch)) is not None:
-            out.append("$%s$" % greek)
-        elif unicodedata.category(ch).startswith("L") and unicodedata.normalize("NFKD", ch)[0].isascii():
-            # accented Latin letter: keep the base letter (pdflatex-safe)
-            out.append(unicodedata.normalize("NFKD", ch)[0])
-        else:
-            out.append("[U+%04X]" % ord(ch))
-    # break TeX's text ligatures so "a--b", "''" and "!`" print as typed
-    text = "".join(out)
-    for pair in ("--", "''", "``", "!`", "?`"):
-        while pair in text:
-            text = text.replace(pair, pair[0] + "{}" + pair[1])
-    return text
-
 
 # --------------------------------------------------------------------------
 # symbol names
@@ -250,7 +159,7 @@ def _is_atomic_factor(expr: sp.Expr) -> bool:
     return bool(expr.is_Pow and isinstance(expr.base, (sp.Symbol, sp.Indexed)) and expr.exp.is_Integer and expr.exp > 0)
 
 class SymlossLatexPrinter(StepPrinterMixin, MinimiserPrinterMixin, RelationPrinterMixin, CertificatePrinterMixin,
-                          KinkPrinterMixin, NamePrinterMixin,
+                          KinkPrinterMixin, NamePrinterMixin, DerivationPrinterMixin,
                           LatexPrinter):
     r"""SymPy's LaTeX printer with ML notation, and the printer of proof steps.
 
@@ -466,175 +375,13 @@ def latex(expr: Any, **settings) -> str:
 
 
 # --------------------------------------------------------------------------
-# line breaking
-
-_WIDTH = 64  # visible characters that fit on one display line (roughly)
-_ZERO_WIDTH = re.compile(r"\\(left|right|bigl|bigr|Bigl|Bigr|operatorname\*?|mathrm|mathit|mathbf|text|hat|bar|tilde|frac|tfrac|quad|qquad|,|;|:|!)|[{}\s]")
-_COMMAND = re.compile(r"\\[A-Za-z]+")
-
-
-def visible_width(tex: str) -> int:
-    r"""A rough count of the characters a formula occupies when typeset.
-
-    >>> visible_width(r"\left(\sigma\left(w x\right) - y\right)")
-    9
-    """
-    tex = _ZERO_WIDTH.sub("", tex)
-    tex = _COMMAND.sub("c", tex)
-    return len(tex)
-
-
-_REL_TEX = {"==": "=", ">": ">", "<": "<", ">=": r"\geq", "<=": r"\leq", "!=": r"\neq"}
-
-
-def _pieces(expr: Any, p: SymlossLatexPrinter) -> list[str]:
-    """Chunks of the formula between which a line may break."""
-    if isinstance(expr, sp.core.relational.Relational):
-        lhs, rhs = _pieces(expr.lhs, p), _pieces(expr.rhs, p)
-        rhs[0] = _REL_TEX[expr.rel_op] + " " + rhs[0]
-        return lhs + rhs
-    if type(expr).__name__ in ("NondecreasingFact", "ProportionalFact") and len(expr.args) == 3:
-        a, bb, v = (p.doprint(e) for e in expr.args)
-        lhs, rhs = _pieces(expr.args[0], p), _pieces(expr.args[1], p)
-        if type(expr).__name__ == "ProportionalFact":
-            rhs[0] = r"\propto_{%s} " % v + rhs[0]
-            return lhs + rhs
-        rhs[0] = r"\text{ is a nondecreasing function of } " + rhs[0]
-        rhs[-1] += r" \text{ (over } %s\text{)}" % v
-        return lhs + rhs
-    if isinstance(expr, (sp.Implies, sp.Equivalent)) and len(expr.args) == 2:
-        lhs, rhs = _pieces(expr.args[0], p), _pieces(expr.args[1], p)
-        rhs[0] = (r"\Rightarrow " if isinstance(expr, sp.Implies) else r"\Leftrightarrow ") + rhs[0]
-        return lhs + rhs
-    if isinstance(expr, (sp.And, sp.Or)):
-        op = r"\wedge" if isinstance(expr, sp.And) else r"\vee"
-        out: list[str] = []
-        args = sorted(expr.args, key=sp.default_sort_key)  # the order LatexPrinter uses
-        for i, a in enumerate(args):
-            sub = _pieces(a, p)
-            if len(args) > 1 and isinstance(a, (sp.And, sp.Or)):
-                sub = [r"\bigl(" + sub[0]] + sub[1:-1] + [sub[-1] + r"\bigr)"] if len(sub) > 1 else [r"\left(%s\right)" % sub[0]]
-            if i:
-                sub[0] = op + " " + sub[0]
-            out += sub
-        return out
-    if isinstance(expr, sp.Add) and p.order in (None, "lex"):
-        whole = p.doprint(expr)
-        # split the printed sum at its top-level " + " / " - " separators
-        return _split_top_level(whole)
-    if isinstance(expr, sp.Mul):
-        tex = p.doprint(expr)
-        m = re.fullmatch(r"(.*?)\\left\((.*)\\right\)(.*)", tex)
-        # the bracket must sit at the top level: not inside a \frac{...}{...} or
-        # another group, where a line break would leave braces open
-        if (m and _balanced(m.group(1)) and _balanced(m.group(2)) and _balanced(m.group(3))
-                and len(_split_top_level(m.group(2))) > 1):
-            inner = _split_top_level(m.group(2))
-            inner[0] = m.group(1) + r"\bigl(" + inner[0]
-            inner[-1] = inner[-1] + r"\bigr)" + m.group(3)
-            return inner
-        factors = _split_top_level_factors(tex)
-        if len(factors) > 1:  # a long product: break between its bracketed factors
-            return [factors[0]] + [r"\cdot " + f for f in factors[1:]]
-    return [p.doprint(expr)]
-
-
-def _split_top_level_factors(tex: str) -> list[str]:
-    r"""Split a printed product after each top-level ``\right)`` that is
-    followed by another factor (``\left(a\right) \left(b\right)``)."""
-    out, start, depth, i = [], 0, 0, 0
-    while i < len(tex):
-        if tex.startswith("\\left", i) and not tex[i + 5 : i + 6].isalpha():
-            depth += 1
-            i += 5
-            continue
-        if tex.startswith("\\right", i) and not tex[i + 6 : i + 7].isalpha():
-            depth -= 1
-            i += 7  # past the delimiter
-            if depth == 0 and tex.startswith(" ", i) and i + 1 < len(tex) and tex[i + 1] not in "+-=^_":
-                out.append(tex[start:i])
-                start = i + 1
-            continue
-        if tex[i] == "{":
-            depth += 1
-        elif tex[i] == "}":
-            depth -= 1
-        i += 1
-    out.append(tex[start:])
-    return [s.strip() for s in out if s.strip()]
-
-
-def _balanced(tex: str) -> bool:
-    depth = 0
-    for tok in re.findall(r"\\left\b|\\right\b|\\begin\{|\\end\{|[{}]", tex):
-        depth += 1 if tok in ("\\left", "\\begin{", "{") else -1
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-def _split_top_level(tex: str) -> list[str]:
-    """Split printed LaTeX at `` + `` / `` - `` outside every group."""
-    out, start, depth, i = [], 0, 0, 0
-    while i < len(tex):
-        if tex.startswith("\\left", i) and not tex[i + 5 : i + 6].isalpha():
-            depth += 1
-            i += 5
-            continue
-        if tex.startswith("\\right", i) and not tex[i + 6 : i + 7].isalpha():
-            depth -= 1
-            i += 6
-            continue
-        if tex.startswith("\\begin{", i):
-            depth += 1
-        elif tex.startswith("\\end{", i):
-            depth -= 1
-        ch = tex[i]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 0 and tex.startswith((" + ", " - "), i) and i > start:
-            out.append(tex[start:i])
-            start = i + 1
-            i += 3
-            continue
-        i += 1
-    out.append(tex[start:])
-    return [s.strip() for s in out if s.strip()]
-
-
-#: Formulas whose LaTeX is longer than this many characters are not typeset
-#: (they would fill pages); see :func:`omitted_formula`.
-MAX_FORMULA = 4000
-
-
-def omitted_formula(tex: str, *, lead: str = "") -> str:
-    r"""The display shown instead of a formula too long to typeset.
-
-    >>> print(omitted_formula("x" * 5000))
-    \[ \text{[a formula of 5000 characters of \LaTeX{}, too long to show]} \]
-    """
-    body = r"\text{[a formula of %d characters of \LaTeX{}, too long to show]}" % len(tex)
-    return "\\[ %s%s \\]" % ((lead + " ") if lead else "", body)
-
-
-_FRACTION = re.compile(r"\\[dt]?frac\{")
-_NUMERIC_FRACTION = re.compile(r"\\[dt]?frac\{[^{}\\]{1,6}\}\{[^{}\\]{1,6}\}")
-
-
-def _stacked(tex: str) -> bool:
-    """Whether ``tex`` has a fraction other than a plain number (``1/2``),
-    or cases: set in running text these become tiny, so they go on display."""
-    return bool(_FRACTION.search(_NUMERIC_FRACTION.sub("", tex))) or r"\begin{" in tex
+# the printer by default: the entry points that need no printer given
 
 
 def math_block(expr: Any, *, printer: SymlossLatexPrinter | None = None, inline_ok: bool = False,
                width: int = _WIDTH, lead: str = "") -> str:
-    r"""Display an expression (or a relation): ``\[ ... \]`` when it fits on
-    a line, otherwise ``multline*`` broken at top-level ``+``/``-`` terms.
-    With ``inline_ok`` a short formula is returned as ``$...$`` instead;
-    ``lead`` is LaTeX put in front (``\frac{\partial L}{\partial w} =``).
+    r"""Display an expression (or a relation): :func:`symloss.render.latex_text.math_block`
+    with a :class:`SymlossLatexPrinter` unless ``printer`` is given.
 
     >>> x = sp.Symbol('x', real=True)
     >>> math_block(x**2 + 1, inline_ok=True)
@@ -643,49 +390,30 @@ def math_block(expr: Any, *, printer: SymlossLatexPrinter | None = None, inline_
     >>> math_block(long).startswith(r'\begin{multline*}')
     True
     """
-    p = printer or SymlossLatexPrinter()
-    whole = p.doprint(expr) if not isinstance(expr, str) else expr
-    if len(whole) > MAX_FORMULA:
-        return omitted_formula(whole, lead=lead)
-    if lead:
-        whole = lead + " " + whole
-    w = visible_width(whole)
-    if inline_ok and w <= width // 2 and not _stacked(whole):
-        return "$%s$" % whole
-    if w <= width:
-        return "\\[ %s \\]" % whole
-    pieces = _pieces(expr, p) if not isinstance(expr, str) else _split_top_level(expr)
-    if lead:
-        pieces[0] = lead + " " + pieces[0]
-    lines, cur = [], ""
-    for piece in pieces:
-        if cur and visible_width(cur + piece) > width:
-            lines.append(cur)
-            cur = piece
-        else:
-            cur = (cur + " " + piece) if cur else piece
-    if cur:
-        lines.append(cur)
-    if len(lines) < 2:
-        return "\\[ %s \\]" % whole
-    return "\\begin{multline*}\n%s\n\\end{multline*}" % " \\\\\n".join(lines)
+    return _math_block(expr, printer=printer or SymlossLatexPrinter(), inline_ok=inline_ok, width=width, lead=lead)
 
 
+def step_latex(step: Any, printer: Any = None) -> str:
+    r"""One proof step: its fact and the justification in words.
 
-# --------------------------------------------------------------------------
-# re-exports
+    >>> from symloss.calculus.proof import Given
+    >>> x = sp.Symbol('x', real=True)
+    >>> step_latex(Given(x > 0, 'domain of x'))
+    '$x > 0$ --- by hypothesis (domain of x)'
+    """
+    return (printer or SymlossLatexPrinter())._print(step)
 
-_WRITEUP_NAMES = frozenset({
-    "quantifier_latex", "claim_latex", "counterexample_latex", "result_latex",
-    "result_repr_latex", "problem_repr_latex", "derivation_latex",
-})
 
+def proof_latex(root: Any, printer: Any = None, *, closing: bool = True) -> str:
+    r""":func:`symloss.render.latex_steps.proof_latex` with a
+    :class:`SymlossLatexPrinter` unless ``printer`` is given.
 
-def __getattr__(name: str) -> Any:
-    """The write-up functions, from :mod:`symloss.render.writeup` on first use
-    (that module imports this one, so it cannot be imported at the top)."""
-    if name in _WRITEUP_NAMES:
-        from . import writeup
-
-        return getattr(writeup, name)
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    >>> from symloss.calculus.proof import Given
+    >>> x = sp.Symbol('x', real=True)
+    >>> print(proof_latex(Given(x > 0, 'domain of x')))
+    \begin{enumerate}
+    \item[(1)] $x > 0$ --- by hypothesis (domain of x)
+    \end{enumerate}
+    The last line is the claim.
+    """
+    return _proof_latex(root, printer or SymlossLatexPrinter(), closing=closing)

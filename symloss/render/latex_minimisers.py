@@ -18,6 +18,7 @@ import sympy as sp
 
 from ..language.functions import derivative
 from .latex_steps import join_words
+from .latex_text import _stacked, math_block  # the printer is passed in
 
 __all__ = ["MinimiserPrinterMixin", "root_words"]
 
@@ -59,8 +60,6 @@ class MinimiserPrinterMixin:
 
     # --- minimisers on the real line (symloss.engine.argmin) ----------------------
     def _print_RootExists(self, step) -> str:
-        from .latex import _stacked
-
         u = self.doprint(step.var)
         root = self.doprint(step.root)
         refs = self.cite(step.premises())
@@ -74,8 +73,6 @@ class MinimiserPrinterMixin:
                 % (u, root, self._m_raw_or_display("H(%s) = %s" % (u, self.doprint(step.core))), tail, root))
 
     def _m_raw_or_display(self, tex: str) -> str:
-        from .latex import _stacked
-
         return "\n\\[ %s \\]\n" % tex if _stacked(tex) else "$%s$" % tex
 
     def _print_OppositeLimits(self, step) -> str:
@@ -215,8 +212,6 @@ class MinimiserPrinterMixin:
         return self.step_line(step, why)
 
     def _print_AtMinimum(self, step) -> str:
-        from .latex import math_block
-
         m = step.minimiser
         e, v = m.term.args[0], m.term.args[1]
         ref = self.ref(m)

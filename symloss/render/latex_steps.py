@@ -9,7 +9,7 @@ back to :meth:`StepPrinterMixin._print_Step`, which shows the step's fact
 and the first line of its class docstring.  Each method gives the step's
 fact and its justification in words, citing premises by line number.
 
-:func:`step_latex` renders one step, :func:`proof_latex` a whole proof tree
+:func:`proof_latex` renders a whole proof tree, with the printer it is given
 as a numbered list (hypotheses first, each step after the steps it cites).
 What a careful writer would leave out is left out of the *text* only (the
 proof object is untouched): a line restating or weakening its one premise is
@@ -18,12 +18,14 @@ folded into it, and signs of plain numbers are not listed.  Nested proofs
 (i), (ii), …, so a citation is never ambiguous.  A displayed fact comes after
 its reason ("By (5) and (6): [display]").
 
-The write-ups of derivation steps (chain rule, outer and inner derivatives)
-live in :mod:`symloss.render.writeup_derivation`; the methods here delegate to it.
+The printers of derivation steps (chain rule, outer and inner derivatives)
+are :class:`symloss.render.writeup_derivation.DerivationPrinterMixin`.
 
-This module does not import :mod:`symloss.render.latex` at import time (that module
-imports this one for the mixin); the few helpers it needs from there are
-looked up when called.
+This module does not import :mod:`symloss.render.latex` (that module
+imports this one for the mixin): text and line breaking come from
+:mod:`symloss.render.latex_text`, and the printer is ``self`` or the one
+passed in (:func:`symloss.render.latex.step_latex` and
+:func:`symloss.render.latex.proof_latex` supply the default printer).
 """
 
 from __future__ import annotations
@@ -35,34 +37,11 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 from ..calculus.proof import Gap, Given, Step, iter_steps
+from .latex_text import _stacked
+from .latex_text import escape_text as _escape
+from .latex_text import math_block as _math_block  # the printer is passed in: printer=self
 
-__all__ = ["StepPrinterMixin", "step_latex", "proof_latex", "join_words", "finite_cover"]
-
-
-def _escape(text: Any) -> str:
-    from .latex import escape_text
-
-    return escape_text(text)
-
-
-def _math_block(expr: Any, **kwargs) -> str:
-    from .latex import math_block
-
-    return math_block(expr, **kwargs)
-
-
-def _writeup():
-    """:mod:`symloss.render.writeup_derivation` (derivation write-ups), imported when
-    first needed: it imports :mod:`symloss.render.latex`, which imports this module."""
-    from . import writeup_derivation
-
-    return writeup_derivation
-
-
-def _default_printer():
-    from .latex import SymlossLatexPrinter
-
-    return SymlossLatexPrinter()
+__all__ = ["StepPrinterMixin", "proof_latex", "join_words", "finite_cover"]
 
 
 def _first_sentence(doc: str | None) -> str:
@@ -248,8 +227,6 @@ class StepPrinterMixin:
     def _m(self, expr) -> str:
         """Math in a sentence: inline, or on display when it holds a fraction
         (a stacked fraction in running text is too small to read)."""
-        from .latex import _stacked
-
         tex = self.doprint(expr)
         return "\n\\[ %s \\]\n" % tex if _stacked(tex) else "$%s$" % tex
 
@@ -495,26 +472,6 @@ class StepPrinterMixin:
     def _m_raw(self, tex: str) -> str:
         return "$%s$" % tex
 
-    # --- derivation steps (symloss.calculus.derive): rendered by symloss.render.writeup_derivation
-    def _print_LossDerivative(self, step, note: str = "") -> str:
-        return _writeup().loss_derivative_latex(self, step, note)
-
-    def _print_ModelDerivative(self, step, yhat: Any = None, note: str = "") -> str:
-        return _writeup().model_derivative_latex(self, step, yhat, note)
-
-    def _print_DirectDerivative(self, step) -> str:
-        return _writeup().direct_derivative_latex(self, step)
-
-    def _print_ChainRule(self, step, final: bool = False) -> str:
-        return _writeup().chain_rule_latex(self, step, final)
-
-    def rewrite_words(self, step) -> str:
-        """``by recognising σ(z) = 1/(1 + e^{-z})`` for a derivation rewrite."""
-        return _writeup().rewrite_words(self, step)
-
-    def _print_Derivation(self, step) -> str:
-        return _writeup().derivation_latex(step, self)
-
 
 def _range_note(term: sp.Expr, p: "StepPrinterMixin") -> str:
     """`` \\in (0, 1)`` for σ(u) and similar range notes for abstracted terms."""
@@ -575,16 +532,6 @@ def _has_gap(root: Step) -> bool:
     return any(isinstance(s, Gap) for s in iter_steps(root))
 
 
-def step_latex(step: Step, printer: Any = None) -> str:
-    r"""One proof step: its fact and the justification in words.
-
-    >>> x = sp.Symbol('x', real=True)
-    >>> step_latex(Given(x > 0, 'domain of x'))
-    '$x > 0$ --- by hypothesis (domain of x)'
-    """
-    return (printer or _default_printer())._print(step)
-
-
 def _restates(step: Step) -> Step | None:
     """The single premise that ``step`` merely restates (same fact), if
     any: such a line adds nothing for a reader, so it is not printed and
@@ -615,21 +562,22 @@ def _obvious(step: Step) -> bool:
     return type(step).__name__ == "NumberSign" and bool(getattr(getattr(step, "expr", None), "is_number", False))
 
 
-def proof_latex(root: Step, printer: Any = None, *, closing: bool = True) -> str:
+def proof_latex(root: Step, printer: Any, *, closing: bool = True) -> str:
     r"""A numbered, linear write-up of a proof tree: hypotheses first, every
     other step after the steps it cites, the last line being the claim;
     a step that only restates or weakens its one premise is not repeated,
     and signs of plain numbers (``1/2 > 0``) are not listed.  (The caller
     wraps it in ``proof``, which ends in ∎.)
 
+    >>> from symloss.render.latex import SymlossLatexPrinter
     >>> x = sp.Symbol('x', real=True)
-    >>> print(proof_latex(Given(x > 0, 'domain of x')))
+    >>> print(proof_latex(Given(x > 0, 'domain of x'), SymlossLatexPrinter()))
     \begin{enumerate}
     \item[(1)] $x > 0$ --- by hypothesis (domain of x)
     \end{enumerate}
     The last line is the claim.
     """
-    p = printer or _default_printer()
+    p = printer
     steps = _linearise(root)
     alias: dict = {}
     hidden = set()

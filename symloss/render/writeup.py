@@ -1,6 +1,5 @@
 r"""LaTeX write-ups of what the prover returns: claims with their
-quantifiers and domains, counterexamples, whole results, derivations, and
-the short MathJax forms behind ``_repr_latex_``.
+quantifiers and domains, counterexamples, whole results and derivations.
 
 * :func:`quantifier_latex` and :func:`claim_latex` state a claim ("For all
   $w, b \in \mathbb{R}$ and $y \in \{0, 1\}$: ...").
@@ -9,10 +8,11 @@ the short MathJax forms behind ``_repr_latex_``.
 * :func:`result_latex` puts claim, verdict and proof (ending in ∎),
   counterexample or reason together.
 
-Two sibling modules hold the rest, and their names stay importable from
-here: :mod:`symloss.render.writeup_derivation` (:func:`derivation_latex`, the
-chain-rule and rewrite write-ups) and :mod:`symloss.render.writeup_notebook`
-(:func:`result_repr_latex`, :func:`problem_repr_latex`, the Jupyter forms).
+The derivation write-ups are :mod:`symloss.render.writeup_derivation`
+(importable from here; :func:`derivation_latex` here supplies the default
+printer).  The short MathJax forms behind ``_repr_latex_``
+(:func:`result_repr_latex`, :func:`problem_repr_latex`) are
+:mod:`symloss.render.writeup_notebook`, which imports this module.
 
 Objects from other modules (``Result``, ``Claim``, ``Counterexample``,
 ``Derivation``) are read by attribute, so this module imports none of them.
@@ -29,16 +29,15 @@ import sympy as sp
 from .latex import MAX_FORMULA, SymlossLatexPrinter, _SIMPLE_NAME, _stacked, escape_text, latex, math_block, symbol_latex
 from .latex_steps import join_words, proof_latex
 from ..calculus.proof import Step
-from .writeup_derivation import (chain_rule_latex, derivation_latex, direct_derivative_latex,  # noqa: F401
+from .writeup_derivation import (chain_rule_latex, direct_derivative_latex,  # noqa: F401
                                  loss_derivative_latex, model_derivative_latex, rewrite_words, rules_note)
+from .writeup_derivation import derivation_latex as _derivation_latex
 
 __all__ = [
     "quantifier_latex",
     "claim_latex",
     "counterexample_latex",
     "result_latex",
-    "result_repr_latex",
-    "problem_repr_latex",
     "derivation_latex",
     "chain_rule_latex",
     "rewrite_words",
@@ -626,14 +625,9 @@ def _quantifier_of(claim: Any, p: SymlossLatexPrinter) -> str:
     return quantifier_latex(symbols, getattr(claim, "hypotheses", ()) or (), p)
 
 
-_NOTEBOOK = frozenset({"result_repr_latex", "problem_repr_latex", "MAX_REPR", "_mathjax_text"})
-
-
-def __getattr__(name: str) -> Any:
-    """The Jupyter forms, from :mod:`symloss.render.writeup_notebook` on first use
-    (that module imports this one)."""
-    if name in _NOTEBOOK:
-        from . import writeup_notebook
-
-        return getattr(writeup_notebook, name)
-    raise AttributeError(name)
+def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None, *, head: bool = True,
+                     prefix: str = "") -> str:
+    r""":func:`symloss.render.writeup_derivation.derivation_latex` (the model, the
+    loss, each step and the result) with a :class:`SymlossLatexPrinter`
+    unless ``printer`` is given."""
+    return _derivation_latex(derivation, printer or SymlossLatexPrinter(), head=head, prefix=prefix)

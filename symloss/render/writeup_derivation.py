@@ -2,9 +2,12 @@ r"""LaTeX write-ups of derivations of :math:`\partial L/\partial\theta`:
 the model and loss, each step (chain rule with its outer and inner
 derivatives, the rewrites with their rules in words) and the result.
 
-The derivation-step printers of :class:`symloss.render.latex.SymlossLatexPrinter`
-(``_print_ChainRule``, ``_print_Rewrite`` of :mod:`symloss.calculus.derive`, ...)
-delegate to the functions here.  Objects are read by attribute, so this
+:class:`DerivationPrinterMixin` holds the derivation-step printers of
+:class:`symloss.render.latex.SymlossLatexPrinter` (``_print_ChainRule``,
+``_print_Derivation``, ... for the steps of :mod:`symloss.calculus.derive`);
+they call the functions here with the printer itself, so this module needs
+no printer class (:func:`symloss.render.writeup.derivation_latex` supplies
+the default one).  Objects are read by attribute, so this
 module imports no engine module; the names stay importable from
 :mod:`symloss.render.writeup`.
 """
@@ -15,10 +18,13 @@ from typing import Any
 
 import sympy as sp
 
-from .latex import SymlossLatexPrinter, escape_text, math_block
+from sympy.printing.latex import LatexPrinter
+
+from .latex_text import escape_text, math_block  # the printer is passed in
 from .latex_steps import _step_key, join_words
 
 __all__ = [
+    "DerivationPrinterMixin",
     "derivation_latex",
     "loss_derivative_latex",
     "model_derivative_latex",
@@ -30,7 +36,7 @@ __all__ = [
 
 
 
-def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None, *, head: bool = True,
+def derivation_latex(derivation: Any, printer: LatexPrinter, *, head: bool = True,
                      prefix: str = "") -> str:
     r"""A fragment deriving :math:`\partial L/\partial\theta`: the model, the
     loss, each step (chain rule with its outer and inner derivatives, then
@@ -39,13 +45,14 @@ def derivation_latex(derivation: Any, printer: SymlossLatexPrinter | None = None
     >>> from types import SimpleNamespace as NS
     >>> w, x, y, yhat = sp.symbols('w x y yhat', real=True)
     >>> d = NS(param=w, model_expr=(w*x,), loss_expr=(yhat - y)**2, steps=(), result=2*x*(w*x - y))
-    >>> print(derivation_latex(d))
+    >>> from symloss.render.latex import SymlossLatexPrinter
+    >>> print(derivation_latex(d, SymlossLatexPrinter()))
     Model: $\hat{y} = w x$. Loss: $\ell = \left(\hat{y} - y\right)^{2}$.
     <BLANKLINE>
     Hence
     \[ \frac{\partial L}{\partial w} = 2 \left(w x - y\right) x \]
     """
-    p = printer or SymlossLatexPrinter()
+    p = printer
     param = getattr(derivation, "param", None)
     steps = tuple(getattr(derivation, "steps", ()) or ())
     model = _first_attr(derivation, ("model_expr", "model"))
@@ -124,7 +131,7 @@ _DERIVATIVE_RULES = (
 )
 
 
-def _d(p: SymlossLatexPrinter, f: str, v: Any) -> str:
+def _d(p: LatexPrinter, f: str, v: Any) -> str:
     return r"\frac{\partial %s}{\partial %s}" % (f, p.doprint(v))
 
 
@@ -140,26 +147,26 @@ def rules_note(expr: Any) -> str:
     return (", using $%s$" % "$ and $".join(rules)) if rules else ""
 
 
-def loss_derivative_latex(p: SymlossLatexPrinter, step: Any, note: str = "") -> str:
+def loss_derivative_latex(p: LatexPrinter, step: Any, note: str = "") -> str:
     """``outer derivative: ∂ℓ/∂ŷ = ...`` (displayed)."""
     lead = _d(p, r"\ell", step.yhat) + " ="
     return "outer derivative%s: " % note + math_block(step.derivative, printer=p, lead=lead)
 
 
-def model_derivative_latex(p: SymlossLatexPrinter, step: Any, yhat: Any = None, note: str = "") -> str:
+def model_derivative_latex(p: LatexPrinter, step: Any, yhat: Any = None, note: str = "") -> str:
     """``inner derivative: ∂ŷ/∂θ = ...`` (displayed)."""
     yh = yhat if yhat is not None else (getattr(step, "yhat", None) or sp.Symbol("yhat"))
     lead = _d(p, p.doprint(yh), step.param) + " ="
     return "inner derivative%s: " % note + math_block(step.derivative, printer=p, lead=lead)
 
 
-def direct_derivative_latex(p: SymlossLatexPrinter, step: Any) -> str:
+def direct_derivative_latex(p: LatexPrinter, step: Any) -> str:
     """A loss written in the parameters, differentiated directly."""
     lead = _d(p, "L", step.param) + " ="
     return "differentiating directly%s: " % rules_note(step.expr) + math_block(step.derivative, printer=p, lead=lead)
 
 
-def chain_rule_latex(p: SymlossLatexPrinter, step: Any, final: bool = False) -> str:
+def chain_rule_latex(p: LatexPrinter, step: Any, final: bool = False) -> str:
     """The chain rule with its outer and inner derivatives; outputs that do
     not depend on the parameter are named once instead of listed.  With
     ``final`` the product is announced, not displayed (the caller states the
@@ -208,11 +215,12 @@ def _cancelled_denominators(before: Any, after: Any) -> list:
     return [d for d in denominators(before) if d not in remaining]
 
 
-def rewrite_words(p: SymlossLatexPrinter, step: Any) -> str:
+def rewrite_words(p: LatexPrinter, step: Any) -> str:
     r"""``by recognising σ(z) = 1/(1 + e^{-z})`` for a derivation rewrite;
     for the simplification, the denominators it cancels are named.
 
     >>> from types import SimpleNamespace as NS
+    >>> from symloss.render.latex import SymlossLatexPrinter
     >>> rewrite_words(SymlossLatexPrinter(), NS(rule='sigmoid_from_exp'))
     'by recognising $\\sigma(z) = 1/(1 + e^{-z})$'
     """
@@ -226,3 +234,28 @@ def rewrite_words(p: SymlossLatexPrinter, step: Any) -> str:
                 "s" if len(gone) > 1 else "", join_words(["$%s$" % p.doprint(g) for g in gone]))
         return "by simplifying (expanding, cancelling, collecting the residual and the input factor)"
     return "by " + words.get(rule, "the rewrite " + escape_text(rule))
+
+
+class DerivationPrinterMixin:
+    """The printers of derivation steps (:mod:`symloss.calculus.derive`),
+    mixed into :class:`symloss.render.latex.SymlossLatexPrinter`; each calls
+    the write-up function of this module with the printer itself."""
+
+    def _print_LossDerivative(self, step, note: str = "") -> str:
+        return loss_derivative_latex(self, step, note)
+
+    def _print_ModelDerivative(self, step, yhat: Any = None, note: str = "") -> str:
+        return model_derivative_latex(self, step, yhat, note)
+
+    def _print_DirectDerivative(self, step) -> str:
+        return direct_derivative_latex(self, step)
+
+    def _print_ChainRule(self, step, final: bool = False) -> str:
+        return chain_rule_latex(self, step, final)
+
+    def rewrite_words(self, step) -> str:
+        """``by recognising σ(z) = 1/(1 + e^{-z})`` for a derivation rewrite."""
+        return rewrite_words(self, step)
+
+    def _print_Derivation(self, step) -> str:
+        return derivation_latex(step, self)
