@@ -216,11 +216,23 @@ class Exploration:
         return "\n".join([
             f"refuted: {self.claim}",
             f"  simplest failing problem ({self.shrink_steps} shrink step{'s' if self.shrink_steps != 1 else ''}):"
-            f" model {f.spec.model.text}, loss {f.spec.loss} = {f.spec.loss_text}",
+            f" model ŷ = {_notation(f.spec.model.text)}, loss {f.spec.loss}: {_notation(f.spec.loss_text)}",
             f"  counterexample: {f.description}",
             f"  {counts}.",
             "", self.toml(),
         ])
+
+
+def _notation(text: str) -> str:
+    """A model or loss as text in the documents' notation (σ, ŷ, ⋅, ²); the
+    text as written when it cannot be read (the TOML block keeps the text)."""
+    try:
+        from .language.parser import parse
+        from .render.pretty import one_line
+
+        return one_line(parse(text))
+    except Exception:  # noqa: BLE001 - a summary line never fails
+        return text
 
 
 def _toml_string(text: str) -> str:

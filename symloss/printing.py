@@ -38,6 +38,7 @@ PRINTERS: dict[str, str] = {
     "relation_refutation_text": "symloss.render.terminal:relation_refutation_text",
     "claim_text": "symloss.render.terminal:claim_text",
     "values_text": "symloss.render.terminal:values_text",
+    "explanation_text": "symloss.render.terminal:explanation_text",
 }
 
 

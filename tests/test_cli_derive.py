@@ -27,7 +27,7 @@ def _run(capsys, *argv):
     (["--loss", "(w - y)**2", "--param", "w"], ["∂L/∂w = 2⋅(w - y)"]),
     (["--model", "w*x", "--loss", "(yhat - y)**2/2"], ["∂L/∂w = x⋅(w⋅x - y)"]),
     (["--model", "linear", "--loss", "huber", "--param", "b"],
-     ["∂L/∂b = b + w⋅x - y if δ > |b + w⋅x - y|; -δ⋅sgn(y - b - w⋅x) otherwise"]),
+     ["∂L/∂b = b + w⋅x - y if δ > |b + w⋅x - y|; δ⋅sgn(b + w⋅x - y) otherwise"]),
 ])
 def test_gradient_lines(capsys, argv, lines):
     code, out, err = _run(capsys, *argv)

@@ -63,7 +63,8 @@ def test_unknown_exits_1(capsys):
 def test_hinge_is_found_as_check_proves_it(capsys):
     code, out, _ = _run(capsys, "--model", "linear", "--loss", "hinge", "--param", "w", "--timeout", "20")
     assert code == 0
-    assert out.startswith("|∂L/∂w| = h(L) for a nondecreasing h (nondecreasing(abs(d(L, w)), L, w) proved")
+    assert out.startswith("|∂L/∂w| = h(L) for a nondecreasing h: |∂L/∂w| is a nondecreasing function of L as w varies")
+    assert "abs(" not in out and "d(L" not in out, out  # the one notation, not the claim language
     code, out, _ = _run(capsys, "--model", "linear", "--loss", "hinge", "--param", "w", "--timeout", "20", "--latex")
     assert code == 0 and r"= h(L) \text{ for a nondecreasing } h" in out
 

@@ -434,3 +434,33 @@ def test_pair_counterexample_marks_both_points():
     assert len(pts) == len(expected)
     for got, want in zip(pts, expected):
         assert got == pytest.approx(want)
+
+
+@needs_latex
+@pytest.mark.latex
+@pytest.mark.skipif(not HAVE_PDFTOTEXT, reason="pdftotext is not installed")
+def test_explanations_are_typeset_in_the_notation(tmp_path):
+    """The refuter's sentences reach the page as mathematics in the one
+    notation: the dead unit's inactive argument (w x < 0) typeset, the two
+    sides not repeated as 'lhs'/'rhs', Jensen's three values, and ReLU as
+    max(0, ·) (never ReLU(·) or relu(·))."""
+    problem_mod = pytest.importorskip("symloss.problem")
+    dead = problem_mod.problem("relu(w*x)", "(yhat - y)**2/2", params=["w"])
+    r1 = dead.check("sign(d(L, w)) == sign(w - argmin(L, w))", assume=["x > 0", "y > 0"], timeout=30)
+    two = problem_mod.problem("two_layer", "squared")
+    r2 = two.check("convex(L, w)", timeout=30)
+    assert r1.verdict == r2.verdict == "refuted", (r1, r2)
+    tex = tmp_path / "explain.tex"
+    write_document([("dead", r1, dead), ("jensen", r2, two)], tex, None)
+    source = tex.read_text()
+    assert r"\operatorname{ReLU}" not in source and "relu(" not in source.replace("relu(w*x)", "")
+    assert "**" not in source.split(r"\begin{document}")[1].replace("relu(w*x)", "").replace(
+        "(yhat - y)**2/2", "")
+    run = _pdflatex(tex)
+    assert run.returncode == 0, run.stdout.decode(errors="replace")[-2000:]
+    words = _pdf_text(tex.with_suffix(".pdf"))
+    assert "The unit is inactive here: wx < 0, so the ReLU and its gradient are 0." in words, words
+    assert "lhs" not in words and "rhs" not in words and "left side" in words
+    assert "Jensen fails: at the midpoint" in words
+    assert "the mean of its values" in words and "≈ 0.464" in words and "E(" not in words, words
+    assert "max(0, wx)" in words.replace(" ", "").replace("max(0,wx)", "max(0, wx)"), words

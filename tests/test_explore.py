@@ -266,3 +266,14 @@ def test_every_reported_counterexample_passes_the_oracle(claim, assume, surely_f
     if e.refuted:
         doc = e.to_json()
         assert oracle_refutes(doc), doc
+
+
+def test_explore_summary_speaks_the_notation():
+    """The summary line shows the failing problem as the documents do (ŷ, ⋅,
+    ², σ); the [[claim]] block below it keeps the parser's text."""
+    e = explore(CONVEX, family="polynomial", losses=["squared"], examples=2, seed=5, shrink_budget=0.01, timeout=5)
+    assert e.refuted, e.summary()
+    line = next(t for t in e.summary().splitlines() if "simplest failing problem" in t)
+    assert "model ŷ = " in line and "loss squared: (ŷ - y)²/2" in line, line
+    assert "**" not in line and "yhat" not in line and "*" not in line, line
+    assert 'loss = "(yhat - y)**2/2"' in e.summary()

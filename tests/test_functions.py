@@ -182,8 +182,8 @@ def test_evalf(expr, value):
     (sigmoid(x), r"\sigma\left(x\right)"),
     (sigmoid(x) ** 2, r"\sigma\left(x\right)^{2}"),
     (softplus(x), r"\operatorname{softplus}\left(x\right)"),
-    (relu(x), r"\operatorname{ReLU}\left(x\right)"),
-    (relu(x) ** 3, r"\operatorname{ReLU}\left(x\right)^{3}"),
+    (relu(x), r"\max\left(0, x\right)"),        # the one notation: max(0, ·), as the terminal prints it
+    (relu(x) ** 3, r"\max\left(0, x\right)^{3}"),
     (sigmoid(sp.Symbol("lambda", real=True)), r"\sigma\left(\lambda\right)"),
 ])
 def test_latex(expr, latex):

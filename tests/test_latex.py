@@ -63,7 +63,7 @@ S = sp.Symbol
     (S("yhat") - y, r"\hat{y} - y"),
     (1 - sigmoid(z), r"1 - \sigma\left(z\right)"),
     (softplus(z), r"\operatorname{softplus}\left(z\right)"),
-    (relu(z), r"\operatorname{ReLU}\left(z\right)"),
+    (relu(z), r"\max\left(0, z\right)"),
     (sp.Heaviside(z, 0), r"\mathbf{1}\left[z > 0\right]"),
     (sp.Heaviside(z, 1), r"\mathbf{1}\left[z \geq 0\right]"),
     (sp.Heaviside(z, sp.S.Half), r"H\left(z\right)"),

@@ -251,6 +251,9 @@ def test_hinge_relation_found_as_check_proves_it(param):
     rel = relation(p, param, timeout=20)
     assert rel.status == "proved" and rel.absolute and rel.monotone and rel.expr is None
     assert claim in rel.reason and "h(L) for a nondecreasing h" in repr(rel)
+    # the repr speaks the one notation (|∂L/∂w|), not the claim language (abs(d(L, w)))
+    assert f"|∂L/∂{param}| is a nondecreasing function of L as {param} varies" in repr(rel)
+    assert "abs(" not in repr(rel) and "d(L" not in repr(rel), repr(rel)
     assert rel.to_json()["monotone"] is True and rel.to_json()["expr"] is None
     rel.check()
     _check_monotone(p, rel)

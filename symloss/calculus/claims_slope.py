@@ -212,7 +212,13 @@ def slope_status(term: MinimiserSlope, values) -> tuple | None:
         return None
     if sa <= 0:
         v = term.term.var
-        return ("none", f"no unique minimiser over {v} (the coefficient {a} of {v}**2 is "
+        try:  # the sentence in the documents' notation (the printer table is a shared leaf)
+            from ..printing import printer
+
+            a = printer("one_line")(a)
+        except Exception:  # noqa: BLE001 - the coefficient as SymPy writes it
+            pass
+        return ("none", f"no unique minimiser over {v} (the coefficient {a} of {v}² is "
                         f"{'0' if sa == 0 else 'negative'} here), so its derivative in {term.wrt} does not exist")
     value = substitute(term.value(), others)
     if value.free_symbols or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):

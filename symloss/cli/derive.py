@@ -118,8 +118,8 @@ def _print_steps(derivation, param, *, latex_output: bool) -> None:
     for i, step in enumerate(derivation.steps, 1):
         kind = type(step).__name__
         if kind == "ChainRule":
-            outer = ", ".join(one_line(o.derivative) for o in step.outer)
-            inner = ", ".join(one_line(d.derivative) for d in step.inner)
+            outer = ", ".join(one_line(o.derivative, bracket_cases=True) for o in step.outer)
+            inner = ", ".join(one_line(d.derivative, bracket_cases=True) for d in step.inner)
             print(f"  ({i}) chain rule through ŷ: ∂ℓ/∂ŷ = {outer};  ∂ŷ/∂{param} = {inner}")
             print(f"      ∂L/∂{param} = {one_line(step.result)}")
         elif kind == "Rewrite":

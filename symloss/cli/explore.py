@@ -6,7 +6,7 @@ counterexample and a ``[[claim]]`` table to paste into a conjecture file::
 
     $ symloss explore "d(L, w, 2) >= 0" --family neuron --loss squared --examples 4
     refuted: d(L, w, 2) >= 0
-      simplest failing problem (…): model sigmoid(w*x), loss squared = (yhat - y)**2/2
+      simplest failing problem (…): model ŷ = σ(w⋅x), loss squared: (ŷ - y)²/2
       counterexample: w = …
 
 Without a failure it says how many problems and points were tried — never

@@ -89,8 +89,8 @@ def format_relation(rel, *, tex: bool = False) -> str:
                     r"\text{ and different } |%s|" % (d, vals or r"\text{any values}", latex(var), latex(a),
                                                       latex(b), d))
         return r"%s\text{: unknown}" % d
-    if rel.status == "proved" and rel.expr is None:
-        return f"{rel.lhs_text} = h(L) for a nondecreasing h ({rel.reason})"
+    if rel.status == "proved" and rel.expr is None:  # the relation's own sentence, in the one notation
+        return repr(rel)
     if rel.status == "proved":
         d = "∂L/∂%s" % one_line(p)
         return f"{'|%s|' % d if rel.absolute else d} = {one_line(rel.expr)}"

@@ -48,7 +48,7 @@ from ..calculus.convex import (  # noqa: F401 - the claim and its refutation wit
 )
 from ..calculus.proof import Step
 from .interval_domain import IntervalAlong, interval_along
-from .verdict import Counterexample, Result
+from .verdict import Counterexample, Explanation, Result
 
 __all__ = ["KINKS", "kinks", "jensen_gap", "JensenViolation", "ConvexClaim", "ConvexFact",
            "SmoothConvexity", "convexity", "register"]
@@ -138,6 +138,23 @@ def _kink_points(E, v, ks, symbols, deadline):
                         yield values, r
 
 
+def _jensen_words(found, cmp: str) -> Explanation:
+    """``Jensen fails: at the midpoint w = 1 the function is 1, more than 1/2,
+    the mean of its values 0 and 1 at w = 0 and w = 2`` (exact values; the render
+    stage adds decimals); the bare comparison when a value cannot be had."""
+    from ..calculus.exact import substitute
+
+    v, a, c = found.v, found.a, found.c
+    m = (a + c) / 2
+    try:
+        fa, fc, fm = (substitute(found.f, {**dict(found.values), v: t}) for t in (a, c, m))
+    except Exception:  # noqa: BLE001 - the words are a courtesy; the gap was verified exactly
+        return Explanation("Jensen fails: E at the midpoint ", m, f" {cmp} the mean of E(", a, ") and E(", c, ")")
+    return Explanation("Jensen fails: at the midpoint ", v, " = ", m, " the function is ", fm, ", ",
+                       "more" if cmp == ">" else "less", " than ", (fa + fc) / 2, ", the mean of its values ", fa,
+                       " and ", fc, " at ", v, " = ", a, " and ", v, " = ", c)
+
+
 def _straddle_hole(E, v, symbols, hyps, concave, deadline):
     """A Jensen triple around simple centres, for a domain along ``v`` that
     may have a hole (``1/w**2``: ``-1/2, 1/2, 3/2``)."""
@@ -169,13 +186,11 @@ def convexity(claim, ctx):
     E, v, concave = claim.expr, claim.var, claim.concave
     hyps = list(claim.hypotheses)
     ks = kinks(E, v)
-    word = "d²/d%s² %s 0" % (v, "<=" if concave else ">=")
+    word = "d²E/d%s² %s 0" % (v, "≤" if concave else "≥")
 
     def refuted(found):
         cmp = "<" if concave else ">"
-        ce = Counterexample(dict(found.values), pair=(v, found.a, found.c), explanation=(
-            f"Jensen fails: E at the midpoint {sp.sstr((found.a + found.c) / 2)} {cmp} the mean of "
-            f"E({sp.sstr(found.a)}) and E({sp.sstr(found.c)})"))
+        ce = Counterexample(dict(found.values), pair=(v, found.a, found.c), explanation=_jensen_words(found, cmp))
         return Result("refuted", claim, counterexample=ce, method="exact Jensen violation",
                       reason=ce.describe())
 
@@ -201,7 +216,8 @@ def convexity(claim, ctx):
     if inner.verdict == "proved" and not ks and inner.proof is not None and domain is not None:
         step = SmoothConvexity(E, v, concave, second, inner.proof, domain)
         return Result("proved", claim, proof=step, method="second derivative on a smooth function",
-                      reason=f"E is smooth in {v} and {word} is proved ({inner.reason})")
+                      reason=f"no kink depends on {v}, the admissible {v} form an interval, and the second derivative "
+                             f"is {'≤' if concave else '≥'} 0 ({inner.reason})")
     if inner.verdict == "refuted" and inner.counterexample is not None:
         values = inner.counterexample.as_dict()
         for centre in ([values[v]] if v in values else list(_SIMPLE)):

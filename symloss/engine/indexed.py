@@ -325,8 +325,10 @@ def decide_indexed(claim, decide, recheck, *, deadline: float, seed: int = 0, na
     if inner.verdict == "refuted" and inner.counterexample is not None:
         ce = inner.counterexample
         concrete, values, pair, Counterexample = _instance(claim, red, dict(ce.values), getattr(ce, "pair", None))
-        lifted = Counterexample(values, pair=pair, explanation=(
-            f"n = 2, i = 1 (w[2]·x[2] plays r = Σ_(j≠i) w_j x_j): {ce.explanation}"))
+        from .verdict import Explanation
+
+        lifted = Counterexample(values, pair=pair, explanation=Explanation(
+            "n = 2, i = 1 (w[2]·x[2] plays r = Σ_(j≠i) w_j x_j): ", ce.explanation))
         if _recheck_counterexample(concrete, lifted):
             values_n = {**values, red.bound: sp.Integer(2), red.index: sp.Integer(1)}
             lifted = Counterexample(values_n, pair=pair, explanation=lifted.explanation)

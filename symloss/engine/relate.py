@@ -34,7 +34,7 @@ from ..errors import InvalidArgument, ProofCheckError
 from ..language.functions import definedness_conditions
 from ..calculus.proof import check_proof
 from .function_of import FunctionOf, prove_function_of
-from .verdict import Counterexample, value_text
+from .verdict import Counterexample, Explanation, value_text
 
 __all__ = ["Relation", "relation", "LOSS_SYMBOL"]
 
@@ -86,8 +86,10 @@ class Relation:
         """In the documents' notation (ŷ, |·|, σ, 𝟙[·]), as ``symloss relate`` prints it."""
         from ..printing import printer
 
-        if self.status == "proved" and self.expr is None:  # the reason quotes the claim as `symloss check` reads it
-            return f"{self.lhs_text} = h(L) for a nondecreasing h ({self.reason})"
+        if self.status == "proved" and self.expr is None:  # (the reason quotes the claim as `symloss check` reads it)
+            p = printer("one_line")(self.param)
+            return (f"{self.lhs_text} = h(L) for a nondecreasing h: {self.lhs_text} is a nondecreasing function "
+                    f"of L as {p} varies (proved, re-checked); no closed form for h found")
         if self.status == "proved":
             return f"{self.lhs_text} = {printer('one_line')(self.expr)}"
         if self.status == "refuted":
@@ -192,7 +194,7 @@ def relation(problem, param, *, timeout: float = 10.0) -> Relation:
     ce = _refute(problem, p, g, L, hyps, deadline)
     if ce is not None:
         return Relation(p, g, L, LOSS_SYMBOL, "refuted", counterexample=ce, hypotheses=hyps,
-                        reason=ce.explanation)
+                        reason=str(ce.explanation))
     why = "time limit reached" if time.monotonic() > deadline else "no relation found and no counterexample found"
     return Relation(p, g, L, LOSS_SYMBOL, "unknown", hypotheses=hyps, reason=why)
 
@@ -344,7 +346,7 @@ def _counterexample(L, g, values, p, w1, w2) -> Counterexample:
 
     l1 = substitute(L, {**values, p: w1})
     g1, g2 = substitute(g, {**values, p: w1}), substitute(g, {**values, p: w2})
-    why = (f"{p} = {value_text(w1)} and {p} = {value_text(w2)} give the same loss {value_text(l1)} "
-           f"but ∂L/∂{p} = {value_text(g1)} and {value_text(g2)} differ in magnitude")
+    why = Explanation(p, " = ", w1, " and ", p, " = ", w2, " give the same loss ", l1, " but ∂L/∂", p, " = ", g1,
+                      " and ", g2, " differ in magnitude")
     evals = (("L", l1), (f"dL/d{p}({value_text(w1)})", g1), (f"dL/d{p}({value_text(w2)})", g2))
     return Counterexample(values, pair=(p, w1, w2), evaluations=evals, explanation=why)

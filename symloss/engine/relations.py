@@ -623,9 +623,11 @@ def proportional(claim, ctx):
     if step is None or step.fact != ProportionalFact(claim.a, claim.b, claim.var):
         ctx.notes.append("proportional: no factor free of the variable found")
         return None
-    cs = ", ".join(str(c.c) for c in step.cases)
-    return Result("proved", claim, proof=step, method="proportional: A = c·B",
-                  reason=f"A = c·B with c = {cs}, free of {claim.var} (checked by zero-equivalence)")
+    from .verdict import Explanation
+
+    cs = [Explanation(", " if k else "", c.c) for k, c in enumerate(step.cases)]
+    why = Explanation("A = c·B with c = ", *cs, ", free of ", claim.var, " (checked by zero-equivalence)")
+    return Result("proved", claim, proof=step, method="proportional: A = c·B", reason=str(why))
 
 
 def nondecreasing(claim, ctx):
@@ -645,7 +647,7 @@ def nondecreasing(claim, ctx):
             return None
         return Result("proved", claim, proof=step, method="nondecreasing: finitely many values",
                       reason=f"{claim.var} takes the values {_values_text(step)}: "
-                             f"B_i <= B_j gives A_i <= A_j for every ordered pair of them")
+                             f"B_i ≤ B_j gives A_i ≤ A_j for every ordered pair of them")
     step = prove_nondecreasing(claim.a, claim.b, claim.var, claim.hypotheses, deadline=ctx.deadline,
                                labels=_labels_of(claim))
     if step is None or step.fact != NondecreasingFact(claim.a, claim.b, claim.var):
@@ -653,10 +655,13 @@ def nondecreasing(claim, ctx):
         return None
     if isinstance(step, NondecreasingVia):
         h = step.function_of.h_expr()
-        reason = f"A = h(B) with h(t) = {h.xreplace({step.function_of.t: sp.Symbol('t')})} nondecreasing on the range of B"
+        from .verdict import Explanation
+
+        reason = str(Explanation("A = h(B) with h(t) = ", h.xreplace({step.function_of.t: sp.Symbol('t', real=True)}),
+                                 " nondecreasing on the range of B"))
         method = "nondecreasing: monotone relation"
     else:
-        reason = "z3 proved B(v1) <= B(v2) => A(v1) <= A(v2) over two copies of the variable"
+        reason = "z3 proved B(v₁) ≤ B(v₂) ⇒ A(v₁) ≤ A(v₂) over two copies v₁, v₂ of the variable"
         method = "nondecreasing: two-copy encoding"
     return Result("proved", claim, proof=step, method=method, reason=reason)
 

@@ -17,7 +17,7 @@ from typing import Any, Mapping
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
-__all__ = ["VERDICTS", "Evidence", "Counterexample", "Result", "value_text"]
+__all__ = ["VERDICTS", "Evidence", "Explanation", "Counterexample", "Result", "value_text"]
 
 #: The three verdicts, in the order the JSON contract lists them.
 VERDICTS = ("proved", "refuted", "unknown")
@@ -52,6 +52,88 @@ def _pretty_claim(text: str) -> str:
         return printer("claim_text")(text)
     except Exception:  # a repr never raises
         return text
+
+
+class Explanation:
+    """One sentence for the reader whose formulas stay SymPy expressions.
+
+    The engine and the refuter build it from text and expressions
+    (``Explanation("left side ", lhs, ", right side ", rhs)``); ``str()``
+    prints it through the render stage's printer (``explanation_text`` in
+    :data:`symloss.printing.PRINTERS`: the documents' notation, ŷ, |·|, σ,
+    ⋅, ², with decimals next to irrational values) and a LaTeX document sets
+    the expressions as mathematics.  :meth:`plain` is the text our parser
+    reads back (``sqrt(2)``, ``x*(b + w*x - y)``).  Nested explanations are
+    flattened; it pickles (workers send it back) and compares by its parts.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> e = Explanation("left side ", x**2, ", right side ", sp.sqrt(2))
+    >>> e.plain()
+    'left side x**2, right side sqrt(2)'
+    >>> str(e)
+    'left side x², right side √2 ≈ 1.4142'
+    """
+
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts: Any):
+        flat: list = []
+        for part in parts:
+            if isinstance(part, Explanation):
+                flat.extend(part.parts)
+            elif isinstance(part, str):
+                if part:
+                    flat.append(part)
+            else:
+                flat.append(sp.sympify(part))
+        object.__setattr__(self, "parts", tuple(flat))
+
+    def __setattr__(self, name, value):
+        raise AttributeError("an Explanation is immutable")
+
+    def __reduce__(self):
+        return (Explanation, self.parts)
+
+    def plain(self) -> str:
+        """The sentence with every formula as text our parser reads back."""
+        return "".join(p if isinstance(p, str) else value_text(p) for p in self.parts)
+
+    def __str__(self) -> str:
+        try:
+            from ..printing import printer
+
+            return printer("explanation_text")(self.parts)
+        except Exception:  # noqa: BLE001 - printing never fails: the parser-readable form
+            return self.plain()
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        return f"Explanation({str(self)!r})"
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __contains__(self, text: str) -> bool:
+        return text in str(self) or text in self.plain()
+
+    def __eq__(self, other) -> bool:  # (not equal to a str: the hash is the parts')
+        if isinstance(other, Explanation):
+            return self.parts == other.parts
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.parts)
+
+    def __add__(self, other):
+        return Explanation(self, other) if isinstance(other, (str, Explanation)) else NotImplemented
+
+    def __radd__(self, other):
+        return Explanation(other, self) if isinstance(other, str) else NotImplemented
 
 
 @dataclass(frozen=True)
@@ -90,7 +172,8 @@ class Counterexample:
     ``proportional``/``nondecreasing`` claims ``pair = (var, v1, v2)`` gives
     the two values of the bound variable that break the claim.
     ``evaluations`` holds exact values of the compared sides (label → value)
-    and ``explanation`` one sentence for the reader.
+    and ``explanation`` one sentence for the reader (a :class:`Explanation`
+    whose formulas print in the documents' notation, or plain text).
 
     >>> x, w = sp.symbols('x w', real=True)
     >>> ce = Counterexample({x: sp.Rational(1, 2)}, pair=(w, -1, sp.Rational(-1, 2)))
@@ -101,7 +184,7 @@ class Counterexample:
     values: Mapping[sp.Symbol, sp.Basic]
     pair: tuple[sp.Symbol, sp.Basic, sp.Basic] | None = None
     evaluations: tuple[tuple[str, sp.Basic], ...] = ()
-    explanation: str = ""
+    explanation: str | Explanation = ""
 
     def __post_init__(self):
         object.__setattr__(

@@ -249,7 +249,8 @@ class relu(sp.Function):
         return None
 
     def _latex(self, printer, exp=None):
-        body = r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])
+        # the one notation: max(0, z), as the terminal and the hinge loss print it
+        body = r"\max\left(0, %s\right)" % printer._print(self.args[0])
         return body if exp is None else r"%s^{%s}" % (body, exp)
 
 

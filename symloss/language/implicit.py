@@ -19,7 +19,7 @@ exact signs bracket it.
 >>> r.free_symbols, r.bracket
 (set(), (1/2, 3/4))
 >>> str(r)
-'(u*≈0.625)'
+'(argmin ≈ 0.625)'
 """
 
 from __future__ import annotations
@@ -63,9 +63,9 @@ class ImplicitRoot(sp.Function):
         return sp.S.Zero  # a number: no free symbols
 
     def _sympystr(self, printer):
-        # the root named after its variable, with the bracket's midpoint: w*≈0.2448987280
+        # the bracket's midpoint (the engine builds these numbers for minimisers): (argmin ≈ 0.2448987280)
         a, b = self.bracket
-        return f"({self.var.name}*≈{float((a + b) / 2):.10g})"
+        return f"(argmin ≈ {float((a + b) / 2):.10g})"
 
     def _latex(self, printer, exp=None):
         a, b = self.bracket

@@ -73,7 +73,7 @@ def _atom(f, values, deadline, cache):
         if st is None:
             return None, None
         if st[0] != "unique":
-            return False, f"d(argmin over {slope.term.var}, {slope.wrt}) fails: {st[1]}"
+            return False, f"∂(argmin over {slope.term.var})/∂{slope.wrt} fails: {st[1]}"
         masks[slope] = sp.Dummy("slope", real=True)
         point[masks[slope]] = st[1]
     for term in terms:

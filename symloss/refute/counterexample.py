@@ -32,7 +32,7 @@ from .claims_truth import admissible, failure_reason  # noqa: F401 - failure_rea
 from .ranges import term_status
 from .ranges import resolve_argmins as _resolve
 from .sampling import find_violations
-from ..engine.verdict import Counterexample, value_text
+from ..engine.verdict import Counterexample, Explanation
 from ..engine.minimisers import (  # noqa: F401 - argmin_status, argmin_closed_form are re-exported
     SIMPLE,
     _past,
@@ -183,7 +183,7 @@ def pair_form(claim: Claim):
     return formula, hyps, symbols, domains, v1, v2
 
 
-def _at_minimiser_note(formula: sp.Basic, values: dict, cache=None) -> str:
+def _at_minimiser_note(formula: sp.Basic, values: dict, cache=None) -> Explanation:
     """`` (at w = argmin …)`` when a minimisation variable sits exactly at its
     minimiser (the point where a kink convention decides the claim)."""
     notes = []
@@ -191,11 +191,12 @@ def _at_minimiser_note(formula: sp.Basic, values: dict, cache=None) -> str:
         if term.var in values:
             m, _ = _resolve(term, values, cache)
             if m is not None and sign_of(m - values[term.var]) == 0:
-                notes.append(f"{term.var} = {value_text(values[term.var])} is exactly the minimiser over {term.var}")
-    return f" ({'; '.join(notes)})" if notes else ""
+                notes.append(Explanation("; " if notes else "", term.var, " = ", values[term.var],
+                                         " is exactly the minimiser over ", term.var))
+    return Explanation(" (", *notes, ")") if notes else Explanation()
 
 
-def _inactive_note(claim, values: dict) -> str:
+def _inactive_note(claim, values: dict) -> Explanation:
     """`` (the unit is inactive here: …)`` when a ReLU of the claim's
     problem has a negative argument at the point (its gradient vanishes on
     a whole region there)."""
@@ -209,14 +210,20 @@ def _inactive_note(claim, values: dict) -> str:
             if not u.free_symbols and sign_of(u) == -1 and a not in dead:
                 dead.append(a)
     if not dead:
-        return ""
-    where = ", ".join(f"{a.args[0]} < 0" for a in dead[:2])
-    return f" (the unit is inactive here: {where}, so the ReLU and its gradient are 0)"
+        return Explanation()
+    where = [Explanation(", " if k else "", sp.Lt(a.args[0], 0, evaluate=False)) for k, a in enumerate(dead[:2])]
+    return Explanation(" (the unit is inactive here: ", *where, ", so the ReLU and its gradient are 0)")
+
+
+def _sides(lhs, rhs) -> Explanation:
+    return Explanation("the claim is false here: left side ", lhs, ", right side ", rhs)
 
 
 def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None, cache=None):
-    """(evaluations, explanation) at a verified counterexample (``cache``:
-    the search's, so its minimisers are not located again)."""
+    """(evaluations, explanation) at a verified counterexample; the
+    explanation keeps its formulas as expressions (printed in the documents'
+    notation by the render stage).  ``cache``: the search's, so its
+    minimisers are not located again."""
     if pair is not None:
         v, v1, v2 = pair
         at1 = {**values, v: v1}
@@ -225,12 +232,11 @@ def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None, cache=Non
         b1, b2 = substitute(claim.b, at1), substitute(claim.b, at2)
         evals = (("A(v1)", a1), ("A(v2)", a2), ("B(v1)", b1), ("B(v2)", b2))
         if isinstance(claim, Proportional):
-            w1, w2 = value_text(v1), value_text(v2)
-            why = (f"A/B is not constant in {v}: A({w1})·B({w2}) = {value_text(a1 * b2)} but "
-                   f"A({w2})·B({w1}) = {value_text(a2 * b1)} (A = {claim.a}, B = {claim.b})")
+            why = Explanation("A/B is not constant in ", v, ": A(", v1, ")·B(", v2, ") = ", a1 * b2, " but A(", v2,
+                              ")·B(", v1, ") = ", a2 * b1, " (A = ", claim.a, ", B = ", claim.b, ")")
         else:
-            why = (f"B does not decrease from {v} = {value_text(v1)} to {value_text(v2)} "
-                   f"({value_text(b1)} ≤ {value_text(b2)}) but A decreases ({value_text(a1)} > {value_text(a2)})")
+            why = Explanation("B does not decrease from ", v, " = ", v1, " to ", v2, " (", b1, " ≤ ", b2,
+                              ") but A decreases (", a1, " > ", a2, ")")
         return evals, why
     if formula.atoms(ArgMin):
         from .claims_truth import evaluate
@@ -243,9 +249,8 @@ def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None, cache=Non
 
         lhs, rhs = value_at(formula.lhs, values, None, cache), value_at(formula.rhs, values, None, cache)
         if lhs is not None and rhs is not None:
-            why = f"the claim is false here: left side {value_text(lhs)}, right side {value_text(rhs)}"
-            return (("lhs", lhs), ("rhs", rhs)), why + _at_minimiser_note(formula, values, cache) + _inactive_note(
-                claim, values)
+            return (("lhs", lhs), ("rhs", rhs)), Explanation(
+                _sides(lhs, rhs), _at_minimiser_note(formula, values, cache), _inactive_note(claim, values))
     return (), "the claim is false here (checked exactly)"
 
 
@@ -555,7 +560,7 @@ def candidate_refutation(claim, env):
         if isinstance(f, sp.Rel):
             lhs, rhs = exact_value(f.lhs, values), exact_value(f.rhs, values)
             evaluations = (("lhs", lhs), ("rhs", rhs))
-            why = f"the claim is false here: left side {value_text(lhs)}, right side {value_text(rhs)}"
+            why = _sides(lhs, rhs)
         ce = Counterexample(values, evaluations=evaluations, explanation=why)
         return Result("refuted", claim, counterexample=ce, reason=ce.describe(),
                       method="exact counterexample (from a point met by the prover: a z3 model or an interval box)")

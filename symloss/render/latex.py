@@ -30,6 +30,7 @@ from typing import Any
 import sympy as sp
 from sympy.printing.latex import LatexPrinter, translate
 
+from .pretty import residual_first, residuals_forward
 from .latex_certified import CertificatePrinterMixin
 from .latex_kinks import KinkPrinterMixin
 from .latex_minimisers import MinimiserPrinterMixin
@@ -190,6 +191,11 @@ class SymlossLatexPrinter(StepPrinterMixin, MinimiserPrinterMixin, RelationPrint
         self.labels: dict = dict(labels or {})
 
     def doprint(self, expr, *args, **kwargs):
+        if isinstance(expr, sp.Expr):  # sgn(ŷ - y), not -sgn(y - ŷ): residuals read forward
+            try:
+                expr = residuals_forward(expr)
+            except Exception:  # noqa: BLE001 - the expression as it is
+                pass
         out = super().doprint(expr, *args, **kwargs)
         return _unbrace_calls(out) if isinstance(out, str) else out
 
@@ -239,6 +245,14 @@ class SymlossLatexPrinter(StepPrinterMixin, MinimiserPrinterMixin, RelationPrint
         else:
             tex = r"H\left(%s\right)" % z
         return r"\left(%s\right)^{%s}" % (tex, exp) if exp else tex
+
+    def _print_Abs(self, expr, exp=None):  # |ŷ - y|, as the residual reads everywhere
+        tex = r"\left|{%s}\right|" % self._print(residual_first(expr.args[0]))
+        return r"%s^{%s}" % (tex, exp) if exp else tex
+
+    def _print_cosh(self, expr, exp=None):
+        tex = r"\cosh%s\left(%s\right)" % ("^{%s}" % exp if exp else "", self._print(residual_first(expr.args[0])))
+        return tex
 
     def _print_sign(self, expr, exp=None):
         tex = r"\operatorname{sgn}\left(%s\right)" % self._print(expr.args[0])

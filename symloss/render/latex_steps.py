@@ -264,7 +264,7 @@ class StepPrinterMixin:
 
     _RANGE_WORDS = {"sigmoid": r"\sigma(z) \in (0, 1)", "tanh": r"\tanh(z) \in (-1, 1)", "exp": r"e^{z} > 0",
                     "softplus": r"\operatorname{softplus}(z) > 0", "cosh": r"\cosh(z) \geq 1",
-                    "relu": r"\operatorname{ReLU}(z) \geq 0", "Abs": r"\left|z\right| \geq 0"}
+                    "relu": r"\max(0, z) \geq 0", "Abs": r"\left|z\right| \geq 0"}
 
     def _print_RangeBound(self, step) -> str:
         name = getattr(step.func, "__name__", str(step.func))
@@ -279,7 +279,7 @@ class StepPrinterMixin:
         elif f in ("tanh", "sign", "sinh", "atan", "asinh"):
             why = "since %s has the sign of its argument" % _escape(f)
         elif f == "relu":
-            why = r"since $\operatorname{ReLU}(z) \geq 0$, with equality exactly when $z \leq 0$"
+            why = r"since $\max(0, z) \geq 0$, with equality exactly when $z \leq 0$"
         elif f == "Abs":
             why = r"since $\left|z\right| \geq 0$, with equality exactly when $z = 0$"
         else:

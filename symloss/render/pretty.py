@@ -19,6 +19,8 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
+from ..calculus.catalogue import is_label_name
+
 __all__ = ["one_line", "latex", "name_text", "with_decimal"]
 
 
@@ -94,6 +96,84 @@ def name_text(name: str) -> str:
 
 
 # --------------------------------------------------------------------------
+# residuals
+
+
+def _is_prediction(s: sp.Basic) -> bool:
+    return isinstance(s, sp.Symbol) and name_text(s.name).startswith("ŷ")
+
+
+def residual_first(arg: sp.Basic) -> sp.Basic:
+    """The argument of an even function (|·|, cosh) turned round so a
+    residual reads ``ŷ - y``, as everywhere else, not ``y - ŷ``:
+    ``|y - ŷ| = |ŷ - y|``.  Any other argument is returned unchanged.
+
+    With the model written out, a label ``y`` alone against terms that all
+    carry a minus sign is a turned-round residual too: ``y - w⋅x - b``.
+
+    >>> y, yh, w, x = sp.symbols('y yhat w x', real=True)
+    >>> residual_first(y - yh), residual_first(y + yh), residual_first(y - w*x - 1)
+    (-y + yhat, y + yhat, w*x - y + 1)
+    """
+    if not isinstance(arg, sp.Add):
+        return arg
+    coeffs = [arg.coeff(s) for s in arg.free_symbols if _is_prediction(s)]
+    if coeffs:
+        return -arg if all(c.is_number and c.is_negative for c in coeffs) else arg
+    labels = [t for t in arg.args if isinstance(t, sp.Symbol) and is_label_name(t.name)]
+    if len(labels) == 1 and all(t is labels[0] or t.could_extract_minus_sign() for t in arg.args):
+        return -arg
+    return arg
+
+
+_ODD = (sp.sign, sp.tanh, sp.sinh, sp.atan, sp.asinh)
+
+
+def residuals_forward(expr: sp.Basic) -> sp.Basic:
+    """``expr`` with every odd function of a turned-round residual written
+    forward, for printing only: ``-δ⋅sgn(y - ŷ)`` becomes ``δ⋅sgn(ŷ - y)``
+    and ``-x⋅tanh(y - ŷ)`` becomes ``x⋅tanh(ŷ - y)`` (the changed products
+    are built unevaluated, since SymPy would turn them round again).
+
+    >>> y, yh, d = sp.symbols('y yhat delta', real=True)
+    >>> one_line(-d*sp.sign(y - yh)), one_line(sp.tanh(y - yh))
+    ('δ⋅sgn(ŷ - y)', '-tanh(ŷ - y)')
+    """
+    if not isinstance(expr, sp.Basic) or expr.is_Atom or not expr.args:
+        return expr
+    args = tuple(residuals_forward(a) for a in expr.args)
+    if isinstance(expr, sp.Pow) and args[1].is_Integer and args[1] % 2 == 0 and isinstance(args[0], sp.Add) \
+            and residual_first(args[0]) is not args[0]:  # (y - ŷ)² = (ŷ - y)²
+        return sp.Pow(-args[0], args[1], evaluate=False)
+    if isinstance(expr, _ODD) and residual_first(args[0]) is not args[0]:
+        return sp.Mul(sp.S.NegativeOne, type(expr)(-args[0], evaluate=False), evaluate=False)
+    if isinstance(expr, sp.Mul):
+        flips, rest = 0, []
+        for a in args:
+            if isinstance(a, sp.Mul) and len(a.args) == 2 and a.args[0] is sp.S.NegativeOne \
+                    and isinstance(a.args[1], _ODD):
+                flips, a = flips + 1, a.args[1]
+            elif isinstance(a, sp.Add) and residual_first(a) is not a:  # -x⋅(y - ŷ) = x⋅(ŷ - y)
+                flips, a = flips + 1, -a
+            elif isinstance(a, sp.Pow) and a.exp.is_Integer and isinstance(a.base, sp.Add) \
+                    and residual_first(a.base) is not a.base:  # 1/(y - ŷ) = -1/(ŷ - y)
+                flips, a = flips + int(a.exp % 2), sp.Pow(-a.base, a.exp, evaluate=False)
+            rest.append(a)
+        if rest != list(args):
+            sign = (-1) ** flips
+            coeff = [a for a in rest if a.is_Number]
+            others = [a for a in rest if not a.is_Number]
+            c = sign * sp.Mul(*coeff)
+            return sp.Mul(*([c] if c != 1 else []), *others, evaluate=False) if others else c
+    if args == expr.args:
+        return expr
+    try:
+        return expr.func(*args, evaluate=False)
+    except TypeError:  # a head without the keyword: rebuilt as SymPy builds it
+        return expr.func(*args)
+
+
+# --------------------------------------------------------------------------
 # the one-line printer
 
 
@@ -118,7 +198,10 @@ class _OneLine(_positive_first(StrPrinter)):
         return super()._print_Pow(expr, rational=rational)
 
     def _print_Abs(self, expr):
-        return "|%s|" % self._print(expr.args[0])
+        return "|%s|" % self._print(residual_first(expr.args[0]))
+
+    def _print_cosh(self, expr):
+        return "cosh(%s)" % self._print(residual_first(expr.args[0]))
 
     def _print_Max(self, expr):
         return "max(%s)" % ", ".join(self._print(a) for a in expr.args)
@@ -131,6 +214,9 @@ class _OneLine(_positive_first(StrPrinter)):
         h0 = expr.args[1] if len(expr.args) > 1 else None
         return "𝟙[%s ≥ 0]" % z if h0 == 1 else "𝟙[%s > 0]" % z
 
+    def _print_relu(self, expr):  # the one notation: max(0, z), as LaTeX prints it
+        return "max(0, %s)" % self._print(expr.args[0])
+
     def _print_sigmoid(self, expr):
         return "σ(%s)" % self._print(expr.args[0])
 
@@ -139,9 +225,15 @@ class _OneLine(_positive_first(StrPrinter)):
         body = self._print(expr.function)
         return "Σ_{%s} %s" % (limits, "(%s)" % body if isinstance(expr.function, sp.Add) else body)
 
+    #: the expression printed whole: a Piecewise there needs no brackets
+    _top = None
+
     def _print_Piecewise(self, expr):
-        return "; ".join(f"{self._print(e)} if {self._print(c)}" if c is not sp.true else f"{self._print(e)} otherwise"
+        body = "; ".join(f"{self._print(e)} if {self._print(c)}" if c is not sp.true else f"{self._print(e)} otherwise"
                          for e, c in expr.args)
+        # inside a product, a sum or an equation the cases are bracketed, so
+        # "x⋅(a if c; b otherwise)" never reads as "x⋅a if c; b otherwise⋅…"
+        return body if expr is self._top else "(%s)" % body
 
     def _print_Relational(self, expr):
         op = {"==": "=", "!=": "≠", ">=": "≥", "<=": "≤"}.get(expr.rel_op, expr.rel_op)
@@ -151,6 +243,8 @@ class _OneLine(_positive_first(StrPrinter)):
         name = type(expr).__name__
         if name == "sigmoid":
             return self._print_sigmoid(expr)
+        if name == "relu":
+            return self._print_relu(expr)
         return super()._print_Function(expr)
 
     def _print_Exp1(self, expr):
@@ -204,7 +298,7 @@ class _OneLine(_positive_first(StrPrinter)):
 _POWERS = {"2": "²", "3": "³"}
 
 
-def one_line(expr: sp.Basic) -> str:
+def one_line(expr: sp.Basic, *, bracket_cases: bool = False) -> str:
     """A readable single-line form: σ, ⋅, ², |·|, ŷ, Greek letters, 𝟙[·].
 
     >>> from symloss.language.functions import sigmoid
@@ -217,11 +311,23 @@ def one_line(expr: sp.Basic) -> str:
     'x if x > 0; w^20 otherwise'
     >>> d, yh = sp.symbols('delta yhat', real=True)
     >>> one_line(sp.Piecewise(((yh - y)**2/2, d > abs(y - yh)), (d*(abs(y - yh) - d/2), True)))
-    '(ŷ - y)²/2 if δ > |y - ŷ|; δ⋅(|y - ŷ| - δ/2) otherwise'
+    '(ŷ - y)²/2 if δ > |ŷ - y|; δ⋅(|ŷ - y| - δ/2) otherwise'
     >>> one_line(sp.Heaviside(w, 0) + sp.Max(w, 0))
     '𝟙[w > 0] + max(0, w)'
+    >>> one_line(x*sp.Piecewise((w, w > 0), (0, True)))
+    'x⋅(w if w > 0; 0 otherwise)'
+
+    ``bracket_cases`` brackets a piecewise expression printed whole too
+    (for a line that lists several formulas).
     """
-    text = _OneLine({"order": None}).doprint(expr)
+    printer = _OneLine({"order": None})
+    try:
+        expr = residuals_forward(expr)
+    except Exception:  # noqa: BLE001 - the expression as it is
+        pass
+    if not bracket_cases:
+        printer._top = expr
+    text = printer.doprint(expr)
     text = re.sub(r"\*\*([23])(?![0-9.])", lambda m: _POWERS[m.group(1)], text)
     return text.replace("**", "^").replace("*", "⋅")
 

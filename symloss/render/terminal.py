@@ -15,7 +15,28 @@ import sympy as sp
 
 from .pretty import name_text, one_line, with_decimal
 
-__all__ = ["refutation_text", "values_text", "relation_refutation_text", "claim_text", "format_counterexample"]
+__all__ = ["refutation_text", "values_text", "relation_refutation_text", "claim_text", "format_counterexample",
+           "explanation_text"]
+
+
+def explanation_text(parts: Any) -> str:
+    """An engine's explanation (:class:`symloss.engine.verdict.Explanation`
+    parts: text and SymPy expressions) on one line in the documents'
+    notation; a closed value gets its decimal (``√2 ≈ 1.4142``).
+
+    >>> x, yhat = sp.symbols('x yhat', real=True)
+    >>> explanation_text(("A = ", x*(yhat - sp.Symbol('y', real=True)), ", value ", sp.log(2)))
+    'A = x⋅(ŷ - y), value log(2) ≈ 0.69315'
+    """
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, sp.Basic) and not part.free_symbols and not isinstance(part, sp.logic.boolalg.Boolean):
+            out.append(with_decimal(part))
+        else:
+            out.append(one_line(part))
+    return "".join(out)
 
 
 def claim_text(text: Any, problem: Any = None) -> str:
@@ -23,7 +44,7 @@ def claim_text(text: Any, problem: Any = None) -> str:
     argmin_w, ∝); the text as written when it cannot be read that way.
 
     >>> claim_text("abs(d(L, w)) == abs(yhat - y)*abs(x)")
-    '|∂L/∂w| = |x|⋅|y - ŷ|'
+    '|∂L/∂w| = |x|⋅|ŷ - y|'
     >>> claim_text("proportional(d(L, w), L, w)")
     '∂L/∂w ∝ L (as w varies)'
     """
@@ -194,22 +215,37 @@ def relation_refutation_text(rel: Any) -> str:
     head = "%s is not a function of L: at %s" % (d, values_text(cx.values, cx.pair))
     if loss is None or len(grads) != 2:
         return head + ": " + str(cx.explanation)
-    g0, g1 = _short(grads[0]), _short(grads[1])
+    named = _named_values(cx.values)
+    g0, g1 = _short(grads[0], named=named), _short(grads[1], named=named)
     return "%s: %s = %s and %s = %s give the same loss L %s but %s %s and %s" % (
-        head, one_line(var), one_line(v1), one_line(var), one_line(v2), _eq(_short(loss)), d, _eq(g0), g1)
+        head, one_line(var), one_line(v1), one_line(var), one_line(v2), _eq(_short(loss, named=named)), d,
+        _eq(g0), g1)
+
+
+def _named_values(values: Any, width: int = 20) -> dict:
+    """Long exact values of the point (``c = (tanh(2)²/2 + …)/(…)``) by the
+    symbol they were given, so a formula that contains one shows the name."""
+    return {v: k for k, v in dict(values or {}).items()
+            if isinstance(k, sp.Symbol) and isinstance(v, sp.Basic) and len(one_line(v)) > width}
 
 
 def _eq(text: str) -> str:
     return text if text.startswith("≈") else "= " + text
 
 
-def _short(v: Any, width: int = 40) -> str:
+def _short(v: Any, width: int = 40, named: dict | None = None) -> str:
     """A closed form with its decimal; a long one as its decimal with the
-    exact form after it in brackets."""
+    exact form after it in brackets, the long values of the point in it by
+    their names (``named``: value → symbol)."""
     text = with_decimal(v)
     if len(one_line(v)) <= width or " ≈ " not in text:
         return text
     exact, approx = text.rsplit(" ≈ ", 1)
+    if named and isinstance(v, sp.Basic):
+        shown = v.xreplace(named)
+        if shown != v:
+            exact = "%s with %s as above" % (one_line(shown), ", ".join(
+                sorted(one_line(s) for s in named.values() if s in shown.free_symbols)))
     return "≈ %s (exactly %s)" % (approx, exact)
 
 

@@ -274,8 +274,31 @@ def _value_latex(v: Any, p: SymlossLatexPrinter) -> str:
     return r"\text{%s}" % escape_text(v)
 
 
+_SIDE_LABELS = {"lhs": "left side", "rhs": "right side"}
+
+
 def _label_latex(k: Any, p: SymlossLatexPrinter) -> str:
-    return p.doprint(k) if isinstance(k, sp.Basic) else r"\text{%s}" % escape_text(k)
+    return p.doprint(k) if isinstance(k, sp.Basic) else r"\text{%s}" % escape_text(_SIDE_LABELS.get(k, k))
+
+
+_SIDES_SENTENCE = ("the claim is false here: left side ", ", right side ")
+
+
+def _notes_only(expl: Any) -> Any:
+    """An explanation that repeats the two sides shown above
+    (``the claim is false here: left side 0, right side 1 (the unit is
+    inactive here: …)``) cut to its notes (``the unit is inactive here: …``),
+    an empty one when it has none; any other explanation unchanged."""
+    parts = getattr(expl, "parts", None)
+    if not (isinstance(parts, tuple) and len(parts) >= 4 and parts[0] == _SIDES_SENTENCE[0]
+            and parts[2] == _SIDES_SENTENCE[1]):
+        return expl
+    rest = list(parts[4:])
+    if rest and isinstance(rest[0], str) and rest[0].startswith(" ("):
+        rest[0] = rest[0][2:]
+        if isinstance(rest[-1], str) and rest[-1].endswith(")"):
+            rest[-1] = rest[-1][:-1]
+    return type(expl)(*rest)
 
 
 def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinter | None = None) -> str:
@@ -321,6 +344,8 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
             out.append("%s %s." % (minimised, symbols_as_math(m.group(2), claim, p).strip().rstrip(".")))
             expl = None
     tail = "Hence the claim is false."
+    if rows and own is None:  # the two sides are on display: the sentence adds only its notes
+        expl = _notes_only(expl)
     if expl and not (own is not None and own[1]):
         text = symbols_as_math(expl, claim, p).strip().rstrip(".")
         if own is not None and "false" in own[0]:  # the reason is shown above: this says how the point was found
@@ -334,7 +359,13 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
 
 def symbols_as_math(text: Any, claim: Any, p: SymlossLatexPrinter) -> str:
     """Engine text made safe (escaped), with the claim's symbol names set as
-    math: "every w is a minimiser" becomes "every $w$ is a minimiser"."""
+    math: "every w is a minimiser" becomes "every $w$ is a minimiser".  An
+    :class:`~symloss.engine.verdict.Explanation` keeps its formulas as
+    expressions: they are typeset (``left side $\\sigma\\left(2\\right)$``)."""
+    parts = getattr(text, "parts", None)
+    if isinstance(parts, tuple):
+        return "".join(symbols_as_math(t, claim, p) if isinstance(t, str) else "$%s$" % (
+            _value_latex(t, p) if isinstance(t, sp.Expr) and not t.free_symbols else p.doprint(t)) for t in parts)
     out = escape_text(text)
     names = {s for s in list(getattr(claim, "symbols", ()) or ()) + [getattr(claim, "var", None)] if isinstance(s, sp.Symbol)}
     for s in sorted(names, key=lambda s: -len(s.name)):

@@ -124,10 +124,10 @@ _DERIVATIVE_RULES = (
     ("sigmoid", r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))"),
     ("softplus", r"\operatorname{softplus}'(z) = \sigma(z)"),
     ("tanh", r"\tanh'(z) = 1 - \tanh^{2}(z)"),
-    ("relu", r"\operatorname{ReLU}'(z) = \mathbf{1}[z > 0]"),
+    ("relu", r"\tfrac{d}{dz}\max(0, z) = \mathbf{1}[z > 0]"),
     ("log", r"(\log z)' = 1/z"),
     ("exp", r"(e^{z})' = e^{z}"),
-    ("Abs", r"|z|' = \operatorname{sign}(z)"),
+    ("Abs", r"|z|' = \operatorname{sgn}(z)"),
 )
 
 

@@ -207,7 +207,7 @@ def _repr_counterexample(cx: Any, claim: Any, p: SymlossLatexPrinter) -> str:
     if ratio and len(ratio) <= MAX_PART:
         out += r" \\ & " + ratio
     elif pair and expl:
-        out += r" \\ & \text{%s}" % _mathjax_text(expl if len(expl) <= 70 else expl[:67] + "...")
+        out += r" \\ & " + _explanation_tex(getattr(cx, "explanation", ""), p)
     own = _sides(claim, values, p) if not pair else None
     if own:
         out += r" \\ & " + own
@@ -278,6 +278,43 @@ def relation_repr_latex(rel: Any) -> str:
                 r"\text{ the loss is equal but } |%s| \text{ differs}$") % (
             d, vals or r"\text{any values}", p.doprint(var), p.doprint(a), p.doprint(b), d)
     return r"$\text{unknown: no relation found for } %s$" % d
+
+
+def _explanation_tex(expl: Any, p: SymlossLatexPrinter) -> str:
+    """An engine explanation for MathJax: its formulas typeset when it keeps
+    them as expressions and the whole stays short, else its text (cut at 70
+    characters)."""
+    parts = getattr(expl, "parts", None)
+    if not isinstance(parts, tuple):
+        text = str(expl)
+        return _text_tex(text if len(text) <= 70 else text[:67] + "...")
+    out = ""
+    for t in parts:  # formulas typeset, words as text, cut with "..." where the cell would overflow
+        piece = _text_tex(t) if isinstance(t, str) else p.doprint(t)
+        if len(out) + len(piece) > MAX_PART:
+            return out + r"\text{ ...}"
+        out += piece
+    return out
+
+
+def _text_tex(s: str) -> str:
+    """Words for MathJax and pdflatex alike: ASCII runs in ``\\text{}``, the
+    notation's symbols (ŷ, ⋅, ², ≤, ∂, Greek) as math commands."""
+    from .latex_text import _UNICODE_MATH, _greek_command
+
+    out, run = [], ""
+    for ch in s:
+        if ord(ch) < 128:
+            run += ch
+            continue
+        if run:
+            out.append(r"\text{%s}" % _mathjax_text(run))
+            run = ""
+        cmd = _UNICODE_MATH.get(ch) or _greek_command(ch)
+        out.append(" %s " % cmd if cmd else r"\text{?}")
+    if run:
+        out.append(r"\text{%s}" % _mathjax_text(run))
+    return "".join(out)
 
 
 def _mathjax_text(s: str) -> str:
