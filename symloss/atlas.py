@@ -160,9 +160,13 @@ def build_jobs(models: Sequence[str] | None = None, losses: Sequence[str] | None
 
 def _answer(job: Job, budget: float) -> dict:
     """Runs in a worker: decide one cell, return a plain dict."""
+    import time
+
     from .problem import problem
 
+    start = time.monotonic()
     prob = problem(job.model, job.loss, samples=job.samples)
+    budget = max(0.1, budget - (time.monotonic() - start))  # building a batch's problem counts against the limit
     out = {"claim": job.claim, "relation": None, "counterexample": None}
     if job.question in ("relation", "corr") and "[" in job.param:
         what = "the relation search" if job.question == "relation" else "corr(...)"

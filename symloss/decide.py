@@ -288,13 +288,13 @@ def default_tactics() -> TacticRegistry:
     >>> default_tactics().names('prove')[0]
     'zero-equivalence'
     """
-    from .engine import argmin_claim, convexity, corr, prover, relations
+    from .engine import argmin_claim, convexity, corr, mean_convex, prover, relations, sum_abstraction
 
     reg = TacticRegistry()
     reg.add("zero-equivalence", zero_equivalence, "prove")
     reg.add("exact evaluation", closed_evaluation, "prove")
     reg.add("false hypothesis", false_hypothesis, "prove")
-    for module in (prover, argmin_claim, relations, corr, convexity):
+    for module in (prover, argmin_claim, relations, corr, mean_convex, convexity, sum_abstraction):
         module.register(reg)
     return reg
 
@@ -413,19 +413,39 @@ def decide(claim: Claim, *, deadline: float | None = None, timeout: float = 10.0
     """
     start = time.monotonic()
     from .engine.indexed import decide_indexed, has_indexed
+    from .engine.symbolic_batch import decide_symbolic_batch, is_symbolic_batch
 
+    end = deadline if deadline is not None else start + timeout
+    if is_symbolic_batch(claim):  # for every n: tactics, then instances n = 1, 2, 3 for a counterexample
+        def pipeline(c, *, deadline, seed):
+            return _pipeline(c, deadline=deadline, seed=seed, tactics=tactics, name=name, search=False)
+
+        def instance_decide(c, *, deadline, seed):
+            return decide(c, deadline=deadline, seed=seed, tactics=tactics)
+
+        return decide_symbolic_batch(claim, pipeline, instance_decide, _recheck_counterexample,
+                                     lambda c: _readings_check(c, Context(deadline=end)),
+                                     deadline=end, seed=seed, name=name)
     if has_indexed(claim):  # a claim about w[i]: decided through its scalar reduction
-        return decide_indexed(claim, decide, _recheck_counterexample,
-                              deadline=deadline if deadline is not None else start + timeout, seed=seed, name=name)
+        return decide_indexed(claim, decide, _recheck_counterexample, deadline=end, seed=seed, name=name)
+    return _pipeline(claim, deadline=end, seed=seed, tactics=tactics, name=name)
+
+
+def _pipeline(claim: Claim, *, deadline: float, seed: int = 0, tactics: TacticRegistry | None = None,
+              name: str | None = None, search: bool = True) -> Result:
+    """The tactics, then (with ``search``) the refutation search, else unknown
+    (``decide``'s body; the search samples concrete points, which a claim
+    over a symbolic batch size has none of)."""
+    start = time.monotonic()
     reg = tactics if tactics is not None else TACTICS
-    ctx = Context(deadline=deadline if deadline is not None else start + timeout, seed=seed, tactics=reg)
+    ctx = Context(deadline=deadline, seed=seed, tactics=reg)
     for tname, tactic in reg.stage("prove"):
         if ctx.expired():
             break
         result = _run(tname, tactic, claim, ctx)
         if result is not None and _checked(result, claim, ctx, tname):
             return _finish(result, claim, ctx, start, name)
-    stages = [("exact counterexample search", _refutation)] + reg.stage("refute")
+    stages = ([("exact counterexample search", _refutation)] if search else []) + reg.stage("refute")
     for tname, tactic in stages:
         if ctx.expired():
             break
@@ -454,8 +474,23 @@ def check_claim(problem, text: str, assume=(), timeout: float = 10.0, *, seed: i
     start = time.monotonic()
     claim = parse_claim(problem, text, assume=assume)
     result = decide(claim, deadline=start + float(timeout), seed=seed, name=name)
+    result = _by_sample(result, problem)
     # the seconds the caller waited: reading the claim (which differentiates) included
     return dataclasses.replace(result, seconds=time.monotonic() - start)
+
+
+def _by_sample(result: Result, problem) -> Result:
+    """A batch's counterexample lists its values sample by sample (the
+    claim does not know the problem's samples; the problem does)."""
+    from .calculus.dataset import sample_groups
+
+    ce = result.counterexample
+    groups = sample_groups(problem) if ce is not None and not ce.samples else ()
+    if not groups:
+        return result
+    grouped = dataclasses.replace(ce, samples=groups)
+    reason = grouped.describe() if result.reason == ce.describe() else result.reason
+    return dataclasses.replace(result, counterexample=grouped, reason=reason)
 
 
 def decide_convexity(problem, param, *, concave: bool = False, assume=(), timeout: float = 10.0) -> Result:

@@ -45,7 +45,8 @@ from ..errors import InvalidArgument
 from ..language.domains import SymbolTable
 from ..language.kernel import substitute
 
-__all__ = ["check_samples", "copy_name", "batch_problem", "expand", "per_sample_symbols", "INDEX_NAME"]
+__all__ = ["check_samples", "copy_name", "batch_problem", "expand", "per_sample_symbols", "sample_groups",
+           "INDEX_NAME"]
 
 #: The summation index of a symbolic batch (``x[i]``).
 INDEX_NAME = "i"
@@ -92,12 +93,35 @@ def per_sample_symbols(single) -> tuple:
     return tuple(sorted(set(out), key=sp.default_sort_key))
 
 
+def sample_groups(problem) -> tuple:
+    """``((k, names of sample k's symbols), ...)`` for a problem over N ≥ 2
+    samples (``x_k``, ``y_k``, ``yhat_k``), else ``()``: how a counterexample
+    lists its values sample by sample.
+
+    >>> from symloss.problem import problem
+    >>> sample_groups(problem('linear', 'squared', samples=2))
+    ((1, ('x_1', 'y_1', 'yhat_1')), (2, ('x_2', 'y_2', 'yhat_2')))
+    """
+    n, single = getattr(problem, "samples", None), getattr(problem, "sample", None)
+    if not isinstance(n, int) or n < 2 or single is None:
+        return ()
+    names = [s.name for s in per_sample_symbols(single)] + (["yhat"] if single.model is not None else [])
+    return tuple((k, tuple(copy_name(name, k) for name in names)) for k in range(1, n + 1))
+
+
 def _refuse_unsupported(single) -> None:
     if isinstance(single.model, tuple):
-        raise InvalidArgument("samples: a vector model (several outputs per sample) is not supported with samples")
+        raise InvalidArgument(
+            "samples: a vector model (several outputs per sample, yhat1, yhat2, ...) is not supported with samples: "
+            "a batch names each sample's prediction yhat_k and differentiates L through them, and a vector "
+            "prediction per sample would need the names yhat1_k, ... and a chain rule through N x outputs that the "
+            "batch does not build yet; state the claim for one sample, or use a scalar-output model")
     if single.L.atoms(sp.Indexed) or single.L.has(sp.Sum):
-        raise InvalidArgument("samples: a model or loss with indexed families or sums (such as linear_n) "
-                              "is not supported with samples")
+        raise InvalidArgument(
+            "samples: a model or loss with indexed families or sums (such as linear_n) is not supported with "
+            "samples: each sample would copy the family x[j] into a family of its own (x_k[j]), and the reduction "
+            "of a claim about w[i] to the scalars w_i, x_i, r is stated for one sample only; use linear, linear2 or "
+            "linear3 for a batch")
 
 
 def _names_of(single) -> set:

@@ -185,6 +185,9 @@ class Counterexample:
     pair: tuple[sp.Symbol, sp.Basic, sp.Basic] | None = None
     evaluations: tuple[tuple[str, sp.Basic], ...] = ()
     explanation: str | Explanation = ""
+    #: for a batch: ``((k, names of sample k's symbols), ...)``; the values
+    #: are then listed shared first, then sample by sample (:meth:`by_sample`)
+    samples: tuple = ()
 
     def __post_init__(self):
         object.__setattr__(
@@ -201,21 +204,49 @@ class Counterexample:
             out[self.pair[0]] = self.pair[1]
         return out
 
+    def by_sample(self) -> tuple[list, list]:
+        """``(shared, [(k, items of sample k), ...])``: the values as
+        (symbol, value) pairs sorted by name, those of a batch's samples
+        (:attr:`samples`) grouped after the shared ones, sample by sample.
+
+        >>> x1, x2, w = sp.symbols('x_1 x_2 w', real=True)
+        >>> Counterexample({x2: 2, w: 0, x1: 1}, samples=((1, ('x_1',)), (2, ('x_2',)))).by_sample()
+        ([(w, 0)], [(1, [(x_1, 1)]), (2, [(x_2, 2)])])
+        """
+        items = sorted(self.values.items(), key=lambda kv: str(kv[0]))
+        owner = {name: k for k, names in self.samples for name in names}
+        shared = [(s, v) for s, v in items if str(s) not in owner]
+        groups = [(k, [(s, v) for s, v in items if owner.get(str(s)) == k]) for k, _ in self.samples]
+        return shared, [(k, g) for k, g in groups if g]
+
     def to_json(self) -> dict[str, Any]:
-        """Symbol name → value text (a list of two for the pair variable)."""
-        out: dict[str, Any] = {str(k): value_text(v) for k, v in sorted(self.values.items(), key=lambda kv: str(kv[0]))}
+        """Symbol name → value text (a list of two for the pair variable);
+        a batch's samples after the shared values, sample by sample."""
+        shared, groups = self.by_sample()
+        out: dict[str, Any] = {str(k): value_text(v) for k, v in shared}
         if self.pair is not None:
             var, a, b = self.pair
             out[str(var)] = [value_text(a), value_text(b)]
+        for _, items in groups:
+            out.update({str(k): value_text(v) for k, v in items})
         return out
 
+    def samples_json(self) -> list[dict[str, str]]:
+        """A batch's values sample by sample: ``[{"x_1": "1", "y_1": "0"}, ...]``."""
+        return [{str(k): value_text(v) for k, v in items} for _, items in self.by_sample()[1]]
+
     def describe(self) -> str:
-        """One line: ``x = 1/2, w ∈ {-1, -1/2}: explanation``."""
-        parts = [f"{k} = {value_text(v)}" for k, v in sorted(self.values.items(), key=lambda kv: str(kv[0]))]
+        """One line: ``x = 1/2, w ∈ {-1, -1/2}: explanation``; a batch's
+        samples after the shared values (``…; sample 1: x_1 = 1, y_1 = 0; …``)."""
+        shared, groups = self.by_sample()
+        parts = [f"{k} = {value_text(v)}" for k, v in shared]
         if self.pair is not None:
             var, a, b = self.pair
             parts.append(f"{var} = {value_text(a)} vs {value_text(b)}")
-        text = ", ".join(parts) or "any admissible values"
+        text = ", ".join(parts)
+        for k, items in groups:
+            text += ("; " if text else "") + f"sample {k}: " + ", ".join(f"{s} = {value_text(v)}" for s, v in items)
+        text = text or "any admissible values"
         return f"{text}: {self.explanation}" if self.explanation else text
 
     def __repr__(self) -> str:
@@ -223,7 +254,7 @@ class Counterexample:
         try:
             from ..printing import printer
 
-            text = printer("values_text")(self.values, self.pair) or "any admissible values"
+            text = printer("values_text")(self.values, self.pair, self.samples) or "any admissible values"
         except Exception:  # a repr never raises: the parser-readable form
             return f"Counterexample({self.describe()})"
         return f"Counterexample({text}: {self.explanation})" if self.explanation else f"Counterexample({text})"
@@ -302,7 +333,7 @@ class Result:
     def to_json(self) -> dict[str, Any]:
         """The per-claim part of the ``symloss check --json`` contract (the
         runner adds ``file``, ``name`` and ``expect``)."""
-        return {
+        out = {
             "verdict": self.verdict,
             "counterexample": self.counterexample.to_json() if self.counterexample else None,
             "seconds": round(float(self.seconds), 3),
@@ -310,6 +341,9 @@ class Result:
             "method": self.method,
             "evidence": self.evidence.to_json(),
         }
+        if self.counterexample is not None and getattr(self.counterexample, "samples", ()):
+            out["samples"] = self.counterexample.samples_json()  # a batch: the counterexample sample by sample
+        return out
 
     def latex(self) -> str:
         """This result as a LaTeX fragment for a document: the claim with its

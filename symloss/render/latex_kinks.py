@@ -1,5 +1,6 @@
-r"""LaTeX for the convexity-across-kinks steps (:mod:`symloss.engine.kinks`)
-and the indexed-parameter reduction (:mod:`symloss.engine.indexed`).
+r"""LaTeX for the convexity-across-kinks steps (:mod:`symloss.engine.kinks`),
+the mean of convex terms (:mod:`symloss.engine.mean_convex`) and the
+indexed-parameter reduction (:mod:`symloss.engine.indexed`).
 
 :class:`KinkPrinterMixin` is one of the mixins of
 :class:`symloss.render.latex.SymlossLatexPrinter`; each method states the
@@ -54,4 +55,36 @@ class KinkPrinterMixin:
                "$w_i$ and ranging over all reals; the claim mentions the family only through $w_i$, $x_i$ and the "
                "sum, and its scalar form is proved for every real $r$ (that proof is re-checked under the same "
                "hypotheses)")
+        return self.step_line(step, why, cite=False)
+
+    def _print_ConvexTermSum(self, step) -> str:
+        v = self._m(step.var)
+        copies = [", ".join("%s \\to %s" % (self.doprint(a), self.doprint(b)) for a, b in ren if a != b)
+                  for ren in step.renamings]
+        copies = [c for c in copies if c]
+        why = ("the function is the sum of %d terms, one per sample: sample 1's term %s, which is %s in %s %s, and "
+               "its copies with the sample's symbols renamed (%s); each copy is %s in %s wherever the renamed "
+               "hypotheses hold, which are hypotheses of the claim, and a sum of %s functions is %s" % (
+                   len(step.renamings), self._m(step.term), _shape(step), v, self.ref(step.premise) or "",
+                   "; ".join("$%s$" % c for c in copies), _shape(step), v, _shape(step), _shape(step)))
+        return self.step_line(step, why, cite=False)
+
+    def _print_ConvexMeanOverN(self, step) -> str:
+        v = self._m(step.var)
+        names = ", ".join("%s \\mapsto %s" % (self.doprint(e), self.doprint(g)) for g, e in step.entries)
+        why = ("each term of the sum is the term %s of one sample (with $%s$), which is %s in %s for every value of "
+               "the sample's data %s from hypotheses that hold for every sample; a sum of finitely many %s functions "
+               "is %s, and so is a positive multiple of one, for every number of samples $n \\ge 1$" % (
+                   self._m(step.term), names, _shape(step), v, self.ref(step.premise) or "", _shape(step),
+                   _shape(step)))
+        return self.step_line(step, why, cite=False)
+
+    def _print_SumAbstraction(self, step) -> str:
+        parts = []
+        for a, s in step.splits.names:
+            parts.append("$%s = %s$" % (self.doprint(s), self.doprint(a)))
+        why = ("each sum over the samples splits by linearity into the parameters' monomials times sums of the data "
+               "alone (%s); the claim with each data sum a real variable holds for every real value of those "
+               "variables, under the translated hypotheses and the data sums' proved signs (that proof is re-checked), "
+               "so it holds at the actual sums, for every number of samples" % ", ".join(parts))
         return self.step_line(step, why, cite=False)

@@ -68,14 +68,25 @@ def claim_text(text: Any, problem: Any = None) -> str:
     return text
 
 
-def values_text(values: Any, pair: Any = None) -> str:
-    """``b = 1, x = -1, w = 1 vs -1`` with decimals for closed forms."""
-    parts = ["%s = %s" % (one_line(k) if isinstance(k, sp.Basic) else name_text(str(k)), with_decimal(v))
-             for k, v in sorted(dict(values or {}).items(), key=lambda kv: str(kv[0]))]
+def values_text(values: Any, pair: Any = None, samples: Any = ()) -> str:
+    """``b = 1, x = -1, w = 1 vs -1`` with decimals for closed forms; with
+    a batch's ``samples`` (``((k, names), ...)``) the shared values first,
+    then ``sample 1: x₁ = 1, y₁ = 0; sample 2: …``."""
+    def item(k, v):
+        return "%s = %s" % (one_line(k) if isinstance(k, sp.Basic) else name_text(str(k)), with_decimal(v))
+
+    owner = {name: k for k, names in (samples or ()) for name in names}
+    items = sorted(dict(values or {}).items(), key=lambda kv: str(kv[0]))
+    parts = [item(k, v) for k, v in items if str(k) not in owner]
     if pair:
         var, a, b = pair
         parts.append("%s = %s vs %s" % (one_line(var), with_decimal(a), with_decimal(b)))
-    return ", ".join(parts)
+    text = ", ".join(parts)
+    for k, _ in (samples or ()):
+        mine = [item(s, v) for s, v in items if owner.get(str(s)) == k]
+        if mine:
+            text += ("; " if text else "") + "sample %s: %s" % (k, ", ".join(mine))
+    return text
 
 
 def refutation_text(result: Any, problem: Any = None) -> str | None:
@@ -94,7 +105,8 @@ def refutation_text(result: Any, problem: Any = None) -> str | None:
     claim = getattr(result, "claim", None)
     if getattr(result, "verdict", None) != "refuted" or cx is None:
         return None
-    head = "counterexample " + values_text(getattr(cx, "values", {}), getattr(cx, "pair", None))
+    head = "counterexample " + values_text(getattr(cx, "values", {}), getattr(cx, "pair", None),
+                                           getattr(cx, "samples", ()))
     try:
         why = _proportional_why(claim, cx, problem) or _nondecreasing_why(claim, cx) or _sides_why(claim, cx)
     except Exception:  # the engine's own sentence is shown instead

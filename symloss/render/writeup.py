@@ -323,8 +323,20 @@ def counterexample_latex(cx: Any, claim: Any = None, printer: SymlossLatexPrinte
                                else "= " + _value_latex(v, p)) for k, v in cx.items()]
         return "Take %s. Hence the claim is false." % join_words(parts) if parts else "Hence the claim is false."
     values = dict(getattr(cx, "values", None) or {})
-    parts = ["$%s = %s$" % (_label_latex(k, p), _value_latex(v, p)) for k, v in values.items()]
-    out = ["Take %s." % join_words(parts) if parts else "Take the point below."]
+    samples = getattr(cx, "samples", ()) or ()
+    owner = {name: k for k, names in samples for name in names}
+    parts = ["$%s = %s$" % (_label_latex(k, p), _value_latex(v, p)) for k, v in values.items() if str(k) not in owner]
+    per_sample = []  # a batch: the samples after the shared values, one by one
+    for k, _ in samples:
+        mine = ["$%s = %s$" % (_label_latex(s, p), _value_latex(v, p)) for s, v in
+                sorted(values.items(), key=lambda kv: str(kv[0])) if owner.get(str(s)) == k]
+        if mine:
+            per_sample.append("sample %s: %s" % (k, join_words(mine)))
+    if per_sample:
+        head = ("Take %s and the samples" % join_words(parts)) if parts else "Take the samples"
+        out = ["%s --- %s." % (head, "; ".join(per_sample))]
+    else:
+        out = ["Take %s." % join_words(parts) if parts else "Take the point below."]
     pair = getattr(cx, "pair", None)
     own = _pair_evaluation(claim, values, pair, p) if pair else _sides_evaluation(claim, values, p)
     if pair and own is None:
