@@ -181,6 +181,37 @@ def _text(report: dict) -> str:
     return "\n".join(out)
 
 
+def bench_cpu(paths, timeout: float | None) -> dict:
+    """Decide every claim in this process, one after another, and measure
+    each claim's CPU time (``time.process_time``: building the problem,
+    reading the claim, deciding it) beside its wall time.  On a machine
+    shared with other jobs the wall time mostly measures waiting for a core;
+    the CPU time is what the claim costs, and close to the wall time it
+    would take on an idle core.  No worker process, no hard limit: use it
+    on claims known to finish."""
+    from symloss.calculus.claims import parse_claim
+    from symloss.conjectures import build_problem, load_all
+    from symloss.decide import decide
+
+    specs = load_all(paths)
+    rows = []
+    for spec in specs:
+        cpu, wall = time.process_time(), time.perf_counter()
+        claim = parse_claim(build_problem(spec), spec.claim, assume=spec.assume)
+        result = decide(claim, timeout=timeout or float(spec.timeout or 10))
+        rows.append({"claim": spec.label, "verdict": result.verdict, "expect": spec.expect,
+                     "cpu_seconds": round(time.process_time() - cpu, 3),
+                     "wall_seconds": round(time.perf_counter() - wall, 3)})
+    cpu = _seconds([r["cpu_seconds"] for r in rows])
+    wall = _seconds([r["wall_seconds"] for r in rows])
+    return {"paths": [str(p) for p in paths], "claims": len(rows),
+            "cpu_median": round(cpu["median"], 3) if rows else None, "cpu_max": cpu["max"],
+            "wall_median": round(wall["median"], 3) if rows else None, "wall_max": wall["max"],
+            "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+            "missed_expect": [r["claim"] for r in rows if r["expect"] and r["verdict"] != r["expect"]],
+            "rows": rows}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", default=[os.path.relpath(ROOT / "proofs")],
@@ -191,7 +222,21 @@ def main(argv=None) -> int:
     parser.add_argument("--batch", type=int, default=100_000, help="points per lambdify batch")
     parser.add_argument("--skip-claims", action="store_true", help="only the micro-benchmarks")
     parser.add_argument("--skip-micro", action="store_true", help="only the claims")
+    parser.add_argument("--cpu", action="store_true",
+                        help="decide the claims in this process and report CPU and wall seconds per claim")
     args = parser.parse_args(argv)
+    if args.cpu:
+        out = bench_cpu([Path(p) for p in args.paths], args.timeout)
+        if args.json:
+            json.dump(out, sys.stdout, indent=1, default=str)
+            sys.stdout.write("\n")
+        else:
+            for r in out["rows"]:
+                print(f"{r['cpu_seconds']:7.3f} cpu {r['wall_seconds']:7.3f} wall  {r['verdict']:8s} {r['claim']}")
+            print(f"{out['claims']} claims: median {out['cpu_median']} s CPU ({out['wall_median']} s wall), "
+                  f"max {out['cpu_max']} s CPU; load average {out['load_average']}; "
+                  f"missed expect: {out['missed_expect'] or 'none'}")
+        return 0
 
     report = {"python": platform.python_version(), "sympy": sp.__version__, "numpy": np.__version__}
     if not args.skip_claims:

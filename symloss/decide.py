@@ -458,6 +458,9 @@ def _pipeline(claim: Claim, *, deadline: float, seed: int = 0, tactics: TacticRe
         reason, method = f"time limit reached: no proof, no counterexample among {tested}", "timeout"
     else:
         reason, method = f"no proof found; no counterexample among {tested}", "no decision"
+    why = next((n for n in ctx.notes if n.startswith("out of reach: ")), None)  # a tactic said why it cannot
+    if why is not None:
+        reason = f"{reason}; {why}"
     return Result("unknown", claim, reason=reason, method=method, evidence=ev,
                   seconds=time.monotonic() - start, name=name)
 

@@ -3,26 +3,54 @@
 SymPy folds a Piecewise through any function when a Piecewise condition
 contains one, so ``at(E, w=argmin(E, w))`` with a piecewise E used to turn
 into ``ITE(c(w), argmin(A, w), argmin(B, w))`` -- a formula about a free w --
-and a true claim was refuted.  Such substitutions are refused with a clear
-error; ordinary ones still work.
+and a true claim was refuted.  The kernel now rebuilds such a Piecewise
+without that fold (``kernel._binds_a_piecewise``), so the claims are decided;
+``_replace`` still refuses any substitution whose result has a bound
+variable free.
 """
 
 import pytest
+import sympy as sp
 
 import symloss
-from symloss.errors import SymlossSyntaxError
+from symloss.calculus.binding import _replace
+from symloss.calculus.claims import ArgMin
 
-PIECEWISE_AT_ARGMIN = [
-    ("where(abs(w) < 1, w**2 + 1, abs(w - 3))", "at(L, w=argmin(L, w)) == 0"),  # true (min 0 at w = 3)
-    ("where(w < 0, w**2 + 1, (w - 2)**2)", "at(L, w=argmin(L, w)) == 0"),
+PIECEWISE_AT_ARGMIN = [  # (loss, claim, verdict): minima 0 at w = 3 and at w = 2, pieces not glued
+    ("where(abs(w) < 1, w**2 + 1, abs(w - 3))", "at(L, w=argmin(L, w)) == 0", "proved"),
+    ("where(abs(w) < 1, w**2 + 1, abs(w - 3))", "at(L, w=argmin(L, w)) == 1", "refuted"),
+    ("where(w < 0, w**2 + 1, (w - 2)**2)", "at(L, w=argmin(L, w)) == 0", "proved"),
+    ("where(w < 0, w**2 + 1, (w - 2)**2)", "L > at(L, w=argmin(L, w))", "refuted"),
+    ("where(abs(w - 3) <= 1, (w - 3)**2/2, abs(w - 3) - 1/2)", "L >= at(L, w=argmin(L, w))", "proved"),
+    ("where(abs(w - 3) <= 1, (w - 3)**2/2, abs(w - 3) - 1/2)", "at(L, w=argmin(L, w)) == 1/2", "refuted"),
 ]
 
 
-@pytest.mark.parametrize("loss, claim", PIECEWISE_AT_ARGMIN)
-def test_piecewise_value_at_its_minimiser_is_refused_not_refuted(loss, claim):
+@pytest.mark.parametrize("loss, claim, verdict", PIECEWISE_AT_ARGMIN)
+def test_piecewise_value_at_its_minimiser_is_decided(loss, claim, verdict):
     p = symloss.problem(loss=loss, params=["w"])
-    with pytest.raises(SymlossSyntaxError, match="escape"):
-        p.check(claim, timeout=20)
+    assert p.check(claim, timeout=20).verdict == verdict
+
+
+def test_a_piecewise_at_its_minimiser_keeps_the_bound_variable_bound():
+    w, x = sp.symbols("w x", real=True)
+    e = sp.Piecewise(((w - x) ** 2, sp.Abs(w - x) <= 1), (sp.Abs(w - x), True))
+    out = _replace(e, {w: ArgMin(e, w)})
+    assert out.free_symbols == {x}
+    assert not out.atoms(sp.ITE)
+    assert _replace(out, {x: sp.Integer(2)}).free_symbols == set()          # later substitutions do not fold either
+
+
+@pytest.mark.parametrize("model, loss, params, claim, verdict", [
+    ("linear", "huber", ["w"], "at(L, w=argmin(L, w)) == 0", "proved"),
+    ("linear", "huber", ["w"], "at(L, w=argmin(L, w)) > 0", "refuted"),
+    ("linear", "smooth_l1", ["b"], "at(L, b=argmin(L, b)) == 0", "proved"),
+    ("w*x + b", "where(yhat > y, 2*(yhat - y)**2, (yhat - y)**2)", ["w"], "at(L, w=argmin(L, w)) < 0", "refuted"),
+])
+def test_huber_and_where_losses_at_their_minimiser(model, loss, params, claim, verdict):
+    p = symloss.problem(model=model, loss=loss, params=params)
+    assume = ["x != 0"] if params == ["w"] else []
+    assert p.check(claim, assume=assume, timeout=30).verdict == verdict
 
 
 @pytest.mark.parametrize("loss, claim, verdict", [

@@ -165,7 +165,7 @@ R = sp.Rational
     (sp.log(w), "none"),                    # defined on w > 0 only, derivative > 0 there
     (1 / w, "none"),                        # derivative < 0 wherever defined
     (sp.sqrt(w), None),                     # minimiser at the boundary w = 0: never "none"
-    (w * sp.exp(w), None),                  # minimiser -1, but not convex: undecided
+    (w * sp.exp(w), ("unique", -1)),        # not convex: a checked minimiser proof, the exact root -1 of its core
     (relu(1 - w), "many"),                  # zero on [1, oo)
     (sp.Abs(w - 1), ("unique", 1)),
     (sp.Max(w / 2, -w / 3), ("unique", 0)),  # pinball loss shape

@@ -464,8 +464,14 @@ def solve_may_succeed(h: sp.Expr, u: sp.Symbol, degree: int = 4) -> bool:
     >>> w, x = sp.symbols('w x', real=True)
     >>> solve_may_succeed(sp.exp(w) + sp.exp(-2*w), w), solve_may_succeed(sigmoid(w*x) + sigmoid(2*w), w)
     (True, False)
+    >>> solve_may_succeed(sp.tanh(w) - x, w), solve_may_succeed(w + sp.tanh(w) - x, w)
+    (True, False)
     """
     heads = {f for f in h.atoms(sp.Function) if u in f.free_symbols}
+    if len(heads) == 1 and not isinstance(next(iter(heads)), (sp.exp, sp.log)):
+        # u both inside σ/tanh/softplus/... and outside it (u + tanh(u)): no closed form short
+        # of Lambert W, which only exp/log equations reach; solve() can spend its whole budget
+        return u not in h.xreplace({next(iter(heads)): sp.Dummy()}).free_symbols
     if len(heads) <= 1:
         return True
     coeffs = []

@@ -172,9 +172,10 @@ def argmin_claim(claim, ctx) -> "Result | None":
 
     steps = list(iter_steps(step))
     by_sign = any(isinstance(x, MinimiserBySign) for x in steps)
-    if type(step).__name__ in ("AboveMinimum", "StationaryMinimiser", "MinimiserBound"):
+    if type(step).__name__ in ("AboveMinimum", "MinimumAtMost", "StationaryMinimiser", "MinimiserBound"):
         v = _var(claim)
         what = {"AboveMinimum": "E is at least its value at the minimiser",
+                "MinimumAtMost": "its value there is at most the value at any point",
                 "StationaryMinimiser": f"where the derivative vanishes, {v} is the minimiser",
                 "MinimiserBound": f"the sign of the derivative at one point places {v}*"}[type(step).__name__]
         return Result("proved", claim, proof=step, method="argmin (sign pattern)",

@@ -9,6 +9,8 @@ strictly increasing after it, so:
 
 * :class:`AboveMinimum`: ``E ≥ at(E, v=argmin(E, v))`` for every ``v`` (the
   value at the minimiser is the least value);
+* :class:`MinimumAtMost`: ``at(E, v=argmin(E, v)) ≤ E(c)`` at a rational
+  ``c`` (the least value is at most any value);
 * :class:`MinimiserBound`: ``argmin(E, v) > c`` iff ``∂E/∂u < 0`` at
   ``u = c`` (and likewise for ``≥``, ``<``, ``≤``): the implicit minimiser
   is placed by the sign of the derivative at one point;
@@ -43,11 +45,12 @@ import sympy as sp
 
 from .argmin import _MINIMISERS, _on_line, minimiser
 from .argmin_sign import ArgminSign, _link, _sign_pattern
+from ..calculus.binding import _replace
 from ..calculus.claims import ArgMin, Corr
 from ..calculus.proof import Step
 from .tactics import Env, Goal
 
-__all__ = ["AboveMinimum", "StationaryMinimiser", "MinimiserBound", "uses_of_minimiser"]
+__all__ = ["AboveMinimum", "MinimumAtMost", "StationaryMinimiser", "MinimiserBound", "uses_of_minimiser"]
 
 #: ``argmin op c`` holds iff ``∂E/∂u`` at ``u = c`` has this relation to 0
 _AT_C = {sp.StrictGreaterThan: sp.StrictLessThan, sp.GreaterThan: sp.LessThan,
@@ -97,6 +100,58 @@ class AboveMinimum(Step):
         m = self.minimiser
         if not isinstance(m, _MINIMISERS) or m.term != term:
             raise self.fail(f"the minimiser step is not about {term}")
+
+
+def _at_most_parts(statement: sp.Basic):
+    """``(E, term, R)`` when ``statement`` is ``at(E, v=argmin(E, v)) <= R``
+    (or ``R >= at(...)``) with ``R`` free of ``v`` and of minimisers."""
+    if isinstance(statement, sp.LessThan):
+        small, big = statement.lhs, statement.rhs
+    elif isinstance(statement, sp.GreaterThan):
+        big, small = statement.lhs, statement.rhs
+    else:
+        return None
+    terms = small.atoms(ArgMin)
+    if len(terms) != 1 or big.atoms(ArgMin, Corr):
+        return None
+    term = next(iter(terms))
+    e = term.expr
+    if term != _on_line(term) or term.var in big.free_symbols or small != _replace(e, {term.var: term}):
+        return None
+    return e, term, big
+
+
+@dataclass(frozen=True)
+class MinimumAtMost(Step):
+    """``at(E, v=argmin(E, v)) ≤ R``: ``minimiser`` shows that ``argmin(E, v)``
+    is the unique global minimiser of ``E``, defined for every real ``v``, so
+    the least value is at most ``E(c)`` for the rational ``c``; and ``R`` is
+    ``E(c)`` (zero-equivalence, re-checked here).  The minimiser may be
+    implicit: no value of it is needed."""
+
+    statement: sp.Basic
+    minimiser: Step
+    point: sp.Rational
+
+    @property
+    def fact(self) -> sp.Basic:
+        return self.statement
+
+    def verify(self) -> None:
+        from ..language.kernel import substitute
+        from .prover import _is_zero
+
+        parts = _at_most_parts(self.statement)
+        if parts is None:
+            raise self.fail(f"{self.statement} is not at(E, v=argmin(E, v)) <= R")
+        e, term, r = parts
+        m = self.minimiser
+        if not isinstance(m, _MINIMISERS) or m.term != term:
+            raise self.fail(f"the minimiser step is not about {term}")
+        if not isinstance(self.point, sp.Rational):
+            raise self.fail(f"{self.point} is not a rational point")
+        if _is_zero(sp.Add(r, -substitute(e, {term.var: self.point}))) is not True:
+            raise self.fail(f"{r} is not the value of {e} at {term.var} = {self.point}")
 
 
 def _stationary_parts(statement: sp.Basic):
@@ -227,6 +282,17 @@ def uses_of_minimiser(goal: Goal, env: Env) -> Step | None:
     if parts is not None:
         m = minimiser(parts[1], goal.context, env)
         return None if m is None else AboveMinimum(f, m)
+    parts = _at_most_parts(f)
+    if parts is not None:
+        from ..language.kernel import substitute
+        from .prover import _is_zero
+
+        e, term, r = parts
+        for c in (sp.S.Zero, sp.S.One, sp.S.NegativeOne):  # R = E(c): the minimum is at most that value
+            if _is_zero(sp.Add(r, -substitute(e, {term.var: c}))) is True:
+                m = minimiser(term, goal.context, env)
+                return None if m is None else MinimumAtMost(f, m, c)
+        return None
     parts = _bound_parts(f)
     if parts is not None:
         from .argmin import _prove, _prove_all

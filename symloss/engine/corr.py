@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..calculus.claims import Corr, NormalDist, Pointwise, UniformDist
+from ..calculus.claims import ArgMin, Corr, NormalDist, Pointwise, UniformDist
 from ..language.functions import derivative, relu, sigmoid, softplus
 from ..calculus.proof import Given, Sign, Step
 from .function_of import Local, _is_zero, continuous_in, givens
@@ -460,6 +460,13 @@ def corr(claim, ctx):
     if step is None or step.fact != claim.formula:
         ctx.notes.append("corr: the time limit was reached before a parity or Chebyshev argument re-checked"
                          if ctx.expired() else "corr: neither a parity argument nor Chebyshev's inequality applied")
+        term = next((t for t in sorted(claim.formula.atoms(Corr), key=sp.default_sort_key)
+                     if t.args[3].atoms(ArgMin)), None)
+        if term is not None:
+            ctx.notes.append(f"out of reach: the support of the distribution is placed at a minimiser and the "
+                             f"sides are not polynomials in {term.args[2]}, so the correlation has no closed form "
+                             f"(its integrals are not computed), and neither symmetry nor monotonicity "
+                             f"(Chebyshev's inequality) decides its sign")
         return None
     if isinstance(step.evidence, Parity):
         reason = "one side is even and the other odd about the centre of a symmetric distribution: covariance 0"

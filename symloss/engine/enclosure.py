@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 
 import mpmath
 import sympy as sp
@@ -305,6 +306,7 @@ def _op(e: sp.Basic):
     raise Undefined(f"no interval rule for {type(e).__name__}")
 
 
+@lru_cache(maxsize=1024)  # pure: one program per expression, shared by the search and the re-check
 def _compile(expr: sp.Basic) -> tuple:
     """A straight-line program for ``expr``: each instruction is
     ``(function, child slots)`` or ``(symbol, None)``, children first,
@@ -372,6 +374,7 @@ def smooth(expr: sp.Basic) -> bool:
     return True
 
 
+@lru_cache(maxsize=512)  # pure: the search and IntervalCover.verify ask for the same forms
 def _forms(expr: sp.Expr) -> tuple:
     """``expr`` and, when it differs and is checked equal by
     zero-equivalence, its ``factor_terms`` form (common factors pulled out:
@@ -399,6 +402,11 @@ def _forms(expr: sp.Expr) -> tuple:
     return tuple(out)
 
 
+@lru_cache(maxsize=512)
+def _derivative(expr: sp.Expr, v) -> sp.Expr:
+    return derivative(expr, v)
+
+
 class _Fn:
     """An expression (with its checked alternative forms) and its partial
     derivatives, computed on demand."""
@@ -414,7 +422,7 @@ class _Fn:
 
     def d(self, v) -> "_Fn":
         if v not in self._d:
-            self._d[v] = _Fn(derivative(self.expr, v), self.variables, self.smooth, forms=True)
+            self._d[v] = _Fn(_derivative(self.expr, v), self.variables, self.smooth, forms=True)
         return self._d[v]
 
     def natural(self, box: dict):

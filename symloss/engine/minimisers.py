@@ -336,7 +336,12 @@ def _argmin_status(expr: sp.Expr, var: sp.Symbol, deadline):
     if poly is not None and all(c.is_number for c in poly.all_coeffs()):
         return _polynomial_status(poly, var)
     if _heads_ok(expr, var, _SMOOTH_HEADS):
-        return _smooth_status(expr, var, deadline)
+        found = _smooth_status(expr, var, deadline)
+        if found is None and not _past(deadline):  # no closed form: a checked bracket of the root
+            from .implicit_minimiser import implicit_status
+
+            found = implicit_status(expr, var, deadline)
+        return found
     return _kink_status(expr, var, deadline)
 
 

@@ -36,6 +36,7 @@ import mpmath
 import sympy as sp
 
 from .functions import needs_kernel, relu, sigmoid, softplus
+from .implicit import ImplicitRoot
 
 __all__ = [
     "sign_of",
@@ -94,7 +95,7 @@ def _log(v):
     return mpmath.iv.log(v)
 
 
-def _pow(exp_expr, base, prec):
+def _pow(exp_expr, base, prec, env=None):
     if exp_expr.is_Integer:
         n = int(exp_expr)
         if n >= 0:
@@ -118,7 +119,7 @@ def _pow(exp_expr, base, prec):
             raise _Undecided("division by an interval containing 0")
         return _iv(1) / (root ** (-p))
     # symbolic exponent: base ** e = exp(e * log(base))
-    return mpmath.iv.exp(_eval(exp_expr, prec) * _log(base))
+    return mpmath.iv.exp(_eval(exp_expr, prec, env) * _log(base))
 
 
 def _sign_required(arg) -> int:
@@ -128,8 +129,12 @@ def _sign_required(arg) -> int:
     return s
 
 
-def _eval(expr: sp.Basic, prec: int):
-    """An interval enclosing the real number ``expr`` (no free symbols)."""
+def _eval(expr: sp.Basic, prec: int, env=None):
+    """An interval enclosing the real number ``expr`` (no free symbols), or
+    its range when ``env`` maps its free symbols to intervals (a box: the
+    natural interval extension, used by :class:`ImplicitRoot`'s check)."""
+    if env is not None and expr in env:
+        return env[expr]
     if expr.is_Rational:
         num = _iv(int(expr.p))
         return num / _iv(int(expr.q)) if expr.q != 1 else num
@@ -142,50 +147,50 @@ def _eval(expr: sp.Basic, prec: int):
     if isinstance(expr, sp.Add):
         total = _iv(0)
         for a in expr.args:
-            total = total + _eval(a, prec)
+            total = total + _eval(a, prec, env)
         return total
     if isinstance(expr, sp.Mul):
         total = _iv(1)
         for a in expr.args:
-            total = total * _eval(a, prec)
+            total = total * _eval(a, prec, env)
         return total
     if isinstance(expr, sp.Pow):
         b, e = expr.args
-        return _pow(e, _eval(b, prec), prec)
+        return _pow(e, _eval(b, prec, env), prec, env)
     if isinstance(expr, sp.exp):
-        return mpmath.iv.exp(_eval(expr.args[0], prec))
+        return mpmath.iv.exp(_eval(expr.args[0], prec, env))
     if isinstance(expr, sp.log):
-        return _log(_eval(expr.args[0], prec))
+        return _log(_eval(expr.args[0], prec, env))
     if isinstance(expr, sigmoid):
-        z = _eval(expr.args[0], prec)
+        z = _eval(expr.args[0], prec, env)
         return _iv(1) / (_iv(1) + mpmath.iv.exp(-z))
     if isinstance(expr, softplus):
-        z = _eval(expr.args[0], prec)
+        z = _eval(expr.args[0], prec, env)
         if z.b < 0:
             return mpmath.iv.log(_iv(1) + mpmath.iv.exp(z))
         # log(1 + e^z) = z + log(1 + e^-z) keeps e^z from overflowing
         return z + mpmath.iv.log(_iv(1) + mpmath.iv.exp(-z))
     if isinstance(expr, sp.tanh):
-        z = _eval(expr.args[0], prec)
+        z = _eval(expr.args[0], prec, env)
         return _iv(1) - _iv(2) / (mpmath.iv.exp(2 * z) + 1)
     if isinstance(expr, sp.cosh):
-        z = _eval(expr.args[0], prec)
+        z = _eval(expr.args[0], prec, env)
         return (mpmath.iv.exp(z) + mpmath.iv.exp(-z)) / 2
     if isinstance(expr, sp.sinh):
-        z = _eval(expr.args[0], prec)
+        z = _eval(expr.args[0], prec, env)
         return (mpmath.iv.exp(z) - mpmath.iv.exp(-z)) / 2
     if isinstance(expr, (sp.Abs, relu)):
         s = sign_of(expr.args[0])
         if s is not None:  # the exact sign picks the branch
             if isinstance(expr, relu):
-                return _eval(expr.args[0], prec) if s > 0 else _iv(0)
-            return _eval(expr.args[0], prec) if s >= 0 else -_eval(expr.args[0], prec)
-        z = _eval(expr.args[0], prec)
+                return _eval(expr.args[0], prec, env) if s > 0 else _iv(0)
+            return _eval(expr.args[0], prec, env) if s >= 0 else -_eval(expr.args[0], prec, env)
+        z = _eval(expr.args[0], prec, env)
         if isinstance(expr, relu):
             return mpmath.iv.mpf([max(z.a, 0), max(z.b, 0)])
         return mpmath.iv.mpf([0, max(-z.a, z.b)])
     if isinstance(expr, (sp.Max, sp.Min)):
-        vals = [_eval(a, prec) for a in expr.args]
+        vals = [_eval(a, prec, env) for a in expr.args]
         pick = max if isinstance(expr, sp.Max) else min
         return mpmath.iv.mpf([pick(v.a for v in vals), pick(v.b for v in vals)])
     if isinstance(expr, sp.sign):
@@ -194,7 +199,7 @@ def _eval(expr: sp.Basic, prec: int):
         s = _sign_required(expr.args[0])
         if s == 0:
             h0 = expr.args[1] if len(expr.args) > 1 else sp.S.Half
-            return _eval(h0, prec)
+            return _eval(h0, prec, env)
         return _iv(1 if s > 0 else 0)
     if isinstance(expr, sp.CRootOf):  # a real algebraic number: its checked isolating interval
         from .roots import isolating_interval
@@ -203,16 +208,46 @@ def _eval(expr: sp.Basic, prec: int):
             lo, hi = isolating_interval(expr, min(prec, 256))
         except ValueError:
             raise _Undecided(f"{expr} not isolated") from None
-        return mpmath.iv.mpf([_eval(lo, prec).a, _eval(hi, prec).b])
+        return mpmath.iv.mpf([_eval(lo, prec, env).a, _eval(hi, prec, env).b])
+    if isinstance(expr, ImplicitRoot):  # the unique root of H in [a, b], checked here
+        return _implicit_root(expr, prec)
     if isinstance(expr, sp.Piecewise):
         for value, cond in expr.args:
             t = holds(cond)
             if t is None:
                 raise _Undecided(f"condition {cond} undecided")
             if t:
-                return _eval(value, prec)
+                return _eval(value, prec, env)
         raise _Undecided("no Piecewise branch applies")
     raise _Undecided(f"no interval rule for {type(expr).__name__}")
+
+
+@lru_cache(maxsize=256)
+def _slope(core: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    from .functions import derivative
+
+    return derivative(core, var)
+
+
+def _implicit_root(r: ImplicitRoot, prec: int):
+    """``[a, b]`` for ``ImplicitRoot(H, u, a, b)`` once the bracket is checked:
+    ``a < b`` rationals, ``H`` closed but for ``u``, ``H(a) < 0 < H(b)`` and
+    ``∂H/∂u > 0`` on ``[a, b]`` (its range over the box, by the natural
+    interval extension), so ``H`` has exactly one root there."""
+    h, u = r.core, r.var
+    a, b = r.bracket
+    if not (isinstance(u, sp.Symbol) and _is_rational(a) and _is_rational(b) and a < b):
+        raise _Undecided(f"{r} is not a bracket with rational ends")
+    if h.free_symbols - {u} or h.has(sp.Indexed):
+        raise _Undecided(f"{h} has other free symbols")
+    ends = _eval(a, prec), _eval(b, prec)
+    low, high = _eval(h, prec, {u: ends[0]}), _eval(h, prec, {u: ends[1]})  # no SymPy evaluation
+    if not (low.b < 0 < high.a):
+        raise _Undecided(f"{h} does not change sign on [{a}, {b}]")
+    box = {u: mpmath.iv.mpf([ends[0].a, ends[1].b])}
+    if not _eval(_slope(h, u), prec, box).a > 0:
+        raise _Undecided(f"{h} is not shown increasing on [{a}, {b}]")
+    return box[u]
 
 
 def _enclose(expr: sp.Basic, prec: int):
@@ -259,6 +294,8 @@ def is_exactly_zero(expr: sp.Expr) -> bool:
         return True
     if expr.has(*_DECISION_HEADS) or expr.has(sp.Float):
         return False  # rewrites would rebuild (and re-decide) the kinks
+    if expr.has(ImplicitRoot) or any(_is_binder(n) for n in sp.preorder_traversal(expr)):
+        return False  # an implicit root or an unevaluated corr/argmin: no rewrite reaches 0, slowly
     try:
         if not expr.has(sp.exp, sp.log, sigmoid, softplus, sp.tanh, sp.cosh, sp.sinh, sp.E, sp.pi):
             return sp.minimal_polynomial(expr, sp.Dummy("t")).is_Symbol
@@ -598,5 +635,40 @@ def substitute(expr: sp.Basic, mapping: Mapping) -> sp.Basic:
 
 
 def rebuild(e: sp.Basic, args) -> sp.Basic:
-    """``e.func(*args)`` through :func:`build`."""
+    """``e.func(*args)`` through :func:`build`; a ``Piecewise`` whose
+    condition holds a binder (``argmin``/``corr``) with a ``Piecewise`` inside
+    is rebuilt as it stands (see :func:`_binds_a_piecewise`)."""
+    if isinstance(e, (ExprCondPair, sp.Piecewise)) and any(_binds_a_piecewise(a) for a in args):
+        return _raw_piecewise(e, args)
     return build(e.func, *args)
+
+
+ExprCondPair = sp.functions.elementary.piecewise.ExprCondPair
+
+
+def _is_binder(n: sp.Basic) -> bool:
+    """A function application that binds one of its arguments' symbols
+    (its free symbols are fewer than its arguments'): ``argmin``, ``corr``."""
+    if not isinstance(n, sp.Function) or not n.args:
+        return False
+    inner = set().union(*(a.free_symbols for a in n.args))
+    return n.free_symbols != inner
+
+
+def _binds_a_piecewise(e) -> bool:
+    """Whether ``e`` holds a binder with a ``Piecewise`` inside.  SymPy's
+    ``ExprCondPair`` folds every ``Piecewise`` of a condition outwards
+    (``piecewise_fold``), through the binder too, so the bound variable of
+    ``argmin(where(...), w)`` would come out free: such a node is built
+    without that fold."""
+    if not isinstance(e, sp.Basic) or not e.has(sp.Piecewise):
+        return False
+    return any(_is_binder(n) and n.has(sp.Piecewise) for n in sp.preorder_traversal(e))
+
+
+def _raw_piecewise(e: sp.Basic, args) -> sp.Basic:
+    """``e`` rebuilt from ``args`` without SymPy's evaluation (no fold)."""
+    if isinstance(e, ExprCondPair):
+        return sp.Tuple.__new__(ExprCondPair, *args)
+    pairs = [a if isinstance(a, ExprCondPair) else sp.Tuple.__new__(ExprCondPair, *a) for a in args]
+    return sp.Basic.__new__(sp.Piecewise, *pairs)

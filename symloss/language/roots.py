@@ -12,6 +12,7 @@ the algebraic-number machinery (signs, minimisers, proof steps) is
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 import sympy as sp
 
@@ -23,6 +24,7 @@ def _poly_of(r: sp.CRootOf) -> sp.Poly:
     return sp.Poly(r.poly.as_expr().xreplace({r.poly.gens[0]: x}), x)
 
 
+@lru_cache(maxsize=512)  # a pure function of the root and the steps: the Sturm checks are not repeated
 def isolating_interval(r: sp.CRootOf, steps: int = 0) -> tuple:
     """Rationals ``(a, b)``, ``a < b``, such that the real root ``r`` is the
     only root of its polynomial in ``[a, b]`` -- checked here: the

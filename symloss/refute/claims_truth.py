@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..calculus.claims_terms import Corr
 from ..calculus.claims_logic import ClaimImplies, ClaimNot, ClaimOr, _argmin_class, mentions_argmin  # noqa: F401
 
 __all__ = ["evaluate", "refutes", "value_at", "failure_reason", "admissible"]
@@ -88,6 +89,8 @@ def _atom(f, values, deadline, cache):
     from ..calculus.claims_slope import put_values
 
     g = put_values(f, masks) if masks else f
+    if g.atoms(Corr):  # a correlation without a closed form: no exact value at a point
+        return None, None
     return truth(g, point), None
 
 

@@ -26,6 +26,8 @@ import sympy as sp
 from ..calculus.claims import ArgMin, Claim, Corr, Nondecreasing, Pointwise, Proportional
 from ..calculus.exact import point_is_admissible, sign_of, substitute, truth
 from ..language.functions import relu
+from ..language.implicit import ImplicitRoot
+from ..engine.implicit_minimiser import remember_hypotheses
 from .claims_truth import admissible, failure_reason  # noqa: F401 - failure_reason is re-exported
 from .ranges import term_status
 from .ranges import resolve_argmins as _resolve
@@ -181,13 +183,13 @@ def pair_form(claim: Claim):
     return formula, hyps, symbols, domains, v1, v2
 
 
-def _at_minimiser_note(formula: sp.Basic, values: dict) -> Explanation:
+def _at_minimiser_note(formula: sp.Basic, values: dict, cache=None) -> Explanation:
     """`` (at w = argmin …)`` when a minimisation variable sits exactly at its
     minimiser (the point where a kink convention decides the claim)."""
     notes = []
     for term in sorted(formula.atoms(ArgMin), key=sp.default_sort_key):
         if term.var in values:
-            m, _ = _resolve(term, values)
+            m, _ = _resolve(term, values, cache)
             if m is not None and sign_of(m - values[term.var]) == 0:
                 notes.append(Explanation("; " if notes else "", term.var, " = ", values[term.var],
                                          " is exactly the minimiser over ", term.var))
@@ -217,10 +219,11 @@ def _sides(lhs, rhs) -> Explanation:
     return Explanation("the claim is false here: left side ", lhs, ", right side ", rhs)
 
 
-def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None):
+def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None, cache=None):
     """(evaluations, explanation) at a verified counterexample; the
     explanation keeps its formulas as expressions (printed in the documents'
-    notation by the render stage)."""
+    notation by the render stage).  ``cache``: the search's, so its
+    minimisers are not located again."""
     if pair is not None:
         v, v1, v2 = pair
         at1 = {**values, v: v1}
@@ -238,16 +241,16 @@ def _explain(claim: Claim, formula: sp.Basic, values: dict, pair=None):
     if formula.atoms(ArgMin):
         from .claims_truth import evaluate
 
-        value, missing = evaluate(formula, values)
+        value, missing = evaluate(formula, values, None, cache)
         if value is False and missing:  # a comparison about a missing minimiser is false
             return (), missing
     if isinstance(formula, sp.Rel):
         from .claims_truth import value_at
 
-        lhs, rhs = value_at(formula.lhs, values), value_at(formula.rhs, values)
+        lhs, rhs = value_at(formula.lhs, values, None, cache), value_at(formula.rhs, values, None, cache)
         if lhs is not None and rhs is not None:
             return (("lhs", lhs), ("rhs", rhs)), Explanation(
-                _sides(lhs, rhs), _at_minimiser_note(formula, values), _inactive_note(claim, values))
+                _sides(lhs, rhs), _at_minimiser_note(formula, values, cache), _inactive_note(claim, values))
     return (), "the claim is false here (checked exactly)"
 
 
@@ -330,6 +333,9 @@ def _search_pointwise(formula, hypotheses, symbols, domains, *, seed, deadline, 
     sampling_hyps = list(hypotheses)
     from ..calculus.claims_slope import outer_terms
 
+    if formula.atoms(Corr):  # left unevaluated by the claim language: no closed form to evaluate at a point
+        notes.append("correlation has no closed form")
+        return None, 0, notes
     slopes, _ = outer_terms(formula)
     for slope in slopes:  # d(argmin(E, v), s): the derivative of the closed form (for sampling only)
         sampling_formula = sampling_formula.xreplace({slope: slope.value()})
@@ -410,8 +416,8 @@ def _at_minimiser(values: dict, term: ArgMin, domains, cache, deadline) -> dict 
     v = term.var
     others = {k: x for k, x in values.items() if k != v}
     status = term_status(term, values, deadline, cache)
-    if status is None or status[0] != "unique" or status[1].free_symbols:
-        return None
+    if status is None or status[0] != "unique" or status[1].free_symbols or status[1].has(ImplicitRoot):
+        return None  # a coordinate is a rational or a closed form, never a bracketed root
     m = status[1]
     if v in domains and m.is_Rational and not domains[v].contains(m):
         return None
@@ -434,6 +440,9 @@ def _exact_scan(formula, hypotheses, symbols, domains, deadline, seed, cache=Non
         if verify(formula, hypotheses, values, cache, deadline):
             return shrink(formula, hypotheses, values, symbols, deadline, cache=cache), tested
         for term in movable:
+            plain = [h for h in hypotheses if not h.atoms(ArgMin, Corr) and term.var not in h.free_symbols]
+            if point_is_admissible(plain, values) is False:
+                continue  # no minimiser worth locating where the other symbols break a hypothesis
             moved = _at_minimiser(values, term, domains, cache, deadline)
             if moved is None or moved == values:
                 continue
@@ -507,6 +516,7 @@ def refute(claim: Claim, *, seed: int = 0, deadline: float | None = None, n_rand
     # a generic counterexample first (more informative), then missing minimisers
     domains = dict(claim.domains)
     cache: dict = {}
+    remember_hypotheses(cache, claim.hypotheses, deadline)
     first = deadline
     if deadline is not None and claim.formula.atoms(ArgMin):
         # leave the missing-minimiser scan its share (its points reuse the cache)
@@ -514,7 +524,7 @@ def refute(claim: Claim, *, seed: int = 0, deadline: float | None = None, n_rand
     point, tested, notes = _search_pointwise(claim.formula, claim.hypotheses, list(claim.symbols), domains,
                                              seed=seed, deadline=first, n_random=n_random, cache=cache)
     if point is not None:
-        evals, why = _explain(claim, claim.formula, point)
+        evals, why = _explain(claim, claim.formula, point, cache=cache)
         ce = Counterexample(point, evaluations=evals, explanation=why)
         return Search(ce, tested, tuple(notes), "exact counterexample")
     fail = _argmin_failure(claim, deadline, seed, cache)

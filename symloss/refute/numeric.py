@@ -252,7 +252,7 @@ def _fails_exactly(compiled: "CompiledArgmin", values: dict, deadline, cache):
     value, why = evaluate(c.formula, values, deadline, cache)
     if value is not False:
         return None
-    return ((), why) if why else _explain(c, c.formula, values)
+    return ((), why) if why else _explain(c, c.formula, values, cache=cache)
 
 
 def _argmin_exact(compiled: "CompiledArgmin", point: dict, deadline, cache):
@@ -358,6 +358,9 @@ def _screen_argmin(compiled: CompiledArgmin, *, points: int, seed: int, deadline
     rng = np.random.default_rng(seed)
     rows = max(1, min(400, points // len(compiled.grid)))
     cache: dict = {}
+    from ..engine.implicit_minimiser import remember_hypotheses
+
+    remember_hypotheses(cache, compiled.claim.hypotheses, deadline)
     cands = compiled.candidates(rng, rows)
     judged = rows * len(compiled.grid)
     for point in cands[:max_candidates]:

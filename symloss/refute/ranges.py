@@ -42,7 +42,11 @@ def term_status(term, values, deadline=None, cache=None):
     """:func:`argmin_status_on` for an :class:`~symloss.calculus.claims.ArgMin` term
     with every other symbol given by ``values``."""
     from ..calculus.exact import substitute
+    from ..engine.implicit_minimiser import instantiated_status
 
+    found = instantiated_status(term, values, cache, deadline)  # one symbolic proof per search
+    if found is not None:
+        return found
     others = {k: v for k, v in values.items() if k != term.var}
     return argmin_status_on(substitute(term.expr, others), term.var, term.range, deadline, cache)
 

@@ -132,6 +132,11 @@ class MinimiserPrinterMixin:
         return self.step_line(step, "the function decreases strictly up to its minimiser and increases strictly "
                                     "after it, so its value there is the least")
 
+    def _print_MinimumAtMost(self, step) -> str:
+        return self.step_line(step, "the value at the unique minimiser is the least value, so it is at most the "
+                                    "value at $%s = %s$, which is the right side" % (
+                                        self.doprint(step.minimiser.var), self.doprint(step.point)))
+
     def _print_SignChange(self, step) -> str:
         return self.step_line(step, "the function is continuous and negative at $%s$, positive at $%s$, so it "
                                     "vanishes in between (intermediate value theorem)"
