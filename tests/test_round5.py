@@ -53,3 +53,17 @@ def test_a_negative_base_with_an_integer_exponent_stays_defined():
     r = p.check("L >= 0", timeout=20)   # false at w = -1, k = 1
     assert r.verdict == "refuted", r.reason
     assert symloss.problem(loss="w**t", params=["w"], vars={"t": "real"}).check("L >= 0", timeout=20).verdict != "refuted"
+
+
+# adversarial round 6: at(L, w=argmin(L, w)) over a declared domain was refused as "infinity is a
+# limit" (the minimiser carries its range Interval(0, oo)) and as "not known to lie in the domain".
+@pytest.mark.parametrize("loss, model, vars, claim, verdict", [
+    ("(yhat + 1/2)**2/2 + w**2/2", "tanh(w)", {"w": "nonnegative"}, "at(L, w=argmin(L, w)) == 1/8", "proved"),
+    ("(yhat + 1/2)**2/2 + w**2/2", "tanh(w)", {"w": "nonnegative"}, "at(L, w=argmin(L, w)) == 1/7", "refuted"),
+    ("(w - 2)**2", None, {"w": "positive"}, "at(L, w=argmin(L, w)) == 0", "proved"),
+    ("(w + 2)**2", None, {"w": "positive"}, "at(L, w=argmin(L, w)) >= 4", "refuted"),  # no minimiser on w > 0
+])
+def test_value_at_a_minimiser_over_a_declared_domain(loss, model, vars, claim, verdict):
+    kw = {"model": model} if model else {}
+    r = symloss.problem(loss=loss, params=["w"], vars=vars, **kw).check(claim, timeout=20)
+    assert r.verdict == verdict, r.reason

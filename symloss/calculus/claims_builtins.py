@@ -234,7 +234,10 @@ class _Builder:
         for var, value in pairs:
             var = self.var_arg("at", var, column)
             value = self.expr_arg("at", value, column, "a value")
-            if value.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+            # an argmin/corr term carries its range (Interval(0, oo)) as an argument: not a value
+            bare = value.replace(lambda t: isinstance(t, (ArgMin, Corr)), lambda t: sp.Dummy()) \
+                if value.has(ArgMin, Corr) else value
+            if bare.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
                 raise _syntax(f"at: {var} = {value} is not a real number (infinity is a limit, not a value)",
                               self.text, column)
             repl[var] = value
@@ -388,7 +391,15 @@ class _Builder:
 
     def _value_inside(self, v, value, column) -> None:
         """``at(E, v=value)`` needs ``value`` in the domain of ``v``
-        (:func:`symloss.language.names.value_conditions`)."""
+        (:func:`symloss.language.names.value_conditions`).  A minimiser
+        lies in the range it is taken over, so ``argmin(E, w)`` over a range
+        inside the domain of ``v`` needs no condition (where it is missing,
+        the claim is read by the missing-minimiser rule)."""
+        if isinstance(value, ArgMin):
+            rng = value.args[2] if len(value.args) > 2 else sp.S.Reals
+            target = domain_set(_domain(self.problem, v))
+            if target is not None and rng.is_subset(target) is True:
+                return
         try:
             conds = value_conditions(v, _domain(self.problem, v), value)
         except ValueError as exc:
