@@ -11,7 +11,7 @@ import sympy as sp
 from hypothesis import given, settings, strategies as st
 
 from symloss.language.domains import SymbolTable
-from symloss.errors import SymlossSyntaxError
+from symloss.errors import DomainError, SymlossSyntaxError
 from symloss.language.functions import derivative, relu, sigmoid, softplus
 from symloss.language.parser import ANY_KEYWORD, Builtin, parse
 
@@ -174,9 +174,11 @@ def test_symbols_come_from_the_table():
     assert parse("w", t) is t.symbol("w")
 
 
-def test_declared_name_overrides_constant():
-    t = SymbolTable({"E": "positive"})
-    assert parse("E", t) == t.symbol("E") != sp.E
+def test_a_constant_cannot_be_declared_as_a_symbol():
+    """A declared E would silently shadow Euler's number in every claim (adversarial round 6)."""
+    with pytest.raises(DomainError, match="constant of the claim language"):
+        SymbolTable({"E": "positive"})
+    assert parse("E") == sp.E
 
 
 def test_names_mapping():

@@ -67,3 +67,26 @@ def test_value_at_a_minimiser_over_a_declared_domain(loss, model, vars, claim, v
     kw = {"model": model} if model else {}
     r = symloss.problem(loss=loss, params=["w"], vars=vars, **kw).check(claim, timeout=20)
     assert r.verdict == verdict, r.reason
+
+
+# adversarial round 6: a batch size named pi or E shadowed the constant (pi*L >= 3*L refuted "at pi = 1");
+# i, L and d were accepted too.  Constants are refused as any symbol's name; claim words as a batch size.
+@pytest.mark.parametrize("samples", ["pi", "E", "i", "L", "d", "yhat", "argmin", "exp", "oo"])
+def test_a_batch_size_may_not_take_a_word_of_the_claim_language(samples):
+    with pytest.raises(SymlossError, match=repr(samples)):
+        symloss.problem("linear", "squared", samples=samples)
+
+
+@pytest.mark.parametrize("name", ["pi", "E", "oo", "inf", "nan", "zoo"])
+def test_a_variable_may_not_shadow_a_constant(name):
+    with pytest.raises(SymlossError, match="constant of the claim language"):
+        symloss.problem(loss="w**2", params=["w"], vars={name: "real"})
+
+
+def test_the_reserved_batch_words_cover_the_claim_builtins():
+    from symloss.calculus.claims_builtins import claim_builtins
+    from symloss.calculus.dataset import _CLAIM_WORDS
+    from symloss.language.functions import VOCABULARY
+
+    builtins = set(claim_builtins(symloss.problem("linear", "squared")))
+    assert builtins | set(VOCABULARY) | {"L", "yhat"} <= _CLAIM_WORDS

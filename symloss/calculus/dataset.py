@@ -43,6 +43,7 @@ import sympy as sp
 
 from ..errors import InvalidArgument
 from ..language.domains import SymbolTable
+from ..language.functions import VOCABULARY
 from ..language.kernel import substitute
 
 __all__ = ["check_samples", "copy_name", "batch_problem", "expand", "per_sample_symbols", "sample_groups",
@@ -50,6 +51,12 @@ __all__ = ["check_samples", "copy_name", "batch_problem", "expand", "per_sample_
 
 #: The summation index of a symbolic batch (``x[i]``).
 INDEX_NAME = "i"
+#: names a symbolic number of samples may not take: the claim language's own words
+#: (its constants are refused by the symbol table itself); tests/test_round5.py checks
+#: this list against the claim builtins and the function vocabulary
+_CLAIM_WORDS = frozenset({"L", "yhat", "argmin", "at", "concave", "convex", "corr", "d", "implies",
+                          "nondecreasing", "normal", "proportional", "uniform", "sum", "Sum", "Piecewise"}
+                         | set(VOCABULARY))
 
 _BATCH_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
 
@@ -255,6 +262,10 @@ def symbolic_problem(single, name: str, defined):
                 f"samples = {name!r}: {s.name} has the domain {dom.text}, but with a symbolic number of samples "
                 f"the per-sample families {s.name}[i] are real; use a number of samples such as 3, or declare "
                 f"vars = {{ {s.name} = \"real\" }}")
+    if name == INDEX_NAME or name in _CLAIM_WORDS:
+        raise InvalidArgument(f"samples = {name!r}: the name {name!r} is a word of the claim language"
+                              f"{' (the sample index)' if name == INDEX_NAME else ''}; name the number of "
+                              f"samples otherwise, e.g. \"n\"")
     taken = _names_of(single)
     for reserved in (name, INDEX_NAME):
         if reserved in taken:

@@ -40,7 +40,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import DomainError
-from .grammar import NAME_PATTERN
+from .grammar import _CONSTANTS, _NOT_REAL, NAME_PATTERN
 from .kernel import sign_of
 from .walker import read
 
@@ -543,6 +543,9 @@ class SymbolTable:
             )
         if keyword.iskeyword(name) and name != "lambda":
             raise DomainError(f"bad symbol name {name!r}: it is a Python keyword")
+        if name in _CONSTANTS or name in _NOT_REAL:
+            # a symbol would silently shadow the constant in every claim (pi*L >= 3*L refuted at pi = 1)
+            raise DomainError(f"bad symbol name {name!r}: it is a constant of the claim language; choose another name")
         return name
 
     def declare(self, name: str, domain: str | Domain) -> sp.Symbol:
